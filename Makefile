@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# genode-dev: /dev/genode for Genode's core on Linux.
+#
+#   make            build genode.ko for every supported installed kernel,
+#                   the user library and CLI, and the test programs
+#   make check      static checks, then the test suite in QEMU on each
+#                   kernel, with and without an IOMMU
+#   make vm         a shell in the test VM with genode.ko loaded
+#   make vm-run CMD="..." [FILES="..."]
+#                   run CMD in the test VM (FILES copied to its /opt) and
+#                   exit with its status
+#
+# Variables: KVERS (kernels to build for; default: the installed 6.1 and
+# 6.12 from Debian), KVER and IOMMU=on|off (the kernel and machine of
+# vm/vm-run), CACHE (extracted sources; default ~/.cache/genode-dev).
+
+VERSION := 0.1
+BUILD := $(CURDIR)/build
+CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/genode-dev
+
+CC ?= gcc
+USER_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror
+TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -pthread
+
+# Computed lazily: deps.sh has to run before the kernels can be listed.
+KVERS ?= $(shell scripts/kernels.sh)
+KVER ?= $(firstword $(KVERS))
+IOMMU ?= off
+
+KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
+UAPI := uapi/genode_dev.h
+TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
+
+.PHONY: all deps modules userlib tests check static-check vm-check vm vm-run clean
+
+all: deps
+	@$(MAKE) --no-print-directory modules userlib tests
+
+deps:
+	@scripts/deps.sh
+
+# ---- the module, once per kernel, each in its own copy of the sources ----
+
+modules: $(foreach v,$(KVERS),$(BUILD)/$(v)/kmod/genode.ko)
+
+$(BUILD)/%/kmod/genode.ko: $(KMOD_SRC) $(UAPI)
+	@rm -rf $(BUILD)/$*/kmod $(BUILD)/$*/uapi
+	@mkdir -p $(BUILD)/$*
+	@cp -r kmod uapi $(BUILD)/$*/
+	$(MAKE) -C /lib/modules/$*/build M=$(BUILD)/$*/kmod W=1 KCFLAGS=-Werror modules
+
+# ---- user library, CLI ----
+
+LIB_OBJ := $(BUILD)/userlib/libgenode_dev.o
+userlib: $(BUILD)/userlib/libgenode_dev.a $(BUILD)/userlib/libgenode_dev.so \
+	$(BUILD)/userlib/genode-dev.pc $(BUILD)/userlib/genode-ctl
+
+$(BUILD)/userlib/libgenode_dev.o: userlib/libgenode_dev.c userlib/libgenode_dev.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -fPIC -Iuapi -c $< -o $@
+
+$(BUILD)/userlib/libgenode_dev.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/userlib/libgenode_dev.so: $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libgenode_dev.so.0 -o $@ $^
+
+$(BUILD)/userlib/genode-dev.pc: userlib/genode-dev.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+$(BUILD)/userlib/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgenode_dev.a
+	$(CC) $(USER_CFLAGS) -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
+
+PREFIX ?= /usr/local
+
+# ---- test programs: static, so that the initramfs needs no libc ----
+
+tests: $(TESTS)
+
+$(BUILD)/tests/%: tests/kselftest/%.c tests/kselftest/*.h $(UAPI) | linux-source
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -isystem $(KSFT) -Iuapi -Itests/kselftest $< -o $@
+
+KSFT = $(LINUX_SRC)/tools/testing/selftests
+LINUX_SRC = $(CACHE)/src/linux-source-6.1
+
+.PHONY: linux-source
+linux-source:
+	@scripts/linux-source.sh $(CACHE) > /dev/null
+
+# ---- checks ----
+
+check: all
+	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) $(KVERS)
+
+vm: all
+	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \
+		--tests $(BUILD)/tests $(KVER)
+
+vm-run: all
+	@test -n "$(CMD)" || { echo 'usage: make vm-run CMD="..." [FILES="..."]' >&2; exit 2; }
+	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \
+		--tests $(BUILD)/tests --kver $(KVER) --cmd '$(CMD)' $(FILES)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,28 @@
+#!/bin/sh
+# The body of `make vm-run`: run a command inside the test VM, with files
+# copied to /opt, and exit with the command's status.
+#
+# usage: vm-run.sh --ko KO --tests DIR --kver KVER --cmd CMD [--iommu on|off] [FILE...]
+set -eu
+iommu=off ko="" tests="" kver="" cmd=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--iommu) iommu=$2; shift 2 ;;
+	--ko) ko=$2; shift 2 ;;
+	--tests) tests=$2; shift 2 ;;
+	--kver) kver=$2; shift 2 ;;
+	--cmd) cmd=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+mkdir "$dir/opt"
+for f in "$@"; do
+	cp -r "$f" "$dir/opt/"
+done
+# The test programs are in /tests, so that `make vm-run CMD=/tests/x` works.
+printf '#!/bin/sh\n%s\n' "$cmd" > "$dir/opt/run.sh"
+here=$(cd "$(dirname "$0")/.." && pwd)
+exec "$here/tests/vm/run.sh" --mode run --iommu "$iommu" --ko "$ko" \
+	--tests "$tests" --run "$dir/opt" --out "$dir/out" "$kver"

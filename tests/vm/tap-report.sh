@@ -1,0 +1,87 @@
+#!/bin/sh
+# Read a check-mode console log of the test VM and report on it.
+#
+# usage: tap-report.sh LOG LABEL QEMU_STATUS SECONDS COUNTS_FILE
+#
+# Every TAP result line between "@@BEGIN name@@" and "@@END name rc@@" counts:
+# "ok" passes, "ok ... # SKIP reason" skips (a skip without a reason fails),
+# "not ok" fails.  A program whose plan and results disagree, or that exits
+# nonzero without a failing result, adds a failure.  So does any report of
+# the kernel's checkers in the dmesg section, and a VM that did not reach
+# "@@DONE@@".  Writes "passed failed skipped" to COUNTS_FILE and exits 1 on
+# any failure.
+log=$1 label=$2 qrc=$3 secs=$4 counts=$5
+
+awk -v label="$label" -v qrc="$qrc" -v secs="$secs" -v counts="$counts" '
+function fail(msg) { failed++; print "not ok - " msg }
+function endblock(rc) {
+	if (plan >= 0 && results != plan)
+		fail(name ": plan of " plan " tests, " results " results")
+	if (rc != 0 && blockfail == 0)
+		fail(name ": exited with status " rc)
+	inblock = 0
+}
+BEGIN {
+	passed = failed = skipped = 0
+	print "== " label
+}
+{ sub(/\r$/, "") }
+/^@@BEGIN / {
+	name = $2; sub(/@@$/, "", name)
+	inblock = 1; plan = -1; results = 0; blockfail = 0
+	next
+}
+/^@@END / {
+	rc = $3; sub(/@@$/, "", rc)
+	if (inblock)
+		endblock(rc + 0)
+	next
+}
+/^@@DMESG@@/ { indmesg = 1; next }
+/^@@DMESG-END@@/ { indmesg = 0; next }
+/^@@DONE@@/ { done = 1; next }
+indmesg {
+	dmesg[++ndmesg] = $0
+	if ($0 ~ /(WARNING:|BUG:|Oops|general protection fault|Call Trace|UBSAN|KASAN|KFENCE|kmemleak:|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|ODEBUG|refcount_t:|list_add corruption|list_del corruption|DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|hung_task|blocked for more than)/ &&
+	    firstbad == 0)
+		firstbad = ndmesg
+	next
+}
+inblock {
+	line = $0
+	print "  " name ": " line
+	if (line ~ /^1\.\.[0-9]+/) {
+		plan = substr(line, 4) + 0
+	} else if (line ~ /^not ok /) {
+		results++; failed++; blockfail++
+	} else if (line ~ /^ok /) {
+		results++
+		if (line ~ /# [Ss][Kk][Ii][Pp]/) {
+			reason = line
+			sub(/.*# [Ss][Kk][Ii][Pp][ \t]*/, "", reason)
+			if (reason == "")
+				fail(name ": a skip without a reason")
+			else
+				skipped++
+		} else {
+			passed++
+		}
+	}
+}
+END {
+	if (inblock)
+		endblock(1)
+	if (!done) {
+		fail("the VM did not finish (qemu status " qrc ", " secs " s)")
+		print "  console log, last lines:"
+		system("tail -n 60 \"" FILENAME "\" | sed \"s/^/    /\"")
+	}
+	if (firstbad) {
+		fail("the kernel log reports a problem:")
+		for (i = firstbad; i <= ndmesg && i < firstbad + 80; i++)
+			print "    " dmesg[i]
+	}
+	printf "-- %s: %d passed, %d failed, %d skipped (%d s)\n", label, passed, failed, skipped, secs
+	print passed, failed, skipped > counts
+	exit failed != 0
+}' "$log"

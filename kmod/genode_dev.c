@@ -6,12 +6,14 @@
  * (session.c); each resource kind lives in a file of its own.
  */
 #include <linux/device.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
 #include "genode_dev.h"
+#include "resource.h"
 
 #define GENODE_VERSION "0.1"
 
@@ -29,7 +31,8 @@ static int genode_open(struct inode *inode, struct file *file)
 
 static int genode_release(struct inode *inode, struct file *file)
 {
-	genode_session_destroy(file->private_data);
+	genode_session_closed();
+	genode_session_put(file->private_data);
 	return 0;
 }
 
@@ -49,82 +52,89 @@ static int genode_info(struct genode_ucmd *ucmd)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
-	cmd->features = 0;
+	cmd->features = GENODE_FEATURE_REVOKE;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
-/*
- * The kernel's copy of any ioctl argument.  Every member begins with
- * argsz and flags.
- */
-union genode_ucmd_buffer {
-	struct genode_info info;
-};
+static int genode_revoke(struct genode_ucmd *ucmd)
+{
+	struct genode_revoke *cmd = ucmd->cmd;
+	struct genode_resource *res;
+	struct file *file;
+	int ret;
 
-struct genode_ioctl_op {
-	unsigned int cmd;
-	unsigned int size;	/* the kernel's struct */
-	unsigned int min_size;	/* the first version of the struct */
-	int (*execute)(struct genode_ucmd *ucmd);
-};
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
 
-#define GENODE_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
-	{								\
-		.cmd = _ioctl,						\
-		.size = sizeof(_struct),				\
-		.min_size = offsetofend(_struct, _last),		\
-		.execute = _fn,						\
-	}
+	file = fget(cmd->fd);
+	if (!file)
+		return -EBADF;
+	res = genode_resource_from_file(file);
+	ret = res ? genode_resource_revoke_by(res, ucmd->session) : -EINVAL;
+	fput(file);
+	return ret;
+}
 
-static const struct genode_ioctl_op genode_ioctl_ops[] = {
+static const struct genode_ioctl_op genode_session_ioctls[] = {
 	GENODE_IOCTL_OP(GENODE_INFO, genode_info, struct genode_info,
 			features),
+	GENODE_IOCTL_OP(GENODE_REVOKE, genode_revoke, struct genode_revoke,
+			__reserved),
 };
 
 /*
  * Arguments larger than this are refused with E2BIG before their tail is
- * scanned for nonzero bytes.
+ * scanned for nonzero bytes.  The kernel's own structs fit GENODE_MAX_CMDSZ.
  */
 #define GENODE_MAX_ARGSZ PAGE_SIZE
+#define GENODE_MAX_CMDSZ 256
 
-static const struct genode_ioctl_op *genode_ioctl_op(unsigned int cmd)
+long genode_ioctl_dispatch(const struct genode_ioctl_op *ops, unsigned int n,
+			   unsigned int cmd, struct genode_ucmd *ucmd)
 {
+	const struct genode_ioctl_op *op = NULL;
+	u64 buf[GENODE_MAX_CMDSZ / sizeof(u64)];
 	unsigned int i;
+	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(genode_ioctl_ops); i++)
-		if (genode_ioctl_ops[i].cmd == cmd)
-			return &genode_ioctl_ops[i];
-	return NULL;
+	for (i = 0; i < n; i++) {
+		if (ops[i].cmd == cmd) {
+			op = &ops[i];
+			break;
+		}
+	}
+	if (!op)
+		return -ENOTTY;
+	if (WARN_ON_ONCE(op->size > sizeof(buf)))
+		return -EINVAL;
+
+	if (get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer))
+		return -EFAULT;
+	if (ucmd->user_size < op->min_size)
+		return -EINVAL;
+	if (ucmd->user_size > GENODE_MAX_ARGSZ)
+		return -E2BIG;
+
+	ret = copy_struct_from_user(buf, op->size, ucmd->ubuffer,
+				    ucmd->user_size);
+	if (ret)
+		return ret;
+
+	ucmd->cmd = buf;
+	return op->execute(ucmd);
 }
 
 static long genode_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
-	const struct genode_ioctl_op *op = genode_ioctl_op(cmd);
-	union genode_ucmd_buffer buf;
 	struct genode_ucmd ucmd = {
 		.session = file->private_data,
 		.ubuffer = (void __user *)arg,
-		.cmd = &buf,
 	};
-	int ret;
 
-	if (!op)
-		return -ENOTTY;
-
-	if (get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer))
-		return -EFAULT;
-	if (ucmd.user_size < op->min_size)
-		return -EINVAL;
-	if (ucmd.user_size > GENODE_MAX_ARGSZ)
-		return -E2BIG;
-
-	ret = copy_struct_from_user(ucmd.cmd, op->size, ucmd.ubuffer,
-				    ucmd.user_size);
-	if (ret)
-		return ret;
-
-	return op->execute(&ucmd);
+	return genode_ioctl_dispatch(genode_session_ioctls,
+				     ARRAY_SIZE(genode_session_ioctls), cmd,
+				     &ucmd);
 }
 
 static const struct file_operations genode_fops = {
@@ -143,8 +153,16 @@ static ssize_t sessions_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(sessions);
 
+static ssize_t resources_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", genode_resource_count());
+}
+static DEVICE_ATTR_RO(resources);
+
 static struct attribute *genode_attrs[] = {
 	&dev_attr_sessions.attr,
+	&dev_attr_resources.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(genode);

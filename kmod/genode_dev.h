@@ -6,23 +6,31 @@
 #define _GENODE_DEV_H
 
 #include <linux/types.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
-#include <linux/list.h>
 
 #include "genode_dev_uapi.h"
 
+struct genode_resource;
+
 /*
  * A session is one open() of /dev/genode.  It owns everything obtained
- * through it.
+ * through it: each resource holds a reference to its session, so the
+ * session's accounting outlives the session fd while resources that were
+ * handed to other processes live on.
  */
 struct genode_session {
-	/* guards the session's resource state, added by later resources */
+	struct kref ref;
+	/* guards the session's accounting, added by the resource kinds */
 	struct mutex lock;
 };
 
 struct genode_session *genode_session_create(void);
-void genode_session_destroy(struct genode_session *s);
+struct genode_session *genode_session_get(struct genode_session *s);
+void genode_session_put(struct genode_session *s);
+/* Open session fds, for the sysfs counter. */
 unsigned int genode_session_count(void);
+void genode_session_closed(void);
 
 /*
  * One ioctl call in flight: the user's buffer and its size, and the
@@ -31,12 +39,40 @@ unsigned int genode_session_count(void);
  * undone (an installed fd).
  */
 struct genode_ucmd {
-	struct genode_session *session;
+	struct genode_session *session;	/* an ioctl on the session fd */
+	struct genode_resource *res;	/* an ioctl on a resource fd */
 	void __user *ubuffer;
 	u32 user_size;
 	void *cmd;
 };
 
 int genode_ucmd_respond(struct genode_ucmd *ucmd, size_t cmd_len);
+
+/*
+ * One ioctl: its number, the size of the kernel's struct and of the first
+ * version of it (offsetofend of its last field then), and the handler.
+ */
+struct genode_ioctl_op {
+	unsigned int cmd;
+	unsigned int size;
+	unsigned int min_size;
+	int (*execute)(struct genode_ucmd *ucmd);
+};
+
+#define GENODE_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
+	{								\
+		.cmd = _ioctl,						\
+		.size = sizeof(_struct),				\
+		.min_size = offsetofend(_struct, _last),		\
+		.execute = _fn,						\
+	}
+
+/*
+ * Copy the argument of @cmd in (checking argsz against the op's sizes) and
+ * run its handler; ENOTTY for a command not in @ops.  ucmd->session or
+ * ucmd->res and ucmd->ubuffer must be set.
+ */
+long genode_ioctl_dispatch(const struct genode_ioctl_op *ops, unsigned int n,
+			   unsigned int cmd, struct genode_ucmd *ucmd);
 
 #endif /* _GENODE_DEV_H */

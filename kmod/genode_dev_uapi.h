@@ -12,5 +12,6 @@
 
 static_assert(sizeof(struct genode_info) == 24);
 static_assert(offsetof(struct genode_info, features) == 16);
+static_assert(sizeof(struct genode_revoke) == 16);
 
 #endif /* _GENODE_DEV_UAPI_H */

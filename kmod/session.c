@@ -7,7 +7,7 @@
 
 #include "genode_dev.h"
 
-/* Live sessions, shown in sysfs so that tests and admins can see leaks. */
+/* Open session fds, shown in sysfs so that tests and admins can see leaks. */
 static atomic_t session_count = ATOMIC_INIT(0);
 
 struct genode_session *genode_session_create(void)
@@ -18,15 +18,33 @@ struct genode_session *genode_session_create(void)
 	if (!s)
 		return NULL;
 
+	kref_init(&s->ref);
 	mutex_init(&s->lock);
 	atomic_inc(&session_count);
 	return s;
 }
 
-void genode_session_destroy(struct genode_session *s)
+struct genode_session *genode_session_get(struct genode_session *s)
 {
+	kref_get(&s->ref);
+	return s;
+}
+
+static void genode_session_free(struct kref *ref)
+{
+	struct genode_session *s = container_of(ref, struct genode_session, ref);
+
 	mutex_destroy(&s->lock);
 	kfree(s);
+}
+
+void genode_session_put(struct genode_session *s)
+{
+	kref_put(&s->ref, genode_session_free);
+}
+
+void genode_session_closed(void)
+{
 	atomic_dec(&session_count);
 }
 

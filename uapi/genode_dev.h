@@ -34,8 +34,9 @@
 #ifndef _UAPI_GENODE_DEV_H
 #define _UAPI_GENODE_DEV_H
 
-#include <linux/types.h>
+#include <linux/const.h>
 #include <linux/ioctl.h>
+#include <linux/types.h>
 
 #define GENODE_DEV_PATH		"/dev/genode"
 #define GENODE_IOCTL_TYPE	0xB9
@@ -69,8 +70,40 @@ struct genode_info {
 	__aligned_u64 features;
 };
 
-/* No feature is announced yet: resources arrive with their own bits. */
+/*
+ * Feature bits of struct genode_info.  Each resource kind announces itself
+ * here when the module provides it.
+ */
+#define GENODE_FEATURE_REVOKE	_BITULL(0)	/* GENODE_REVOKE */
 
 #define GENODE_INFO		_IO(GENODE_IOCTL_TYPE, 0x00)
+
+/**
+ * GENODE_REVOKE - _IO(GENODE_IOCTL_TYPE, 0x01), struct genode_revoke
+ *
+ * Revoke a resource that this session created: every mapping of it in
+ * every process is zapped (later accesses fault with SIGBUS), sleepers on
+ * it are woken with an error, the hardware is released, and every later
+ * operation on any fd of it fails with ENODEV.  Closing the last fd and
+ * mapping of a resource revokes it implicitly.
+ *
+ * In:  argsz, flags (must be 0), fd (a resource fd of the caller),
+ *      __reserved (must be 0).
+ *
+ * Who may call: the session that created the resource.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz, flags or reserved field, or fd is no genode resource;
+ *  -EBADF  fd is not open;
+ *  -EPERM  another session created the resource;
+ *  -ENODEV the resource was revoked already.
+ */
+struct genode_revoke {
+	__u32 argsz;
+	__u32 flags;
+	__s32 fd;
+	__u32 __reserved;
+};
+
+#define GENODE_REVOKE		_IO(GENODE_IOCTL_TYPE, 0x01)
 
 #endif /* _UAPI_GENODE_DEV_H */

@@ -192,6 +192,41 @@ TEST_F(session, bad_pointer_is_efault)
 	munmap(ro, 4096);
 }
 
+TEST_F(session, revoke_refuses_what_is_no_resource)
+{
+	struct genode_revoke rv = { .argsz = sizeof(rv), .fd = -1 };
+	int null_fd = open("/dev/null", O_RDWR);
+
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, GENODE_REVOKE, &rv));
+	EXPECT_EQ(EBADF, errno);
+
+	/* an fd that is open but no genode resource */
+	ASSERT_LE(0, null_fd);
+	rv.fd = null_fd;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, GENODE_REVOKE, &rv));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* a session is no resource either */
+	rv.fd = self->fd;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, GENODE_REVOKE, &rv));
+	EXPECT_EQ(EINVAL, errno);
+
+	rv.fd = null_fd;
+	rv.flags = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, GENODE_REVOKE, &rv));
+	EXPECT_EQ(EINVAL, errno);
+	rv.flags = 0;
+	rv.__reserved = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, GENODE_REVOKE, &rv));
+	EXPECT_EQ(EINVAL, errno);
+	close(null_fd);
+}
+
 TEST(device_node_is_root_only)
 {
 	struct stat st;

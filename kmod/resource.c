@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * resource.c - resource fds and their revocation
+ *
+ * Every resource (IO-memory region, IO-port range, IRQ, DMA buffer, PCI
+ * device) is a file of its own, so that it can be passed over a UNIX socket
+ * and lives as long as any fd or mapping refers to it.  Anon inodes share
+ * one inode, and with it one address_space, between all their files; to
+ * zap the mappings of one resource without touching anything else, each
+ * resource gets an inode of its own from a small pseudo filesystem.
+ *
+ * Revocation (by the creating session, or implicitly when the last
+ * reference goes): mark the resource dying and wake its sleepers, take
+ * revoke_lock for writing (so no operation or page fault is inside), zap
+ * every mapping of it in every process, and let the kind release the
+ * hardware.  From then on every operation fails with ENODEV and every
+ * access through an old mapping faults with SIGBUS.
+ */
+#include <linux/atomic.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
+#include <linux/mount.h>
+#include <linux/pseudo_fs.h>
+
+#include "genode_dev.h"
+#include "resource.h"
+
+#define GENODE_FS_MAGIC 0x47656e64	/* "Gend" */
+
+/*
+ * The pseudo filesystem is mounted while any resource file exists
+ * (simple_pin_fs counts them), so that its superblock, which pins the
+ * module, is gone when the last resource is.
+ */
+static struct vfsmount *genode_mnt;
+static int genode_mnt_count;
+static atomic_t resource_count = ATOMIC_INIT(0);
+
+static int genode_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, GENODE_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type genode_fs_type = {
+	.name = "genode_resource",
+	.owner = THIS_MODULE,
+	.init_fs_context = genode_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+unsigned int genode_resource_count(void)
+{
+	return atomic_read(&resource_count);
+}
+
+void genode_resource_init(struct genode_resource *res,
+			  const struct genode_resource_ops *ops,
+			  struct genode_session *owner)
+{
+	res->ops = ops;
+	res->owner = genode_session_get(owner);
+	res->file = NULL;
+	init_rwsem(&res->revoke_lock);
+	res->revoked = false;
+	res->dying = false;
+	atomic_inc(&resource_count);
+}
+
+/* Returns false if it had been revoked already. */
+static bool genode_resource_revoke(struct genode_resource *res)
+{
+	WRITE_ONCE(res->dying, true);
+	if (res->ops->unblock)
+		res->ops->unblock(res);
+
+	down_write(&res->revoke_lock);
+	if (res->revoked) {
+		up_write(&res->revoke_lock);
+		return false;
+	}
+	res->revoked = true;
+	if (res->file)
+		unmap_mapping_range(res->file->f_mapping, 0, 0, 1);
+	res->ops->revoke(res);
+	up_write(&res->revoke_lock);
+	return true;
+}
+
+static void genode_resource_destroy(struct genode_resource *res)
+{
+	struct genode_session *owner = res->owner;
+
+	genode_resource_revoke(res);
+	res->ops->free(res);
+	genode_session_put(owner);
+	atomic_dec(&resource_count);
+}
+
+int genode_resource_revoke_by(struct genode_resource *res,
+			      struct genode_session *s)
+{
+	if (res->owner != s)
+		return -EPERM;
+	return genode_resource_revoke(res) ? 0 : -ENODEV;
+}
+
+/*
+ * The file operations: take revoke_lock for reading, refuse a revoked
+ * resource, and hand over to the kind.
+ */
+static struct genode_resource *genode_resource_enter(struct file *file)
+{
+	struct genode_resource *res = file->private_data;
+
+	down_read(&res->revoke_lock);
+	if (res->revoked) {
+		up_read(&res->revoke_lock);
+		return NULL;
+	}
+	return res;
+}
+
+static void genode_resource_leave(struct genode_resource *res)
+{
+	up_read(&res->revoke_lock);
+}
+
+static ssize_t genode_resource_read(struct file *file, char __user *buf,
+				    size_t len, loff_t *pos)
+{
+	struct genode_resource *res = genode_resource_enter(file);
+	ssize_t ret = -EINVAL;
+
+	if (!res)
+		return -ENODEV;
+	if (res->ops->read)
+		ret = res->ops->read(res, file, buf, len, pos);
+	genode_resource_leave(res);
+	return ret;
+}
+
+static ssize_t genode_resource_write(struct file *file, const char __user *buf,
+				     size_t len, loff_t *pos)
+{
+	struct genode_resource *res = genode_resource_enter(file);
+	ssize_t ret = -EINVAL;
+
+	if (!res)
+		return -ENODEV;
+	if (res->ops->write)
+		ret = res->ops->write(res, file, buf, len, pos);
+	genode_resource_leave(res);
+	return ret;
+}
+
+static __poll_t genode_resource_poll(struct file *file, poll_table *wait)
+{
+	struct genode_resource *res = genode_resource_enter(file);
+	__poll_t ret = 0;
+
+	if (!res)
+		return EPOLLERR | EPOLLHUP;
+	if (res->ops->poll)
+		ret = res->ops->poll(res, file, wait);
+	genode_resource_leave(res);
+	return ret;
+}
+
+static int genode_resource_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct genode_resource *res = genode_resource_enter(file);
+	int ret = -ENODEV;
+
+	if (!res)
+		return -ENODEV;
+	if (res->ops->mmap)
+		ret = res->ops->mmap(res, vma);
+	genode_resource_leave(res);
+	return ret;
+}
+
+static long genode_resource_ioctl(struct file *file, unsigned int cmd,
+				  unsigned long arg)
+{
+	struct genode_resource *res = genode_resource_enter(file);
+	struct genode_ucmd ucmd = {
+		.session = NULL,
+		.res = res,
+		.ubuffer = (void __user *)arg,
+	};
+	long ret;
+
+	if (!res)
+		return -ENODEV;
+	ret = genode_ioctl_dispatch(res->ops->ioctls, res->ops->num_ioctls,
+				    cmd, &ucmd);
+	genode_resource_leave(res);
+	return ret;
+}
+
+static int genode_resource_release(struct inode *inode, struct file *file)
+{
+	genode_resource_destroy(file->private_data);
+	/* the file holds the mount itself until after this returns */
+	simple_release_fs(&genode_mnt, &genode_mnt_count);
+	return 0;
+}
+
+static const struct file_operations genode_resource_fops = {
+	.owner = THIS_MODULE,
+	.read = genode_resource_read,
+	.write = genode_resource_write,
+	.poll = genode_resource_poll,
+	.mmap = genode_resource_mmap,
+	.unlocked_ioctl = genode_resource_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.release = genode_resource_release,
+	.llseek = noop_llseek,
+};
+
+struct genode_resource *genode_resource_from_file(struct file *file)
+{
+	return file->f_op == &genode_resource_fops ? file->private_data : NULL;
+}
+
+static struct file *genode_resource_file(struct genode_resource *res)
+{
+	struct inode *inode;
+	struct file *file;
+	int ret;
+
+	ret = simple_pin_fs(&genode_fs_type, &genode_mnt, &genode_mnt_count);
+	if (ret)
+		return ERR_PTR(ret);
+
+	inode = alloc_anon_inode(genode_mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		ret = PTR_ERR(inode);
+		goto err_release_fs;
+	}
+
+	file = alloc_file_pseudo(inode, genode_mnt, res->ops->name, O_RDWR,
+				 &genode_resource_fops);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_iput;
+	}
+	file->private_data = res;
+	return file;
+
+err_iput:
+	iput(inode);
+err_release_fs:
+	simple_release_fs(&genode_mnt, &genode_mnt_count);
+	return ERR_PTR(ret);
+}
+
+int genode_resource_install(struct genode_resource *res,
+			    struct genode_ucmd *ucmd, size_t cmd_len,
+			    __s32 *fd_out)
+{
+	struct file *file;
+	int fd, ret;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_destroy;
+	}
+
+	file = genode_resource_file(res);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_put_fd;
+	}
+	res->file = file;
+
+	*fd_out = fd;
+	ret = genode_ucmd_respond(ucmd, cmd_len);
+	if (ret)
+		goto err_fput;
+
+	fd_install(fd, file);
+	return 0;
+
+err_fput:
+	/* the file's release destroys the resource */
+	put_unused_fd(fd);
+	fput(file);
+	return ret;
+err_put_fd:
+	put_unused_fd(fd);
+err_destroy:
+	genode_resource_destroy(res);
+	return ret;
+}

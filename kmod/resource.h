@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * resource.h - resource fds: what every kind of resource has in common
+ */
+#ifndef _GENODE_RESOURCE_H
+#define _GENODE_RESOURCE_H
+
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/mm_types.h>
+#include <linux/poll.h>
+#include <linux/rwsem.h>
+
+struct genode_session;
+struct genode_resource;
+struct genode_ucmd;
+struct genode_ioctl_op;
+
+/*
+ * What a kind of resource provides.  Every callback but revoke and free may
+ * be NULL.  read, write, poll, mmap and the ioctls run with the resource's
+ * revoke_lock held for reading and only while it is not revoked; the
+ * generic code answers ENODEV once it is.
+ */
+struct genode_resource_ops {
+	const char *name;	/* of the fd, in /proc/<pid>/fd */
+
+	const struct genode_ioctl_op *ioctls;
+	unsigned int num_ioctls;
+
+	ssize_t (*read)(struct genode_resource *res, struct file *file,
+			char __user *buf, size_t len, loff_t *pos);
+	ssize_t (*write)(struct genode_resource *res, struct file *file,
+			 const char __user *buf, size_t len, loff_t *pos);
+	__poll_t (*poll)(struct genode_resource *res, struct file *file,
+			 poll_table *wait);
+	int (*mmap)(struct genode_resource *res, struct vm_area_struct *vma);
+
+	/*
+	 * Wake everything that sleeps in read or poll so that revocation
+	 * can take the lock; they must then see genode_resource_dying().
+	 * Called without locks held, before revoke.
+	 */
+	void (*unblock)(struct genode_resource *res);
+	/*
+	 * Release the hardware.  Called exactly once, with revoke_lock held
+	 * for writing, after every mapping of the fd has been zapped.
+	 */
+	void (*revoke)(struct genode_resource *res);
+	/* Free the object that embeds the resource.  Called exactly once. */
+	void (*free)(struct genode_resource *res);
+};
+
+/*
+ * The common part of every resource, embedded in the kind's object.  The
+ * resource's lifetime is that of its struct file: each fd and each mapping
+ * holds a reference to the file, and the file's release revokes and frees.
+ */
+struct genode_resource {
+	const struct genode_resource_ops *ops;
+	/* the session that created it: only it may revoke; holds a ref */
+	struct genode_session *owner;
+	/* its own inode, so that revocation can zap every mapping of it */
+	struct file *file;
+
+	/*
+	 * revoke_lock guards @revoked and, for readers, the hardware behind
+	 * the resource: held for reading by every operation and by page
+	 * faults on its mappings, for writing by revocation.
+	 */
+	struct rw_semaphore revoke_lock;
+	bool revoked;
+	/* set, without the lock, before revocation wakes the sleepers */
+	bool dying;
+};
+
+/* Set up a resource; call before anything else on it. */
+void genode_resource_init(struct genode_resource *res,
+			  const struct genode_resource_ops *ops,
+			  struct genode_session *owner);
+
+/*
+ * Make the resource an fd of the caller: reserve the fd, store it in
+ * *fd_out, answer the ioctl through genode_ucmd_respond(@ucmd, @cmd_len),
+ * and only then install it.  Consumes @res: on failure it is revoked and
+ * freed through its ops.
+ */
+int genode_resource_install(struct genode_resource *res,
+			    struct genode_ucmd *ucmd, size_t cmd_len,
+			    __s32 *fd_out);
+
+/* The resource behind a file, or NULL if it is not one of ours. */
+struct genode_resource *genode_resource_from_file(struct file *file);
+
+/* Revoke on behalf of @s: -EPERM if @s did not create it, -ENODEV if done. */
+int genode_resource_revoke_by(struct genode_resource *res,
+			      struct genode_session *s);
+
+static inline bool genode_resource_dying(struct genode_resource *res)
+{
+	return READ_ONCE(res->dying);
+}
+
+/* Live resources, for the sysfs counter. */
+unsigned int genode_resource_count(void);
+
+#endif /* _GENODE_RESOURCE_H */

@@ -6,6 +6,7 @@
 #                   the user library and CLI, and the test programs
 #   make check      static checks, then the test suite in QEMU on each
 #                   kernel, with and without an IOMMU
+#   make demo       boot the test VM and show /dev/genode at work
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
@@ -32,7 +33,7 @@ KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
 UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
-.PHONY: all deps modules userlib tests check static-check vm-check vm vm-run clean
+.PHONY: all deps modules userlib tests check demo vm vm-run clean
 
 all: deps
 	@$(MAKE) --no-print-directory modules userlib tests
@@ -54,7 +55,8 @@ $(BUILD)/%/kmod/genode.ko: $(KMOD_SRC) $(UAPI)
 
 LIB_OBJ := $(BUILD)/userlib/libgenode_dev.o
 userlib: $(BUILD)/userlib/libgenode_dev.a $(BUILD)/userlib/libgenode_dev.so \
-	$(BUILD)/userlib/genode-dev.pc $(BUILD)/userlib/genode-ctl
+	$(BUILD)/userlib/genode-dev.pc $(BUILD)/userlib/genode-ctl \
+	$(BUILD)/userlib/static/genode-ctl
 
 $(BUILD)/userlib/libgenode_dev.o: userlib/libgenode_dev.c userlib/libgenode_dev.h $(UAPI)
 	@mkdir -p $(@D)
@@ -72,6 +74,11 @@ $(BUILD)/userlib/genode-dev.pc: userlib/genode-dev.pc.in
 
 $(BUILD)/userlib/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgenode_dev.a
 	$(CC) $(USER_CFLAGS) -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
+
+# the same, static, for the VM
+$(BUILD)/userlib/static/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgenode_dev.a
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
 
 PREFIX ?= /usr/local
 
@@ -94,6 +101,11 @@ linux-source:
 
 check: all
 	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) $(KVERS)
+
+demo: all
+	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \
+		--tests $(BUILD)/tests --kver $(KVER) \
+		--cmd 'cat /proc/version; /opt/genode-ctl info' $(BUILD)/userlib/static/genode-ctl
 
 vm: all
 	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \

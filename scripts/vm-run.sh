@@ -24,5 +24,8 @@ done
 # The test programs are in /tests, so that `make vm-run CMD=/tests/x` works.
 printf '#!/bin/sh\n%s\n' "$cmd" > "$dir/opt/run.sh"
 here=$(cd "$(dirname "$0")/.." && pwd)
-exec "$here/tests/vm/run.sh" --mode run --iommu "$iommu" --ko "$ko" \
-	--tests "$tests" --run "$dir/opt" --out "$dir/out" "$kver"
+rc=0
+"$here/tests/vm/run.sh" --mode run --iommu "$iommu" --ko "$ko" \
+	--tests "$tests" --run "$dir/opt" --out "$dir/out" "$kver" || rc=$?
+echo "vm-run: '$cmd' exited with status $rc" >&2
+exit "$rc"

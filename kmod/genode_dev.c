@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "genode_dev.h"
+#include "pci.h"
 #include "resource.h"
 
 #define GENODE_VERSION "0.1"
@@ -52,7 +53,7 @@ static int genode_info(struct genode_ucmd *ucmd)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
-	cmd->features = GENODE_FEATURE_REVOKE;
+	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_PCI;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -80,6 +81,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			features),
 	GENODE_IOCTL_OP(GENODE_REVOKE, genode_revoke, struct genode_revoke,
 			__reserved),
+	GENODE_IOCTL_OP(GENODE_PCI_CLAIM, genode_pci_claim,
+			struct genode_pci_claim, fd),
 };
 
 /*
@@ -179,17 +182,26 @@ static int __init genode_init(void)
 {
 	int ret;
 
-	ret = misc_register(&genode_misc);
+	ret = genode_pci_init();
 	if (ret)
 		return ret;
 
+	ret = misc_register(&genode_misc);
+	if (ret)
+		goto err_pci_exit;
+
 	pr_info("genode: /dev/genode ready (ABI %d)\n", GENODE_ABI_VERSION);
 	return 0;
+
+err_pci_exit:
+	genode_pci_exit();
+	return ret;
 }
 
 static void __exit genode_exit(void)
 {
 	misc_deregister(&genode_misc);
+	genode_pci_exit();
 }
 
 module_init(genode_init);

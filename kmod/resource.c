@@ -21,6 +21,7 @@
 #include <linux/fs.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
 
@@ -68,8 +69,7 @@ void genode_resource_init(struct genode_resource *res,
 	atomic_inc(&resource_count);
 }
 
-/* Returns false if it had been revoked already. */
-static bool genode_resource_revoke(struct genode_resource *res)
+bool genode_resource_revoke(struct genode_resource *res)
 {
 	WRITE_ONCE(res->dying, true);
 	if (res->ops->unblock)
@@ -241,16 +241,22 @@ static struct file *genode_resource_file(struct genode_resource *res)
 		goto err_release_fs;
 	}
 
+	/*
+	 * alloc_file_pseudo() takes no reference to the fops' owner, but the
+	 * file's last fput drops one (as anon_inode_getfile() knows).
+	 */
+	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(inode, genode_mnt, res->ops->name, O_RDWR,
 				 &genode_resource_fops);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
-		goto err_iput;
+		goto err_module_put;
 	}
 	file->private_data = res;
 	return file;
 
-err_iput:
+err_module_put:
+	module_put(THIS_MODULE);
 	iput(inode);
 err_release_fs:
 	simple_release_fs(&genode_mnt, &genode_mnt_count);

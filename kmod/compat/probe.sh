@@ -19,4 +19,7 @@ probe() {
 probe GENODE_HAVE_VM_FLAGS_SET linux/mm.h 'static inline void vm_flags_set\('
 # eventfd_signal() lost its count argument in 6.8.
 probe GENODE_HAVE_EVENTFD_SIGNAL_NOCOUNT linux/eventfd.h 'eventfd_signal\(struct eventfd_ctx \*ctx\)'
+# driver_override moved from struct pci_dev into struct device (backported
+# to 6.12.y).
+probe GENODE_HAVE_DEVICE_DRIVER_OVERRIDE linux/device.h 'int __device_set_driver_override\('
 echo

@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "genode_dev.h"
+#include "iomem.h"
 #include "pci.h"
 #include "resource.h"
 
@@ -53,7 +54,8 @@ static int genode_info(struct genode_ucmd *ucmd)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
-	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_PCI;
+	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_PCI |
+			GENODE_FEATURE_IOMEM;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -83,6 +85,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			__reserved),
 	GENODE_IOCTL_OP(GENODE_PCI_CLAIM, genode_pci_claim,
 			struct genode_pci_claim, fd),
+	GENODE_IOCTL_OP(GENODE_IOMEM_REQUEST, genode_iomem_request,
+			struct genode_iomem_request, __reserved),
 };
 
 /*

@@ -699,43 +699,42 @@ TEST_F(iomem, allow_list_lets_a_held_range_through)
 	EXPECT_EQ(-EBUSY, request_phys(self->session, s, e - s + 1, 0));
 }
 
-static int touch_after_signal(volatile uint32_t *p, int pipe_rd)
-{
-	char c;
-
-	if (read(pipe_rd, &c, 1) != 1)
-		return 20;
-	(void)*(volatile uint32_t *)p;	/* SIGBUS expected */
-	return 21;
-}
-
 /*
- * Fork a child that touches @p once told to, let @revoke run, tell it:
- * its wait status.
+ * Fork a child that maps @p in (touches it), says so, and touches it again
+ * once told to; in between let @revoke run.  The child's wait status.
  */
 static int child_touches_after(volatile uint32_t *p,
 			       void (*revoke)(void *), void *arg)
 {
-	int pfd[2], status;
+	int go[2], ready[2], status;
+	char c;
 	pid_t pid;
 
-	if (pipe(pfd))
+	if (pipe(go) || pipe(ready))
 		return -1;
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		close(pfd[1]);
-		/* the mapping is there in the child before the revocation */
-		(void)*(volatile uint32_t *)p;
-		_exit(touch_after_signal(p, pfd[0]));
+		close(go[1]);
+		close(ready[0]);
+		(void)*p;
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(20);
+		(void)*p;	/* SIGBUS expected */
+		_exit(21);
 	}
-	close(pfd[0]);
+	close(go[0]);
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		c = 0;
 	revoke(arg);
-	if (write(pfd[1], "g", 1) != 1)
-		return -1;
-	close(pfd[1]);
-	if (waitpid(pid, &status, 0) != pid)
+	signal(SIGPIPE, SIG_IGN);
+	if (c && write(go[1], "g", 1) != 1)
+		c = 0;
+	close(go[1]);
+	close(ready[0]);
+	if (waitpid(pid, &status, 0) != pid || !c)
 		return -1;
 	return status;
 }

@@ -6,7 +6,9 @@
 #                   the user library and CLI, and the test programs
 #   make check      static checks, then the test suite in QEMU on each
 #                   kernel, with and without an IOMMU
-#   make demo       boot the test VM and show /dev/genode at work
+#   make demo       boot the test VM, let examples/vesa_fb draw a picture
+#                   through /dev/genode, take it with QEMU's screendump
+#                   and check it: build/demo/vesa.png
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
@@ -33,10 +35,12 @@ KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
 UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
-.PHONY: all deps modules userlib tests check demo vm vm-run clean
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+
+.PHONY: all deps modules userlib tests examples check demo vm vm-run clean
 
 all: deps
-	@$(MAKE) --no-print-directory modules userlib tests
+	@$(MAKE) --no-print-directory modules userlib tests examples
 
 deps:
 	@scripts/deps.sh
@@ -82,6 +86,14 @@ $(BUILD)/userlib/static/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgen
 
 PREFIX ?= /usr/local
 
+# ---- examples: user-level drivers over libgenode_dev, static for the VM ----
+
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a userlib/libgenode_dev.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
+
 # ---- test programs: static, so that the initramfs needs no libc ----
 
 tests: $(TESTS)
@@ -103,9 +115,7 @@ check: all
 	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) $(KVERS)
 
 demo: all
-	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \
-		--tests $(BUILD)/tests --kver $(KVER) \
-		--cmd 'cat /proc/version; /opt/genode-ctl info' $(BUILD)/userlib/static/genode-ctl
+	@scripts/demo.sh --build $(BUILD) --kver $(KVER) --iommu $(IOMMU) --out $(BUILD)/demo
 
 vm: all
 	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \

@@ -247,6 +247,12 @@ static struct file *genode_resource_file(struct genode_resource *res)
 		ret = PTR_ERR(file);
 		goto err_iput;
 	}
+	/*
+	 * Pseudo files do not get FMODE_PREAD/FMODE_PWRITE (only
+	 * do_dentry_open() sets them), and without them pread and pwrite
+	 * fail with ESPIPE; IO ports are accessed at offset = port.
+	 */
+	file->f_mode |= FMODE_PREAD | FMODE_PWRITE;
 	file->private_data = res;
 	return file;
 

@@ -35,8 +35,6 @@ KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
 UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
-EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
-
 .PHONY: all deps modules userlib tests examples check demo vm vm-run clean
 
 all: deps
@@ -86,8 +84,9 @@ $(BUILD)/userlib/static/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgen
 
 PREFIX ?= /usr/local
 
-# ---- examples: user-level drivers over libgenode_dev, static for the VM ----
+# ---- examples: static, for the VM (make vm-run FILES=build/examples/...) ----
 
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 examples: $(EXAMPLES)
 
 $(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a userlib/libgenode_dev.h $(UAPI)

@@ -2,80 +2,82 @@
 /*
  * compat.h - every difference between the kernels genode.ko supports
  *
- * Force-included into each object by Kbuild.  The GENODE_HAVE_* macros come
- * from the header probes in compat/probe.sh; the .c files use only the
- * names defined here and never test a kernel version themselves.
+ * Force-included into each object by Kbuild, before the .c file's own
+ * includes (and before any pr_fmt it defines).  So this header includes
+ * nothing: it holds only macros, which expand where they are used, after
+ * the kernel header that they refer to.  The GENODE_HAVE_* macros come from
+ * the header probes in compat/probe.sh; the .c files use only the names
+ * defined here or the newest kernel's names, and never test a kernel
+ * version themselves.  tests/compat/ builds a module that uses every
+ * wrapper, against each supported kernel.
  *
  * The oldest supported kernel, 6.1, is enforced by Kbuild and dkms.conf.
+ *
+ * Needs no wrapper: alloc_contig_range() (a macro over
+ * alloc_contig_range_noprof() since 6.10, with the same arguments).
+ * alloc_contig_pages() is not exported to modules on any supported kernel.
  */
 #ifndef _GENODE_COMPAT_H
 #define _GENODE_COMPAT_H
 
-/* ---- PCI driver_override and vm_flags (pci.c, iomem.c) ---- */
-#include <linux/device.h>
-#include <linux/mm.h>
-#include <linux/pci.h>
-#include <linux/string.h>
+/*
+ * vm_flags_set() and vm_flags_clear() (6.3): before them, vm_flags was a
+ * plain field.  Callers hold mmap_lock for writing or own the new vma, as
+ * the real helpers require.
+ */
+#ifndef GENODE_HAVE_VM_FLAGS_SET
+#define vm_flags_set(vma, flags)	((void)((vma)->vm_flags |= (flags)))
+#define vm_flags_clear(vma, flags)	((void)((vma)->vm_flags &= ~(flags)))
+#endif
 
 /*
- * Set the driver that alone may bind to @pdev, or clear it with "".
- * 6.1 keeps the name in struct pci_dev; later kernels (and 6.12.y by
- * backport) keep it in struct device.
+ * Signal an eventfd once.  eventfd_signal() took a count until 6.8, and
+ * returned it; now it takes only the context and returns nothing.
  */
-static inline int genode_set_driver_override(struct pci_dev *pdev,
-					     const char *name)
-{
+#ifdef GENODE_HAVE_EVENTFD_SIGNAL_NOCOUNT
+#define genode_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define genode_eventfd_signal(ctx)	((void)eventfd_signal((ctx), 1))
+#endif
+
+/*
+ * MAX_PAGE_ORDER (6.8) is the largest order the buddy allocator hands out,
+ * inclusive.  6.4 to 6.7 call it MAX_ORDER; before 6.4, MAX_ORDER was one
+ * more than the largest order.  NR_PAGE_ORDERS came with MAX_PAGE_ORDER.
+ */
+#ifndef GENODE_HAVE_MAX_PAGE_ORDER
+#ifdef GENODE_HAVE_MAX_ORDER_EXCLUSIVE
+#define MAX_PAGE_ORDER			(MAX_ORDER - 1)
+#else
+#define MAX_PAGE_ORDER			MAX_ORDER
+#endif
+#define NR_PAGE_ORDERS			(MAX_PAGE_ORDER + 1)
+#endif
+
+/*
+ * driver_override (pci.c): 6.1 keeps the name in struct pci_dev, guarded
+ * by the device lock; later kernels (and 6.12.y by backport) keep it in
+ * struct device with a spinlock of its own.
+ */
 #ifdef GENODE_HAVE_DEVICE_DRIVER_OVERRIDE
-	return device_set_driver_override(&pdev->dev, name);
+#define genode_set_driver_override(pdev, name)				\
+	device_set_driver_override(&(pdev)->dev, (name))
+#define genode_driver_override_lock(pdev)				\
+	spin_lock(&(pdev)->dev.driver_override.lock)
+#define genode_driver_override_unlock(pdev)				\
+	spin_unlock(&(pdev)->dev.driver_override.lock)
+#define genode_driver_override_name(pdev) ((pdev)->dev.driver_override.name)
 #else
-	return driver_set_override(&pdev->dev, &pdev->driver_override, name,
-				   strlen(name));
+#define genode_set_driver_override(pdev, name) ({			\
+	struct pci_dev *__pdev = (pdev);				\
+	const char *__name = (name);					\
+									\
+	driver_set_override(&__pdev->dev, &__pdev->driver_override,	\
+			    __name, strlen(__name));			\
+})
+#define genode_driver_override_lock(pdev)	device_lock(&(pdev)->dev)
+#define genode_driver_override_unlock(pdev)	device_unlock(&(pdev)->dev)
+#define genode_driver_override_name(pdev)	((pdev)->driver_override)
 #endif
-}
-
-/* > 0: driver_override names @drv; 0: it names another driver; < 0: unset */
-static inline int genode_match_driver_override(struct pci_dev *pdev,
-					       const struct device_driver *drv)
-{
-#ifdef GENODE_HAVE_DEVICE_DRIVER_OVERRIDE
-	/* device_match_driver_override(), without the guard sparse can't follow */
-	int ret = -1;
-
-	spin_lock(&pdev->dev.driver_override.lock);
-	if (pdev->dev.driver_override.name)
-		ret = !strcmp(pdev->dev.driver_override.name, drv->name);
-	spin_unlock(&pdev->dev.driver_override.lock);
-	return ret;
-#else
-	int ret = -1;
-
-	device_lock(&pdev->dev);
-	if (pdev->driver_override)
-		ret = !strcmp(pdev->driver_override, drv->name);
-	device_unlock(&pdev->dev);
-	return ret;
-#endif
-}
-
-/* vm_flags became read-only in 6.3, with helpers to change it. */
-static inline void genode_vm_flags_set(struct vm_area_struct *vma,
-				       vm_flags_t flags)
-{
-#ifdef GENODE_HAVE_VM_FLAGS_SET
-	vm_flags_set(vma, flags);
-#else
-	vma->vm_flags |= flags;
-#endif
-}
-
-static inline void genode_vm_flags_clear(struct vm_area_struct *vma,
-					 vm_flags_t flags)
-{
-#ifdef GENODE_HAVE_VM_FLAGS_SET
-	vm_flags_clear(vma, flags);
-#else
-	vma->vm_flags &= ~flags;
-#endif
-}
 
 #endif /* _GENODE_COMPAT_H */

@@ -14,6 +14,7 @@
 
 #include "genode_dev.h"
 #include "iomem.h"
+#include "ioport.h"
 #include "pci.h"
 #include "resource.h"
 
@@ -54,8 +55,8 @@ static int genode_info(struct genode_ucmd *ucmd)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
-	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_PCI |
-			GENODE_FEATURE_IOMEM;
+	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT |
+			GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -83,6 +84,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			features),
 	GENODE_IOCTL_OP(GENODE_REVOKE, genode_revoke, struct genode_revoke,
 			__reserved),
+	GENODE_IOCTL_OP(GENODE_IOPORT_REQUEST, genode_ioport_request,
+			struct genode_ioport_request, __reserved),
 	GENODE_IOCTL_OP(GENODE_PCI_CLAIM, genode_pci_claim,
 			struct genode_pci_claim, fd),
 	GENODE_IOCTL_OP(GENODE_IOMEM_REQUEST, genode_iomem_request,

@@ -100,9 +100,8 @@ static int genode_iomem_mmap(struct genode_resource *res,
 		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	else
 		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-	genode_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND |
-			    VM_DONTDUMP);
-	genode_vm_flags_clear(vma, VM_MAYEXEC);
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_clear(vma, VM_MAYEXEC);
 	vma->vm_ops = &genode_iomem_vm_ops;
 	vma->vm_private_data = r;
 	return 0;

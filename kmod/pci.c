@@ -93,6 +93,19 @@ static void genode_pci_run_hooks(struct genode_pci_device *gdev,
 
 /* ---- binding to the "genode" driver ---- */
 
+/* > 0: driver_override names @drv; 0: it names another driver; < 0: unset */
+static int genode_match_driver_override(struct pci_dev *pdev,
+					const struct device_driver *drv)
+{
+	int ret = -1;
+
+	genode_driver_override_lock(pdev);
+	if (genode_driver_override_name(pdev))
+		ret = !strcmp(genode_driver_override_name(pdev), drv->name);
+	genode_driver_override_unlock(pdev);
+	return ret;
+}
+
 /*
  * Make sure the "genode" driver is bound to @pdev: take it as it is if it
  * is bound already, bind it through driver_override if no driver is.

@@ -242,8 +242,10 @@ static struct file *genode_resource_file(struct genode_resource *res)
 	}
 
 	/*
-	 * alloc_file_pseudo() takes no reference to the fops' owner, but the
-	 * file's last fput drops one (as anon_inode_getfile() knows).
+	 * The file's last fput() drops a reference to the owner of its fops
+	 * (fops_put() in __fput()), which alloc_file_pseudo() does not take,
+	 * unlike an open() would.  Take it here, as anon_inode_getfile()
+	 * does; the caller is in an ioctl of ours, so the module is live.
 	 */
 	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(inode, genode_mnt, res->ops->name, O_RDWR,
@@ -252,6 +254,12 @@ static struct file *genode_resource_file(struct genode_resource *res)
 		ret = PTR_ERR(file);
 		goto err_module_put;
 	}
+	/*
+	 * Pseudo files do not get FMODE_PREAD/FMODE_PWRITE (only
+	 * do_dentry_open() sets them), and without them pread and pwrite
+	 * fail with ESPIPE; IO ports are accessed at offset = port.
+	 */
+	file->f_mode |= FMODE_PREAD | FMODE_PWRITE;
 	file->private_data = res;
 	return file;
 

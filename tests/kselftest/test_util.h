@@ -6,8 +6,9 @@
 #include <stdio.h>
 
 /* Every feature bit this test suite knows about. */
-#define GENODE_TEST_KNOWN_FEATURES (GENODE_FEATURE_REVOKE | GENODE_FEATURE_PCI | \
-				    GENODE_FEATURE_IOMEM)
+#define GENODE_TEST_KNOWN_FEATURES \
+	(GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT | GENODE_FEATURE_PCI | \
+	 GENODE_FEATURE_IOMEM)
 
 /* A sysfs file holding one number, or -1. */
 static inline long read_sysfs_long(const char *path)

@@ -133,6 +133,7 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/genode-dev/libgenode_dev.h \
 		$(DESTDIR)$(PKGCONFIGDIR)/genode-dev.pc
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/genode-dev
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(PKGCONFIGDIR)
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 # ---- installing the module: DKMS and the Debian package ----
@@ -175,7 +176,7 @@ linux-source:
 # ---- checks ----
 
 check: all
-	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) $(KVERS)
+	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) --cache $(CACHE) $(KVERS)
 
 demo: all
 	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \

@@ -12,7 +12,8 @@
 #                   run CMD in the test VM (FILES copied to its /opt) and
 #                   exit with its status
 #   make llvm       build genode.ko with clang (LLVM=1) against Debian's
-#                   6.12 sources configured for clang (a compile check)
+#                   6.12 sources configured for clang, into build/llvm/
+#                   (a compile check; `make LLVM=1` does the same)
 #
 # Installing (docs/INSTALL.md):
 #   make dkms-install [DKMS_KVERS="..."]
@@ -57,7 +58,14 @@ deps:
 
 # ---- the module, once per kernel, each in its own copy of the sources ----
 
+# Debian's headers are configured for gcc: with LLVM=1 they would still
+# compile with gcc-12 (and link with ld.lld).  So `make LLVM=1` builds the
+# module with clang the only way that works, as `make llvm` does.
+ifeq ($(LLVM),)
 modules: $(foreach v,$(KVERS),$(BUILD)/$(v)/kmod/genode.ko)
+else
+modules: llvm
+endif
 
 $(BUILD)/%/kmod/genode.ko: $(KMOD_SRC) $(UAPI)
 	@rm -rf $(BUILD)/$*/kmod $(BUILD)/$*/uapi

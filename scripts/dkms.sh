@@ -62,9 +62,9 @@ install)
 	[ $# -gt 0 ] || echo "dkms.sh: no kernel headers installed: nothing built" >&2
 	for k in "$@"; do
 		rc=0
-		dkms install -m "$name" -v "$version" -k "$k" || rc=$?
+		dkms build -m "$name" -v "$version" -k "$k" || rc=$?
 		case $rc in
-		0) ;;
+		0) dkms install -m "$name" -v "$version" -k "$k" ;;
 		77) echo "dkms.sh: $k is older than the oldest supported kernel (6.1): skipped" >&2 ;;
 		*) echo "dkms.sh: building for $k failed (dkms status $rc)" >&2; exit "$rc" ;;
 		esac

@@ -247,9 +247,9 @@ __check_dkms() {
 	log=$out/dkms-host
 	: > "$log"
 	host_clean "$log"
-	result $? "the host has no genode-dev installed before the DKMS check" "$log" || {
-			return
-	}
+	st=$?
+	result $st "the host has no genode-dev installed before the DKMS check" "$log"
+	[ $st = 0 ] || return
 	before=$(host_snapshot "$@")
 
 	log=$out/dkms-install
@@ -272,6 +272,23 @@ __check_dkms() {
 		result $? "DKMS installed genode.ko for $v in /lib/modules/$v/updates/dkms (vermagic, modules.dep)" "$log"
 	done
 
+	# AUTOINSTALL: what installing a kernel runs builds the module again.
+	# (DKMS forgets the module when its last kernel goes: needs two.)
+	v=${*: -1}
+	log=$out/dkms-autoinstall
+	if [ $# -lt 2 ]; then
+		skip "AUTOINSTALL through /etc/kernel/postinst.d/dkms" "needs two kernels"
+	else
+		{
+			dkms remove -m genode-dev -v "$version" -k "$v" &&
+			! ls "/lib/modules/$v/updates/dkms/genode.ko"* &&
+			/etc/kernel/postinst.d/dkms "$v" &&
+			dkms status -m genode-dev -v "$version" -k "$v" | grep ': installed' &&
+			ls "/lib/modules/$v/updates/dkms/genode.ko"*
+		} > "$log" 2>&1
+		result $? "AUTOINSTALL: /etc/kernel/postinst.d/dkms $v builds and installs it again" "$log"
+	fi
+
 	log=$out/dkms-refuse
 	dkms build -m genode-dev -v "$version" -k 6.0.19-1-amd64 > "$log" 2>&1
 	[ $? = 77 ] && grep -q BUILD_EXCLUSIVE "$log"
@@ -280,8 +297,7 @@ __check_dkms() {
 	# The test suite on each kernel with DKMS's module: one boot, no IOMMU.
 	for v in "$@"; do
 		dir=$out/vm-dkms-$v
-		ko=$out/dkms-ko-$v/genode.ko
-		if [ ! -f "$ko" ]; then
+		if ! ko=$(dkms_ko "$v" "$out/dkms-ko-$v"); then
 			result 1 "VM on $v with DKMS's genode.ko: no module"
 			continue
 		fi
@@ -310,9 +326,9 @@ __check_deb() {
 	log=$out/deb-host
 	: > "$log"
 	host_clean "$log"
-	result $? "the host has no genode-dev installed before the package check" "$log" || {
-			return
-	}
+	st=$?
+	result $st "the host has no genode-dev installed before the package check" "$log"
+	[ $st = 0 ] || return
 	before=$(host_snapshot "$@")
 
 	log=$out/deb-build

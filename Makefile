@@ -47,11 +47,11 @@ KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
 UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
-.PHONY: all deps modules userlib tests check demo vm vm-run clean \
+.PHONY: all deps modules userlib tests examples check demo vm vm-run clean \
 	llvm dkms-install dkms-remove deb install uninstall
 
 all: deps
-	@$(MAKE) --no-print-directory modules userlib tests
+	@$(MAKE) --no-print-directory modules userlib tests examples
 
 deps:
 	@scripts/deps.sh
@@ -165,6 +165,15 @@ llvm:
 	rm -rf $(BUILD)/llvm && mkdir -p $(BUILD)/llvm && \
 	cp -r kmod uapi $(BUILD)/llvm/ && \
 	$(MAKE) -C $$tree M=$(BUILD)/llvm/kmod LLVM=1 W=1 KCFLAGS=-Werror modules
+
+# ---- examples: static, for the VM (make vm-run FILES=build/examples/...) ----
+
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
 
 # ---- test programs: static, so that the initramfs needs no libc ----
 

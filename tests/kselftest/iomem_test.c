@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -934,6 +935,45 @@ TEST_F(iomem, kill9_of_a_process_with_mappings)
 	dev = pci_claim(self->session, &self->edu);
 	ASSERT_LE(0, dev);
 	self->dev = dev;	/* the teardown closes it */
+}
+
+/*
+ * Last, because it cannot be undone (so it runs only with
+ * GENODE_TEST_LOCKDOWN=1, e.g. make vm-run CMD="GENODE_TEST_LOCKDOWN=1
+ * /tests/iomem_test"): under lockdown, physical ranges are refused as
+ * /dev/mem is (LOCKDOWN_DEV_MEM), BARs as sysfs's resource files are
+ * (LOCKDOWN_PCI_ACCESS).  Regions obtained before stay.
+ */
+TEST_F(iomem, lockdown_refuses_requests)
+{
+	const char *path = "/sys/kernel/security/lockdown";
+	struct genode_iomem_info info;
+	volatile uint32_t *bar;
+	int fd, lfd;
+
+	if (!getenv("GENODE_TEST_LOCKDOWN"))
+		SKIP(return,
+		     "raising lockdown cannot be undone; set GENODE_TEST_LOCKDOWN=1 to run this");
+	if (access(path, F_OK))
+		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
+	lfd = open(path, O_WRONLY);
+	if (lfd < 0)
+		SKIP(return, "no lockdown LSM in this kernel (%s)", strerror(errno));
+
+	fd = request_bar(self->session, self->dev, 0, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(9, write(lfd, "integrity", 9)) TH_LOG("%s", strerror(errno));
+	close(lfd);
+
+	EXPECT_EQ(-EPERM, request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC));
+	EXPECT_EQ(-EPERM, request_phys(self->session, self->bar0.addr + self->bar0.size,
+				       PAGE, 0));
+	bar = map_region(fd, &info);
+	ASSERT_NE(NULL, bar);
+	EXPECT_EQ(0, edu_works(bar));
+	unmap_region(bar, &info);
+	close(fd);
+	EXPECT_EQ(-EPERM, request_bar(self->session, self->dev, 0, 0));
 }
 
 TEST_HARNESS_MAIN

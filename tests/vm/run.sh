@@ -71,7 +71,11 @@ devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0
 # that edu keeps its address.
 devices+=(-device VGA)
 
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
+# One host thread for all vCPUs (thread=single): with multi-threaded TCG,
+# a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU
+# patched that code (text_poke_bp); round-robin TCG has no such race and
+# measured no slower here.
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=single -cpu max -m "$mem" -smp "$smp"
 	-no-reboot -nodefaults -display none -vga none
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append"
 	"${devices[@]}")

@@ -70,6 +70,8 @@ devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0
 # QEMU's standard VGA (1234:1111) for the framebuffer example, after edu so
 # that edu keeps its address.
 devices+=(-device VGA)
+# An empty PCIe root port: a bridge, which a claim must refuse.
+devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
 
 # One host thread for all vCPUs (thread=single): with multi-threaded TCG,
 # a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU

@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Genode-on-Linux data path without Genode: a "core" process and a
+ * "driver" process, as base-linux runs them.
+ *
+ *  - core (the test process) opens /dev/genode, claims QEMU's edu, turns
+ *    on bus mastering through the device fd, requests BAR0 as a region
+ *    fd, an IRQ fd (MSI, or INTx where MSI is not offered) and a DMA
+ *    buffer for the device, and passes the region and the buffer to the
+ *    driver over a UNIX socket (SCM_RIGHTS), as core passes dataspaces.
+ *  - the driver (a forked child that first closes every fd but its socket
+ *    end and stdio) installs a seccomp filter that makes open, openat,
+ *    openat2 and ioctl fail with EPERM, as a Genode component may not use
+ *    them, checks that the filter bites, and then drives edu through the
+ *    mapped registers only: identification, liveness, factorial, and two
+ *    DMA transfers through the buffer, each completion signalled by an
+ *    interrupt.
+ *  - core's "IRQ thread" blocks on the IRQ fd and relays each interrupt
+ *    as a message (a Genode signal); the driver clears the cause in edu
+ *    and answers with an ack message, on which core acks the IRQ fd
+ *    (Irq_session::ack_irq).
+ *
+ * The driver reports what it saw in one message at the end; core asserts
+ * on it, so the assertions run in the test process.
+ *
+ * edu's BAR0: ident 0x00 (0x010000ed: version 1.0), liveness 0x04 (reads
+ * back the inverse of what was written), factorial 0x08 with its status
+ * at 0x20 (bit 0 busy, bit 7 interrupt when done), interrupt status 0x24,
+ * acknowledge 0x64; DMA source 0x80, destination 0x88, count 0x90,
+ * command 0x98 (bit 0 start, bit 1 device to RAM, bit 2 interrupt when
+ * done); its buffer is at 0x40000, 4 KiB.  edu drives 28 address bits.
+ * Interrupt causes: 0x001 factorial, 0x100 DMA.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "genode_dev.h"
+#include "kselftest_harness.h"
+#include "pci_util.h"
+#include "test_util.h"
+
+_Static_assert(sizeof(struct genode_irq_request) == 32, "genode_irq_request");
+_Static_assert(sizeof(struct genode_dma_alloc) == 48, "genode_dma_alloc");
+_Static_assert(sizeof(struct genode_iomem_request) == 40,
+	       "genode_iomem_request");
+
+#define EDU_IDENT	0x00
+#define EDU_LIVENESS	0x04
+#define EDU_FACT	0x08
+#define EDU_FACT_STATUS	0x20
+#define EDU_FACT_BUSY	0x01
+#define EDU_FACT_IRQ	0x80
+#define EDU_IRQ_STATUS	0x24
+#define EDU_IRQ_ACK	0x64
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_CNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_RUN	0x1
+#define EDU_DMA_TO_RAM	0x2
+#define EDU_DMA_IRQ	0x4
+#define EDU_BUF		0x40000
+#define EDU_CAUSE_FACT	0x001
+#define EDU_CAUSE_DMA	0x100
+#define EDU_IDENT_V1	0x010000ed
+
+#define DMA_SIZE	8192UL
+#define DMA_LEN		1024U	/* bytes per transfer, well inside edu's 4 KiB */
+#define FILTER_ERRNO	EPERM
+#define TIMEOUT_MS	10000
+
+/* ---- the messages between core and driver ---- */
+
+enum msg_type {
+	MSG_REGION = 1,	/* core -> driver, with the region fd */
+	MSG_DMA,	/* core -> driver, with the DMA buffer fd */
+	MSG_IRQ,	/* core -> driver: the IRQ fired (a signal) */
+	MSG_ACK,	/* driver -> core: cause cleared, ack the IRQ */
+	MSG_REPORT,	/* driver -> core: what it saw, at the end */
+};
+
+struct msg {
+	uint32_t type;
+	uint32_t count;		/* MSG_IRQ: interrupts since the last one */
+	uint64_t a, b;		/* REGION: map_size, page_offset; DMA: size, bus */
+};
+
+/* What the driver saw; every field is asserted by core. */
+struct report {
+	int32_t fds_left;	/* fds above 2 but the socket after the cleanup */
+	int32_t seccomp_ret;	/* of prctl(PR_SET_SECCOMP) */
+	int32_t open_errno;	/* open("/dev/genode") under the filter */
+	int32_t openat_errno;	/* openat(AT_FDCWD, "/dev/genode") */
+	int32_t ioctl_errno;	/* GENODE_IOMEM_INFO on the region fd */
+	int32_t got_region, got_dma;
+	uint32_t ident;
+	uint32_t liveness[2];	/* read back after writing two values */
+	uint32_t fact_polled;	/* 10! by polling */
+	uint32_t fact_irq;	/* 12! signalled by an interrupt */
+	uint32_t irq_cause[3];	/* 0x24 on each signal: fact, DMA, DMA */
+	uint32_t irq_signals;	/* MSG_IRQ messages received */
+	uint32_t dma_to_dev_cmd;	/* 0x98 after the first transfer */
+	uint32_t dma_to_ram_cmd;	/* ... and after the second */
+	uint32_t dma_mismatch;	/* bytes that came back wrong (or -1) */
+	uint32_t dma_untouched;	/* bytes past the copy that stayed 0 */
+	int32_t step_failed;	/* 0, or the line where the driver gave up */
+};
+
+static int send_msg(int sock, const struct msg *m, int fd)
+{
+	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (fd >= 0) {
+		memset(&u, 0, sizeof(u));
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == sizeof(*m) ? 0 : -errno;
+}
+
+/* A message of size len; *fd gets the fd passed with it, or -1. */
+static int recv_msg(int sock, void *m, size_t len, int *fd)
+{
+	struct iovec iov = { .iov_base = m, .iov_len = len };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (fd)
+		*fd = -1;
+	n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != len)
+		return -EPROTO;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_type == SCM_RIGHTS && fd)
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return 0;
+}
+
+/* ---- the driver: a component under seccomp ---- */
+
+/* open, openat, openat2 and ioctl fail with FILTER_ERRNO; a foreign ABI dies */
+static int install_filter(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 437 /* openat2 */, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K,
+			 SECCOMP_RET_ERRNO | (FILTER_ERRNO & SECCOMP_RET_DATA)),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(f) / sizeof(f[0]),
+		.filter = f,
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -errno : 0;
+}
+
+static uint32_t rd32(volatile uint8_t *bar, unsigned int off)
+{
+	return *(volatile uint32_t *)(bar + off);
+}
+
+static void wr32(volatile uint8_t *bar, unsigned int off, uint32_t v)
+{
+	*(volatile uint32_t *)(bar + off) = v;
+}
+
+static void wr64(volatile uint8_t *bar, unsigned int off, uint64_t v)
+{
+	*(volatile uint64_t *)(bar + off) = v;
+}
+
+/*
+ * Wait for core's signal of an interrupt, clear its cause in edu, ask
+ * core for the ack.  The cause, or 0 when no signal came.
+ */
+static uint32_t driver_wait_irq(int sock, volatile uint8_t *bar,
+				struct report *r)
+{
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+	struct msg m;
+	uint32_t cause;
+
+	if (poll(&p, 1, TIMEOUT_MS) != 1)
+		return 0;
+	if (recv_msg(sock, &m, sizeof(m), NULL) || m.type != MSG_IRQ)
+		return 0;
+	r->irq_signals++;
+	cause = rd32(bar, EDU_IRQ_STATUS);
+	wr32(bar, EDU_IRQ_ACK, cause);
+	m = (struct msg){ .type = MSG_ACK };
+	if (send_msg(sock, &m, -1))
+		return 0;
+	return cause;
+}
+
+static uint32_t factorial_polled(volatile uint8_t *bar, uint32_t n)
+{
+	int i;
+
+	wr32(bar, EDU_FACT, n);
+	for (i = 0; i < TIMEOUT_MS * 10 &&
+	     (rd32(bar, EDU_FACT_STATUS) & EDU_FACT_BUSY); i++)
+		usleep(100);
+	return rd32(bar, EDU_FACT);
+}
+
+static void driver(int sock)
+{
+	struct report r = { 0 };
+	struct msg m;
+	volatile uint8_t *bar = NULL;
+	uint8_t *buf = NULL;
+	uint64_t bus = 0;
+	int fd, i, region = -1, dma = -1;
+
+#define GIVE_UP() do { r.step_failed = __LINE__; goto report; } while (0)
+
+	/* a component has no fds but those core gave it */
+	for (fd = 3; fd < 1024; fd++)
+		if (fd != sock)
+			close(fd);
+	for (fd = 3; fd < 1024; fd++)
+		if (fd != sock && fcntl(fd, F_GETFD) >= 0)
+			r.fds_left++;
+
+	r.seccomp_ret = install_filter();
+	if (r.seccomp_ret)
+		GIVE_UP();
+	errno = 0;
+	if (open(GENODE_DEV_PATH, O_RDWR) >= 0)
+		GIVE_UP();
+	r.open_errno = errno;
+	errno = 0;
+	if (openat(AT_FDCWD, GENODE_DEV_PATH, O_RDWR) >= 0)
+		GIVE_UP();
+	r.openat_errno = errno;
+
+	/* core hands out the dataspaces */
+	for (i = 0; i < 2; i++) {
+		if (recv_msg(sock, &m, sizeof(m), &fd) || fd < 0)
+			GIVE_UP();
+		if (m.type == MSG_REGION) {
+			struct genode_iomem_info info = {
+				.argsz = sizeof(info),
+			};
+
+			r.got_region = 1;
+			region = fd;
+			errno = 0;
+			if (!ioctl(region, GENODE_IOMEM_INFO, &info))
+				GIVE_UP();
+			r.ioctl_errno = errno;
+			bar = mmap(NULL, m.a, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, region, 0);
+			if (bar == MAP_FAILED)
+				GIVE_UP();
+			bar += m.b;
+		} else if (m.type == MSG_DMA) {
+			r.got_dma = 1;
+			dma = fd;
+			bus = m.b;
+			buf = mmap(NULL, m.a, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, dma, 0);
+			if (buf == MAP_FAILED)
+				GIVE_UP();
+		} else {
+			GIVE_UP();
+		}
+	}
+	if (!bar || !buf)
+		GIVE_UP();
+
+	/* registers */
+	r.ident = rd32(bar, EDU_IDENT);
+	wr32(bar, EDU_LIVENESS, 0x12345678);
+	r.liveness[0] = rd32(bar, EDU_LIVENESS);
+	wr32(bar, EDU_LIVENESS, 0xa5a5a5a5);
+	r.liveness[1] = rd32(bar, EDU_LIVENESS);
+	r.fact_polled = factorial_polled(bar, 10);
+
+	/* a factorial that signals its end */
+	wr32(bar, EDU_FACT_STATUS, EDU_FACT_IRQ);
+	wr32(bar, EDU_FACT, 12);
+	r.irq_cause[0] = driver_wait_irq(sock, bar, &r);
+	r.fact_irq = rd32(bar, EDU_FACT);
+	wr32(bar, EDU_FACT_STATUS, 0);
+
+	/* DMA: a pattern to edu's buffer, and back behind it */
+	for (i = 0; i < (int)DMA_LEN; i++)
+		buf[i] = (uint8_t)(i * 7 + 3);
+	wr64(bar, EDU_DMA_SRC, bus);
+	wr64(bar, EDU_DMA_DST, EDU_BUF);
+	wr64(bar, EDU_DMA_CNT, DMA_LEN);
+	wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | EDU_DMA_IRQ);
+	r.irq_cause[1] = driver_wait_irq(sock, bar, &r);
+	r.dma_to_dev_cmd = rd32(bar, EDU_DMA_CMD);
+
+	wr64(bar, EDU_DMA_SRC, EDU_BUF);
+	wr64(bar, EDU_DMA_DST, bus + 4096);
+	wr64(bar, EDU_DMA_CNT, DMA_LEN);
+	wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | EDU_DMA_TO_RAM | EDU_DMA_IRQ);
+	r.irq_cause[2] = driver_wait_irq(sock, bar, &r);
+	r.dma_to_ram_cmd = rd32(bar, EDU_DMA_CMD);
+
+	for (i = 0; i < (int)DMA_LEN; i++)
+		if (buf[4096 + i] != (uint8_t)(i * 7 + 3))
+			r.dma_mismatch++;
+	for (i = DMA_LEN; i < 4096; i++)
+		if (!buf[4096 + i])
+			r.dma_untouched++;
+
+report:
+	m = (struct msg){ .type = MSG_REPORT };
+	send_msg(sock, &m, -1);
+	send(sock, &r, sizeof(r), MSG_NOSIGNAL);
+	_exit(0);
+#undef GIVE_UP
+}
+
+/* ---- core ---- */
+
+FIXTURE(thin_client) {
+	struct pci_addr edu;
+	long sessions, resources;
+	int session, dev, region, irq, dma;
+	int sock[2];
+	pid_t driver;
+};
+
+FIXTURE_SETUP(thin_client)
+{
+	self->session = self->dev = self->region = self->irq = self->dma = -1;
+	self->sock[0] = self->sock[1] = -1;
+	self->driver = -1;
+	self->sessions = read_sysfs_long(SYSFS_GENODE "/sessions");
+	self->resources = read_sysfs_long(SYSFS_GENODE "/resources");
+	ASSERT_EQ(0, pci_find(EDU_VENDOR, EDU_DEVICE, 0, &self->edu))
+		TH_LOG("no edu device (-device edu) in this VM");
+	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->session);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+				self->sock));
+}
+
+FIXTURE_TEARDOWN(thin_client)
+{
+	int status;
+
+	if (self->driver > 0) {
+		kill(self->driver, SIGKILL);
+		waitpid(self->driver, &status, 0);
+	}
+	close(self->sock[0]);
+	close(self->sock[1]);
+	if (self->dma >= 0)
+		close(self->dma);
+	if (self->irq >= 0)
+		close(self->irq);
+	if (self->region >= 0)
+		close(self->region);
+	if (self->dev >= 0)
+		close(self->dev);
+	close(self->session);
+	EXPECT_EQ(self->sessions, read_sysfs_long(SYSFS_GENODE "/sessions"));
+	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+}
+
+static int core_request_irq(int session, int dev, uint32_t source)
+{
+	struct genode_irq_request q = {
+		.argsz = sizeof(q),
+		.source = source,
+		.device_fd = dev,
+		.num_vectors = source == GENODE_IRQ_SOURCE_MSI ? 1 : 0,
+		.fd = -1,
+	};
+
+	return ioctl(session, GENODE_IRQ_REQUEST, &q) ? -errno : q.fd;
+}
+
+TEST_F(thin_client, driver_under_seccomp_drives_edu)
+{
+	struct genode_iomem_request rq = {
+		.argsz = sizeof(rq), .flags = GENODE_IOMEM_BAR, .bar = 0,
+	};
+	struct genode_iomem_info ri = { .argsz = sizeof(ri) };
+	struct genode_dma_set_mask mask = { .argsz = sizeof(mask), .bits = 28 };
+	struct genode_dma_alloc da = {
+		.argsz = sizeof(da), .size = DMA_SIZE,
+		.cache = GENODE_DMA_CACHED, .fd = -1,
+	};
+	struct genode_irq_ack ack = { .argsz = sizeof(ack) };
+	struct genode_irq_info ii = { .argsz = sizeof(ii) };
+	struct genode_info gi = { .argsz = sizeof(gi) };
+	struct report r;
+	struct msg m;
+	uint64_t count;
+	uint32_t signals = 0, acks = 0;
+	int status, ret, done = 0;
+
+	ASSERT_EQ(0, ioctl(self->session, GENODE_INFO, &gi));
+	ASSERT_EQ(GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM |
+		  GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA,
+		  gi.features & (GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM |
+				 GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA));
+
+	/* core: the device and its resources */
+	self->dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, self->dev) TH_LOG("claim edu: %s", strerror(-self->dev));
+	ASSERT_EQ(0, pci_bus_master(self->dev, 1));
+	mask.device_fd = self->dev;
+	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_SET_MASK, &mask))
+		TH_LOG("DMA mask: %s", strerror(errno));
+
+	rq.device_fd = self->dev;
+	ASSERT_EQ(0, ioctl(self->session, GENODE_IOMEM_REQUEST, &rq))
+		TH_LOG("BAR0: %s", strerror(errno));
+	self->region = rq.fd;
+	ASSERT_EQ(0, ioctl(self->region, GENODE_IOMEM_INFO, &ri));
+	ASSERT_EQ(1 << 20, ri.size);
+
+	self->irq = core_request_irq(self->session, self->dev,
+				     GENODE_IRQ_SOURCE_MSI);
+	if (self->irq == -EOPNOTSUPP)
+		self->irq = core_request_irq(self->session, self->dev,
+					     GENODE_IRQ_SOURCE_INTX);
+	ASSERT_LE(0, self->irq) TH_LOG("IRQ: %s", strerror(-self->irq));
+
+	da.device_fd = self->dev;
+	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_ALLOC, &da))
+		TH_LOG("DMA buffer: %s", strerror(errno));
+	self->dma = da.fd;
+	ASSERT_NE(0, da.bus_addr);
+	/* below edu's 28-bit mask, with or without an IOMMU */
+	ASSERT_GE(1ULL << 28, da.bus_addr + DMA_SIZE);
+
+	/* the component */
+	self->driver = fork();
+	ASSERT_LE(0, self->driver);
+	if (!self->driver)
+		driver(self->sock[1]);
+	close(self->sock[1]);
+	self->sock[1] = -1;
+
+	/* its dataspaces */
+	m = (struct msg){ .type = MSG_REGION, .a = ri.map_size,
+			  .b = ri.page_offset };
+	ASSERT_EQ(0, send_msg(self->sock[0], &m, self->region));
+	m = (struct msg){ .type = MSG_DMA, .a = DMA_SIZE, .b = da.bus_addr };
+	ASSERT_EQ(0, send_msg(self->sock[0], &m, self->dma));
+
+	/* the IRQ thread and the ack path, until the driver reports */
+	while (!done) {
+		struct pollfd p[2] = {
+			{ .fd = self->irq, .events = POLLIN },
+			{ .fd = self->sock[0], .events = POLLIN },
+		};
+
+		ret = poll(p, 2, TIMEOUT_MS * 3);
+		ASSERT_LT(0, ret) TH_LOG("neither interrupt nor message");
+		if (p[0].revents & POLLIN) {
+			ASSERT_EQ(sizeof(count),
+				  read(self->irq, &count, sizeof(count)));
+			ASSERT_LT(0, count);
+			m = (struct msg){ .type = MSG_IRQ, .count = count };
+			ASSERT_EQ(0, send_msg(self->sock[0], &m, -1));
+			signals++;
+		}
+		if (p[1].revents & (POLLIN | POLLHUP)) {
+			ASSERT_EQ(0, recv_msg(self->sock[0], &m, sizeof(m),
+					      NULL));
+			if (m.type == MSG_ACK) {
+				ASSERT_EQ(0, ioctl(self->irq, GENODE_IRQ_ACK,
+						   &ack));
+				acks++;
+			} else {
+				ASSERT_EQ(MSG_REPORT, m.type);
+				ASSERT_EQ(sizeof(r), recv(self->sock[0], &r,
+							  sizeof(r), 0));
+				done = 1;
+			}
+		}
+	}
+	ASSERT_EQ(self->driver, waitpid(self->driver, &status, 0));
+	self->driver = -1;
+	ASSERT_TRUE(WIFEXITED(status));
+
+	/* the component was cut off from /dev/genode and its ioctls */
+	EXPECT_EQ(0, r.step_failed) TH_LOG("driver gave up at line %d",
+					   r.step_failed);
+	EXPECT_EQ(0, r.fds_left);
+	EXPECT_EQ(0, r.seccomp_ret);
+	EXPECT_EQ(FILTER_ERRNO, r.open_errno);
+	EXPECT_EQ(FILTER_ERRNO, r.openat_errno);
+	EXPECT_EQ(FILTER_ERRNO, r.ioctl_errno);
+	EXPECT_EQ(1, r.got_region);
+	EXPECT_EQ(1, r.got_dma);
+
+	/* and drove the device through its dataspaces alone */
+	EXPECT_EQ(EDU_IDENT_V1, r.ident);
+	EXPECT_EQ(~0x12345678u, r.liveness[0]);
+	EXPECT_EQ(~0xa5a5a5a5u, r.liveness[1]);
+	EXPECT_EQ(3628800, r.fact_polled);
+	EXPECT_EQ(479001600, r.fact_irq);
+	EXPECT_EQ(EDU_CAUSE_FACT, r.irq_cause[0]);
+	EXPECT_EQ(EDU_CAUSE_DMA, r.irq_cause[1]);
+	EXPECT_EQ(EDU_CAUSE_DMA, r.irq_cause[2]);
+	EXPECT_EQ(0, r.dma_to_dev_cmd & EDU_DMA_RUN);
+	EXPECT_EQ(0, r.dma_to_ram_cmd & EDU_DMA_RUN);
+	EXPECT_EQ(0, r.dma_mismatch);
+	EXPECT_EQ(4096 - DMA_LEN, r.dma_untouched);
+
+	/* one signal per interrupt, one ack per signal, as the kernel counts */
+	EXPECT_EQ(3, r.irq_signals);
+	EXPECT_EQ(3, signals);
+	EXPECT_EQ(3, acks);
+	ASSERT_EQ(0, ioctl(self->irq, GENODE_IRQ_GET_INFO, &ii));
+	EXPECT_EQ(3, ii.raised);
+	EXPECT_EQ(3, ii.delivered);
+	EXPECT_EQ(3, ii.acked);
+	EXPECT_EQ(0, ii.pending);
+}
+
+TEST_HARNESS_MAIN

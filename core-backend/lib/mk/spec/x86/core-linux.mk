@@ -1,0 +1,44 @@
+#
+# core-linux with IO_MEM, IO_PORT and IRQ on top of /dev/genode
+#
+# This file shadows base-linux's lib/mk/spec/x86/core-linux.mk when this
+# repository is listed before base-linux in the build directory's
+# REPOSITORIES.  It builds the same library from the same sources, except
+# that the files below come from src/core/genode_dev/ of this repository.
+#
+
+GENODE_DEV_CORE_DIR := $(REP_DIR)/src/core/genode_dev
+GENODE_DEV_UAPI_DIR := $(REP_DIR)/../uapi
+
+# the repository of base-linux, where its own core-linux.inc expects REP_DIR
+BASE_LINUX_DIR := $(patsubst %/src/core/include/core_linux_syscalls.h,%,\
+                  $(call select_from_repositories,src/core/include/core_linux_syscalls.h))
+
+ifeq ($(BASE_LINUX_DIR),)
+$(error core-backend: base-linux is not among the REPOSITORIES)
+endif
+
+# our headers first: they shadow base-linux's irq_object.h and base's
+# io_port_session_component.h
+INC_DIR += $(GENODE_DEV_CORE_DIR)/include $(GENODE_DEV_UAPI_DIR)
+
+# vpath searches directives in the order they appear: ours first
+vpath io_mem_session_component.cc  $(GENODE_DEV_CORE_DIR)
+vpath io_port_session_component.cc $(GENODE_DEV_CORE_DIR)
+vpath io_port_session_support.cc   $(GENODE_DEV_CORE_DIR)
+vpath irq_session_component.cc     $(GENODE_DEV_CORE_DIR)
+vpath platform_services.cc         $(GENODE_DEV_CORE_DIR)
+
+SRC_CC += genode_dev_session.cc
+vpath genode_dev_session.cc        $(GENODE_DEV_CORE_DIR)
+
+# from here on, exactly what base-linux's spec/x86/core-linux.mk does
+REP_DIR := $(BASE_LINUX_DIR)
+
+include $(REP_DIR)/lib/mk/core-linux.inc
+
+SRC_CC += io_port_session_support.cc \
+          io_port_session_component.cc
+
+vpath io_port_session_support.cc   $(GEN_CORE_DIR)/spec/x86
+vpath io_port_session_component.cc $(REP_DIR)/src/core/spec/$(BOARD)

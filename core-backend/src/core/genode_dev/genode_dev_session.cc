@@ -1,0 +1,31 @@
+/*
+ * \brief  Core's session with /dev/genode
+ * \date   2026-11-21
+ */
+
+/* core includes */
+#include <genode_dev_core.h>
+
+using namespace Core;
+
+
+int Genode_dev::session()
+{
+	/*
+	 * One session for all of core: every resource obtained through it
+	 * belongs to core, which hands it to components as a dataspace fd and
+	 * revokes it when the component's session goes.  Opened lazily by the
+	 * first session request (core's entrypoint), so no lock is needed
+	 * beyond the compiler's guard of the static.
+	 */
+	static int const fd = lx_open(GENODE_DEV_PATH, O_RDWR | LX_O_CLOEXEC);
+
+	if (fd < 0) {
+		static bool reported = false;
+		if (!reported)
+			error("genode-dev: cannot open " GENODE_DEV_PATH " (", fd, "), "
+			      "no IO_MEM, IO_PORT or IRQ for components");
+		reported = true;
+	}
+	return fd;
+}

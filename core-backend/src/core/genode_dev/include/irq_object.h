@@ -1,0 +1,55 @@
+/*
+ * \brief  IRQ thread of base-linux core on top of /dev/genode
+ * \date   2026-11-21
+ *
+ * Shadows base-linux's header of the same name (this repository's include
+ * directory comes first).  One thread per IRQ session blocks in read() of
+ * the IRQ fd and submits one signal per wake-up; ack_irq re-arms the
+ * source in the kernel (level-triggered lines stay masked until then).
+ */
+
+#ifndef _IRQ_OBJECT_H_
+#define _IRQ_OBJECT_H_
+
+/* Genode includes */
+#include <base/thread.h>
+#include <irq_session/irq_session.h>
+
+/* core includes */
+#include <types.h>
+
+namespace Core { class Irq_object; };
+
+
+class Core::Irq_object : public Thread
+{
+	private:
+
+		Signal_context_capability _sig_cap { };
+		Blockade                  _sync_bootup { };
+		unsigned const            _irq;
+		int                       _fd = -1;  /* IRQ fd, or -1 */
+
+		void entry() override;
+
+	public:
+
+		Irq_object(Runtime &, unsigned irq);
+		~Irq_object();
+
+		/**
+		 * Take the line from /dev/genode
+		 *
+		 * \return  false if the kernel refused it (the error is logged)
+		 */
+		bool associate(Irq_session::Trigger, Irq_session::Polarity);
+
+		bool valid() const { return _fd >= 0; }
+
+		void sigh(Signal_context_capability cap);
+		void ack_irq();
+
+		Start_result start() override;
+};
+
+#endif /* _IRQ_OBJECT_H_ */

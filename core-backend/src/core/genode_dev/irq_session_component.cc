@@ -1,0 +1,174 @@
+/*
+ * \brief  IRQ service of base-linux core on top of /dev/genode
+ * \date   2026-11-21
+ *
+ * Legacy lines (x86 GSIs, with trigger and polarity) become IRQ fds of
+ * /dev/genode.  MSI and MSI-X need the kernel to program the device's
+ * capability, whereas Genode's platform driver writes it itself from
+ * Irq_session::info(); sessions of irq_type MSI/MSI-X are therefore
+ * refused (info() reports INVALID) and the platform driver must be
+ * configured to use INTx (<policy ... msi="false"> / legacy lines).
+ */
+
+/* Genode includes */
+#include <base/thread.h>
+#include <util/arg_string.h>
+
+/* core includes */
+#include <irq_session_component.h>
+#include <irq_object.h>
+#include <genode_dev_core.h>
+
+using namespace Core;
+
+
+Irq_session_component::Irq_session_component(Runtime         &runtime,
+                                             Range_allocator &,
+                                             char const      *args)
+:
+	_irq_number((unsigned)Arg_string::find_arg(args, "irq_number").long_value(-1)),
+	_irq_object(runtime, _irq_number)
+{
+	long const type = Arg_string::find_arg(args, "irq_type").long_value(Irq_session::TYPE_LEGACY);
+	if (type != Irq_session::TYPE_LEGACY) {
+		error("IRQ ", _irq_number, ": MSI/MSI-X are not supported by "
+		      "core-backend yet, use legacy interrupts");
+		return;
+	}
+
+	auto const trigger  = (Irq_session::Trigger)
+		Arg_string::find_arg(args, "irq_trigger").long_value(Irq_session::TRIGGER_UNCHANGED);
+	auto const polarity = (Irq_session::Polarity)
+		Arg_string::find_arg(args, "irq_polarity").long_value(Irq_session::POLARITY_UNCHANGED);
+
+	if (_irq_object.associate(trigger, polarity))
+		_irq_object.start();
+}
+
+
+Irq_session_component::~Irq_session_component() { }
+
+
+void Irq_session_component::ack_irq()
+{
+	_irq_object.ack_irq();
+}
+
+
+void Irq_session_component::sigh(Signal_context_capability cap)
+{
+	_irq_object.sigh(cap);
+}
+
+
+Irq_session::Info Irq_session_component::info()
+{
+	return { .type = Irq_session::Info::Type::INVALID, .address = 0, .value = 0 };
+}
+
+
+Irq_object::Irq_object(Runtime &runtime, unsigned irq)
+:
+	Thread(runtime, "irq", Stack_size { 4096 * 4 }, Thread::Location { }),
+	_irq(irq)
+{ }
+
+
+Irq_object::~Irq_object()
+{
+	if (_fd < 0)
+		return;
+
+	/* wakes the IRQ thread with ENODEV, frees the line masked */
+	(void)Genode_dev::revoke(_fd);
+	join();
+	(void)Genode_dev::close(_fd);
+}
+
+
+bool Irq_object::associate(Irq_session::Trigger trigger, Irq_session::Polarity polarity)
+{
+	int const session = Genode_dev::session();
+	if (session < 0)
+		return false;
+
+	genode_irq_request req { };
+	req.argsz  = sizeof(req);
+	req.source = GENODE_IRQ_SOURCE_LEGACY;
+	req.line   = _irq;
+
+	switch (trigger) {
+	case Irq_session::TRIGGER_LEVEL:     req.flags |= GENODE_IRQ_TRIGGER_LEVEL; break;
+	case Irq_session::TRIGGER_EDGE:      req.flags |= GENODE_IRQ_TRIGGER_EDGE;  break;
+	case Irq_session::TRIGGER_UNCHANGED: break;
+	}
+	switch (polarity) {
+	case Irq_session::POLARITY_HIGH:      req.flags |= GENODE_IRQ_POLARITY_HIGH; break;
+	case Irq_session::POLARITY_LOW:       req.flags |= GENODE_IRQ_POLARITY_LOW;  break;
+	case Irq_session::POLARITY_UNCHANGED: break;
+	}
+
+	int const ret = Genode_dev::ioctl(session, GENODE_IRQ_REQUEST, &req);
+	if (ret < 0) {
+		/* -EBUSY: a kernel driver holds the line, or another mode is set */
+		error("IRQ ", _irq, " refused by /dev/genode (", ret, ")");
+		return false;
+	}
+	_fd = req.fd;
+	return true;
+}
+
+
+void Irq_object::entry()
+{
+	_sync_bootup.wakeup();
+
+	for (;;) {
+		uint64_t count = 0;
+		long const ret = lx_syscall(SYS_read, _fd, &count, sizeof(count));
+
+		if (ret == -4 /* EINTR */)
+			continue;
+
+		/* -ENODEV: revoked by the destructor */
+		if (ret != (long)sizeof(count))
+			return;
+
+		/*
+		 * One signal per wake-up.  A level-triggered line stays masked in
+		 * the kernel until ack_irq; interrupts that arrive before a signal
+		 * handler is registered are counted by the kernel and reported
+		 * with the next read.
+		 */
+		if (_sig_cap.valid())
+			Signal_transmitter(_sig_cap).submit(1);
+	}
+}
+
+
+void Irq_object::ack_irq()
+{
+	if (_fd < 0)
+		return;
+
+	genode_irq_ack ack { };
+	ack.argsz = sizeof(ack);
+	int const ret = Genode_dev::ioctl(_fd, GENODE_IRQ_ACK, &ack);
+	if (ret < 0)
+		warning("IRQ ", _irq, ": ack failed (", ret, ")");
+}
+
+
+Thread::Start_result Irq_object::start()
+{
+	Start_result const result = Thread::start();
+	if (result == Start_result::OK)
+		_sync_bootup.block();
+	return result;
+}
+
+
+void Irq_object::sigh(Signal_context_capability cap)
+{
+	_sig_cap = cap;
+}

@@ -10,6 +10,7 @@
 #define _CORE__INCLUDE__GENODE_DEV_CORE_H_
 
 /* core includes */
+#include <types.h>
 #include <core_linux_syscalls.h>
 
 /* genode-dev ABI (uapi/genode_dev.h of genode-dev) */

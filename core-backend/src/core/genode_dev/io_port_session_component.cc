@@ -18,36 +18,33 @@
 using namespace Core;
 
 
-Io_port_session_component::Io_port_session_component(Range_allocator &io_port_alloc,
+Io_port_session_component::Io_port_session_component(Range_allocator &,
                                                      const char *args)
 :
-	_io_port_range(io_port_alloc.alloc_addr(
-		uint16_t(Arg_string::find_arg(args, "io_port_size").ulong_value(0)),
-		uint16_t(Arg_string::find_arg(args, "io_port_base").ulong_value(0))))
+	_base((unsigned)Arg_string::find_arg(args, "io_port_base").ulong_value(0) & 0xffff),
+	_size((unsigned)Arg_string::find_arg(args, "io_port_size").ulong_value(0) & 0x1ffff)
 {
-	_io_port_range.with_result(
-		[&] (Range_allocator::Allocation const &a) {
+	int const session = Genode_dev::session();
+	if (session < 0)
+		return;
 
-			int const session = Genode_dev::session();
-			if (session < 0)
-				return;
+	genode_ioport_request req { };
+	req.argsz = sizeof(req);
+	req.base  = _base;
+	req.size  = _size;
 
-			genode_ioport_request req { };
-			req.argsz = sizeof(req);
-			req.base  = (__u32)addr_t(a.ptr);
-			req.size  = (__u32)a.num_bytes;
-
-			int const ret = Genode_dev::ioctl(session, GENODE_IOPORT_REQUEST, &req);
-			if (ret < 0) {
-				/* -EBUSY: a kernel driver holds them and they are not allowed */
-				error("IO_PORT [", Hex(req.base), ",", Hex(req.base + req.size),
-				      ") refused by /dev/genode (", ret, ")");
-				return;
-			}
-			_fd = req.fd;
-		},
-		[&] (Alloc_error) {
-			error("IO_PORT range not available in core's allocator"); });
+	int const ret = Genode_dev::ioctl(session, GENODE_IOPORT_REQUEST, &req);
+	if (ret < 0) {
+		/*
+		 * -EBUSY: another session holds a port of it, or a kernel driver
+		 * does and the allow list does not contain the range;
+		 * -EPERM: core lacks CAP_SYS_RAWIO, or the kernel is locked down.
+		 */
+		error("IO_PORT [", Hex(_base), ",", Hex(_base + _size),
+		      ") refused by /dev/genode (", ret, ")");
+		return;
+	}
+	_fd = req.fd;
 }
 
 

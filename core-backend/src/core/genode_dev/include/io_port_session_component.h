@@ -23,17 +23,19 @@ namespace Core { struct Io_port_session_component; }
 
 struct Core::Io_port_session_component : Rpc_object<Io_port_session>
 {
-	Range_allocator::Result const _io_port_range;
+	/*
+	 * The range, as asked for.  base-linux core has no IO-port allocator
+	 * (its io_port_alloc() must never be called): /dev/genode itself keeps
+	 * ranges exclusive and answers EBUSY for a range that is taken.
+	 */
+	unsigned const _base;
+	unsigned const _size;
 
 	int _fd = -1;  /* IO-port fd of /dev/genode, or -1 */
 
-	bool _in_bounds(unsigned short addr, unsigned width)
+	bool _in_bounds(unsigned short addr, unsigned width) const
 	{
-		return _fd >= 0 && _io_port_range.convert<bool>(
-			[&] (Range_allocator::Allocation const &a) {
-				addr_t const base = addr_t(a.ptr);
-				return (addr >= base) && (addr + width <= base + a.num_bytes); },
-			[&] (Alloc_error) { return false; });
+		return _fd >= 0 && addr >= _base && addr + width <= _base + _size;
 	}
 
 	unsigned _in (unsigned short port, unsigned width);
@@ -48,7 +50,7 @@ struct Core::Io_port_session_component : Rpc_object<Io_port_session>
 	/**
 	 * Constructor
 	 *
-	 * \param io_port_alloc  IO_PORT region allocator
+	 * \param io_port_alloc  IO_PORT region allocator (not used, see above)
 	 * \param args           session construction arguments, in
 	 *                       particular port base and size
 	 */

@@ -364,6 +364,13 @@ report:
 	m = (struct msg){ .type = MSG_REPORT };
 	send_msg(sock, &m, -1);
 	send(sock, &r, sizeof(r), MSG_NOSIGNAL);
+	/*
+	 * Exit only once core has hung up: a socket closed with messages
+	 * still queued (here, after giving up early) resets its peer, and
+	 * core would lose the report.
+	 */
+	while (recv(sock, &m, sizeof(m), 0) > 0)
+		;
 	_exit(0);
 #undef GIVE_UP
 }
@@ -532,6 +539,8 @@ TEST_F(thin_client, driver_under_seccomp_drives_edu)
 			}
 		}
 	}
+	close(self->sock[0]);
+	self->sock[0] = -1;
 	ASSERT_EQ(self->driver, waitpid(self->driver, &status, 0));
 	self->driver = -1;
 	ASSERT_TRUE(WIFEXITED(status));

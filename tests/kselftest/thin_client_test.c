@@ -95,6 +95,7 @@ enum msg_type {
 	MSG_IRQ,	/* core -> driver: the IRQ fired (a signal) */
 	MSG_ACK,	/* driver -> core: cause cleared, ack the IRQ */
 	MSG_REPORT,	/* driver -> core: what it saw, at the end */
+	MSG_TOUCH,	/* core -> driver: read the registers again */
 };
 
 struct msg {
@@ -375,6 +376,39 @@ report:
 #undef GIVE_UP
 }
 
+/*
+ * A driver whose region core revokes: it maps the region, reports the
+ * ident it read, and on MSG_TOUCH reads it again, which must raise SIGBUS
+ * now; if it does not, it reports what it read.
+ */
+static void driver_revoked(int sock)
+{
+	volatile uint8_t *bar;
+	struct msg m;
+	int fd;
+
+	for (fd = 3; fd < 1024; fd++)
+		if (fd != sock)
+			close(fd);
+	if (install_filter())
+		_exit(10);
+	if (recv_msg(sock, &m, sizeof(m), &fd) || fd < 0 ||
+	    m.type != MSG_REGION)
+		_exit(11);
+	bar = mmap(NULL, m.a, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (bar == MAP_FAILED)
+		_exit(12);
+	bar += m.b;
+	m = (struct msg){ .type = MSG_REPORT, .count = rd32(bar, EDU_IDENT) };
+	if (send_msg(sock, &m, -1))
+		_exit(13);
+	if (recv_msg(sock, &m, sizeof(m), NULL) || m.type != MSG_TOUCH)
+		_exit(14);
+	m = (struct msg){ .type = MSG_REPORT, .count = rd32(bar, EDU_IDENT) };
+	send_msg(sock, &m, -1);
+	_exit(0);
+}
+
 /* ---- core ---- */
 
 FIXTURE(thin_client) {
@@ -579,6 +613,55 @@ TEST_F(thin_client, driver_under_seccomp_drives_edu)
 	EXPECT_EQ(3, ii.delivered);
 	EXPECT_EQ(3, ii.acked);
 	EXPECT_EQ(0, ii.pending);
+}
+
+/*
+ * Core revokes a region that a component has mapped (as when the
+ * component's IO_MEM session is closed): the component's next access
+ * faults with SIGBUS, and nothing is left behind.
+ */
+TEST_F(thin_client, revoked_region_faults_in_the_driver)
+{
+	struct genode_iomem_request rq = {
+		.argsz = sizeof(rq), .flags = GENODE_IOMEM_BAR, .bar = 0,
+	};
+	struct genode_iomem_info ri = { .argsz = sizeof(ri) };
+	struct genode_revoke rv = { .argsz = sizeof(rv) };
+	struct msg m;
+	int status;
+
+	self->dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, self->dev) TH_LOG("claim edu: %s", strerror(-self->dev));
+	rq.device_fd = self->dev;
+	ASSERT_EQ(0, ioctl(self->session, GENODE_IOMEM_REQUEST, &rq));
+	self->region = rq.fd;
+	ASSERT_EQ(0, ioctl(self->region, GENODE_IOMEM_INFO, &ri));
+
+	self->driver = fork();
+	ASSERT_LE(0, self->driver);
+	if (!self->driver)
+		driver_revoked(self->sock[1]);
+	close(self->sock[1]);
+	self->sock[1] = -1;
+
+	m = (struct msg){ .type = MSG_REGION, .a = ri.map_size,
+			  .b = ri.page_offset };
+	ASSERT_EQ(0, send_msg(self->sock[0], &m, self->region));
+	ASSERT_EQ(0, recv_msg(self->sock[0], &m, sizeof(m), NULL));
+	ASSERT_EQ(MSG_REPORT, m.type);
+	EXPECT_EQ(EDU_IDENT_V1, m.count);
+
+	rv.fd = self->region;
+	ASSERT_EQ(0, ioctl(self->session, GENODE_REVOKE, &rv));
+	m = (struct msg){ .type = MSG_TOUCH };
+	ASSERT_EQ(0, send_msg(self->sock[0], &m, -1));
+
+	ASSERT_EQ(self->driver, waitpid(self->driver, &status, 0));
+	self->driver = -1;
+	EXPECT_TRUE(WIFSIGNALED(status)) TH_LOG("driver exited with %d",
+						WEXITSTATUS(status));
+	if (WIFSIGNALED(status))
+		EXPECT_EQ(SIGBUS, WTERMSIG(status));
 }
 
 TEST_HARNESS_MAIN

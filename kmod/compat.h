@@ -11,4 +11,15 @@
 #ifndef _GENODE_COMPAT_H
 #define _GENODE_COMPAT_H
 
+/*
+ * Signal an eventfd once.  eventfd_signal() took a count until 6.8, and
+ * returned it; now it takes only the context and returns nothing.
+ * (irq.c; the same definition as on the compat.h branch.)
+ */
+#ifdef GENODE_HAVE_EVENTFD_SIGNAL_NOCOUNT
+#define genode_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define genode_eventfd_signal(ctx)	((void)eventfd_signal((ctx), 1))
+#endif
+
 #endif /* _GENODE_COMPAT_H */

@@ -20,6 +20,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
+#include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
@@ -241,16 +242,24 @@ static struct file *genode_resource_file(struct genode_resource *res)
 		goto err_release_fs;
 	}
 
+	/*
+	 * The file's release drops a reference to the module of its fops
+	 * (__fput() calls fops_put()), but alloc_file_pseudo() does not take
+	 * one: take it here, as anon_inode_getfile() does.  The caller is in
+	 * an ioctl of an open file of ours, so the module is live.
+	 */
+	__module_get(genode_resource_fops.owner);
 	file = alloc_file_pseudo(inode, genode_mnt, res->ops->name, O_RDWR,
 				 &genode_resource_fops);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
-		goto err_iput;
+		goto err_module_put;
 	}
 	file->private_data = res;
 	return file;
 
-err_iput:
+err_module_put:
+	module_put(genode_resource_fops.owner);
 	iput(inode);
 err_release_fs:
 	simple_release_fs(&genode_mnt, &genode_mnt_count);

@@ -57,6 +57,13 @@ else
 	append="$append intel_iommu=off"
 fi
 devices+=(-device edu)
+# The console UART (COM1: 0x3f8, IRQ 4, chardev "con" set per mode below)
+# and a second 16550 (COM2: 0x2f8, IRQ 3) for the legacy-IRQ tests, which
+# Linux leaves alone (8250.nr_uarts=1).  COM2 is created first: QEMU lists
+# the ISA devices created last first in the DSDT, and Linux's 8250 PNP
+# probe hands ttyS0 to the first serial port it finds.
+serials=(-chardev null,id=com2 -device isa-serial,index=1,chardev=com2
+	-device isa-serial,index=0,chardev=con)
 
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
 	-no-reboot -nodefaults -display none -vga none
@@ -65,12 +72,14 @@ qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
 
 case "$mode" in
 shell)
-	exec "${qemu[@]}" -serial mon:stdio
+	exec "${qemu[@]}" -chardev stdio,id=con,mux=on -mon chardev=con \
+		"${serials[@]}"
 	;;
 run)
 	log=$out/console.log
 	rc=0
-	timeout "$timeout" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=$?
+	timeout "$timeout" "${qemu[@]}" -chardev stdio,id=con "${serials[@]}" \
+		</dev/null | tee "$log" || rc=$?
 	status=$(sed -n 's/.*@@EXIT \([0-9]*\)@@.*/\1/p' "$log" | tail -n 1)
 	if [ -z "$status" ]; then
 		echo "run.sh: no exit status from the VM (qemu status $rc)" >&2
@@ -83,7 +92,8 @@ esac
 log=$out/console.log
 qrc=0
 start=$(date +%s)
-timeout "$timeout" "${qemu[@]}" -serial "file:$log" </dev/null || qrc=$?
+timeout "$timeout" "${qemu[@]}" -chardev "file,id=con,path=$log" "${serials[@]}" \
+	</dev/null || qrc=$?
 took=$(( $(date +%s) - start ))
 label="$kver iommu=$iommu"
 

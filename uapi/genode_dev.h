@@ -149,10 +149,10 @@ struct genode_revoke {
 #define GENODE_IRQ_SOURCE_MSIX		3	/* MSI-X vector of device_fd */
 
 /* Flags of struct genode_irq_request, for GENODE_IRQ_SOURCE_LEGACY only */
-#define GENODE_IRQ_TRIGGER_EDGE		(1u << 0)
-#define GENODE_IRQ_TRIGGER_LEVEL	(1u << 1)
-#define GENODE_IRQ_POLARITY_HIGH	(1u << 2)
-#define GENODE_IRQ_POLARITY_LOW		(1u << 3)
+#define GENODE_IRQ_TRIGGER_EDGE		_BITUL(0)
+#define GENODE_IRQ_TRIGGER_LEVEL	_BITUL(1)
+#define GENODE_IRQ_POLARITY_HIGH	_BITUL(2)
+#define GENODE_IRQ_POLARITY_LOW		_BITUL(3)
 
 /**
  * GENODE_IRQ_REQUEST - _IO(GENODE_IOCTL_TYPE, 0x50),
@@ -262,11 +262,11 @@ struct genode_irq_set_eventfd {
 #define GENODE_IRQ_SET_EVENTFD	_IO(GENODE_IOCTL_TYPE, 0x52)
 
 /* State bits of struct genode_irq_info */
-#define GENODE_IRQ_STATE_LEVEL		(1u << 0) /* masked until the ack */
-#define GENODE_IRQ_STATE_ACK_MASKED	(1u << 1) /* masked, awaiting ack */
-#define GENODE_IRQ_STATE_USER_MASKED	(1u << 2) /* GENODE_IRQ_MASK */
-#define GENODE_IRQ_STATE_EVENTFD	(1u << 3) /* an eventfd attached */
-#define GENODE_IRQ_STATE_SHARED		(1u << 4) /* the line is shared */
+#define GENODE_IRQ_STATE_LEVEL		_BITUL(0) /* masked until the ack */
+#define GENODE_IRQ_STATE_ACK_MASKED	_BITUL(1) /* masked, awaiting ack */
+#define GENODE_IRQ_STATE_USER_MASKED	_BITUL(2) /* GENODE_IRQ_MASK */
+#define GENODE_IRQ_STATE_EVENTFD	_BITUL(3) /* an eventfd attached */
+#define GENODE_IRQ_STATE_SHARED		_BITUL(4) /* the line is shared */
 
 /**
  * GENODE_IRQ_GET_INFO - _IO(GENODE_IOCTL_TYPE, 0x53),

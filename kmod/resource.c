@@ -20,8 +20,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
-#include <linux/module.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
 
@@ -243,23 +243,29 @@ static struct file *genode_resource_file(struct genode_resource *res)
 	}
 
 	/*
-	 * The file's release drops a reference to the module of its fops
-	 * (__fput() calls fops_put()), but alloc_file_pseudo() does not take
-	 * one: take it here, as anon_inode_getfile() does.  The caller is in
-	 * an ioctl of an open file of ours, so the module is live.
+	 * The file's last fput() drops a reference to the owner of its fops
+	 * (fops_put() in __fput()), which alloc_file_pseudo() does not take,
+	 * unlike an open() would.  Take it here, as anon_inode_getfile()
+	 * does; the caller is in an ioctl of ours, so the module is live.
 	 */
-	__module_get(genode_resource_fops.owner);
+	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(inode, genode_mnt, res->ops->name, O_RDWR,
 				 &genode_resource_fops);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto err_module_put;
 	}
+	/*
+	 * Pseudo files do not get FMODE_PREAD/FMODE_PWRITE (only
+	 * do_dentry_open() sets them), and without them pread and pwrite
+	 * fail with ESPIPE; IO ports are accessed at offset = port.
+	 */
+	file->f_mode |= FMODE_PREAD | FMODE_PWRITE;
 	file->private_data = res;
 	return file;
 
 err_module_put:
-	module_put(genode_resource_fops.owner);
+	module_put(THIS_MODULE);
 	iput(inode);
 err_release_fs:
 	simple_release_fs(&genode_mnt, &genode_mnt_count);

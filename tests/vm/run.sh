@@ -47,7 +47,7 @@ initrd=$out/initramfs.cpio
 "$here/mkinitramfs.sh" "$kver" "$ko" "$tests" "$initrd" "$run"
 
 append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
-append="$append 8250.nr_uarts=1 genode.mode=$mode"
+append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode"
 devices=()
 if [ "$iommu" = on ]; then
 	# intel-iommu must come before the PCI devices it translates for.
@@ -57,13 +57,12 @@ else
 	append="$append intel_iommu=off"
 fi
 devices+=(-device edu)
-# The console UART (COM1: 0x3f8, IRQ 4, chardev "con" set per mode below)
-# and a second 16550 (COM2: 0x2f8, IRQ 3) for the legacy-IRQ tests, which
-# Linux leaves alone (8250.nr_uarts=1).  COM2 is created first: QEMU lists
-# the ISA devices created last first in the DSDT, and Linux's 8250 PNP
-# probe hands ttyS0 to the first serial port it finds.
-serials=(-chardev null,id=com2 -device isa-serial,index=1,chardev=com2
-	-device isa-serial,index=0,chardev=con)
+# A second 16550 UART (COM2: 0x2f8, IRQ 3) for the IO-port and legacy IRQ
+# tests, left to user space: 8250.nr_uarts=1 gives Linux's serial driver one
+# port, and pnpacpi=off keeps its PNP probe from spending that one port on
+# COM2 (QEMU lists COM2 before COM1 in the DSDT, so the console would be lost
+# to COM2); without PNP the driver takes the legacy COM1 at 0x3f8 only.
+devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0x2f8,irq=3)
 
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
 	-no-reboot -nodefaults -display none -vga none
@@ -72,14 +71,12 @@ qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
 
 case "$mode" in
 shell)
-	exec "${qemu[@]}" -chardev stdio,id=con,mux=on -mon chardev=con \
-		"${serials[@]}"
+	exec "${qemu[@]}" -serial mon:stdio
 	;;
 run)
 	log=$out/console.log
 	rc=0
-	timeout "$timeout" "${qemu[@]}" -chardev stdio,id=con "${serials[@]}" \
-		</dev/null | tee "$log" || rc=$?
+	timeout "$timeout" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=$?
 	status=$(sed -n 's/.*@@EXIT \([0-9]*\)@@.*/\1/p' "$log" | tail -n 1)
 	if [ -z "$status" ]; then
 		echo "run.sh: no exit status from the VM (qemu status $rc)" >&2
@@ -92,8 +89,7 @@ esac
 log=$out/console.log
 qrc=0
 start=$(date +%s)
-timeout "$timeout" "${qemu[@]}" -chardev "file,id=con,path=$log" "${serials[@]}" \
-	</dev/null || qrc=$?
+timeout "$timeout" "${qemu[@]}" -serial "file:$log" </dev/null || qrc=$?
 took=$(( $(date +%s) - start ))
 label="$kver iommu=$iommu"
 

@@ -12,9 +12,8 @@
  *    is acked at 0x64, which shows the mask-until-ack semantics.
  *  - lines a kernel driver holds, and bad input.
  *
- * TEMPORARY: COM2 is programmed with ioperm() and inb()/outb() (the tests
- * run as root in the VM) because the IO-port fd (GENODE_IOPORT_REQUEST,
- * issue 6) is not in main yet.  Switch com2_* to the IO-port fd once it is.
+ * COM2 is programmed through an IO-port fd (GENODE_IOPORT_REQUEST) of the
+ * same session, as a Genode driver would.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -31,7 +30,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/io.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -172,9 +170,10 @@ static void proc_interrupts(unsigned int irq, char *line, size_t len)
 	fclose(f);
 }
 
-/* ---- COM2 (TEMPORARY: ioperm, see the top) ---- */
+/* ---- COM2, through an IO-port fd ---- */
 
 #define COM2_BASE	0x2f8
+#define COM2_SIZE	8
 #define COM2_GSI	3
 #define UART_RBR	0
 #define UART_THR	0
@@ -189,25 +188,43 @@ static void proc_interrupts(unsigned int irq, char *line, size_t len)
 #define UART_LSR_DR	0x01
 #define UART_LSR_THRE	0x20
 
-static int com2_init(void)
+/* The IO-port fd of COM2 in this test's process. */
+static int com2_io = -1;
+
+static uint8_t com2_in(unsigned int reg)
+{
+	uint8_t v = 0xff;
+
+	genode_ioport_inb(com2_io, COM2_BASE + reg, &v);
+	return v;
+}
+
+static void com2_out(unsigned int reg, uint8_t v)
+{
+	genode_ioport_outb(com2_io, COM2_BASE + reg, v);
+}
+
+/* Loopback mode, all interrupts off: an fd, or -errno. */
+static int com2_init(int session)
 {
 	int i;
 
-	if (ioperm(COM2_BASE, 8, 1))
-		return -errno;
-	outb(0, COM2_BASE + UART_IER);
-	outb(0x03, COM2_BASE + UART_LCR);	/* 8N1, DLAB off */
-	outb(UART_MCR_LOOP | UART_MCR_OUT2, COM2_BASE + UART_MCR);
-	for (i = 0; i < 64 && (inb(COM2_BASE + UART_LSR) & UART_LSR_DR); i++)
-		inb(COM2_BASE + UART_RBR);
-	inb(COM2_BASE + UART_IIR);
+	com2_io = genode_ioport_open(session, COM2_BASE, COM2_SIZE);
+	if (com2_io < 0)
+		return com2_io;
+	com2_out(UART_IER, 0);
+	com2_out(UART_LCR, 0x03);	/* 8N1, DLAB off */
+	com2_out(UART_MCR, UART_MCR_LOOP | UART_MCR_OUT2);
+	for (i = 0; i < 64 && (com2_in(UART_LSR) & UART_LSR_DR); i++)
+		com2_in(UART_RBR);
+	com2_in(UART_IIR);
 	/* the transmitter is empty, or THRE interrupts will not come */
-	return (inb(COM2_BASE + UART_LSR) & UART_LSR_THRE) ? 0 : -EIO;
+	return (com2_in(UART_LSR) & UART_LSR_THRE) ? 0 : -EIO;
 }
 
 static void com2_thre(bool on)
 {
-	outb(on ? UART_IER_THRI : 0, COM2_BASE + UART_IER);
+	com2_out(UART_IER, on ? UART_IER_THRI : 0);
 }
 
 /* One more edge: THRE off (the line drops) and on again. */
@@ -228,12 +245,13 @@ FIXTURE_SETUP(com2)
 	int ret;
 
 	self->irq = -1;
-	self->base = resources();
-	ASSERT_LE(0, self->base);
 	self->session = session_open();
 	ASSERT_LE(0, self->session) TH_LOG("open: %s", strerror(errno));
-	ret = com2_init();
+	ret = com2_init(self->session);
 	ASSERT_EQ(0, ret) TH_LOG("COM2 at 0x%x: %s", COM2_BASE, strerror(-ret));
+	/* what the test starts from: the session's IO-port fd */
+	self->base = resources();
+	ASSERT_LE(0, self->base);
 	self->irq = genode_irq_open_line(self->session, COM2_GSI, 0);
 	ASSERT_LE(0, self->irq) TH_LOG("GSI %d: %s", COM2_GSI,
 				       strerror(-self->irq));
@@ -241,7 +259,10 @@ FIXTURE_SETUP(com2)
 
 FIXTURE_TEARDOWN(com2)
 {
-	com2_thre(false);
+	if (com2_io >= 0) {
+		com2_thre(false);
+		close(com2_io);
+	}
 	if (self->irq >= 0)
 		close(self->irq);
 	close(self->session);

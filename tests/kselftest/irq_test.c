@@ -353,8 +353,9 @@ TEST_F(com2, nonblocking_read)
 	EXPECT_EQ(POLLOUT, p.revents);
 
 	com2_thre(true);
+	p.events = POLLIN;
 	ASSERT_EQ(1, poll(&p, 1, 2000));
-	ASSERT_TRUE(p.revents & POLLIN);
+	ASSERT_EQ(POLLIN, p.revents);
 	ASSERT_EQ(sizeof(n), read(self->irq, &n, sizeof(n)));
 	EXPECT_EQ(1, n);
 	errno = 0;

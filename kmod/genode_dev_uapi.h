@@ -35,5 +35,18 @@ static_assert(sizeof(struct genode_irq_info) == 72);
 static_assert(offsetof(struct genode_irq_info, raised) == 32);
 static_assert(offsetof(struct genode_irq_info, pending) == 64);
 static_assert(sizeof(struct genode_irq_mask) == 8);
+/* PCI devices */
+static_assert(sizeof(struct genode_pci_claim) == 24);
+static_assert(offsetof(struct genode_pci_claim, fd) == 20);
+static_assert(sizeof(struct genode_pci_info) == 48);
+static_assert(offsetof(struct genode_pci_info, bus) == 16);
+static_assert(offsetof(struct genode_pci_info, vendor) == 20);
+static_assert(offsetof(struct genode_pci_info, class_code) == 28);
+static_assert(offsetof(struct genode_pci_info, cfg_size) == 40);
+static_assert(sizeof(struct genode_pci_bar_info) == 32);
+static_assert(offsetof(struct genode_pci_bar_info, addr) == 16);
+static_assert(sizeof(struct genode_pci_config) == 24);
+static_assert(sizeof(struct genode_pci_bus_master) == 16);
+static_assert(sizeof(struct genode_pci_reset) == 8);
 
 #endif /* _GENODE_DEV_UAPI_H */

@@ -259,7 +259,7 @@ int genode_pci_reset(int device)
 	memset(&c, 0, sizeof(c));
 	c.argsz = sizeof(c);
 	return ioctl(device, GENODE_PCI_RESET, &c) ? neg_errno() : 0;
-
+}
 
 /* ---- IRQs ---- */
 

@@ -12,8 +12,12 @@
  * nothing is lost.  Edge sources are never masked by the handler: each
  * edge is counted, and the ack only counts.
  *
- * Sources by section below: legacy lines (x86 GSIs).  The handler never
- * runs with IRQF_NO_THREAD, so on PREEMPT_RT (or with threadirqs) it runs
+ * Sources by section below: legacy lines (x86 GSIs), and the INTx, MSI
+ * and MSI-X vectors of claimed PCI devices.  INTx is masked for the ack in
+ * the device (PCI 2.3 Interrupt Disable) where the device supports it, so
+ * that the line can be shared; otherwise it is masked at the interrupt
+ * controller and the line must be ours alone.  The handler never runs
+ * with IRQF_NO_THREAD, so on PREEMPT_RT (or with threadirqs) it runs
  * as a forced-threaded handler with the line kept masked by the core
  * (IRQF_ONESHOT) until it returns; that is why the ack state is guarded
  * by a spinlock_t, which is a sleeping lock there, rather than a raw one.
@@ -44,6 +48,22 @@
  * reading: revocation first marks the resource dying and wakes it
  * (genode_irq_unblock), so it returns ENODEV and lets go.
  *
+ * gdev->lock (pci.h), the claimed device's mutex, serializes the setup
+ * and teardown of its interrupts: enabling MSI or MSI-X with the number of
+ * vectors asked for, and disabling them with the last vector fd.  The
+ * device's IRQ fds are found through its release hooks (each IRQ fd of a
+ * device has one there), so the device needs no state of ours.  @dead
+ * (the source is released: by revocation, or by the release of the device,
+ * whose hook at GENODE_PCI_STAGE_IRQ runs before bus mastering is turned
+ * off) is set under gdev->lock, mask_lock and gi->lock, so each of them
+ * suffices to read it.  Lock order:
+ *
+ *   res->revoke_lock -> gdev->lock -> gi->mask_lock -> gi->lock
+ *
+ * The device's release hook runs under gdev->lock and takes neither the
+ * IRQ fd's revoke_lock nor waits for its operations: it turns the source
+ * off and wakes the sleepers, and the operations fail with ENODEV.
+ *
  * The eventfd is replaced by publishing the new one under gi->lock: the
  * handler uses the trigger only under gi->lock, so the old one can be put
  * as soon as the lock has been dropped, and after free_irq() the handler
@@ -51,10 +71,12 @@
  */
 #include <linux/acpi.h>
 #include <linux/eventfd.h>
+#include <linux/file.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/lockdep.h>
 #include <linux/mutex.h>
+#include <linux/pci.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -63,12 +85,14 @@
 
 #include "genode_dev.h"
 #include "irq.h"
+#include "pci.h"
 #include "resource.h"
 
 /* How the ack re-arms a source. */
 enum genode_irq_ackmask {
-	GENODE_IRQ_ACKMASK_NONE,	/* edge: counted only */
+	GENODE_IRQ_ACKMASK_NONE,	/* edge, MSI, MSI-X: counted only */
 	GENODE_IRQ_ACKMASK_LINE,	/* exclusive level line: disable_irq */
+	GENODE_IRQ_ACKMASK_INTX,	/* INTx: the device's Interrupt Disable */
 };
 
 struct genode_irq {
@@ -84,7 +108,20 @@ struct genode_irq {
 	/* hands the hardware back; called once, from revocation */
 	void (*release)(struct genode_irq *gi);
 	/* the action's name in /proc/interrupts */
-	char name[32];
+	char name[48];
+
+	/*
+	 * PCI sources: the device (kept alive by a reference to its fd's
+	 * file), and the hook that turns the source off when the device is
+	 * released; num_vectors MSI or MSI-X vectors are enabled on it.
+	 */
+	struct genode_pci_device *gdev;
+	struct pci_dev *pdev;
+	struct file *dev_file;
+	struct genode_pci_hook hook;
+	unsigned int num_vectors;
+	/* released: see "Locking" above */
+	bool dead;
 
 	/* guards the rest of this block; see "Locking" above */
 	spinlock_t lock;
@@ -144,13 +181,26 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
 	bool wake;
 
 	spin_lock_irqsave(&gi->lock, flags);
-	if (gi->ackmask == GENODE_IRQ_ACKMASK_LINE) {
+	switch (gi->ackmask) {
+	case GENODE_IRQ_ACKMASK_LINE:
 		/*
 		 * Lazy: the core masks the line when it fires again while
 		 * disabled, and enable_irq() unmasks it.
 		 */
 		disable_irq_nosync(irq);
 		gi->ack_masked = true;
+		break;
+	case GENODE_IRQ_ACKMASK_INTX:
+		/* someone else's on a shared line, or ours masked already */
+		if (!pci_check_and_mask_intx(gi->pdev)) {
+			gi->spurious++;
+			spin_unlock_irqrestore(&gi->lock, flags);
+			return IRQ_NONE;
+		}
+		gi->ack_masked = true;
+		break;
+	case GENODE_IRQ_ACKMASK_NONE:
+		break;
 	}
 	wake = __genode_irq_raise(gi);
 	spin_unlock_irqrestore(&gi->lock, flags);
@@ -160,31 +210,60 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Re-arm what the handler masked. */
-static void __genode_irq_rearm(struct genode_irq *gi)
+/*
+ * Re-arm what the handler masked.  True if that found the interrupt
+ * asserted again, which then counts as the next one.
+ */
+static bool __genode_irq_rearm(struct genode_irq *gi)
 {
 	lockdep_assert_held(&gi->lock);
 
 	if (!gi->ack_masked)
-		return;
+		return false;
 	switch (gi->ackmask) {
 	case GENODE_IRQ_ACKMASK_LINE:
+		/* one still asserted fires right away, into the handler */
 		enable_irq(gi->irq);
+		break;
+	case GENODE_IRQ_ACKMASK_INTX:
+		/*
+		 * Unmasks only if the device does not assert INTx; otherwise
+		 * it stays masked until the next ack, and this is the next
+		 * interrupt.
+		 */
+		if (!pci_check_and_unmask_intx(gi->pdev))
+			return __genode_irq_raise(gi);
 		break;
 	case GENODE_IRQ_ACKMASK_NONE:
 		break;
 	}
 	gi->ack_masked = false;
+	return false;
 }
 
-static void genode_irq_ack(struct genode_irq *gi)
+static int genode_irq_ack(struct genode_irq *gi)
 {
 	unsigned long flags;
+	bool wake;
 
 	spin_lock_irqsave(&gi->lock, flags);
+	if (gi->dead) {
+		spin_unlock_irqrestore(&gi->lock, flags);
+		return -ENODEV;
+	}
 	gi->acked++;
-	__genode_irq_rearm(gi);
+	wake = __genode_irq_rearm(gi);
 	spin_unlock_irqrestore(&gi->lock, flags);
+
+	if (wake)
+		genode_irq_wake(gi);
+	return 0;
+}
+
+/* Released, with its resource or with its device? */
+static bool genode_irq_gone(struct genode_irq *gi)
+{
+	return genode_resource_dying(&gi->res) || READ_ONCE(gi->dead);
 }
 
 /* Take the count for a reader. */
@@ -224,7 +303,7 @@ static ssize_t genode_irq_read(struct genode_resource *res, struct file *file,
 		return -EINVAL;
 
 	for (;;) {
-		if (genode_resource_dying(res))
+		if (genode_irq_gone(gi))
 			return -ENODEV;
 		count = genode_irq_take(gi);
 		if (count)
@@ -233,7 +312,7 @@ static ssize_t genode_irq_read(struct genode_resource *res, struct file *file,
 			return -EAGAIN;
 		ret = wait_event_interruptible(gi->wait,
 					       READ_ONCE(gi->pending) ||
-					       genode_resource_dying(res));
+					       genode_irq_gone(gi));
 		if (ret)
 			return ret;
 	}
@@ -250,6 +329,7 @@ static ssize_t genode_irq_write(struct genode_resource *res, struct file *file,
 				loff_t *pos)
 {
 	u64 val;
+	int ret;
 
 	if (len != sizeof(val))
 		return -EINVAL;
@@ -258,8 +338,8 @@ static ssize_t genode_irq_write(struct genode_resource *res, struct file *file,
 	if (val != 1)
 		return -EINVAL;
 
-	genode_irq_ack(res_to_irq(res));
-	return sizeof(val);
+	ret = genode_irq_ack(res_to_irq(res));
+	return ret ? ret : sizeof(val);
 }
 
 static __poll_t genode_irq_poll(struct genode_resource *res, struct file *file,
@@ -269,7 +349,7 @@ static __poll_t genode_irq_poll(struct genode_resource *res, struct file *file,
 	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
 
 	poll_wait(file, &gi->wait, wait);
-	if (genode_resource_dying(res))
+	if (genode_irq_gone(gi))
 		return EPOLLERR | EPOLLHUP;
 	if (READ_ONCE(gi->pending))
 		mask |= EPOLLIN | EPOLLRDNORM;
@@ -297,6 +377,8 @@ static void genode_irq_revoke(struct genode_resource *res)
 /* Free an IRQ whose hardware is released (or was never taken). */
 static void genode_irq_destroy(struct genode_irq *gi)
 {
+	if (gi->dev_file)
+		fput(gi->dev_file);
 	mutex_destroy(&gi->mask_lock);
 	kfree(gi);
 }
@@ -318,8 +400,7 @@ static int genode_irq_ack_ioctl(struct genode_ucmd *ucmd)
 
 	if (cmd->flags)
 		return -EINVAL;
-	genode_irq_ack(res_to_irq(ucmd->res));
-	return 0;
+	return genode_irq_ack(res_to_irq(ucmd->res));
 }
 
 static int genode_irq_set_eventfd(struct genode_ucmd *ucmd)
@@ -338,6 +419,12 @@ static int genode_irq_set_eventfd(struct genode_ucmd *ucmd)
 	}
 
 	spin_lock_irqsave(&gi->lock, flags);
+	if (gi->dead) {
+		spin_unlock_irqrestore(&gi->lock, flags);
+		if (ctx)
+			eventfd_ctx_put(ctx);
+		return -ENODEV;
+	}
 	old = gi->trigger;
 	gi->trigger = ctx;
 	spin_unlock_irqrestore(&gi->lock, flags);
@@ -358,6 +445,10 @@ static int genode_irq_get_info(struct genode_ucmd *ucmd)
 		return -EINVAL;
 
 	mutex_lock(&gi->mask_lock);
+	if (gi->dead) {
+		mutex_unlock(&gi->mask_lock);
+		return -ENODEV;
+	}
 	if (gi->user_masked)
 		state |= GENODE_IRQ_STATE_USER_MASKED;
 	mutex_unlock(&gi->mask_lock);
@@ -399,6 +490,10 @@ static int genode_irq_set_user_mask(struct genode_ucmd *ucmd, bool mask)
 		return -EOPNOTSUPP;
 
 	mutex_lock(&gi->mask_lock);
+	if (gi->dead) {
+		mutex_unlock(&gi->mask_lock);
+		return -ENODEV;
+	}
 	if (mask && !gi->user_masked)
 		disable_irq(gi->irq);
 	else if (!mask && gi->user_masked)
@@ -646,6 +741,249 @@ err_unlock:
 
 /*
  * ----------------------------------------------------------------------
+ * PCI devices: INTx, MSI and MSI-X
+ * ----------------------------------------------------------------------
+ */
+
+static void genode_irq_pci_hook(struct genode_pci_hook *hook,
+				struct genode_pci_device *gdev);
+
+/* What the live IRQ fds of a device have set up on it. */
+struct genode_irq_pci_state {
+	bool intx;			/* an INTx fd */
+	u32 msi_source;			/* MSI or MSI-X fds: which, or 0 */
+	unsigned int num_vectors;	/* ... and how many are enabled */
+	unsigned int vector_fds;
+	bool vector_held;		/* ... one of them for the vector */
+};
+
+static void __genode_irq_pci_state(struct genode_pci_device *gdev, u32 vector,
+				   struct genode_irq_pci_state *st)
+{
+	struct genode_pci_hook *hook;
+
+	lockdep_assert_held(&gdev->lock);
+	memset(st, 0, sizeof(*st));
+	list_for_each_entry(hook, &gdev->hooks, node) {
+		struct genode_irq *gi;
+
+		if (hook->release != genode_irq_pci_hook)
+			continue;
+		gi = container_of(hook, struct genode_irq, hook);
+		if (gi->dead)
+			continue;
+		if (gi->source == GENODE_IRQ_SOURCE_INTX) {
+			st->intx = true;
+			continue;
+		}
+		st->msi_source = gi->source;
+		st->num_vectors = gi->num_vectors;
+		st->vector_fds++;
+		if (gi->vector == vector)
+			st->vector_held = true;
+	}
+}
+
+static int __genode_irq_setup_intx(struct genode_irq *gi)
+{
+	struct pci_dev *pdev = gi->pdev;
+	struct genode_irq_pci_state st;
+	int ret;
+
+	lockdep_assert_held(&gi->gdev->lock);
+
+	if (!pdev->pin || !pdev->irq)
+		return -EOPNOTSUPP;
+	__genode_irq_pci_state(gi->gdev, 0, &st);
+	if (st.intx || st.msi_source)
+		return -EBUSY;
+
+	gi->irq = pdev->irq;
+	snprintf(gi->name, sizeof(gi->name), "genode-%s-intx", pci_name(pdev));
+
+	if (!pci_intx_mask_supported(pdev)) {
+		/* masked at the interrupt controller: the line is ours alone */
+		gi->ackmask = GENODE_IRQ_ACKMASK_LINE;
+		return request_irq(gi->irq, genode_irq_handler,
+				   IRQF_PROBE_SHARED, gi->name, gi);
+	}
+
+	/*
+	 * The command register is changed only while the handler cannot
+	 * change it (pci_intx() is a plain read-modify-write): before the
+	 * handler is installed, and while INTx is disabled, when
+	 * pci_check_and_mask_intx() leaves it alone.
+	 */
+	gi->ackmask = GENODE_IRQ_ACKMASK_INTX;
+	gi->shared = true;
+	pci_intx(pdev, 0);
+	ret = request_irq(gi->irq, genode_irq_handler, IRQF_SHARED, gi->name,
+			  gi);
+	if (ret)
+		return ret;
+	pci_intx(pdev, 1);
+	return 0;
+}
+
+static int __genode_irq_setup_msi(struct genode_irq *gi, u32 vector,
+				  u32 num_vectors)
+{
+	bool msix = gi->source == GENODE_IRQ_SOURCE_MSIX;
+	struct pci_dev *pdev = gi->pdev;
+	struct genode_irq_pci_state st;
+	bool enable;
+	int max, ret;
+
+	lockdep_assert_held(&gi->gdev->lock);
+
+	max = msix ? pci_msix_vec_count(pdev) : pci_msi_vec_count(pdev);
+	if (max <= 0)
+		return -EOPNOTSUPP;
+	if (num_vectors > (u32)max)
+		return -EINVAL;
+
+	__genode_irq_pci_state(gi->gdev, vector, &st);
+	if (st.intx || (st.msi_source && st.msi_source != gi->source))
+		return -EBUSY;
+	enable = !st.vector_fds;
+	if (enable) {
+		if (!num_vectors)
+			return -EINVAL;
+	} else {
+		if (num_vectors && num_vectors != st.num_vectors)
+			return -EBUSY;
+		num_vectors = st.num_vectors;
+	}
+	if (vector >= num_vectors)
+		return -EINVAL;
+	if (st.vector_held)
+		return -EBUSY;
+
+	if (enable) {
+		/* the kernel programs the capability; the client never does */
+		ret = pci_alloc_irq_vectors(pdev, num_vectors, num_vectors,
+					    msix ? PCI_IRQ_MSIX : PCI_IRQ_MSI);
+		if (ret < 0)
+			return ret == -EINVAL ? -ENOSPC : ret;
+	}
+
+	gi->vector = vector;
+	gi->num_vectors = num_vectors;
+	gi->irq = pci_irq_vector(pdev, vector);
+	snprintf(gi->name, sizeof(gi->name), "genode-%s-%s%u", pci_name(pdev),
+		 msix ? "msix" : "msi", vector);
+	ret = request_irq(gi->irq, genode_irq_handler, 0, gi->name, gi);
+	if (ret && enable)
+		pci_free_irq_vectors(pdev);
+	return ret;
+}
+
+/*
+ * Turn the source off and free it, once: INTx masked in the device first,
+ * then the handler freed (which masks the line or vector), then MSI or
+ * MSI-X disabled with the device's last vector fd.  Wakes the sleepers.
+ */
+static void __genode_irq_pci_teardown(struct genode_irq *gi)
+{
+	struct genode_irq_pci_state st;
+	unsigned long flags;
+	bool dead;
+
+	lockdep_assert_held(&gi->gdev->lock);
+
+	mutex_lock(&gi->mask_lock);
+	spin_lock_irqsave(&gi->lock, flags);
+	dead = gi->dead;
+	gi->dead = true;
+	spin_unlock_irqrestore(&gi->lock, flags);
+	mutex_unlock(&gi->mask_lock);
+	if (dead)
+		return;
+
+	/* the handler only ever sets the bit, as this does */
+	if (gi->ackmask == GENODE_IRQ_ACKMASK_INTX)
+		pci_intx(gi->pdev, 0);
+	free_irq(gi->irq, gi);
+	if (gi->source != GENODE_IRQ_SOURCE_INTX) {
+		__genode_irq_pci_state(gi->gdev, 0, &st);
+		if (!st.vector_fds)
+			pci_free_irq_vectors(gi->pdev);
+	}
+	wake_up_all(&gi->wait);
+}
+
+/* The device is released: interrupts off first (GENODE_PCI_STAGE_IRQ). */
+static void genode_irq_pci_hook(struct genode_pci_hook *hook,
+				struct genode_pci_device *gdev)
+{
+	__genode_irq_pci_teardown(container_of(hook, struct genode_irq, hook));
+}
+
+/* Revocation of the IRQ fd. */
+static void genode_irq_release_pci(struct genode_irq *gi)
+{
+	mutex_lock(&gi->gdev->lock);
+	__genode_irq_pci_teardown(gi);
+	mutex_unlock(&gi->gdev->lock);
+	/* it may have run meanwhile; then it found the source dead */
+	genode_pci_hook_del(gi->gdev, &gi->hook);
+}
+
+static int genode_irq_request_pci(struct genode_ucmd *ucmd)
+{
+	struct genode_irq_request *cmd = ucmd->cmd;
+	struct genode_pci_device *gdev;
+	struct genode_irq *gi;
+	struct file *file;
+	int ret;
+
+	if (cmd->flags || cmd->line)
+		return -EINVAL;
+	if (cmd->source == GENODE_IRQ_SOURCE_INTX &&
+	    (cmd->vector || cmd->num_vectors))
+		return -EINVAL;
+
+	gi = genode_irq_alloc(cmd->source);
+	if (!gi)
+		return -ENOMEM;
+
+	gdev = genode_pci_device_lock_fd(cmd->device_fd, &file);
+	if (IS_ERR(gdev)) {
+		ret = PTR_ERR(gdev);
+		goto err_destroy;
+	}
+	if (gdev->res.owner != ucmd->session) {
+		ret = -EPERM;
+		goto err_unlock;
+	}
+	gi->gdev = gdev;
+	gi->pdev = gdev->pdev;
+
+	if (cmd->source == GENODE_IRQ_SOURCE_INTX)
+		ret = __genode_irq_setup_intx(gi);
+	else
+		ret = __genode_irq_setup_msi(gi, cmd->vector, cmd->num_vectors);
+	if (ret)
+		goto err_unlock;
+
+	gi->hook.stage = GENODE_PCI_STAGE_IRQ;
+	gi->hook.release = genode_irq_pci_hook;
+	genode_pci_hook_add(gdev, &gi->hook);
+	gi->dev_file = get_file(file);
+	gi->release = genode_irq_release_pci;
+	genode_pci_device_unlock_fput(gdev, file);
+
+	return genode_irq_install(gi, ucmd);
+
+err_unlock:
+	genode_pci_device_unlock_fput(gdev, file);
+err_destroy:
+	genode_irq_destroy(gi);
+	return ret;
+}
+
+/*
+ * ----------------------------------------------------------------------
  * GENODE_IRQ_REQUEST
  * ----------------------------------------------------------------------
  */
@@ -667,10 +1005,7 @@ int genode_irq_request(struct genode_ucmd *ucmd)
 	case GENODE_IRQ_SOURCE_INTX:
 	case GENODE_IRQ_SOURCE_MSI:
 	case GENODE_IRQ_SOURCE_MSIX:
-		if (flags || cmd->line)
-			return -EINVAL;
-		/* come with the PCI device claim */
-		return -EOPNOTSUPP;
+		return genode_irq_request_pci(ucmd);
 	default:
 		return -EINVAL;
 	}

@@ -33,8 +33,7 @@
  * touches: the counters, ack_masked and trigger.  The mask of the ack
  * (disable_irq_nosync() in the handler, enable_irq() at the ack) is
  * changed under it, so that ack_masked and the hardware always agree and
- * the disable depth stays balanced.  Functions named __genode_irq_* need
- * it held.
+ * the disable depth stays balanced.
  *
  * gi->mask_lock (a mutex) serializes GENODE_IRQ_MASK and _UNMASK and
  * guards user_masked.  They use disable_irq(), which waits for a running
@@ -59,10 +58,14 @@
  * suffices to read it.  Lock order:
  *
  *   res->revoke_lock -> gdev->lock -> gi->mask_lock -> gi->lock
+ *   res->revoke_lock -> genode_irq_lines_lock
  *
  * The device's release hook runs under gdev->lock and takes neither the
  * IRQ fd's revoke_lock nor waits for its operations: it turns the source
  * off and wakes the sleepers, and the operations fail with ENODEV.
+ *
+ * Functions named __genode_irq_* need a lock held by their caller: the
+ * one their lockdep_assert_held() names.
  *
  * The eventfd is replaced by publishing the new one under gi->lock: the
  * handler uses the trigger only under gi->lock, so the old one can be put

@@ -513,7 +513,13 @@ struct genode_pci_reset {
  *  - Optionally an eventfd is signalled instead (GENODE_IRQ_SET_EVENTFD).
  *  - Revocation or the last close frees the interrupt with the source
  *    masked; readers and pollers are woken: read() then fails with ENODEV,
- *    poll reports POLLERR | POLLHUP.
+ *    poll reports POLLERR | POLLHUP.  The release of a PCI device (its
+ *    device fd revoked, or the function unbound) turns its interrupts off
+ *    first, before bus mastering, in the same way: its IRQ fds then fail
+ *    every operation with ENODEV until they are closed.  An IRQ fd keeps
+ *    the claim of its device alive while the device fd is merely closed.
+ *  - MSI and MSI-X are memory writes: they arrive only while bus mastering
+ *    is on (GENODE_PCI_BUS_MASTER).
  *
  * Ownership is exclusive: a line that a kernel driver (or another
  * session) holds is refused with EBUSY.  Only INTx of a device that
@@ -570,7 +576,8 @@ struct genode_pci_reset {
  *            unknown source, a nonzero field the source does not use, a
  *            line beyond the kernel's interrupt numbers, a vector at or
  *            beyond num_vectors (or what is enabled), num_vectors above
- *            what the device supports, or device_fd not a device fd;
+ *            what the device supports or 0 while none are enabled, or
+ *            device_fd not a device fd;
  *  -EBADF    device_fd is not open;
  *  -EPERM    device_fd belongs to another session;
  *  -EBUSY    the line is held by a kernel driver or another IRQ fd, or is
@@ -606,7 +613,8 @@ struct genode_irq_request {
  * In:  argsz, flags (must be 0).
  *
  * Who may call: whoever holds the IRQ fd.
- * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked, or
+ *  its device released.
  */
 struct genode_irq_ack {
 	__u32 argsz;
@@ -631,7 +639,7 @@ struct genode_irq_ack {
  * Return: 0 on success;
  *  -EINVAL bad argsz, flags or reserved field, or eventfd is no eventfd;
  *  -EBADF  eventfd is not open;
- *  -ENODEV revoked.
+ *  -ENODEV revoked, or its device released.
  */
 struct genode_irq_set_eventfd {
 	__u32 argsz;
@@ -665,7 +673,8 @@ struct genode_irq_set_eventfd {
  *      pending (raised, not yet delivered).
  *
  * Who may call: whoever holds the IRQ fd.
- * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked.
+ * Return: 0 on success; -EINVAL bad argsz, flags or reserved field;
+ *  -ENODEV revoked, or its device released.
  */
 struct genode_irq_info {
 	__u32 argsz;
@@ -698,8 +707,9 @@ struct genode_irq_info {
  * In:  argsz, flags (must be 0).
  *
  * Who may call: whoever holds the IRQ fd.
- * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked;
- *  -EOPNOTSUPP a shared INTx line, which only the ack masks.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked, or
+ *  its device released; -EOPNOTSUPP a shared INTx line, which only the
+ *  ack masks.
  */
 struct genode_irq_mask {
 	__u32 argsz;

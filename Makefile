@@ -181,9 +181,12 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a userlib/libge
 
 tests: $(TESTS)
 
-$(BUILD)/tests/%: tests/kselftest/%.c tests/kselftest/*.h $(UAPI) | linux-source
+# The tests link the user library's source, so that it is tested too.
+$(BUILD)/tests/%: tests/kselftest/%.c tests/kselftest/*.h $(UAPI) \
+		userlib/libgenode_dev.c userlib/libgenode_dev.h | linux-source
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -isystem $(KSFT) -Iuapi -Itests/kselftest $< -o $@
+	$(CC) $(TEST_CFLAGS) -isystem $(KSFT) -Iuapi -Iuserlib -Itests/kselftest \
+		$< userlib/libgenode_dev.c -o $@
 
 KSFT = $(LINUX_SRC)/tools/testing/selftests
 LINUX_SRC = $(CACHE)/src/linux-source-6.1

@@ -15,6 +15,7 @@
 #include "genode_dev.h"
 #include "iomem.h"
 #include "ioport.h"
+#include "irq.h"
 #include "pci.h"
 #include "resource.h"
 
@@ -56,7 +57,8 @@ static int genode_info(struct genode_ucmd *ucmd)
 
 	cmd->abi_version = GENODE_ABI_VERSION;
 	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT |
-			GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM;
+			GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM |
+			GENODE_FEATURE_IRQ;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -90,6 +92,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			struct genode_pci_claim, fd),
 	GENODE_IOCTL_OP(GENODE_IOMEM_REQUEST, genode_iomem_request,
 			struct genode_iomem_request, __reserved),
+	GENODE_IOCTL_OP(GENODE_IRQ_REQUEST, genode_irq_request,
+			struct genode_irq_request, fd),
 };
 
 /*

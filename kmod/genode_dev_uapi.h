@@ -25,6 +25,16 @@ static_assert(offsetof(struct genode_ioport_batch, count) == 16);
 static_assert(sizeof(struct genode_ioport_info) == 24);
 static_assert(offsetof(struct genode_ioport_info, attrs) == 16);
 
+/* IRQs */
+static_assert(sizeof(struct genode_irq_request) == 32);
+static_assert(offsetof(struct genode_irq_request, device_fd) == 16);
+static_assert(offsetof(struct genode_irq_request, fd) == 28);
+static_assert(sizeof(struct genode_irq_ack) == 8);
+static_assert(sizeof(struct genode_irq_set_eventfd) == 16);
+static_assert(sizeof(struct genode_irq_info) == 72);
+static_assert(offsetof(struct genode_irq_info, raised) == 32);
+static_assert(offsetof(struct genode_irq_info, pending) == 64);
+static_assert(sizeof(struct genode_irq_mask) == 8);
 /* PCI devices */
 static_assert(sizeof(struct genode_pci_claim) == 24);
 static_assert(offsetof(struct genode_pci_claim, fd) == 20);

@@ -597,5 +597,236 @@ struct genode_iomem_info {
 };
 
 #define GENODE_IOMEM_INFO	_IO(GENODE_IOCTL_TYPE, 0x41)
+/* ==================================================================== */
+/* IRQs: 0x50-0x5f                                                      */
+/* ==================================================================== */
+
+/*
+ * An IRQ fd stands for one interrupt source: a legacy line (an x86 GSI),
+ * or the INTx, one MSI vector or one MSI-X vector of a PCI device claimed
+ * through this session.  It follows Genode's Irq_session:
+ *
+ *  - read() of 8 bytes (a __u64) blocks until at least one interrupt has
+ *    arrived and returns the number that arrived since the last read;
+ *    with O_NONBLOCK it fails with EAGAIN instead of blocking.  A buffer
+ *    shorter than 8 bytes: EINVAL.  Each interrupt is returned by exactly
+ *    one read, also when several threads read the same fd.
+ *  - poll/select/epoll report the fd readable (POLLIN) while interrupts
+ *    are waiting to be read, and always writable (POLLOUT).
+ *  - An ack re-arms the source: write() of the 8-byte value 1, or
+ *    GENODE_IRQ_ACK.  Level-triggered lines and INTx are masked when an
+ *    interrupt arrives and stay masked until the ack; an interrupt that is
+ *    still or again pending then is reported after the ack, not lost.
+ *    Edge-triggered lines, MSI and MSI-X are not masked by an interrupt:
+ *    every interrupt is counted, and the ack only counts.  An ack with
+ *    nothing to re-arm is harmless.
+ *  - Optionally an eventfd is signalled instead (GENODE_IRQ_SET_EVENTFD).
+ *  - Revocation or the last close frees the interrupt with the source
+ *    masked; readers and pollers are woken: read() then fails with ENODEV,
+ *    poll reports POLLERR | POLLHUP.  The release of a PCI device (its
+ *    device fd revoked, or the function unbound) turns its interrupts off
+ *    first, before bus mastering, in the same way: its IRQ fds then fail
+ *    every operation with ENODEV until they are closed.  An IRQ fd keeps
+ *    the claim of its device alive while the device fd is merely closed.
+ *  - MSI and MSI-X are memory writes: they arrive only while bus mastering
+ *    is on (GENODE_PCI_BUS_MASTER).
+ *
+ * Ownership is exclusive: a line that a kernel driver (or another
+ * session) holds is refused with EBUSY.  Only INTx of a device that
+ * supports masking in its command register (PCI 2.3 Interrupt Disable) is
+ * requested as a shared line, since only then can the handler tell and
+ * silence its own device.
+ */
+#define GENODE_FEATURE_IRQ	_BITULL(4)	/* GENODE_IRQ_* */
+
+/* Sources, struct genode_irq_request.source */
+#define GENODE_IRQ_SOURCE_LEGACY	0	/* a GSI: line */
+#define GENODE_IRQ_SOURCE_INTX		1	/* INTx of device_fd */
+#define GENODE_IRQ_SOURCE_MSI		2	/* MSI vector of device_fd */
+#define GENODE_IRQ_SOURCE_MSIX		3	/* MSI-X vector of device_fd */
+
+/* Flags of struct genode_irq_request, for GENODE_IRQ_SOURCE_LEGACY only */
+#define GENODE_IRQ_TRIGGER_EDGE		_BITUL(0)
+#define GENODE_IRQ_TRIGGER_LEVEL	_BITUL(1)
+#define GENODE_IRQ_POLARITY_HIGH	_BITUL(2)
+#define GENODE_IRQ_POLARITY_LOW		_BITUL(3)
+
+/**
+ * GENODE_IRQ_REQUEST - _IO(GENODE_IOCTL_TYPE, 0x50),
+ *                      struct genode_irq_request
+ *
+ * Take an interrupt source and return an IRQ fd for it (see above).
+ *
+ * In:  argsz;
+ *      flags: for LEGACY, at most one of GENODE_IRQ_TRIGGER_EDGE and
+ *             _LEVEL and at most one of GENODE_IRQ_POLARITY_HIGH and _LOW;
+ *             an attribute not given is the one the line is configured
+ *             with (by the firmware for ISA lines, by the PCI core for a
+ *             device's INTx pin), or for a line nobody has configured yet
+ *             edge/high for GSIs 0-15 (ISA) and level/low above (PCI);
+ *             for the other sources 0 (the kernel knows how INTx and MSI
+ *             are signalled);
+ *      source: GENODE_IRQ_SOURCE_*;
+ *      line: LEGACY: the GSI (the ISA IRQ where no ACPI interrupt source
+ *            override moves it: ISA IRQ 0 is GSI 2 on PCs); otherwise 0;
+ *      device_fd: INTX, MSI, MSIX: a device fd claimed by this session;
+ *            otherwise 0;
+ *      vector: MSI, MSIX: the index of the vector; otherwise 0;
+ *      num_vectors: MSI, MSIX: how many vectors to enable on the device if
+ *            none are enabled yet (1 up to what the device has), or 0 to
+ *            use those already enabled; while any vector fd of the device
+ *            is open, only 0 or the number enabled is accepted;
+ *            otherwise 0.
+ * Out: fd, the IRQ fd (O_CLOEXEC).
+ *
+ * Who may call: any session.
+ * Return: 0 on success;
+ *  -EINVAL   bad argsz, unknown flags, trigger or polarity flags that
+ *            contradict each other or are given for a PCI source, an
+ *            unknown source, a nonzero field the source does not use, a
+ *            line beyond the kernel's interrupt numbers, a vector at or
+ *            beyond num_vectors (or what is enabled), num_vectors above
+ *            what the device supports or 0 while none are enabled, or
+ *            device_fd not a device fd;
+ *  -EBADF    device_fd is not open;
+ *  -EPERM    device_fd belongs to another session;
+ *  -EBUSY    the line is held by a kernel driver or another IRQ fd, or is
+ *            configured (by the firmware or its holder) with another
+ *            trigger mode or polarity; the vector is held by another IRQ
+ *            fd; the device has another kind of interrupt (INTx, MSI,
+ *            MSI-X) enabled, or a different number of vectors;
+ *  -ENXIO    no interrupt controller serves the line;
+ *  -ENOSPC   the device cannot have num_vectors vectors now;
+ *  -ENODEV   the device fd was revoked;
+ *  -EOPNOTSUPP the device has no such kind of interrupt;
+ *  -ENOMEM, -EMFILE, -EFAULT.
+ */
+struct genode_irq_request {
+	__u32 argsz;
+	__u32 flags;
+	__u32 source;
+	__u32 line;
+	__s32 device_fd;
+	__u32 vector;
+	__u32 num_vectors;
+	__s32 fd;
+};
+
+#define GENODE_IRQ_REQUEST	_IO(GENODE_IOCTL_TYPE, 0x50)
+
+/**
+ * GENODE_IRQ_ACK - _IO(GENODE_IOCTL_TYPE, 0x51), struct genode_irq_ack
+ *
+ * On an IRQ fd: acknowledge the interrupts reported so far and re-arm the
+ * source, as a write() of the 8-byte value 1 does.
+ *
+ * In:  argsz, flags (must be 0).
+ *
+ * Who may call: whoever holds the IRQ fd.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked, or
+ *  its device released.
+ */
+struct genode_irq_ack {
+	__u32 argsz;
+	__u32 flags;
+};
+
+#define GENODE_IRQ_ACK		_IO(GENODE_IOCTL_TYPE, 0x51)
+
+/**
+ * GENODE_IRQ_SET_EVENTFD - _IO(GENODE_IOCTL_TYPE, 0x52),
+ *                          struct genode_irq_set_eventfd
+ *
+ * On an IRQ fd: signal an eventfd for each interrupt instead of counting
+ * it for read(), or stop doing so.  Interrupts counted before stay
+ * readable.  The ack is still made on the IRQ fd.  The IRQ fd holds a
+ * reference to the eventfd until it is replaced, detached or revoked.
+ *
+ * In:  argsz, flags (must be 0), eventfd (an eventfd, or -1 to detach),
+ *      __reserved (must be 0).
+ *
+ * Who may call: whoever holds the IRQ fd.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz, flags or reserved field, or eventfd is no eventfd;
+ *  -EBADF  eventfd is not open;
+ *  -ENODEV revoked, or its device released.
+ */
+struct genode_irq_set_eventfd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 eventfd;
+	__u32 __reserved;
+};
+
+#define GENODE_IRQ_SET_EVENTFD	_IO(GENODE_IOCTL_TYPE, 0x52)
+
+/* State bits of struct genode_irq_info */
+#define GENODE_IRQ_STATE_LEVEL		_BITUL(0) /* masked until the ack */
+#define GENODE_IRQ_STATE_ACK_MASKED	_BITUL(1) /* masked, awaiting ack */
+#define GENODE_IRQ_STATE_USER_MASKED	_BITUL(2) /* GENODE_IRQ_MASK */
+#define GENODE_IRQ_STATE_EVENTFD	_BITUL(3) /* an eventfd attached */
+#define GENODE_IRQ_STATE_SHARED		_BITUL(4) /* the line is shared */
+
+/**
+ * GENODE_IRQ_GET_INFO - _IO(GENODE_IOCTL_TYPE, 0x53),
+ *                       struct genode_irq_info
+ *
+ * On an IRQ fd: what it is and its counters.
+ *
+ * In:  argsz, flags (must be 0).
+ * Out: source, line, vector (as requested); linux_irq (the kernel's
+ *      number for it, as in /proc/interrupts); state (GENODE_IRQ_STATE_*);
+ *      raised (interrupts the handler took for this source), delivered
+ *      (returned by read() or signalled to the eventfd), acked (acks
+ *      made, also those with nothing to re-arm), spurious (calls of the
+ *      handler of a shared line when the device had not interrupted),
+ *      pending (raised, not yet delivered).
+ *
+ * Who may call: whoever holds the IRQ fd.
+ * Return: 0 on success; -EINVAL bad argsz, flags or reserved field;
+ *  -ENODEV revoked, or its device released.
+ */
+struct genode_irq_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 source;
+	__u32 line;
+	__u32 vector;
+	__u32 linux_irq;
+	__u32 state;
+	__u32 __reserved;
+	__aligned_u64 raised;
+	__aligned_u64 delivered;
+	__aligned_u64 acked;
+	__aligned_u64 spurious;
+	__aligned_u64 pending;
+};
+
+#define GENODE_IRQ_GET_INFO	_IO(GENODE_IOCTL_TYPE, 0x53)
+
+/**
+ * GENODE_IRQ_MASK - _IO(GENODE_IOCTL_TYPE, 0x54), struct genode_irq_mask
+ * GENODE_IRQ_UNMASK - _IO(GENODE_IOCTL_TYPE, 0x55), struct genode_irq_mask
+ *
+ * On an IRQ fd: mask or unmask this one source (one MSI or MSI-X vector,
+ * or a line held exclusively), independent of the ack.  An interrupt
+ * that arrives while masked is held back and reported after the unmask.
+ * When MASK returns, the handler no longer runs for the source.  Masking
+ * a masked source or unmasking an unmasked one does nothing.
+ *
+ * In:  argsz, flags (must be 0).
+ *
+ * Who may call: whoever holds the IRQ fd.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked, or
+ *  its device released; -EOPNOTSUPP a shared INTx line, which only the
+ *  ack masks.
+ */
+struct genode_irq_mask {
+	__u32 argsz;
+	__u32 flags;
+};
+
+#define GENODE_IRQ_MASK		_IO(GENODE_IOCTL_TYPE, 0x54)
+#define GENODE_IRQ_UNMASK	_IO(GENODE_IOCTL_TYPE, 0x55)
 
 #endif /* _UAPI_GENODE_DEV_H */

@@ -319,3 +319,96 @@ int genode_iomem_map(int region, void **mapping,
 	*mapping = p;
 	return 0;
 }
+
+/* ---- IRQs ---- */
+
+static int irq_request(int session, struct genode_irq_request *req)
+{
+	req->argsz = sizeof(*req);
+	if (ioctl(session, GENODE_IRQ_REQUEST, req))
+		return neg_errno();
+	return req->fd;
+}
+
+int genode_irq_open_line(int session, uint32_t gsi, uint32_t flags)
+{
+	struct genode_irq_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.flags = flags;
+	req.source = GENODE_IRQ_SOURCE_LEGACY;
+	req.line = gsi;
+	return irq_request(session, &req);
+}
+
+int genode_irq_open_pci(int session, int device_fd, uint32_t source,
+			uint32_t vector, uint32_t num_vectors)
+{
+	struct genode_irq_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.source = source;
+	req.device_fd = device_fd;
+	req.vector = vector;
+	req.num_vectors = num_vectors;
+	return irq_request(session, &req);
+}
+
+int genode_irq_wait(int irq_fd, uint64_t *count)
+{
+	uint64_t n;
+	ssize_t ret = read(irq_fd, &n, sizeof(n));
+
+	if (ret < 0)
+		return neg_errno();
+	if (ret != sizeof(n))
+		return -EIO;
+	if (count)
+		*count = n;
+	return 0;
+}
+
+int genode_irq_ack(int irq_fd)
+{
+	struct genode_irq_ack ack;
+
+	memset(&ack, 0, sizeof(ack));
+	ack.argsz = sizeof(ack);
+	return ioctl(irq_fd, GENODE_IRQ_ACK, &ack) ? neg_errno() : 0;
+}
+
+static int irq_set_mask(int irq_fd, unsigned long cmd)
+{
+	struct genode_irq_mask m;
+
+	memset(&m, 0, sizeof(m));
+	m.argsz = sizeof(m);
+	return ioctl(irq_fd, cmd, &m) ? neg_errno() : 0;
+}
+
+int genode_irq_mask(int irq_fd)
+{
+	return irq_set_mask(irq_fd, GENODE_IRQ_MASK);
+}
+
+int genode_irq_unmask(int irq_fd)
+{
+	return irq_set_mask(irq_fd, GENODE_IRQ_UNMASK);
+}
+
+int genode_irq_set_eventfd(int irq_fd, int eventfd)
+{
+	struct genode_irq_set_eventfd set;
+
+	memset(&set, 0, sizeof(set));
+	set.argsz = sizeof(set);
+	set.eventfd = eventfd;
+	return ioctl(irq_fd, GENODE_IRQ_SET_EVENTFD, &set) ? neg_errno() : 0;
+}
+
+int genode_irq_info(int irq_fd, struct genode_irq_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	return ioctl(irq_fd, GENODE_IRQ_GET_INFO, info) ? neg_errno() : 0;
+}

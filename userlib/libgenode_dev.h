@@ -98,6 +98,40 @@ int genode_iomem_query(int region, struct genode_iomem_info *info);
 int genode_iomem_map(int region, void **mapping,
 		     struct genode_iomem_info *info);
 
+/*
+ * IRQs (GENODE_FEATURE_IRQ).  An IRQ fd counts interrupts until they are
+ * read and stays masked (level lines, INTx) until it is acked.
+ */
+
+/* An IRQ fd for legacy line gsi, flags GENODE_IRQ_TRIGGER_* and _POLARITY_*. */
+int genode_irq_open_line(int session, uint32_t gsi, uint32_t flags);
+
+/*
+ * An IRQ fd for the INTx (source GENODE_IRQ_SOURCE_INTX, vector and
+ * num_vectors 0) or an MSI or MSI-X vector of a claimed PCI device.
+ */
+int genode_irq_open_pci(int session, int device_fd, uint32_t source,
+			uint32_t vector, uint32_t num_vectors);
+
+/*
+ * Wait for interrupts: *count is the number since the last wait.  Blocks
+ * unless the fd is O_NONBLOCK (then -EAGAIN); -ENODEV once revoked.
+ */
+int genode_irq_wait(int irq_fd, uint64_t *count);
+
+/* Acknowledge: re-arm the source. */
+int genode_irq_ack(int irq_fd);
+
+/* Mask or unmask one source (an MSI or MSI-X vector, an exclusive line). */
+int genode_irq_mask(int irq_fd);
+int genode_irq_unmask(int irq_fd);
+
+/* Signal eventfd for each interrupt instead (-1: stop). */
+int genode_irq_set_eventfd(int irq_fd, int eventfd);
+
+/* What the IRQ fd is, and its counters. */
+int genode_irq_info(int irq_fd, struct genode_irq_info *info);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,6 +63,9 @@ else
 	append="$append intel_iommu=off"
 fi
 devices+=(-device edu)
+# MSI-X for the IRQ tests.  Linux's e1000e driver is not in the initramfs,
+# so the function stays unbound until a test claims it.
+devices+=(-device e1000e)
 # A second 16550 UART (COM2: 0x2f8, IRQ 3) for the IO-port and legacy IRQ
 # tests, left to user space: 8250.nr_uarts=1 gives Linux's serial driver one
 # port, and pnpacpi=off keeps its PNP probe from spending that one port on

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
+#include "dma.h"
 #include "genode_dev.h"
 #include "resource.h"
 
@@ -52,7 +53,7 @@ static int genode_info(struct genode_ucmd *ucmd)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
-	cmd->features = GENODE_FEATURE_REVOKE;
+	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_DMA;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -80,6 +81,10 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			features),
 	GENODE_IOCTL_OP(GENODE_REVOKE, genode_revoke, struct genode_revoke,
 			__reserved),
+	GENODE_IOCTL_OP(GENODE_DMA_ALLOC, genode_dma_alloc,
+			struct genode_dma_alloc, phys_addr),
+	GENODE_IOCTL_OP(GENODE_DMA_QUOTA, genode_dma_quota,
+			struct genode_dma_quota, used),
 };
 
 /*

@@ -19,4 +19,10 @@ probe() {
 probe GENODE_HAVE_VM_FLAGS_SET linux/mm.h 'static inline void vm_flags_set\('
 # eventfd_signal() lost its count argument in 6.8.
 probe GENODE_HAVE_EVENTFD_SIGNAL_NOCOUNT linux/eventfd.h 'eventfd_signal\(struct eventfd_ctx \*ctx\)'
+
+# --- DMA buffers (dma.c) ---
+# The buddy allocator's largest order: MAX_PAGE_ORDER (inclusive) since
+# 6.8; before, MAX_ORDER, exclusive until 6.4 and inclusive after.
+probe GENODE_HAVE_MAX_PAGE_ORDER linux/mmzone.h 'define MAX_PAGE_ORDER'
+probe GENODE_HAVE_MAX_ORDER_EXCLUSIVE linux/mmzone.h 'MAX_ORDER_NR_PAGES \(1 << \(MAX_ORDER - 1\)\)'
 echo

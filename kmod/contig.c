@@ -57,6 +57,7 @@
 static bool genode_contig_pfn_usable(struct zone *zone, unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
+	struct folio *folio;
 
 	if (!page || page_zone(page) != zone)
 		return false;
@@ -64,11 +65,11 @@ static bool genode_contig_pfn_usable(struct zone *zone, unsigned long pfn)
 		return false;
 	if (PageBuddy(page))
 		return true;
-	page = compound_head(page);
+	folio = page_folio(page);
 	/* free (inside a buddy block or on a per-CPU list) or being freed */
-	if (!page_count(page))
+	if (!folio_ref_count(folio))
 		return true;
-	return PageLRU(page) || __PageMovable(page);
+	return folio_test_lru(folio) || __folio_test_movable(folio);
 }
 
 /*

@@ -45,6 +45,7 @@
  * session's quota is charged from allocation until then.
  */
 #include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/gfp.h>
@@ -54,7 +55,10 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/pgtable.h>
 #include <asm/set_memory.h>
 
 #include "contig.h"
@@ -82,7 +86,19 @@ struct genode_dma_buffer {
 	bool kernel_map_set;		/* linear mapping switched to @cache */
 	dma_addr_t bus_addr;
 	phys_addr_t phys_addr;
+
+	/* in genode_dma_buffers while it has memory */
+	struct list_head link;
 };
+
+/*
+ * Every buffer that holds memory, for the debugfs view.  The lock guards
+ * the list; a buffer leaves it before its memory is freed, so a reader
+ * holding the lock may look at the pages of the buffers on it.
+ */
+static LIST_HEAD(genode_dma_buffers);
+static DEFINE_MUTEX(genode_dma_buffers_lock);
+static struct dentry *genode_dma_debugfs;
 
 static struct genode_dma_buffer *to_dma_buffer(struct genode_resource *res)
 {
@@ -135,14 +151,26 @@ int genode_dma_quota(struct genode_ucmd *ucmd)
 
 /* ---- memory ---- */
 
+/* Switch the linear mapping of @numpages pages at @addr to @cache. */
+static int genode_dma_set_memory(unsigned long addr, int numpages, u32 cache)
+{
+	switch (cache) {
+	case GENODE_DMA_UNCACHED:
+		return set_memory_uc(addr, numpages);
+	case GENODE_DMA_WRITE_COMBINED:
+		return set_memory_wc(addr, numpages);
+	default:
+		return set_memory_wb(addr, numpages);
+	}
+}
+
 /*
- * Call @fn on each run of physically contiguous pages of @buf, up to
- * @max_runs runs; stop at the first error.  Returns the number of runs
- * done in *done.
+ * Switch the linear mapping of the buffer's pages to @cache, run of
+ * physically contiguous pages by run, for at most @max_runs runs; stop at
+ * the first error.  Returns the number of runs done in *done.
  */
-static int genode_dma_for_each_run(struct genode_dma_buffer *buf,
-				   int (*fn)(unsigned long addr, int numpages),
-				   unsigned long max_runs, unsigned long *done)
+static int genode_dma_set_runs(struct genode_dma_buffer *buf, u32 cache,
+			       unsigned long max_runs, unsigned long *done)
 {
 	unsigned long i = 0, runs = 0;
 	int ret = 0;
@@ -151,11 +179,13 @@ static int genode_dma_for_each_run(struct genode_dma_buffer *buf,
 		unsigned long start = i;
 		unsigned long pfn = page_to_pfn(buf->pages[i]);
 
-		while (++i < buf->nr_pages && i - start < INT_MAX &&
-		       page_to_pfn(buf->pages[i]) == pfn + (i - start))
-			;
-		ret = fn((unsigned long)page_address(buf->pages[start]),
-			 i - start);
+		do {
+			i++;
+		} while (i < buf->nr_pages && i - start < INT_MAX &&
+			 page_to_pfn(buf->pages[i]) == pfn + (i - start));
+		ret = genode_dma_set_memory((unsigned long)
+					    page_address(buf->pages[start]),
+					    i - start, cache);
 		if (ret)
 			break;
 		runs++;
@@ -167,24 +197,15 @@ static int genode_dma_for_each_run(struct genode_dma_buffer *buf,
 /* Give the kernel's linear mapping of the buffer its cache attribute. */
 static int genode_dma_set_kernel_map(struct genode_dma_buffer *buf)
 {
-	int (*fn)(unsigned long addr, int numpages);
 	unsigned long done, undone;
 	int ret;
 
-	switch (buf->cache) {
-	case GENODE_DMA_UNCACHED:
-		fn = set_memory_uc;
-		break;
-	case GENODE_DMA_WRITE_COMBINED:
-		fn = set_memory_wc;
-		break;
-	default:
+	if (buf->cache == GENODE_DMA_CACHED)
 		return 0;
-	}
 
-	ret = genode_dma_for_each_run(buf, fn, ULONG_MAX, &done);
+	ret = genode_dma_set_runs(buf, buf->cache, ULONG_MAX, &done);
 	if (ret) {
-		genode_dma_for_each_run(buf, set_memory_wb, done, &undone);
+		genode_dma_set_runs(buf, GENODE_DMA_CACHED, done, &undone);
 		return ret;
 	}
 	buf->kernel_map_set = true;
@@ -201,8 +222,8 @@ static void genode_dma_free_pages(struct genode_dma_buffer *buf)
 		 * the linear mapping, which setting the attribute did
 		 * already; a page left uncached must not go back.
 		 */
-		if (WARN_ON(genode_dma_for_each_run(buf, set_memory_wb,
-						    ULONG_MAX, &done)))
+		if (WARN_ON(genode_dma_set_runs(buf, GENODE_DMA_CACHED,
+						ULONG_MAX, &done)))
 			goto leak;
 		buf->kernel_map_set = false;
 	}
@@ -384,6 +405,9 @@ static void genode_dma_revoke(struct genode_resource *res)
 	struct genode_dma_buffer *buf = to_dma_buffer(res);
 
 	lockdep_assert_held_write(&res->revoke_lock);
+	mutex_lock(&genode_dma_buffers_lock);
+	list_del(&buf->link);
+	mutex_unlock(&genode_dma_buffers_lock);
 	genode_dma_free_pages(buf);
 	genode_dma_uncharge(res->owner, buf->size);
 }
@@ -469,6 +493,9 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 
 	/* from here the resource owns the memory and the quota charge */
 	genode_resource_init(&buf->res, &genode_dma_ops, s);
+	mutex_lock(&genode_dma_buffers_lock);
+	list_add_tail(&buf->link, &genode_dma_buffers);
+	mutex_unlock(&genode_dma_buffers_lock);
 	return genode_resource_install(&buf->res, ucmd, sizeof(*cmd),
 				       &cmd->fd);
 
@@ -482,4 +509,145 @@ err_free_buf:
 err_uncharge:
 	genode_dma_uncharge(s, size);
 	return ret;
+}
+
+/* ---- debugfs: what the kernel's own mapping of each buffer is ---- */
+
+static const char *const genode_dma_cache_names[] = {
+	[GENODE_DMA_CACHED] = "cached",
+	[GENODE_DMA_UNCACHED] = "uncached",
+	[GENODE_DMA_WRITE_COMBINED] = "write-combined",
+};
+
+/* Does the linear mapping of @page have the memory type of @cache? */
+static bool genode_dma_kernel_map_matches(struct page *page, u32 cache)
+{
+	static const enum page_cache_mode modes[] = {
+		[GENODE_DMA_CACHED] = _PAGE_CACHE_MODE_WB,
+		[GENODE_DMA_UNCACHED] = _PAGE_CACHE_MODE_UC_MINUS,
+		[GENODE_DMA_WRITE_COMBINED] = _PAGE_CACHE_MODE_WC,
+	};
+	pgprotval_t want = cachemode2protval(modes[cache]);
+	unsigned int level;
+	pte_t *pte;
+
+	pte = lookup_address((unsigned long)page_address(page), &level);
+	if (!pte)
+		return false;
+	if (level != PG_LEVEL_4K)
+		want = protval_4k_2_large(want);
+	return (pte_flags(*pte) & (level == PG_LEVEL_4K ? _PAGE_CACHE_MASK :
+				   _PAGE_PWT | _PAGE_PCD | _PAGE_PAT_LARGE)) ==
+	       want;
+}
+
+/*
+ * One line per buffer: its first PFN, its size in pages, its cache
+ * attribute, and how many of its pages the kernel maps with another
+ * memory type (always 0 unless something is wrong).
+ */
+static int genode_dma_debugfs_show(struct seq_file *m, void *v)
+{
+	struct genode_dma_buffer *buf;
+	unsigned long i, mismatch;
+
+	mutex_lock(&genode_dma_buffers_lock);
+	list_for_each_entry(buf, &genode_dma_buffers, link) {
+		mismatch = 0;
+		for (i = 0; i < buf->nr_pages; i++)
+			mismatch += !genode_dma_kernel_map_matches(buf->pages[i],
+								   buf->cache);
+		seq_printf(m, "pfn 0x%lx pages %lu cache %s kernel_map_mismatch %lu\n",
+			   page_to_pfn(buf->pages[0]), buf->nr_pages,
+			   genode_dma_cache_names[buf->cache], mismatch);
+	}
+	mutex_unlock(&genode_dma_buffers_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(genode_dma_debugfs);
+
+/*
+ * kernel_map: write "<first pfn in hex> <pages>", read how many of those
+ * pages the linear mapping maps write-back, otherwise, or not at all: so
+ * that a test can see that freed buffers went back write-back.
+ */
+static unsigned long genode_dma_query_pfn, genode_dma_query_pages;
+static DEFINE_MUTEX(genode_dma_query_lock);	/* guards the query range */
+
+static int genode_dma_kernel_map_show(struct seq_file *m, void *v)
+{
+	unsigned long pfn, end, wb = 0, other = 0, absent = 0;
+
+	mutex_lock(&genode_dma_query_lock);
+	pfn = genode_dma_query_pfn;
+	end = pfn + genode_dma_query_pages;
+	mutex_unlock(&genode_dma_query_lock);
+
+	for (; pfn < end; pfn++) {
+		struct page *page = pfn_to_online_page(pfn);
+
+		if (!page)
+			absent++;
+		else if (genode_dma_kernel_map_matches(page, GENODE_DMA_CACHED))
+			wb++;
+		else
+			other++;
+		if (!(pfn % 1024))
+			cond_resched();
+	}
+	seq_printf(m, "wb %lu other %lu absent %lu\n", wb, other, absent);
+	return 0;
+}
+
+static int genode_dma_kernel_map_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, genode_dma_kernel_map_show, NULL);
+}
+
+static ssize_t genode_dma_kernel_map_write(struct file *file,
+					   const char __user *ubuf,
+					   size_t len, loff_t *pos)
+{
+	unsigned long pfn, pages;
+	char buf[64];
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	if (sscanf(buf, "%lx %lu", &pfn, &pages) != 2 || pages > (1UL << 20) ||
+	    pfn + pages < pfn)
+		return -EINVAL;
+
+	mutex_lock(&genode_dma_query_lock);
+	genode_dma_query_pfn = pfn;
+	genode_dma_query_pages = pages;
+	mutex_unlock(&genode_dma_query_lock);
+	return len;
+}
+
+static const struct file_operations genode_dma_kernel_map_fops = {
+	.owner = THIS_MODULE,
+	.open = genode_dma_kernel_map_open,
+	.read = seq_read,
+	.write = genode_dma_kernel_map_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+void genode_dma_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("genode", NULL);
+
+	genode_dma_debugfs = dir;
+	debugfs_create_file("dma_buffers", 0400, dir, NULL,
+			    &genode_dma_debugfs_fops);
+	debugfs_create_file("kernel_map", 0600, dir, NULL,
+			    &genode_dma_kernel_map_fops);
+}
+
+void genode_dma_exit(void)
+{
+	debugfs_remove_recursive(genode_dma_debugfs);
 }

@@ -8,6 +8,10 @@
 struct genode_session;
 struct genode_ucmd;
 
+/* Module init and exit: the debugfs view of the buffers. */
+void genode_dma_init(void);
+void genode_dma_exit(void);
+
 /* Set a new session's DMA quota from the module parameter. */
 void genode_dma_session_init(struct genode_session *s);
 

@@ -184,17 +184,23 @@ static int __init genode_init(void)
 {
 	int ret;
 
+	genode_dma_init();
 	ret = misc_register(&genode_misc);
 	if (ret)
-		return ret;
+		goto err_dma_exit;
 
 	pr_info("genode: /dev/genode ready (ABI %d)\n", GENODE_ABI_VERSION);
 	return 0;
+
+err_dma_exit:
+	genode_dma_exit();
+	return ret;
 }
 
 static void __exit genode_exit(void)
 {
 	misc_deregister(&genode_misc);
+	genode_dma_exit();
 }
 
 module_init(genode_init);

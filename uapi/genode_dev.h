@@ -156,9 +156,9 @@ struct genode_revoke {
  * GENODE_DMA_BUS_WITHHELD:  bus_addr is 0: it would be the physical
  *                           address and the caller lacks CAP_SYS_RAWIO.
  */
-#define GENODE_DMA_TRANSLATED		(1u << 0)
-#define GENODE_DMA_PHYS_WITHHELD	(1u << 1)
-#define GENODE_DMA_BUS_WITHHELD		(1u << 2)
+#define GENODE_DMA_TRANSLATED		_BITUL(0)
+#define GENODE_DMA_PHYS_WITHHELD	_BITUL(1)
+#define GENODE_DMA_BUS_WITHHELD		_BITUL(2)
 
 /**
  * GENODE_DMA_ALLOC - _IO(GENODE_IOCTL_TYPE, 0x60), struct genode_dma_alloc
@@ -257,8 +257,8 @@ struct genode_dma_info {
 #define GENODE_DMA_INFO		_IO(GENODE_IOCTL_TYPE, 0x63)
 
 /* flags of struct genode_dma_sync: exactly one of them */
-#define GENODE_DMA_SYNC_FOR_CPU		(1u << 0)
-#define GENODE_DMA_SYNC_FOR_DEVICE	(1u << 1)
+#define GENODE_DMA_SYNC_FOR_CPU		_BITUL(0)
+#define GENODE_DMA_SYNC_FOR_DEVICE	_BITUL(1)
 
 /* direction of struct genode_dma_sync */
 #define GENODE_DMA_TO_DEVICE		1

@@ -33,10 +33,10 @@ KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
 UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
-.PHONY: all deps modules userlib tests check demo vm vm-run clean
+.PHONY: all deps modules userlib tests examples check demo vm vm-run clean
 
 all: deps
-	@$(MAKE) --no-print-directory modules userlib tests
+	@$(MAKE) --no-print-directory modules userlib tests examples
 
 deps:
 	@scripts/deps.sh
@@ -81,6 +81,15 @@ $(BUILD)/userlib/static/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgen
 	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
 
 PREFIX ?= /usr/local
+
+# ---- examples: static, for the VM (make vm-run FILES=build/examples/...) ----
+
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
 
 # ---- test programs: static, so that the initramfs needs no libc ----
 

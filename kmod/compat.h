@@ -2,31 +2,56 @@
 /*
  * compat.h - every difference between the kernels genode.ko supports
  *
- * Force-included into each object by Kbuild.  The GENODE_HAVE_* macros come
- * from the header probes in compat/probe.sh; the .c files use only the
- * names defined here and never test a kernel version themselves.
+ * Force-included into each object by Kbuild, before the .c file's own
+ * includes (and before any pr_fmt it defines).  So this header includes
+ * nothing: it holds only macros, which expand where they are used, after
+ * the kernel header that they refer to.  The GENODE_HAVE_* macros come from
+ * the header probes in compat/probe.sh; the .c files use only the names
+ * defined here or the newest kernel's names, and never test a kernel
+ * version themselves.  tests/compat/ builds a module that uses every
+ * wrapper, against each supported kernel.
  *
  * The oldest supported kernel, 6.1, is enforced by Kbuild and dkms.conf.
+ *
+ * Needs no wrapper: alloc_contig_range() (a macro over
+ * alloc_contig_range_noprof() since 6.10, with the same arguments).
+ * alloc_contig_pages() is not exported to modules on any supported kernel.
  */
 #ifndef _GENODE_COMPAT_H
 #define _GENODE_COMPAT_H
 
-/* ---- DMA buffers (dma.c) ---- */
-
-/* The largest order the buddy allocator hands out (4 MiB on x86). */
-#if defined(GENODE_HAVE_MAX_PAGE_ORDER)
-#define GENODE_MAX_BUDDY_ORDER MAX_PAGE_ORDER
-#elif defined(GENODE_HAVE_MAX_ORDER_EXCLUSIVE)
-#define GENODE_MAX_BUDDY_ORDER (MAX_ORDER - 1)
-#else
-#define GENODE_MAX_BUDDY_ORDER MAX_ORDER
-#endif
-
-/* vm_flags became read-only with helpers in 6.3. */
+/*
+ * vm_flags_set() and vm_flags_clear() (6.3): before them, vm_flags was a
+ * plain field.  Callers hold mmap_lock for writing or own the new vma, as
+ * the real helpers require.
+ */
 #ifndef GENODE_HAVE_VM_FLAGS_SET
-#define vm_flags_set(vma, flags) ((vma)->vm_flags |= (flags))
+#define vm_flags_set(vma, flags)	((void)((vma)->vm_flags |= (flags)))
+#define vm_flags_clear(vma, flags)	((void)((vma)->vm_flags &= ~(flags)))
 #endif
 
-/* ---- end DMA buffers ---- */
+/*
+ * Signal an eventfd once.  eventfd_signal() took a count until 6.8, and
+ * returned it; now it takes only the context and returns nothing.
+ */
+#ifdef GENODE_HAVE_EVENTFD_SIGNAL_NOCOUNT
+#define genode_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define genode_eventfd_signal(ctx)	((void)eventfd_signal((ctx), 1))
+#endif
+
+/*
+ * MAX_PAGE_ORDER (6.8) is the largest order the buddy allocator hands out,
+ * inclusive.  6.4 to 6.7 call it MAX_ORDER; before 6.4, MAX_ORDER was one
+ * more than the largest order.  NR_PAGE_ORDERS came with MAX_PAGE_ORDER.
+ */
+#ifndef GENODE_HAVE_MAX_PAGE_ORDER
+#ifdef GENODE_HAVE_MAX_ORDER_EXCLUSIVE
+#define MAX_PAGE_ORDER			(MAX_ORDER - 1)
+#else
+#define MAX_PAGE_ORDER			MAX_ORDER
+#endif
+#define NR_PAGE_ORDERS			(MAX_PAGE_ORDER + 1)
+#endif
 
 #endif /* _GENODE_COMPAT_H */

@@ -2,7 +2,7 @@
 /*
  * contig.c - large physically contiguous allocations without CMA
  *
- * The buddy allocator hands out at most 2^GENODE_MAX_BUDDY_ORDER pages
+ * The buddy allocator hands out at most 2^MAX_PAGE_ORDER pages
  * (4 MiB on x86).  Inside the kernel, larger ranges come from CMA, which
  * Debian's kernels do not configure, or from alloc_contig_pages(), which is
  * not exported.  What is exported is alloc_contig_range(): given a PFN

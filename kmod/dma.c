@@ -247,7 +247,7 @@ static int genode_dma_alloc_contig(struct genode_dma_buffer *buf,
 	struct page *page = NULL;
 	unsigned long i;
 
-	if (get_order(buf->size) <= GENODE_MAX_BUDDY_ORDER) {
+	if (get_order(buf->size) <= MAX_PAGE_ORDER) {
 		void *va = alloc_pages_exact(buf->size,
 					     GFP_KERNEL_ACCOUNT | __GFP_ZERO |
 					     __GFP_NOWARN |

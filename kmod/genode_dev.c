@@ -14,6 +14,7 @@
 
 #include "dma.h"
 #include "genode_dev.h"
+#include "ioport.h"
 #include "resource.h"
 
 #define GENODE_VERSION "0.1"
@@ -53,7 +54,8 @@ static int genode_info(struct genode_ucmd *ucmd)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
-	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_DMA;
+	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT |
+			GENODE_FEATURE_DMA;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -81,6 +83,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			features),
 	GENODE_IOCTL_OP(GENODE_REVOKE, genode_revoke, struct genode_revoke,
 			__reserved),
+	GENODE_IOCTL_OP(GENODE_IOPORT_REQUEST, genode_ioport_request,
+			struct genode_ioport_request, __reserved),
 	GENODE_IOCTL_OP(GENODE_DMA_ALLOC, genode_dma_alloc,
 			struct genode_dma_alloc, phys_addr),
 	GENODE_IOCTL_OP(GENODE_DMA_QUOTA, genode_dma_quota,

@@ -14,6 +14,17 @@ static_assert(sizeof(struct genode_info) == 24);
 static_assert(offsetof(struct genode_info, features) == 16);
 static_assert(sizeof(struct genode_revoke) == 16);
 
+/* IO ports */
+static_assert(sizeof(struct genode_ioport_request) == 24);
+static_assert(offsetof(struct genode_ioport_request, fd) == 16);
+static_assert(sizeof(struct genode_ioport_op) == 8);
+static_assert(offsetof(struct genode_ioport_op, value) == 4);
+static_assert(sizeof(struct genode_ioport_batch) == 24);
+static_assert(offsetof(struct genode_ioport_batch, ops) == 8);
+static_assert(offsetof(struct genode_ioport_batch, count) == 16);
+static_assert(sizeof(struct genode_ioport_info) == 24);
+static_assert(offsetof(struct genode_ioport_info, attrs) == 16);
+
 /* DMA buffers */
 static_assert(sizeof(struct genode_dma_alloc) == 48);
 static_assert(offsetof(struct genode_dma_alloc, cache) == 16);

@@ -252,16 +252,30 @@ static struct file *genode_resource_file(struct genode_resource *res)
 		goto err_module_put;
 	}
 
+	/*
+	 * The file's last fput() drops a reference to the owner of its fops
+	 * (fops_put() in __fput()), which alloc_file_pseudo() does not take,
+	 * unlike an open() would.  Take it here, as anon_inode_getfile()
+	 * does; the caller is in an ioctl of ours, so the module is live.
+	 */
+	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(inode, genode_mnt, res->ops->name, O_RDWR,
 				 &genode_resource_fops);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
-		goto err_iput;
+		goto err_module_put;
 	}
+	/*
+	 * Pseudo files do not get FMODE_PREAD/FMODE_PWRITE (only
+	 * do_dentry_open() sets them), and without them pread and pwrite
+	 * fail with ESPIPE; IO ports are accessed at offset = port.
+	 */
+	file->f_mode |= FMODE_PREAD | FMODE_PWRITE;
 	file->private_data = res;
 	return file;
 
-err_iput:
+err_module_put:
+	module_put(THIS_MODULE);
 	iput(inode);
 err_module_put:
 	module_put(genode_resource_fops.owner);

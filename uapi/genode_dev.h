@@ -107,6 +107,176 @@ struct genode_revoke {
 #define GENODE_REVOKE		_IO(GENODE_IOCTL_TYPE, 0x01)
 
 /* ====================================================================== */
+/* IO ports (x86)                                                         */
+/* ====================================================================== */
+
+#define GENODE_FEATURE_IOPORT	_BITULL(1)	/* GENODE_IOPORT_* */
+
+/*
+ * An IO-port resource is a range [base, base + size) of x86 IO ports,
+ * held exclusively by the session that requested it.  Its fd gives access
+ * to the ports inside the range, and to nothing else:
+ *
+ *  - pread(fd, buf, len, port) performs an IN of width len at port and
+ *    stores the value in host byte order in buf; pwrite(fd, buf, len, port)
+ *    performs an OUT of width len with the value in buf.  Both return len.
+ *    read() and write() use the file position, which stays 0 (lseek is a
+ *    no-op), so use pread and pwrite.
+ *  - GENODE_IOPORT_BATCH performs a list of INs and OUTs in one call.
+ *  - GENODE_IOPORT_INFO tells a process that received the fd what it is.
+ *
+ * An access is valid when its width is 1, 2 or 4 bytes, the port is a
+ * multiple of the width (natural alignment: registers of real devices are
+ * defined that way, and an unaligned access would be split into cycles
+ * whose effect depends on the chipset), and all of [port, port + width) lies
+ * in the range.  Anything else fails with EINVAL and touches no port.
+ * Accesses through one resource are serialized: a batch is not interleaved
+ * with other accesses through the same resource.
+ *
+ * Policy, like ioperm(2):
+ *  - requesting a range needs CAP_SYS_RAWIO (checked against the caller of
+ *    GENODE_IOPORT_REQUEST) and a kernel that is not locked down for IO
+ *    ports (lockdown "integrity" or "confidentiality" refuse it);
+ *  - the fd is itself the permission: a process that receives it (fork,
+ *    SCM_RIGHTS) may use it without CAP_SYS_RAWIO, which is how Genode's
+ *    core hands a port range to a driver component;
+ *  - lockdown is checked again on every access, so that raising it cuts
+ *    off port access through fds obtained before (ioperm(2) does not).
+ *
+ * Closing the last fd, or GENODE_REVOKE by the session that requested it,
+ * releases the range: later accesses fail with ENODEV, and the range can
+ * be requested again.
+ */
+
+/**
+ * GENODE_IOPORT_REQUEST - _IO(GENODE_IOCTL_TYPE, 0x10),
+ *                         struct genode_ioport_request
+ *
+ * Obtain an IO-port resource fd for the ports [base, base + size).
+ *
+ * The range must be free: no other resource holds any of it, and no kernel
+ * driver has claimed any of it (a busy entry in /proc/ioports), unless the
+ * administrator's allow list (module parameter "allow", entries
+ * "io:START-END") contains the whole range.  A range nobody holds appears
+ * as "genode" in /proc/ioports while the resource lives, which keeps kernel
+ * drivers off it.  A range that a kernel driver holds and the allow list
+ * permits (the PIT at 0x40-0x43, say) is handed out beside the driver:
+ * the kernel's entry stays as it is and none of ours is added;
+ * GENODE_IOPORT_INFO reports it with GENODE_IOPORT_ATTR_KERNEL_HELD.
+ *
+ * In:  argsz, flags (must be 0), base, size, __reserved (must be 0).
+ * Out: fd, a new O_CLOEXEC resource fd (on success only).
+ *
+ * Who may call: a session whose caller has CAP_SYS_RAWIO, when the kernel
+ * is not locked down for IO ports.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz, flags or reserved field; size 0; base past 0xffff;
+ *          or base + size - 1 past 0xffff (or overflowing);
+ *  -EPERM  the caller lacks CAP_SYS_RAWIO, or the kernel is locked down;
+ *  -EBUSY  another resource holds part of the range, or a kernel driver
+ *          does (or the range straddles the boundary of a bus window in
+ *          /proc/ioports) and the allow list does not contain the range;
+ *  -EMFILE no free fd; -ENOMEM; -EFAULT.
+ */
+struct genode_ioport_request {
+	__u32 argsz;
+	__u32 flags;
+	__u32 base;		/* first port */
+	__u32 size;		/* number of ports */
+	__s32 fd;		/* out */
+	__u32 __reserved;
+};
+
+#define GENODE_IOPORT_REQUEST	_IO(GENODE_IOCTL_TYPE, 0x10)
+
+/* One access of a batch. */
+struct genode_ioport_op {
+	__u16 port;
+	__u8 width;		/* 1, 2 or 4 bytes */
+	__u8 dir;		/* GENODE_IOPORT_IN or GENODE_IOPORT_OUT */
+	__u32 value;		/* OUT: the value; IN: overwritten with it */
+};
+
+#define GENODE_IOPORT_IN	0
+#define GENODE_IOPORT_OUT	1
+
+/* The most operations one GENODE_IOPORT_BATCH call takes. */
+#define GENODE_IOPORT_BATCH_MAX	256
+
+/**
+ * GENODE_IOPORT_BATCH - _IO(GENODE_IOCTL_TYPE, 0x11),
+ *                       struct genode_ioport_batch, on an IO-port fd
+ *
+ * Perform count accesses, in order, as described by the array of struct
+ * genode_ioport_op at ops.  The whole array is checked before the first
+ * access; if any operation is invalid, no port is touched.  The value of
+ * each IN operation is written back into its element (zero-extended); OUT
+ * elements are left as they are.  If the array is not writable and it
+ * holds an IN, the call fails with EFAULT before touching any port.
+ *
+ * An operation is valid when it is a valid access (see above), dir is
+ * GENODE_IOPORT_IN or GENODE_IOPORT_OUT, and the value of an OUT fits its
+ * width.
+ *
+ * In:  argsz, flags (must be 0), ops (a user pointer), count (1 to
+ *      GENODE_IOPORT_BATCH_MAX), __reserved (must be 0), and the array.
+ * Out: the values of the INs, in the array.
+ *
+ * Who may call: any holder of the fd, when the kernel is not locked down.
+ * Return: 0 on success, after every operation was performed;
+ *  -EINVAL bad argsz, flags or reserved field, count 0, or an invalid
+ *          operation (nothing was performed);
+ *  -E2BIG  count above GENODE_IOPORT_BATCH_MAX;
+ *  -EFAULT ops is not readable, or holds an IN and is not writable;
+ *  -EPERM  the kernel is locked down for IO ports;
+ *  -ENODEV the resource was revoked.
+ */
+struct genode_ioport_batch {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 ops;	/* struct genode_ioport_op[count] */
+	__u32 count;
+	__u32 __reserved;
+};
+
+#define GENODE_IOPORT_BATCH	_IO(GENODE_IOCTL_TYPE, 0x11)
+
+/**
+ * GENODE_IOPORT_INFO - _IO(GENODE_IOCTL_TYPE, 0x12),
+ *                      struct genode_ioport_info, on an IO-port fd
+ *
+ * Report the range of an IO-port fd.
+ *
+ * In:  argsz, flags (must be 0), __reserved (must be 0).
+ * Out: base, size, attrs (GENODE_IOPORT_ATTR_* bits).
+ *
+ * Who may call: any holder of the fd.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz, flags or reserved field;
+ *  -ENODEV the resource was revoked;
+ *  -EFAULT.
+ */
+struct genode_ioport_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 base;
+	__u32 size;
+	__u32 attrs;
+	__u32 __reserved;
+};
+
+/*
+ * A kernel driver holds (part of) the range too; it was handed out because
+ * the allow list contains it, and /proc/ioports shows the driver's entry.
+ */
+#define GENODE_IOPORT_ATTR_KERNEL_HELD	_BITUL(0)
+
+#define GENODE_IOPORT_INFO	_IO(GENODE_IOCTL_TYPE, 0x12)
+
+/* ====================================================================== */
+/* DMA buffers                                                            */
+/* ====================================================================== */
+
 /*
  * DMA buffers (GENODE_FEATURE_DMA), ioctls 0x60-0x6f
  *

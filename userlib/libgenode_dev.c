@@ -43,6 +43,95 @@ int genode_query_info(int session, uint32_t *abi_version, uint64_t *features)
 	return 0;
 }
 
+/* ---- IO ports ---- */
+
+int genode_ioport_open(int session, uint16_t base, uint32_t size)
+{
+	struct genode_ioport_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	req.base = base;
+	req.size = size;
+	if (ioctl(session, GENODE_IOPORT_REQUEST, &req))
+		return neg_errno();
+	return req.fd;
+}
+
+static int ioport_in(int fd, uint16_t port, void *value, size_t width)
+{
+	ssize_t n = pread(fd, value, width, port);
+
+	if (n < 0)
+		return neg_errno();
+	return (size_t)n == width ? 0 : -EIO;
+}
+
+static int ioport_out(int fd, uint16_t port, const void *value, size_t width)
+{
+	ssize_t n = pwrite(fd, value, width, port);
+
+	if (n < 0)
+		return neg_errno();
+	return (size_t)n == width ? 0 : -EIO;
+}
+
+int genode_ioport_inb(int fd, uint16_t port, uint8_t *value)
+{
+	return ioport_in(fd, port, value, sizeof(*value));
+}
+
+int genode_ioport_inw(int fd, uint16_t port, uint16_t *value)
+{
+	return ioport_in(fd, port, value, sizeof(*value));
+}
+
+int genode_ioport_inl(int fd, uint16_t port, uint32_t *value)
+{
+	return ioport_in(fd, port, value, sizeof(*value));
+}
+
+int genode_ioport_outb(int fd, uint16_t port, uint8_t value)
+{
+	return ioport_out(fd, port, &value, sizeof(value));
+}
+
+int genode_ioport_outw(int fd, uint16_t port, uint16_t value)
+{
+	return ioport_out(fd, port, &value, sizeof(value));
+}
+
+int genode_ioport_outl(int fd, uint16_t port, uint32_t value)
+{
+	return ioport_out(fd, port, &value, sizeof(value));
+}
+
+int genode_ioport_batch(int fd, struct genode_ioport_op *ops, uint32_t count)
+{
+	struct genode_ioport_batch batch;
+
+	memset(&batch, 0, sizeof(batch));
+	batch.argsz = sizeof(batch);
+	batch.ops = (uintptr_t)ops;
+	batch.count = count;
+	return ioctl(fd, GENODE_IOPORT_BATCH, &batch) ? neg_errno() : 0;
+}
+
+int genode_ioport_info(int fd, uint16_t *base, uint32_t *size, uint32_t *attrs)
+{
+	struct genode_ioport_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.argsz = sizeof(info);
+	if (ioctl(fd, GENODE_IOPORT_INFO, &info))
+		return neg_errno();
+	if (base)
+		*base = info.base;
+	if (size)
+		*size = info.size;
+	if (attrs)
+		*attrs = info.attrs;
+
 int genode_dma_alloc(int session, uint64_t size, uint32_t cache,
 		     int device_fd, uint64_t *bus_addr, uint64_t *phys_addr,
 		     uint32_t *out_flags)

@@ -27,6 +27,32 @@ int genode_close(int fd);
 /* The module's ABI version and feature bits (GENODE_FEATURE_*). */
 int genode_query_info(int session, uint32_t *abi_version, uint64_t *features);
 
+/*
+ * IO ports (GENODE_FEATURE_IOPORT): what Genode core's IO_PORT service
+ * needs.  genode_ioport_open() requests the ports [base, base + size) and
+ * returns the resource fd; the accessors perform one IN or OUT through it
+ * at a port inside that range (aligned to its width); genode_ioport_batch()
+ * performs up to GENODE_IOPORT_BATCH_MAX of them in one system call.
+ */
+int genode_ioport_open(int session, uint16_t base, uint32_t size);
+
+int genode_ioport_inb(int fd, uint16_t port, uint8_t *value);
+int genode_ioport_inw(int fd, uint16_t port, uint16_t *value);
+int genode_ioport_inl(int fd, uint16_t port, uint32_t *value);
+int genode_ioport_outb(int fd, uint16_t port, uint8_t value);
+int genode_ioport_outw(int fd, uint16_t port, uint16_t value);
+int genode_ioport_outl(int fd, uint16_t port, uint32_t value);
+
+/*
+ * Perform ops[0..count) in order; the values read by GENODE_IOPORT_IN
+ * operations are stored in their elements.  All or nothing: an invalid
+ * operation anywhere fails the call (-EINVAL) before any port is touched.
+ */
+int genode_ioport_batch(int fd, struct genode_ioport_op *ops, uint32_t count);
+
+/* The range of an IO-port fd and its GENODE_IOPORT_ATTR_* bits (each may be NULL). */
+int genode_ioport_info(int fd, uint16_t *base, uint32_t *size, uint32_t *attrs);
+
 /* ---- DMA buffers (GENODE_FEATURE_DMA) ---- */
 
 /*

@@ -1,16 +1,25 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Feature probes against the kernel headers in $1 ($(srctree) of the kernel
-# being built against; for a Debian headers package that is the -common
-# directory).  Prints -D flags for compat.h.  Probes look at what a header
-# declares, not at the version number, because distributions backport.
+# Feature probes against the kernel headers in $1: $(srctree) of the kernel
+# being built against.  For a Debian headers package that is the -common
+# directory (linux-headers-<version>-common), where include/ lives; the
+# -amd64 directory holds only the configuration and generated files.
+#
+# Prints the -D flags for compat.h on one line.  Probes look at what a
+# header declares, not at the version number, because distributions
+# backport.  A header that is not where a probe expects it is an error
+# (exit 1), not a silently missing flag: it means the probe needs updating.
 
 srctree=${1:?usage: probe.sh SRCTREE}
 
 # probe NAME FILE PATTERN: define NAME when FILE (below include/) matches
 probe() {
-	if grep -Eqs -- "$3" "$srctree/include/$2"; then
+	if [ ! -f "$srctree/include/$2" ]; then
+		echo "probe.sh: $srctree/include/$2 not found" >&2
+		exit 1
+	fi
+	if grep -Eq -- "$3" "$srctree/include/$2"; then
 		printf ' -D%s' "$1"
 	fi
 }
@@ -18,11 +27,11 @@ probe() {
 # vm_flags became read-only with helpers in 6.3.
 probe GENODE_HAVE_VM_FLAGS_SET linux/mm.h 'static inline void vm_flags_set\('
 # eventfd_signal() lost its count argument in 6.8.
-probe GENODE_HAVE_EVENTFD_SIGNAL_NOCOUNT linux/eventfd.h 'eventfd_signal\(struct eventfd_ctx \*ctx\)'
-
-# --- DMA buffers (dma.c) ---
-# The buddy allocator's largest order: MAX_PAGE_ORDER (inclusive) since
-# 6.8; before, MAX_ORDER, exclusive until 6.4 and inclusive after.
-probe GENODE_HAVE_MAX_PAGE_ORDER linux/mmzone.h 'define MAX_PAGE_ORDER'
-probe GENODE_HAVE_MAX_ORDER_EXCLUSIVE linux/mmzone.h 'MAX_ORDER_NR_PAGES \(1 << \(MAX_ORDER - 1\)\)'
+probe GENODE_HAVE_EVENTFD_SIGNAL_NOCOUNT linux/eventfd.h \
+	'eventfd_signal\(struct eventfd_ctx \*ctx\)'
+# MAX_ORDER counted orders exclusively (the largest order was MAX_ORDER - 1)
+# until 6.4; from 6.4 it was inclusive, and 6.8 renamed it MAX_PAGE_ORDER.
+probe GENODE_HAVE_MAX_PAGE_ORDER linux/mmzone.h '#define MAX_PAGE_ORDER'
+probe GENODE_HAVE_MAX_ORDER_EXCLUSIVE linux/mmzone.h \
+	'#define MAX_ORDER_NR_PAGES \(1 << \(MAX_ORDER - 1\)\)'
 echo

@@ -47,7 +47,7 @@ initrd=$out/initramfs.cpio
 "$here/mkinitramfs.sh" "$kver" "$ko" "$tests" "$initrd" "$run"
 
 append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
-append="$append 8250.nr_uarts=1 genode.mode=$mode"
+append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode"
 devices=()
 if [ "$iommu" = on ]; then
 	# intel-iommu must come before the PCI devices it translates for.
@@ -57,6 +57,12 @@ else
 	append="$append intel_iommu=off"
 fi
 devices+=(-device edu)
+# A second 16550 UART (COM2: 0x2f8, IRQ 3) for the IO-port and legacy IRQ
+# tests, left to user space: 8250.nr_uarts=1 gives Linux's serial driver one
+# port, and pnpacpi=off keeps its PNP probe from spending that one port on
+# COM2 (QEMU lists COM2 before COM1 in the DSDT, so the console would be lost
+# to COM2); without PNP the driver takes the legacy COM1 at 0x3f8 only.
+devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0x2f8,irq=3)
 
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
 	-no-reboot -nodefaults -display none -vga none

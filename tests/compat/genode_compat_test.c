@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * genode_compat_test.c - every wrapper in compat.h, used the way genode.ko
+ * will use it.  Compiled against each supported kernel, never loaded.
+ */
+#include <linux/build_bug.h>
+#include <linux/eventfd.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+
+#include "genode_compat_test.h"
+
+void genode_compat_test_vma(struct vm_area_struct *vma)
+{
+	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_clear(vma, VM_MAYWRITE);
+}
+EXPORT_SYMBOL_GPL(genode_compat_test_vma);
+
+void genode_compat_test_eventfd(struct eventfd_ctx *ctx)
+{
+	genode_eventfd_signal(ctx);
+}
+EXPORT_SYMBOL_GPL(genode_compat_test_eventfd);
+
+/* Needs no wrapper; linking it proves it is exported on this kernel. */
+int genode_compat_test_contig(unsigned long pfn, unsigned long nr)
+{
+	int ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
+				     GFP_KERNEL);
+
+	if (!ret)
+		free_contig_range(pfn, nr);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(genode_compat_test_contig);
+
+/*
+ * MAX_PAGE_ORDER is the largest order, inclusive: an order-MAX_PAGE_ORDER
+ * block is one MAX_ORDER_NR_PAGES block on every kernel.  On x86 with 4 KiB
+ * pages that is order 10 (4 MiB) unless the architecture forces another.
+ */
+static_assert((1UL << MAX_PAGE_ORDER) == MAX_ORDER_NR_PAGES);
+static_assert(NR_PAGE_ORDERS == (MAX_PAGE_ORDER + 1));
+#if defined(CONFIG_X86) && !defined(CONFIG_ARCH_FORCE_MAX_ORDER)
+static_assert(MAX_PAGE_ORDER == 10);
+#endif
+
+MODULE_DESCRIPTION("genode-dev compat.h compile test");
+MODULE_LICENSE("GPL");

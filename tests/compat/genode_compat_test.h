@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _GENODE_COMPAT_TEST_H
+#define _GENODE_COMPAT_TEST_H
+
+struct vm_area_struct;
+struct eventfd_ctx;
+
+void genode_compat_test_vma(struct vm_area_struct *vma);
+void genode_compat_test_eventfd(struct eventfd_ctx *ctx);
+int genode_compat_test_contig(unsigned long pfn, unsigned long nr);
+
+#endif /* _GENODE_COMPAT_TEST_H */

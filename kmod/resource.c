@@ -236,20 +236,10 @@ static struct file *genode_resource_file(struct genode_resource *res)
 	if (ret)
 		return ERR_PTR(ret);
 
-	/*
-	 * The file's release drops a module reference (fops_put() in
-	 * __fput()) that alloc_file_pseudo() does not take: take it here,
-	 * as anon_inode_getfile() does.
-	 */
-	if (!try_module_get(genode_resource_fops.owner)) {
-		ret = -ENODEV;
-		goto err_release_fs;
-	}
-
 	inode = alloc_anon_inode(genode_mnt->mnt_sb);
 	if (IS_ERR(inode)) {
 		ret = PTR_ERR(inode);
-		goto err_module_put;
+		goto err_release_fs;
 	}
 
 	/*
@@ -277,8 +267,6 @@ static struct file *genode_resource_file(struct genode_resource *res)
 err_module_put:
 	module_put(THIS_MODULE);
 	iput(inode);
-err_module_put:
-	module_put(genode_resource_fops.owner);
 err_release_fs:
 	simple_release_fs(&genode_mnt, &genode_mnt_count);
 	return ERR_PTR(ret);

@@ -131,6 +131,8 @@ int genode_ioport_info(int fd, uint16_t *base, uint32_t *size, uint32_t *attrs)
 		*size = info.size;
 	if (attrs)
 		*attrs = info.attrs;
+	return 0;
+}
 
 int genode_dma_alloc(int session, uint64_t size, uint32_t cache,
 		     int device_fd, uint64_t *bus_addr, uint64_t *phys_addr,

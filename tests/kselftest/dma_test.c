@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/io_uring.h>
 #include <linux/loop.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -1146,6 +1147,7 @@ TEST(dma_memcg_charges_buffers)
 #define BACKING_SIZE (1024 * 1024)
 
 FIXTURE(dma_odirect) {
+	long resources_base;
 	int session;
 	int loop;
 	int backing;
@@ -1160,6 +1162,7 @@ FIXTURE_SETUP(dma_odirect)
 
 	self->loop = -1;
 	self->backing = -1;
+	self->resources_base = read_sysfs_long(RESOURCES);
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session);
 	if (stat("/dev/loop-control", &st))
@@ -1239,6 +1242,168 @@ TEST_F(dma_odirect, read_and_write_into_the_buffer)
 		munmap(p, 256 * 1024);
 		close(fd);
 	}
+}
+
+/* ---- io_uring, by raw system calls ---- */
+
+struct uring {
+	int fd;
+	unsigned int *sq_tail, *sq_mask, *sq_array;
+	unsigned int *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+static int uring_init(struct uring *u)
+{
+	struct io_uring_params p;
+	size_t sq_len, cq_len;
+	char *sq, *cq;
+
+	memset(&p, 0, sizeof(p));
+	u->fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (u->fd < 0)
+		return -errno;
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, u->fd, IORING_OFF_CQ_RING);
+	u->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		       u->fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || u->sqes == MAP_FAILED)
+		return -ENOMEM;
+	u->sq_tail = (unsigned int *)(sq + p.sq_off.tail);
+	u->sq_mask = (unsigned int *)(sq + p.sq_off.ring_mask);
+	u->sq_array = (unsigned int *)(sq + p.sq_off.array);
+	u->cq_head = (unsigned int *)(cq + p.cq_off.head);
+	u->cq_tail = (unsigned int *)(cq + p.cq_off.tail);
+	u->cq_mask = (unsigned int *)(cq + p.cq_off.ring_mask);
+	u->cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	return 0;
+}
+
+/* Submit one read or write and wait for it: its result. */
+static int uring_rw(struct uring *u, int op, int fd, void *buf,
+		    unsigned int len, __u64 off, int buf_index)
+{
+	unsigned int tail = *u->sq_tail, idx = tail & *u->sq_mask, head;
+	struct io_uring_sqe *sqe = &u->sqes[idx];
+	int res;
+
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = op;
+	sqe->fd = fd;
+	sqe->addr = (uintptr_t)buf;
+	sqe->len = len;
+	sqe->off = off;
+	sqe->buf_index = buf_index;
+	u->sq_array[idx] = idx;
+	__atomic_store_n(u->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, u->fd, 1, 1, IORING_ENTER_GETEVENTS,
+		    NULL, 0) < 0)
+		return -errno;
+	head = __atomic_load_n(u->cq_head, __ATOMIC_ACQUIRE);
+	if (head == __atomic_load_n(u->cq_tail, __ATOMIC_ACQUIRE))
+		return -EAGAIN;
+	res = u->cqes[head & *u->cq_mask].res;
+	__atomic_store_n(u->cq_head, head + 1, __ATOMIC_RELEASE);
+	return res;
+}
+
+TEST_F(dma_odirect, io_uring_reads_into_the_buffer)
+{
+	struct genode_dma_alloc a;
+	struct uring u;
+	unsigned char *p, *want;
+	int fd, dio, ret;
+
+	ret = uring_init(&u);
+	if (ret == -ENOSYS || ret == -EPERM)
+		SKIP(return, "no io_uring: %s", strerror(-ret));
+	ASSERT_EQ(0, ret);
+
+	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_WRITE_COMBINED, &a);
+	ASSERT_LE(0, fd);
+	p = map(fd, 256 * 1024, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	want = malloc(64 * 1024);
+	ASSERT_NE(NULL, want);
+	ASSERT_EQ(64 * 1024, pread(self->backing, want, 64 * 1024, 256 * 1024));
+	dio = open(self->dev, O_RDWR | O_DIRECT);
+	ASSERT_LE(0, dio);
+
+	ASSERT_EQ(64 * 1024, uring_rw(&u, IORING_OP_READ, dio, p + 8192,
+				      64 * 1024, 256 * 1024, 0));
+	EXPECT_EQ(0, memcmp(p + 8192, want, 64 * 1024));
+	EXPECT_TRUE(all_zero(p, 8192));
+
+	close(u.fd);
+	close(dio);
+	munmap(p, 256 * 1024);
+	close(fd);
+	free(want);
+}
+
+TEST_F(dma_odirect, io_uring_fixed_buffer)
+{
+	struct genode_dma_alloc a;
+	struct uring u;
+	struct iovec iov;
+	unsigned char *p, *want;
+	int fd, dio, ret;
+
+	ret = uring_init(&u);
+	if (ret == -ENOSYS || ret == -EPERM)
+		SKIP(return, "no io_uring: %s", strerror(-ret));
+	ASSERT_EQ(0, ret);
+
+	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_CACHED, &a);
+	ASSERT_LE(0, fd);
+	p = map(fd, 256 * 1024, 0);
+	ASSERT_NE(MAP_FAILED, p);
+
+	/*
+	 * The buffer as a registered (long-term pinned) buffer.  6.1's
+	 * io_uring refuses every file-backed mapping but shmem and hugetlbfs
+	 * for this (EOPNOTSUPP); later kernels leave the decision to
+	 * pin_user_pages(), which accepts our mapping.
+	 */
+	iov.iov_base = p;
+	iov.iov_len = 256 * 1024;
+	ret = syscall(__NR_io_uring_register, u.fd, IORING_REGISTER_BUFFERS,
+		      &iov, 1);
+	if (ret && errno == EOPNOTSUPP)
+		SKIP(return, "this kernel's io_uring refuses file-backed fixed buffers (6.1: shmem and hugetlbfs only)");
+	ASSERT_EQ(0, ret) TH_LOG("register: %s", strerror(errno));
+
+	want = malloc(64 * 1024);
+	ASSERT_NE(NULL, want);
+	ASSERT_EQ(64 * 1024, pread(self->backing, want, 64 * 1024, 256 * 1024));
+	dio = open(self->dev, O_RDWR | O_DIRECT);
+	ASSERT_LE(0, dio);
+	ASSERT_EQ(64 * 1024, uring_rw(&u, IORING_OP_READ_FIXED, dio,
+				      p + 128 * 1024, 64 * 1024, 256 * 1024, 0));
+	EXPECT_EQ(0, memcmp(p + 128 * 1024, want, 64 * 1024));
+	/* and out of it */
+	memset(p, 0x6d, 4096);
+	ASSERT_EQ(4096, uring_rw(&u, IORING_OP_WRITE_FIXED, dio, p, 4096,
+				 8 * 4096, 0));
+	ASSERT_EQ(0, fsync(dio));
+	ASSERT_EQ(4096, pread(self->backing, want, 4096, 8 * 4096));
+	EXPECT_EQ(0, memcmp(p, want, 4096));
+
+	/* pinned pages outlive the buffer's fd, mapping and revocation */
+	close(fd);
+	munmap(p, 256 * 1024);
+	EXPECT_EQ(self->resources_base, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(4096, uring_rw(&u, IORING_OP_READ_FIXED, dio, p, 4096,
+				 8 * 4096, 0));
+	close(u.fd);
+	close(dio);
+	free(want);
 }
 
 TEST_HARNESS_MAIN

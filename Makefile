@@ -11,12 +11,26 @@
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
 #                   exit with its status
+#   make llvm       build genode.ko with clang (LLVM=1) against Debian's
+#                   6.12 sources configured for clang, into build/llvm/
+#                   (a compile check; `make LLVM=1` does the same)
+#
+# Installing (docs/INSTALL.md):
+#   make dkms-install [DKMS_KVERS="..."]
+#                   genode.ko through DKMS for every kernel with headers
+#                   (or those named); make dkms-remove undoes it
+#   make deb        the Debian package genode-dev-dkms, in build/deb/
+#   make install [PREFIX=/usr/local] [DESTDIR=]
+#                   library, headers, pkg-config file and genode-ctl;
+#                   make uninstall removes them
 #
 # Variables: KVERS (kernels to build for; default: the installed 6.1 and
 # 6.12 from Debian), KVER and IOMMU=on|off (the kernel and machine of
 # vm/vm-run), CACHE (extracted sources; default ~/.cache/genode-dev).
 
-VERSION := 0.1
+# dkms.conf holds the version; debian/changelog must agree (debian/rules
+# checks).
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 BUILD := $(CURDIR)/build
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/genode-dev
 
@@ -33,7 +47,8 @@ KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
 UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
-.PHONY: all deps modules userlib tests examples check demo vm vm-run clean
+.PHONY: all deps modules userlib tests examples check demo vm vm-run clean \
+	llvm dkms-install dkms-remove deb install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory modules userlib tests examples
@@ -43,7 +58,14 @@ deps:
 
 # ---- the module, once per kernel, each in its own copy of the sources ----
 
+# Debian's headers are configured for gcc: with LLVM=1 they would still
+# compile with gcc-12 (and link with ld.lld).  So `make LLVM=1` builds the
+# module with clang the only way that works, as `make llvm` does.
+ifeq ($(LLVM),)
 modules: $(foreach v,$(KVERS),$(BUILD)/$(v)/kmod/genode.ko)
+else
+modules: llvm
+endif
 
 $(BUILD)/%/kmod/genode.ko: $(KMOD_SRC) $(UAPI)
 	@rm -rf $(BUILD)/$*/kmod $(BUILD)/$*/uapi
@@ -65,12 +87,20 @@ $(BUILD)/userlib/libgenode_dev.o: userlib/libgenode_dev.c userlib/libgenode_dev.
 $(BUILD)/userlib/libgenode_dev.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
+# The soname changes only when the library's ABI breaks.
+SOVERSION := 0
+LIB_SONAME := libgenode_dev.so.$(SOVERSION)
+LIB_REALNAME := $(LIB_SONAME).$(VERSION)
+
 $(BUILD)/userlib/libgenode_dev.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libgenode_dev.so.0 -o $@ $^
+	$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--no-undefined -o $@ $^
+
+PC_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
 
 $(BUILD)/userlib/genode-dev.pc: userlib/genode-dev.pc.in
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(PC_SUBST) $< > $@
 
 $(BUILD)/userlib/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgenode_dev.a
 	$(CC) $(USER_CFLAGS) -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
@@ -80,7 +110,61 @@ $(BUILD)/userlib/static/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgen
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
 
+# ---- make install: the user-space parts under PREFIX (and DESTDIR) ----
+
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+install: userlib
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/genode-dev $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(BUILD)/userlib/genode-ctl $(DESTDIR)$(BINDIR)/genode-ctl
+	install -m 0644 $(BUILD)/userlib/libgenode_dev.a $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(BUILD)/userlib/libgenode_dev.so $(DESTDIR)$(LIBDIR)/$(LIB_REALNAME)
+	ln -sf $(LIB_REALNAME) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libgenode_dev.so
+	install -m 0644 $(UAPI) userlib/libgenode_dev.h $(DESTDIR)$(INCLUDEDIR)/genode-dev/
+	$(PC_SUBST) userlib/genode-dev.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/genode-dev.pc
+	@# the dynamic linker's cache, when installing into the live system
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/genode-ctl \
+		$(DESTDIR)$(LIBDIR)/libgenode_dev.a \
+		$(DESTDIR)$(LIBDIR)/$(LIB_REALNAME) \
+		$(DESTDIR)$(LIBDIR)/$(LIB_SONAME) \
+		$(DESTDIR)$(LIBDIR)/libgenode_dev.so \
+		$(DESTDIR)$(INCLUDEDIR)/genode-dev/genode_dev.h \
+		$(DESTDIR)$(INCLUDEDIR)/genode-dev/libgenode_dev.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/genode-dev.pc
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/genode-dev
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(PKGCONFIGDIR)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+# ---- installing the module: DKMS and the Debian package ----
+
+dkms-install:
+	scripts/dkms.sh install $(DKMS_KVERS)
+
+dkms-remove:
+	scripts/dkms.sh remove
+
+deb:
+	scripts/mkdeb.sh $(BUILD)/deb
+
+# ---- clang: Debian's headers are configured for gcc, so build against ----
+# ---- Debian's 6.12 sources with Debian's config, reconfigured for clang ----
+
+LLVM_KVER ?= $(lastword $(KVERS))
+
+llvm:
+	@tree=$$(scripts/llvm-tree.sh $(CACHE) $(LLVM_KVER)) && \
+	rm -rf $(BUILD)/llvm && mkdir -p $(BUILD)/llvm && \
+	cp -r kmod uapi $(BUILD)/llvm/ && \
+	$(MAKE) -C $$tree M=$(BUILD)/llvm/kmod LLVM=1 W=1 KCFLAGS=-Werror modules
 
 # ---- examples: static, for the VM (make vm-run FILES=build/examples/...) ----
 
@@ -109,7 +193,7 @@ linux-source:
 # ---- checks ----
 
 check: all
-	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) $(KVERS)
+	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) --cache $(CACHE) $(KVERS)
 
 demo: all
 	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \

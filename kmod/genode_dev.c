@@ -15,6 +15,7 @@
 #include "dma.h"
 #include "genode_dev.h"
 #include "ioport.h"
+#include "pci.h"
 #include "resource.h"
 
 #define GENODE_VERSION "0.1"
@@ -55,7 +56,7 @@ static int genode_info(struct genode_ucmd *ucmd)
 
 	cmd->abi_version = GENODE_ABI_VERSION;
 	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT |
-			GENODE_FEATURE_DMA;
+			GENODE_FEATURE_PCI | GENODE_FEATURE_DMA;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -85,6 +86,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			__reserved),
 	GENODE_IOCTL_OP(GENODE_IOPORT_REQUEST, genode_ioport_request,
 			struct genode_ioport_request, __reserved),
+	GENODE_IOCTL_OP(GENODE_PCI_CLAIM, genode_pci_claim,
+			struct genode_pci_claim, fd),
 	GENODE_IOCTL_OP(GENODE_DMA_ALLOC, genode_dma_alloc,
 			struct genode_dma_alloc, phys_addr),
 	GENODE_IOCTL_OP(GENODE_DMA_QUOTA, genode_dma_quota,
@@ -189,13 +192,19 @@ static int __init genode_init(void)
 	int ret;
 
 	genode_dma_init();
-	ret = misc_register(&genode_misc);
+	ret = genode_pci_init();
 	if (ret)
 		goto err_dma_exit;
+
+	ret = misc_register(&genode_misc);
+	if (ret)
+		goto err_pci_exit;
 
 	pr_info("genode: /dev/genode ready (ABI %d)\n", GENODE_ABI_VERSION);
 	return 0;
 
+err_pci_exit:
+	genode_pci_exit();
 err_dma_exit:
 	genode_dma_exit();
 	return ret;
@@ -204,6 +213,7 @@ err_dma_exit:
 static void __exit genode_exit(void)
 {
 	misc_deregister(&genode_misc);
+	genode_pci_exit();
 	genode_dma_exit();
 }
 

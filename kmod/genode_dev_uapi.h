@@ -25,6 +25,20 @@ static_assert(offsetof(struct genode_ioport_batch, count) == 16);
 static_assert(sizeof(struct genode_ioport_info) == 24);
 static_assert(offsetof(struct genode_ioport_info, attrs) == 16);
 
+/* PCI devices */
+static_assert(sizeof(struct genode_pci_claim) == 24);
+static_assert(offsetof(struct genode_pci_claim, fd) == 20);
+static_assert(sizeof(struct genode_pci_info) == 48);
+static_assert(offsetof(struct genode_pci_info, bus) == 16);
+static_assert(offsetof(struct genode_pci_info, vendor) == 20);
+static_assert(offsetof(struct genode_pci_info, class_code) == 28);
+static_assert(offsetof(struct genode_pci_info, cfg_size) == 40);
+static_assert(sizeof(struct genode_pci_bar_info) == 32);
+static_assert(offsetof(struct genode_pci_bar_info, addr) == 16);
+static_assert(sizeof(struct genode_pci_config) == 24);
+static_assert(sizeof(struct genode_pci_bus_master) == 16);
+static_assert(sizeof(struct genode_pci_reset) == 8);
+
 /* DMA buffers */
 static_assert(sizeof(struct genode_dma_alloc) == 48);
 static_assert(offsetof(struct genode_dma_alloc, cache) == 16);

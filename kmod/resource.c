@@ -69,8 +69,7 @@ void genode_resource_init(struct genode_resource *res,
 	atomic_inc(&resource_count);
 }
 
-/* Returns false if it had been revoked already. */
-static bool genode_resource_revoke(struct genode_resource *res)
+bool genode_resource_revoke(struct genode_resource *res)
 {
 	WRITE_ONCE(res->dying, true);
 	if (res->ops->unblock)

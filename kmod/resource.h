@@ -92,6 +92,13 @@ int genode_resource_install(struct genode_resource *res,
 /* The resource behind a file, or NULL if it is not one of ours. */
 struct genode_resource *genode_resource_from_file(struct file *file);
 
+/*
+ * Revoke @res from inside the module (a device's release revokes what
+ * depends on it).  Takes revoke_lock for writing.  Returns false if it
+ * had been revoked already.
+ */
+bool genode_resource_revoke(struct genode_resource *res);
+
 /* Revoke on behalf of @s: -EPERM if @s did not create it, -ENODEV if done. */
 int genode_resource_revoke_by(struct genode_resource *res,
 			      struct genode_session *s);

@@ -1,23 +1,27 @@
 #!/bin/bash
 # The body of `make check`: static checks on the host, then the kselftest
-# programs in the QEMU VM for every kernel, with and without an IOMMU.
-# Each static check and each TAP result counts as one test; the last line is
-# "N passed, N failed" (", N skipped" when something skipped).
+# programs in the QEMU VM for every kernel, with and without an IOMMU, then
+# installing on this host through DKMS and the Debian package (see
+# check-install.sh).  Each static check and each TAP result counts as one
+# test; the last line is "N passed, N failed" (", N skipped" when something
+# skipped).  HOST_INSTALL=no skips the checks that install on the host.
 #
-# usage: check.sh --build DIR --linux-src DIR KVER...
+# usage: check.sh --build DIR --linux-src DIR --cache DIR KVER...
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build="" lsrc=""
+build="" lsrc="" CACHE=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
 	--linux-src) lsrc=$2; shift 2 ;;
+	--cache) CACHE=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
 [ $# -gt 0 ] || { echo "check.sh: no kernel to test" >&2; exit 1; }
 IOMMUS=${IOMMUS:-"off on"}
+HOST_INSTALL=${HOST_INSTALL:-yes}
 
 passed=0 failed=0 skipped=0
 declare -a summary
@@ -33,18 +37,23 @@ result() { # result STATUS NAME [OUTPUT_FILE]
 	fi
 }
 
+skip() { # skip NAME REASON
+	skipped=$((skipped + 1))
+	echo "ok - $1 # SKIP $2"
+}
+
 cd "$top" || exit 1
 out=$build/check
 rm -rf "$out"
 mkdir -p "$out"
 
 echo "== static checks"
-kfiles=$(ls kmod/*.c kmod/*.h uapi/*.h)
+kfiles=$(ls kmod/*.c kmod/*.h uapi/*.h tests/compat/*.[ch])
 # shellcheck disable=SC2086
 perl "$lsrc/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 	-f $kfiles > "$out/checkpatch" 2>&1
 grep -Eq '(ERROR|WARNING|CHECK):' "$out/checkpatch"
-result $((1 - $?)) "checkpatch.pl --strict: kmod/ uapi/" "$out/checkpatch"
+result $((1 - $?)) "checkpatch.pl --strict: kmod/ uapi/ tests/compat/" "$out/checkpatch"
 
 echo '#include "genode_dev.h"' |
 	gcc -std=c90 -pedantic -Wall -Wextra -Werror -Iuapi -x c -c - -o /dev/null \
@@ -66,6 +75,18 @@ for v in "$@"; do
 done
 summary+=("static checks: $passed passed, $failed failed")
 
+echo "== building and installing"
+# shellcheck source=scripts/check-install.sh
+. "$top/scripts/check-install.sh"
+p0=$passed f0=$failed s0=$skipped
+check_versions
+check_compat "$@"
+check_kbuild_old "$1"
+check_llvm "${@: -1}"
+check_modprobe_example "$@"
+check_userlib_install
+summary+=("build and install checks: $((passed - p0)) passed, $((failed - f0)) failed, $((skipped - s0)) skipped")
+
 for v in "$@"; do
 	for iommu in $IOMMUS; do
 		dir=$out/vm-$v-iommu-$iommu
@@ -80,6 +101,16 @@ for v in "$@"; do
 		fi
 	done
 done
+
+echo "== installing on this host: DKMS and the Debian package"
+p0=$passed f0=$failed s0=$skipped
+if [ "$HOST_INSTALL" = no ]; then
+	skip "DKMS and the Debian package on this host" "HOST_INSTALL=no"
+else
+	check_dkms "$@"
+	check_deb "$@"
+fi
+summary+=("host install checks: $((passed - p0)) passed, $((failed - f0)) failed, $((skipped - s0)) skipped")
 
 echo
 echo "== summary"

@@ -272,6 +272,220 @@ struct genode_ioport_info {
 #define GENODE_IOPORT_ATTR_KERNEL_HELD	_BITUL(0)
 
 #define GENODE_IOPORT_INFO	_IO(GENODE_IOCTL_TYPE, 0x12)
+/* ==================================================================== */
+/* PCI devices: 0x20-0x3f                                               */
+/* ==================================================================== */
+
+#define GENODE_FEATURE_PCI	_BITULL(3)	/* GENODE_PCI_* */
+
+/**
+ * GENODE_PCI_CLAIM - _IO(GENODE_IOCTL_TYPE, 0x20), struct genode_pci_claim
+ *
+ * Claim the PCI function domain:bus:devfn for this session and return it
+ * as a device fd.  The module binds the function to its own PCI driver
+ * "genode" (through driver_override, as vfio-pci is bound), enables it
+ * and requests all its BARs.  A function that the administrator assigned
+ * to the module before (module parameter ids=, or driver_override and
+ * drivers_probe in sysfs) is taken as it is and stays bound to "genode"
+ * after its release; any other function is unbound again on release.
+ *
+ * The device fd is released on GENODE_REVOKE of it, or when its last
+ * reference goes (the fd, and every IO-memory region of one of its BARs,
+ * hold one), in this order: the device's interrupts are switched off, its
+ * BAR mappings are revoked, bus mastering is cleared, the function is
+ * reset if it has a reset method, its DMA memory is freed, its BARs are
+ * released and the function is disabled, and the driver is unbound.
+ *
+ * In:  argsz, flags (must be 0), domain, bus (0..255), devfn (0..255:
+ *      device << 3 | function).
+ * Out: fd, the device fd (O_CLOEXEC).
+ *
+ * Who may call: any session.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz or flags, bus or devfn above 255, or the function
+ *          is a bridge (its header type is not 0);
+ *  -ENODEV there is no such function;
+ *  -EBUSY  another driver is bound to the function, driver_override names
+ *          another driver, a session holds it already, or a kernel driver
+ *          holds one of its BARs;
+ *  -EMFILE, -ENFILE, -ENOMEM, -EFAULT as usual; an error of
+ *          pci_enable_device().
+ */
+struct genode_pci_claim {
+	__u32 argsz;
+	__u32 flags;
+	__u32 domain;
+	__u32 bus;
+	__u32 devfn;
+	__s32 fd;
+};
+
+#define GENODE_PCI_CLAIM	_IO(GENODE_IOCTL_TYPE, 0x20)
+
+/*
+ * The ioctls on a device fd follow.  Any process that holds the fd may use
+ * them.  Once the device was released (revoked, or unbound behind the
+ * module's back through sysfs or by hot removal), each of them fails with
+ * -ENODEV.  Each fails with -EINVAL on a bad argsz, unknown flags or a
+ * nonzero reserved field, and with -EFAULT on a bad pointer.
+ */
+
+/**
+ * GENODE_PCI_INFO - _IO(GENODE_IOCTL_TYPE, 0x21), struct genode_pci_info
+ *
+ * The identity of the claimed function and its interrupt capabilities.
+ *
+ * In:  argsz, flags (must be 0), __reserved (must be 0).
+ * Out: caps (GENODE_PCI_CAP_*), domain, bus, devfn, revision, irq_pin
+ *      (0: none, 1..4: INTA..INTD), vendor, device, subsystem_vendor,
+ *      subsystem_device, class_code (base class << 16 | subclass << 8 |
+ *      programming interface), msi_vectors and msix_vectors (how many
+ *      vectors the MSI and MSI-X capabilities offer, 0 without the
+ *      capability), cfg_size (256 or 4096: the size of config space).
+ *
+ * Return: 0, or an error listed above.
+ */
+struct genode_pci_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 caps;
+	__u32 domain;
+	__u8 bus;
+	__u8 devfn;
+	__u8 revision;
+	__u8 irq_pin;
+	__u16 vendor;
+	__u16 device;
+	__u16 subsystem_vendor;
+	__u16 subsystem_device;
+	__u32 class_code;
+	__u32 msi_vectors;
+	__u32 msix_vectors;
+	__u32 cfg_size;
+	__u32 __reserved;
+};
+
+/* an IOMMU translates the device's DMA (bus addresses are not physical) */
+#define GENODE_PCI_CAP_IOMMU	_BITUL(0)
+/* GENODE_PCI_RESET can reset the function */
+#define GENODE_PCI_CAP_RESET	_BITUL(1)
+/* the function is PCI Express */
+#define GENODE_PCI_CAP_PCIE	_BITUL(2)
+
+#define GENODE_PCI_INFO		_IO(GENODE_IOCTL_TYPE, 0x21)
+
+/**
+ * GENODE_PCI_BAR_INFO - _IO(GENODE_IOCTL_TYPE, 0x22), struct genode_pci_bar_info
+ *
+ * One entry of the function's BAR table.  A BAR that is not implemented,
+ * and the upper half of a 64-bit BAR, read as size 0 and bar_flags 0.
+ *
+ * In:  argsz, flags (must be 0), index (0..5).
+ * Out: bar_flags (GENODE_PCI_BAR_*), addr (the CPU physical address of a
+ *      memory BAR, the port number of an IO BAR), size (in bytes).
+ *
+ * Return: 0; -EINVAL index above 5; or an error listed above.
+ */
+struct genode_pci_bar_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 index;
+	__u32 bar_flags;
+	__aligned_u64 addr;
+	__aligned_u64 size;
+};
+
+#define GENODE_PCI_BAR_MEM	_BITUL(0)	/* memory space */
+#define GENODE_PCI_BAR_IO	_BITUL(1)	/* IO space */
+#define GENODE_PCI_BAR_64	_BITUL(2)	/* a 64-bit memory BAR */
+#define GENODE_PCI_BAR_PREFETCH	_BITUL(3)	/* prefetchable memory */
+
+#define GENODE_PCI_BAR_INFO	_IO(GENODE_IOCTL_TYPE, 0x22)
+
+/**
+ * GENODE_PCI_CONFIG_READ - _IO(GENODE_IOCTL_TYPE, 0x23), struct genode_pci_config
+ * GENODE_PCI_CONFIG_WRITE - _IO(GENODE_IOCTL_TYPE, 0x24), struct genode_pci_config
+ *
+ * Read or write the function's config space: width 1, 2 or 4 bytes at an
+ * offset aligned to the width, within the first cfg_size bytes (see
+ * GENODE_PCI_INFO).  Reads reach every register.  Writes cannot touch
+ * what the kernel owns for the device:
+ *  - a write to any byte of the BAR registers (0x10-0x27), of the
+ *    expansion ROM BAR (0x30-0x33), of the MSI capability or of the MSI-X
+ *    capability fails with -EPERM and writes nothing;
+ *  - a write that would change the command register's IO space, memory
+ *    space, bus master or INTx disable bit (bits 0, 1, 2 and 10), start a
+ *    function level reset (PCI Express device control bit 15, or the
+ *    Advanced Features FLR bit) or change the power state in the power
+ *    management control register fails with -EPERM and writes nothing;
+ *    the other bits of those registers are written.  Decoding is on while
+ *    the device is claimed; bus mastering is GENODE_PCI_BUS_MASTER's,
+ *    interrupts are the IRQ ioctls', reset is GENODE_PCI_RESET's.
+ *
+ * In:  argsz, flags (must be 0), offset, width (1, 2 or 4), value (write:
+ *      in the low width bytes, the rest must be 0), __reserved (must be 0).
+ * Out: value (read).
+ *
+ * Return: 0; -EINVAL bad width, unaligned offset, offset beyond config
+ *  space, or a write value wider than width; -EPERM see above; or an
+ *  error listed above.
+ */
+struct genode_pci_config {
+	__u32 argsz;
+	__u32 flags;
+	__u32 offset;
+	__u32 width;
+	__u32 value;
+	__u32 __reserved;
+};
+
+#define GENODE_PCI_CONFIG_READ	_IO(GENODE_IOCTL_TYPE, 0x23)
+#define GENODE_PCI_CONFIG_WRITE	_IO(GENODE_IOCTL_TYPE, 0x24)
+
+/**
+ * GENODE_PCI_BUS_MASTER - _IO(GENODE_IOCTL_TYPE, 0x25), struct genode_pci_bus_master
+ *
+ * Switch the function's bus mastering (its DMA, and with it MSI) on or
+ * off.  Without an IOMMU that translates the device's DMA (see
+ * GENODE_PCI_CAP_IOMMU), DMA reaches all memory, so switching it on then
+ * needs CAP_SYS_RAWIO, as VFIO's no-IOMMU mode does.  Switching it off
+ * needs nothing.  It is switched off when the device is released.
+ *
+ * In:  argsz, flags (must be 0), enable (0 or 1), __reserved (must be 0).
+ *
+ * Return: 0; -EINVAL enable is neither 0 nor 1; -EPERM no IOMMU and no
+ *  CAP_SYS_RAWIO; or an error listed above.
+ */
+struct genode_pci_bus_master {
+	__u32 argsz;
+	__u32 flags;
+	__u32 enable;
+	__u32 __reserved;
+};
+
+#define GENODE_PCI_BUS_MASTER	_IO(GENODE_IOCTL_TYPE, 0x25)
+
+/**
+ * GENODE_PCI_RESET - _IO(GENODE_IOCTL_TYPE, 0x26), struct genode_pci_reset
+ *
+ * Reset the function with the best method the kernel knows for it
+ * (function level reset, Advanced Features FLR, power management reset,
+ * a secondary bus reset when it is alone on its bus, ...).  Its config
+ * space is saved before and restored after the reset, so BARs, decoding
+ * and bus mastering are as before; the device's own state is reset.
+ *
+ * In:  argsz, flags (must be 0).
+ *
+ * Return: 0; -ENOTTY the function has no reset method (GENODE_PCI_CAP_RESET
+ *  is clear); -EAGAIN the kernel holds the device's lock right now, try
+ *  again; an error of the reset itself; or an error listed above.
+ */
+struct genode_pci_reset {
+	__u32 argsz;
+	__u32 flags;
+};
+
+#define GENODE_PCI_RESET	_IO(GENODE_IOCTL_TYPE, 0x26)
 
 /* ====================================================================== */
 /* DMA buffers                                                            */

@@ -2,8 +2,11 @@
 /*
  * libgenode_dev - a small C library over the /dev/genode ioctl ABI
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -132,6 +135,132 @@ int genode_ioport_info(int fd, uint16_t *base, uint32_t *size, uint32_t *attrs)
 	if (attrs)
 		*attrs = info.attrs;
 	return 0;
+}
+
+/* ---- PCI devices ---- */
+
+static int read_hex_file(const char *dir, const char *name, unsigned long *v)
+{
+	char path[512];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%lx", v) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+int genode_pci_find(uint16_t vendor, uint16_t device, unsigned int index,
+		    uint32_t *domain, uint32_t *bus, uint32_t *devfn)
+{
+	static const char base[] = "/sys/bus/pci/devices";
+	unsigned int d, b, s, f, found = 0;
+	unsigned long v, dv;
+	struct dirent **names;
+	char dir[512];
+	int n, i, ret = -ENODEV;
+
+	/* sorted, so that index counts in address order */
+	n = scandir(base, &names, NULL, alphasort);
+	if (n < 0)
+		return neg_errno();
+	for (i = 0; i < n; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", base, names[i]->d_name);
+		if (ret && sscanf(names[i]->d_name, "%x:%x:%x.%x", &d, &b, &s, &f) == 4 &&
+		    !read_hex_file(dir, "vendor", &v) && v == vendor &&
+		    !read_hex_file(dir, "device", &dv) && dv == device &&
+		    found++ == index) {
+			*domain = d;
+			*bus = b;
+			*devfn = s << 3 | f;
+			ret = 0;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+int genode_pci_claim(int session, uint32_t domain, uint32_t bus,
+		     uint32_t devfn)
+{
+	struct genode_pci_claim c;
+
+	memset(&c, 0, sizeof(c));
+	c.argsz = sizeof(c);
+	c.domain = domain;
+	c.bus = bus;
+	c.devfn = devfn;
+	if (ioctl(session, GENODE_PCI_CLAIM, &c))
+		return neg_errno();
+	return c.fd;
+}
+
+int genode_pci_query_info(int device, struct genode_pci_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	return ioctl(device, GENODE_PCI_INFO, info) ? neg_errno() : 0;
+}
+
+int genode_pci_query_bar(int device, unsigned int index,
+			 struct genode_pci_bar_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	info->index = index;
+	return ioctl(device, GENODE_PCI_BAR_INFO, info) ? neg_errno() : 0;
+}
+
+int genode_pci_config_read(int device, uint32_t offset, uint32_t width,
+			   uint32_t *value)
+{
+	struct genode_pci_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.argsz = sizeof(c);
+	c.offset = offset;
+	c.width = width;
+	if (ioctl(device, GENODE_PCI_CONFIG_READ, &c))
+		return neg_errno();
+	*value = c.value;
+	return 0;
+}
+
+int genode_pci_config_write(int device, uint32_t offset, uint32_t width,
+			    uint32_t value)
+{
+	struct genode_pci_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.argsz = sizeof(c);
+	c.offset = offset;
+	c.width = width;
+	c.value = value;
+	return ioctl(device, GENODE_PCI_CONFIG_WRITE, &c) ? neg_errno() : 0;
+}
+
+int genode_pci_set_bus_master(int device, int enable)
+{
+	struct genode_pci_bus_master c;
+
+	memset(&c, 0, sizeof(c));
+	c.argsz = sizeof(c);
+	c.enable = enable ? 1 : 0;
+	return ioctl(device, GENODE_PCI_BUS_MASTER, &c) ? neg_errno() : 0;
+}
+
+int genode_pci_reset(int device)
+{
+	struct genode_pci_reset c;
+
+	memset(&c, 0, sizeof(c));
+	c.argsz = sizeof(c);
+	return ioctl(device, GENODE_PCI_RESET, &c) ? neg_errno() : 0;
 }
 
 int genode_dma_alloc(int session, uint64_t size, uint32_t cache,

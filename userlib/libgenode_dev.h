@@ -52,6 +52,33 @@ int genode_ioport_batch(int fd, struct genode_ioport_op *ops, uint32_t count);
 
 /* The range of an IO-port fd and its GENODE_IOPORT_ATTR_* bits (each may be NULL). */
 int genode_ioport_info(int fd, uint16_t *base, uint32_t *size, uint32_t *attrs);
+/* ---- PCI devices ---- */
+
+/*
+ * Find the index'th PCI function (0 for the first) with vendor and device
+ * id in sysfs: 0 and its address, or -ENODEV.
+ */
+int genode_pci_find(uint16_t vendor, uint16_t device, unsigned int index,
+		    uint32_t *domain, uint32_t *bus, uint32_t *devfn);
+
+/* Claim a PCI function: a device fd, or -errno (GENODE_PCI_CLAIM). */
+int genode_pci_claim(int session, uint32_t domain, uint32_t bus,
+		     uint32_t devfn);
+
+/* GENODE_PCI_INFO and GENODE_PCI_BAR_INFO into *info. */
+int genode_pci_query_info(int device, struct genode_pci_info *info);
+int genode_pci_query_bar(int device, unsigned int index,
+			 struct genode_pci_bar_info *info);
+
+/* Config space access, width 1, 2 or 4. */
+int genode_pci_config_read(int device, uint32_t offset, uint32_t width,
+			   uint32_t *value);
+int genode_pci_config_write(int device, uint32_t offset, uint32_t width,
+			    uint32_t value);
+
+/* Bus mastering on (enable != 0) or off; reset the function. */
+int genode_pci_set_bus_master(int device, int enable);
+int genode_pci_reset(int device);
 
 /* ---- DMA buffers (GENODE_FEATURE_DMA) ---- */
 

@@ -14,6 +14,9 @@ moddir=/lib/modules/$kver
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# mktemp's 0700 would become the mode of the VM's /, which no unprivileged
+# user could traverse: every permission test would pass for the wrong reason.
+chmod 755 "$root"
 mkdir -p "$root"/bin "$root"/sbin "$root"/etc "$root"/proc "$root"/sys \
 	"$root"/dev "$root"/tmp "$root"/run "$root"/root "$root"/genode \
 	"$root"/tests "$root"/opt "$root/lib/modules/$kver"
@@ -22,6 +25,10 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 cp "$ko" "$root/genode/genode.ko"
+# The shipped udev rule and what applies it without udev (udev_group_test),
+# and the shipped modprobe.d example (init's modprobe.d check).
+cp "$here/udev-apply" "$here/../../udev/70-genode.rules" \
+	"$here/../../modprobe.d/genode.conf" "$root/genode/"
 for t in "$tests"/*; do
 	[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$root/tests/"
 done

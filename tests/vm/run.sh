@@ -64,7 +64,11 @@ devices+=(-device edu)
 # to COM2); without PNP the driver takes the legacy COM1 at 0x3f8 only.
 devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0x2f8,irq=3)
 
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
+# One host thread for all vCPUs (thread=single): with multi-threaded TCG,
+# a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU
+# patched that code (text_poke_bp); round-robin TCG has no such race and
+# measured no slower here.
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=single -cpu max -m "$mem" -smp "$smp"
 	-no-reboot -nodefaults -display none -vga none
 	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append"
 	"${devices[@]}")

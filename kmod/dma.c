@@ -40,21 +40,56 @@
  * that after revocation (which zaps every mapping) accesses fault with
  * SIGBUS.  Mapped pages are counted as the process's RssFile.
  *
+ * Devices.  A buffer for a claimed PCI device is mapped for it with
+ * dma_map_sgtable() on the device's struct device, so its bus address is
+ * the one the device must use, and the device's DMA mask is respected:
+ *  - without an IOMMU that translates for the device (none, or an identity
+ *    domain) the memory is physically contiguous and placed below the mask
+ *    (buddy allocator with the zone the mask needs, or a contiguous range
+ *    below it); the mapping is checked to be the physical address itself
+ *    (never a swiotlb bounce buffer).  A buffer that cannot be placed
+ *    below the mask is ENOMEM;
+ *  - with a translating IOMMU (a DMA domain of its own per device, under
+ *    intel_iommu=on) the memory is built from the largest blocks the buddy
+ *    allocator has (all charged to the memcg), and the IOMMU maps it at
+ *    one contiguous I/O virtual range below the mask.  The device reaches
+ *    nothing but what is mapped in its domain: the buffers allocated for
+ *    it, so no other session's buffers.
+ *
  * Lifetime.  The memory is freed at revocation (GENODE_REVOKE, or the
- * last fd and mapping gone), after every mapping has been zapped.  The
- * session's quota is charged from allocation until then.
+ * last fd and mapping gone), after every user mapping has been zapped, and
+ * never while a device can still reach it:
+ *  - a buffer for no device is freed then (no device has it mapped; a
+ *    driver that hands the physical address of such a buffer to a device
+ *    without an IOMMU must stop the device before letting go of it);
+ *  - a buffer for a translating device is unmapped from the IOMMU first
+ *    (in the kernel's lazy IOTLB mode, iommu.strict=0, the IOTLB flush
+ *    that follows the unmap is batched: the same window every kernel
+ *    driver has);
+ *  - a buffer for a device without translation stays allocated until the
+ *    device is released: the device's release (pci.h) clears bus
+ *    mastering and resets it, and only then its DMA hook frees the memory.
+ * When the device is released first, its DMA hook revokes the buffer
+ * (zapping every mapping of it) and frees the memory.
+ * The session's quota is charged from allocation until the memory is
+ * freed.
  */
 #include <linux/capability.h>
 #include <linux/debugfs.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/scatterlist.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -64,6 +99,7 @@
 #include "contig.h"
 #include "dma.h"
 #include "genode_dev.h"
+#include "pci.h"
 #include "resource.h"
 
 static unsigned int dma_quota_mb = 256;
@@ -74,27 +110,50 @@ MODULE_PARM_DESC(dma_quota_mb,
 struct genode_dma_buffer {
 	struct genode_resource res;
 
-	/*
-	 * Fixed at allocation.  The pages are guarded by res.revoke_lock:
-	 * they are freed (and @pages set to NULL) at revocation, with the
-	 * lock held for writing.
-	 */
+	/* fixed at allocation */
 	u64 size;			/* bytes, a multiple of PAGE_SIZE */
 	unsigned long nr_pages;
-	struct page **pages;
 	u32 cache;			/* GENODE_DMA_* */
+	dma_addr_t bus_addr;		/* of the first byte */
+	phys_addr_t phys_addr;		/* of the first byte; 0 if scattered */
+	bool translated;		/* an IOMMU translates the device's DMA */
+	/* holds a quota charge and a reference while it has memory */
+	struct genode_session *session;
+
+	/*
+	 * The memory: guarded by res.revoke_lock (readers use it, the
+	 * release holds the lock for writing), and by the buffer having no
+	 * fd any more once the device's hook frees it.  @pages is NULL once
+	 * it is freed.
+	 */
+	struct page **pages;
 	bool kernel_map_set;		/* linear mapping switched to @cache */
-	dma_addr_t bus_addr;
-	phys_addr_t phys_addr;
+	struct sg_table sgt;
+	bool mapped;			/* @sgt is mapped for the device */
+
+	/*
+	 * The device, NULL for none.  @dev_file keeps it (and its claim)
+	 * alive; @hook frees the memory in the device's release.
+	 * @device_gone (the hook ran) and @hook_frees (the fd is gone, the
+	 * hook frees the buffer) are guarded by gdev->lock.
+	 */
+	struct genode_pci_device *gdev;
+	struct file *dev_file;
+	struct genode_pci_hook hook;
+	bool device_gone;
+	bool hook_frees;
 
 	/* in genode_dma_buffers while it has memory */
 	struct list_head link;
+	/* revoked, its memory kept for the device's release (list lock) */
+	bool deferred;
 };
 
 /*
- * Every buffer that holds memory, for the debugfs view.  The lock guards
- * the list; a buffer leaves it before its memory is freed, so a reader
- * holding the lock may look at the pages of the buffers on it.
+ * Every buffer that holds memory, for the debugfs view and the mask
+ * check.  The lock guards the list; a buffer leaves it before its memory
+ * is freed, so a reader holding the lock may look at the pages of the
+ * buffers on it.  Lock order: gdev->lock -> revoke_lock -> this lock.
  */
 static LIST_HEAD(genode_dma_buffers);
 static DEFINE_MUTEX(genode_dma_buffers_lock);
@@ -212,7 +271,8 @@ static int genode_dma_set_kernel_map(struct genode_dma_buffer *buf)
 	return 0;
 }
 
-static void genode_dma_free_pages(struct genode_dma_buffer *buf)
+static void genode_dma_free_pages(struct genode_dma_buffer *buf,
+				  unsigned long nr_pages)
 {
 	unsigned long i, done;
 
@@ -224,17 +284,14 @@ static void genode_dma_free_pages(struct genode_dma_buffer *buf)
 		 */
 		if (WARN_ON(genode_dma_set_runs(buf, GENODE_DMA_CACHED,
 						ULONG_MAX, &done)))
-			goto leak;
+			return;
 		buf->kernel_map_set = false;
 	}
-	for (i = 0; i < buf->nr_pages; i++) {
+	for (i = 0; i < nr_pages; i++) {
 		put_page(buf->pages[i]);
 		if (!(i % 1024))
 			cond_resched();
 	}
-leak:
-	kvfree(buf->pages);
-	buf->pages = NULL;
 }
 
 /*
@@ -280,17 +337,157 @@ static int genode_dma_alloc_contig(struct genode_dma_buffer *buf,
 	return 0;
 }
 
+/*
+ * Zeroed pages in the largest blocks the buddy allocator has at hand, for
+ * a device whose IOMMU makes them contiguous.  Every page is charged to
+ * the caller's memory cgroup.
+ */
+static int genode_dma_alloc_scattered(struct genode_dma_buffer *buf)
+{
+	unsigned int order = min_t(unsigned int, MAX_PAGE_ORDER,
+				   ilog2(buf->nr_pages));
+	unsigned long done = 0, i;
+
+	while (done < buf->nr_pages) {
+		unsigned int o = min_t(unsigned int, order,
+				       ilog2(buf->nr_pages - done));
+		gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN;
+		struct page *page;
+
+		if (fatal_signal_pending(current))
+			goto err_free;
+		/* large blocks only where they come cheap */
+		page = alloc_pages(o ? gfp | __GFP_NORETRY : gfp, o);
+		if (!page) {
+			if (!o)
+				goto err_free;
+			order = o - 1;
+			continue;
+		}
+		split_page(page, o);
+		for (i = 0; i < (1UL << o); i++)
+			buf->pages[done++] = nth_page(page, i);
+		cond_resched();
+	}
+	return 0;
+
+err_free:
+	genode_dma_free_pages(buf, done);
+	return fatal_signal_pending(current) ? -EINTR : -ENOMEM;
+}
+
+/*
+ * Undo genode_dma_map_device(): the device cannot reach the memory any
+ * more once this returns (with the IOMMU's lazy flush, once the flush
+ * queue has run).
+ */
+static void genode_dma_unmap_device(struct genode_dma_buffer *buf)
+{
+	if (buf->mapped)
+		dma_unmap_sgtable(&buf->gdev->pdev->dev, &buf->sgt,
+				  DMA_BIDIRECTIONAL, 0);
+	buf->mapped = false;
+	sg_free_table(&buf->sgt);
+}
+
+/*
+ * Map the buffer for its device, gdev->lock held: one range of bus
+ * addresses below the device's mask, and without an IOMMU the physical
+ * addresses themselves.
+ */
+static int genode_dma_map_device(struct genode_dma_buffer *buf)
+{
+	struct device *dev = &buf->gdev->pdev->dev;
+	u64 limit = min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
+	struct scatterlist *sg;
+	dma_addr_t next;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&buf->gdev->lock);
+
+	/* the mask may have shrunk since the memory was placed */
+	if (!buf->translated &&
+	    phys_to_dma(dev, buf->phys_addr) + buf->size - 1 > limit)
+		return -ENOMEM;
+
+	ret = sg_alloc_table_from_pages_segment(&buf->sgt, buf->pages,
+						buf->nr_pages, 0, buf->size,
+						UINT_MAX & PAGE_MASK,
+						GFP_KERNEL_ACCOUNT);
+	if (ret)
+		return ret;
+	ret = dma_map_sgtable(dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+	if (ret) {
+		sg_free_table(&buf->sgt);
+		return -ENOMEM;
+	}
+	buf->mapped = true;
+
+	/* one contiguous range of bus addresses, all of it below the mask */
+	buf->bus_addr = sg_dma_address(buf->sgt.sgl);
+	next = buf->bus_addr;
+	for_each_sgtable_dma_sg(&buf->sgt, sg, i) {
+		if (sg_dma_address(sg) != next)
+			goto err_unmap;
+		next += sg_dma_len(sg);
+	}
+	if (next - buf->bus_addr != buf->size ||
+	    buf->bus_addr + buf->size - 1 > limit)
+		goto err_unmap;
+	/* no bounce buffer: the device must see the buffer's own memory */
+	if (!buf->translated &&
+	    buf->bus_addr != phys_to_dma(dev, buf->phys_addr))
+		goto err_unmap;
+	return 0;
+
+err_unmap:
+	genode_dma_unmap_device(buf);
+	return -ENOMEM;
+}
+
+/*
+ * Give the memory back: unmap it from the device, restore the linear
+ * mapping, free the pages, return the quota.  With revoke_lock held for
+ * writing, or with no fd left; the device must not be able to reach the
+ * memory except through the mapping undone here.  Does nothing the second
+ * time.
+ */
+static void genode_dma_release_memory(struct genode_dma_buffer *buf)
+{
+	if (!buf->pages)
+		return;
+
+	mutex_lock(&genode_dma_buffers_lock);
+	list_del(&buf->link);
+	mutex_unlock(&genode_dma_buffers_lock);
+
+	if (buf->gdev)
+		genode_dma_unmap_device(buf);
+	genode_dma_free_pages(buf, buf->nr_pages);
+	kvfree(buf->pages);
+	buf->pages = NULL;
+
+	genode_dma_uncharge(buf->session, buf->size);
+	genode_session_put(buf->session);
+	buf->session = NULL;
+}
+
 /* ---- the buffer fd ---- */
 
 /*
- * The addresses a caller may see: the physical address only to a caller
- * with CAP_SYS_RAWIO, and a bus address that is the physical address
- * likewise.
+ * The addresses a caller may see: an IOMMU's I/O virtual address always;
+ * the physical address, and a bus address that is the physical address,
+ * only to a caller with CAP_SYS_RAWIO.
  */
 static void genode_dma_addrs(struct genode_dma_buffer *buf, u64 *bus_addr,
 			     u64 *phys_addr, u32 *out_flags)
 {
-	if (capable(CAP_SYS_RAWIO)) {
+	if (buf->translated) {
+		*bus_addr = buf->bus_addr;
+		*phys_addr = 0;
+		*out_flags = GENODE_DMA_TRANSLATED | GENODE_DMA_PHYS_WITHHELD;
+	} else if (capable(CAP_SYS_RAWIO)) {
 		*bus_addr = buf->bus_addr;
 		*phys_addr = buf->phys_addr;
 		*out_flags = 0;
@@ -321,6 +518,35 @@ static int genode_dma_info(struct genode_ucmd *ucmd)
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
+/* Sync [offset, offset + len) of a mapped buffer, segment by segment. */
+static void genode_dma_sync_range(struct genode_dma_buffer *buf, bool for_cpu,
+				  u64 offset, u64 len,
+				  enum dma_data_direction dir)
+{
+	struct device *dev = &buf->gdev->pdev->dev;
+	struct scatterlist *sg;
+	u64 pos = 0, from, to;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(&buf->sgt, sg, i) {
+		from = max(offset, pos);
+		to = min(offset + len, pos + sg_dma_len(sg));
+		if (from < to) {
+			if (for_cpu)
+				dma_sync_single_range_for_cpu(dev,
+							      sg_dma_address(sg),
+							      from - pos,
+							      to - from, dir);
+			else
+				dma_sync_single_range_for_device(dev,
+								 sg_dma_address(sg),
+								 from - pos,
+								 to - from, dir);
+		}
+		pos += sg_dma_len(sg);
+	}
+}
+
 static int genode_dma_sync(struct genode_ucmd *ucmd)
 {
 	struct genode_dma_buffer *buf = to_dma_buffer(ucmd->res);
@@ -337,7 +563,14 @@ static int genode_dma_sync(struct genode_ucmd *ucmd)
 	    cmd->length > buf->size - cmd->offset)
 		return -EINVAL;
 
-	/* a buffer for no device: no device to sync for */
+	/* a buffer for no device has no device to sync for */
+	if (buf->mapped)
+		genode_dma_sync_range(buf, cmd->flags & GENODE_DMA_SYNC_FOR_CPU,
+				      cmd->offset, cmd->length,
+				      cmd->direction == GENODE_DMA_TO_DEVICE ?
+				      DMA_TO_DEVICE :
+				      cmd->direction == GENODE_DMA_FROM_DEVICE ?
+				      DMA_FROM_DEVICE : DMA_BIDIRECTIONAL);
 	return 0;
 }
 
@@ -405,16 +638,65 @@ static void genode_dma_revoke(struct genode_resource *res)
 	struct genode_dma_buffer *buf = to_dma_buffer(res);
 
 	lockdep_assert_held_write(&res->revoke_lock);
-	mutex_lock(&genode_dma_buffers_lock);
-	list_del(&buf->link);
-	mutex_unlock(&genode_dma_buffers_lock);
-	genode_dma_free_pages(buf);
-	genode_dma_uncharge(res->owner, buf->size);
+	/*
+	 * Without translation the device may still reach the memory: it is
+	 * freed by the device's release hook, after bus mastering is off.
+	 * (@device_gone is read without gdev->lock: the hook sets it before
+	 * it takes revoke_lock and frees whatever is left.)
+	 */
+	if (buf->gdev && !buf->translated && !READ_ONCE(buf->device_gone)) {
+		mutex_lock(&genode_dma_buffers_lock);
+		buf->deferred = true;
+		mutex_unlock(&genode_dma_buffers_lock);
+		return;
+	}
+	genode_dma_release_memory(buf);
 }
 
 static void genode_dma_free(struct genode_resource *res)
 {
-	kfree(to_dma_buffer(res));
+	struct genode_dma_buffer *buf = to_dma_buffer(res);
+	struct genode_pci_device *gdev = buf->gdev;
+
+	if (gdev) {
+		mutex_lock(&gdev->lock);
+		if (buf->pages && !buf->device_gone) {
+			/* the device's release frees the memory and us */
+			buf->hook_frees = true;
+			mutex_unlock(&gdev->lock);
+			fput(buf->dev_file);
+			return;
+		}
+		mutex_unlock(&gdev->lock);
+		genode_pci_hook_del(gdev, &buf->hook);
+		fput(buf->dev_file);
+	}
+	kfree(buf);
+}
+
+/*
+ * The device's release, at GENODE_PCI_STAGE_DMA: bus mastering is off and
+ * the device was reset, so its memory can go.  gdev->lock held.
+ */
+static void genode_dma_device_released(struct genode_pci_hook *hook,
+				       struct genode_pci_device *gdev)
+{
+	struct genode_dma_buffer *buf =
+		container_of(hook, struct genode_dma_buffer, hook);
+
+	lockdep_assert_held(&gdev->lock);
+	WRITE_ONCE(buf->device_gone, true);
+	if (buf->hook_frees) {
+		/* no fd, no mapping, no operation left: nothing else has it */
+		genode_dma_release_memory(buf);
+		kfree(buf);
+		return;
+	}
+	/* zaps every mapping, and frees the memory unless done already */
+	genode_resource_revoke(&buf->res);
+	down_write(&buf->res.revoke_lock);
+	genode_dma_release_memory(buf);
+	up_write(&buf->res.revoke_lock);
 }
 
 static const struct genode_resource_ops genode_dma_ops = {
@@ -428,12 +710,56 @@ static const struct genode_resource_ops genode_dma_ops = {
 
 /* ---- allocation ---- */
 
+/*
+ * The claimed device behind @fd, held by @s, with a reference to its file
+ * in *@filep and gdev->lock held.
+ */
+static struct genode_pci_device *genode_dma_lock_device(struct genode_session *s,
+							int fd,
+							struct file **filep)
+{
+	struct genode_pci_device *gdev = genode_pci_device_lock_fd(fd, filep);
+
+	if (IS_ERR(gdev))
+		return gdev;
+	if (gdev->res.owner != s) {
+		genode_pci_device_unlock_fput(gdev, *filep);
+		return ERR_PTR(-EPERM);
+	}
+	return gdev;
+}
+
+/*
+ * The zone modifier that makes the buddy allocator's block likely to lie
+ * below @limit (it is checked anyway).
+ */
+static gfp_t genode_dma_gfp_zone(u64 limit)
+{
+	return limit <= DMA_BIT_MASK(32) ? __GFP_DMA32 : 0;
+}
+
+/*
+ * Memory for the buffer: for a translating device scattered pages, else
+ * physically contiguous pages below the device's limit (or anywhere).
+ */
+static int genode_dma_alloc_memory(struct genode_dma_buffer *buf, u64 limit)
+{
+	if (buf->translated)
+		return genode_dma_alloc_scattered(buf);
+	return genode_dma_alloc_contig(buf,
+				       min_t(u64, limit, (phys_addr_t)-1),
+				       genode_dma_gfp_zone(limit));
+}
+
 int genode_dma_alloc(struct genode_ucmd *ucmd)
 {
 	struct genode_dma_alloc *cmd = ucmd->cmd;
 	struct genode_session *s = ucmd->session;
+	struct genode_pci_device *gdev = NULL;
+	struct file *dev_file = NULL;
 	struct genode_dma_buffer *buf;
-	u64 size, bus, phys;
+	u64 size, bus, phys, limit = U64_MAX;
+	bool translated = false;
 	u32 out_flags;
 	int ret;
 
@@ -449,18 +775,23 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 	size = PAGE_ALIGN(cmd->size);
 
 	if (cmd->device_fd != -1) {
-		struct file *file = fget(cmd->device_fd);
+		struct device *dev;
+		struct file *file;
 
-		if (!file)
-			return -EBADF;
-		/* no device fds yet: nothing else is a device */
-		fput(file);
-		return -EINVAL;
+		gdev = genode_dma_lock_device(s, cmd->device_fd, &file);
+		if (IS_ERR(gdev))
+			return PTR_ERR(gdev);
+		dev = &gdev->pdev->dev;
+		translated = genode_pci_iommu_translates(gdev->pdev);
+		limit = min_not_zero(dma_get_mask(dev), dev->bus_dma_limit);
+		/* our own reference, for the buffer */
+		dev_file = get_file(file);
+		genode_pci_device_unlock_fput(gdev, file);
 	}
 
 	ret = genode_dma_charge(s, size);
 	if (ret)
-		return ret;
+		goto err_put_device;
 
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
 	if (!buf) {
@@ -470,6 +801,7 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 	buf->size = size;
 	buf->nr_pages = size >> PAGE_SHIFT;
 	buf->cache = cmd->cache;
+	buf->translated = translated;
 	buf->pages = kvmalloc_array(buf->nr_pages, sizeof(*buf->pages),
 				    GFP_KERNEL_ACCOUNT);
 	if (!buf->pages) {
@@ -477,7 +809,8 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		goto err_free_buf;
 	}
 
-	ret = genode_dma_alloc_contig(buf, (phys_addr_t)-1, 0);
+	/* allocating can take long: not under the device's lock */
+	ret = genode_dma_alloc_memory(buf, limit);
 	if (ret)
 		goto err_free_array;
 	buf->bus_addr = buf->phys_addr;
@@ -486,28 +819,88 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 	if (ret)
 		goto err_free_pages;
 
+	if (gdev) {
+		mutex_lock(&gdev->lock);
+		if (gdev->released) {
+			ret = -ENODEV;
+			goto err_unlock;
+		}
+		buf->gdev = gdev;
+		ret = genode_dma_map_device(buf);
+		if (ret)
+			goto err_unlock;
+	}
+
+	/* from here the resource owns the memory, the charge, the device */
+	buf->session = genode_session_get(s);
+	genode_resource_init(&buf->res, &genode_dma_ops, s);
+	if (gdev) {
+		buf->dev_file = dev_file;
+		buf->hook.stage = GENODE_PCI_STAGE_DMA;
+		buf->hook.release = genode_dma_device_released;
+		genode_pci_hook_add(gdev, &buf->hook);
+	}
+	mutex_lock(&genode_dma_buffers_lock);
+	list_add_tail(&buf->link, &genode_dma_buffers);
+	mutex_unlock(&genode_dma_buffers_lock);
+	if (gdev)
+		mutex_unlock(&gdev->lock);
+
 	genode_dma_addrs(buf, &bus, &phys, &out_flags);
 	cmd->out_flags = out_flags;
 	cmd->bus_addr = bus;
 	cmd->phys_addr = phys;
-
-	/* from here the resource owns the memory and the quota charge */
-	genode_resource_init(&buf->res, &genode_dma_ops, s);
-	mutex_lock(&genode_dma_buffers_lock);
-	list_add_tail(&buf->link, &genode_dma_buffers);
-	mutex_unlock(&genode_dma_buffers_lock);
 	return genode_resource_install(&buf->res, ucmd, sizeof(*cmd),
 				       &cmd->fd);
 
+err_unlock:
+	mutex_unlock(&gdev->lock);
+	buf->gdev = NULL;
 err_free_pages:
-	genode_dma_free_pages(buf);
-	goto err_free_buf;
+	genode_dma_free_pages(buf, buf->nr_pages);
 err_free_array:
 	kvfree(buf->pages);
 err_free_buf:
 	kfree(buf);
 err_uncharge:
 	genode_dma_uncharge(s, size);
+err_put_device:
+	if (dev_file)
+		fput(dev_file);
+	return ret;
+}
+
+int genode_dma_set_mask(struct genode_ucmd *ucmd)
+{
+	struct genode_dma_set_mask *cmd = ucmd->cmd;
+	struct genode_dma_buffer *buf;
+	struct genode_pci_device *gdev;
+	struct file *file;
+	u64 mask;
+	int ret = 0;
+
+	if (cmd->flags || cmd->bits < 24 || cmd->bits > 64)
+		return -EINVAL;
+	mask = DMA_BIT_MASK(cmd->bits);
+
+	gdev = genode_dma_lock_device(ucmd->session, cmd->device_fd, &file);
+	if (IS_ERR(gdev))
+		return PTR_ERR(gdev);
+
+	/* the device's buffers in use must stay reachable */
+	mutex_lock(&genode_dma_buffers_lock);
+	list_for_each_entry(buf, &genode_dma_buffers, link) {
+		if (buf->gdev == gdev && !buf->deferred &&
+		    buf->bus_addr + buf->size - 1 > mask) {
+			ret = -EBUSY;
+			break;
+		}
+	}
+	mutex_unlock(&genode_dma_buffers_lock);
+	if (!ret)
+		ret = dma_set_mask_and_coherent(&gdev->pdev->dev, mask);
+
+	genode_pci_device_unlock_fput(gdev, file);
 	return ret;
 }
 
@@ -543,8 +936,9 @@ static bool genode_dma_kernel_map_matches(struct page *page, u32 cache)
 
 /*
  * One line per buffer: its first PFN, its size in pages, its cache
- * attribute, and how many of its pages the kernel maps with another
- * memory type (always 0 unless something is wrong).
+ * attribute, how many of its pages the kernel maps with another memory
+ * type (always 0 unless something is wrong), and "deferred" for a revoked
+ * buffer whose memory waits for its device's release.
  */
 static int genode_dma_debugfs_show(struct seq_file *m, void *v)
 {
@@ -557,9 +951,10 @@ static int genode_dma_debugfs_show(struct seq_file *m, void *v)
 		for (i = 0; i < buf->nr_pages; i++)
 			mismatch += !genode_dma_kernel_map_matches(buf->pages[i],
 								   buf->cache);
-		seq_printf(m, "pfn 0x%lx pages %lu cache %s kernel_map_mismatch %lu\n",
+		seq_printf(m, "pfn 0x%lx pages %lu cache %s kernel_map_mismatch %lu%s\n",
 			   page_to_pfn(buf->pages[0]), buf->nr_pages,
-			   genode_dma_cache_names[buf->cache], mismatch);
+			   genode_dma_cache_names[buf->cache], mismatch,
+			   buf->deferred ? " deferred" : "");
 	}
 	mutex_unlock(&genode_dma_buffers_lock);
 	return 0;

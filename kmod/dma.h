@@ -18,5 +18,6 @@ void genode_dma_session_init(struct genode_session *s);
 /* Session ioctls. */
 int genode_dma_alloc(struct genode_ucmd *ucmd);
 int genode_dma_quota(struct genode_ucmd *ucmd);
+int genode_dma_set_mask(struct genode_ucmd *ucmd);
 
 #endif /* _GENODE_DMA_H */

@@ -92,6 +92,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			struct genode_dma_alloc, phys_addr),
 	GENODE_IOCTL_OP(GENODE_DMA_QUOTA, genode_dma_quota,
 			struct genode_dma_quota, used),
+	GENODE_IOCTL_OP(GENODE_DMA_SET_MASK, genode_dma_set_mask,
+			struct genode_dma_set_mask, bits),
 };
 
 /*

@@ -46,6 +46,7 @@ static_assert(offsetof(struct genode_dma_alloc, fd) == 24);
 static_assert(offsetof(struct genode_dma_alloc, bus_addr) == 32);
 static_assert(offsetof(struct genode_dma_alloc, phys_addr) == 40);
 static_assert(sizeof(struct genode_dma_quota) == 24);
+static_assert(sizeof(struct genode_dma_set_mask) == 16);
 static_assert(sizeof(struct genode_dma_info) == 40);
 static_assert(offsetof(struct genode_dma_info, bus_addr) == 24);
 static_assert(sizeof(struct genode_dma_sync) == 32);

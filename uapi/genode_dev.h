@@ -553,7 +553,13 @@ struct genode_pci_reset {
  *      pages); cache (GENODE_DMA_CACHED, _UNCACHED or _WRITE_COMBINED);
  *      device_fd: -1 for a buffer for no device (its bus address is its
  *      physical address, and no IOMMU maps it), or the fd of a PCI device
- *      that this session has claimed.
+ *      that this session has claimed: the buffer is then mapped for the
+ *      device, below its DMA mask (GENODE_DMA_SET_MASK), at the address
+ *      the device must use, and only that device (and no other session's)
+ *      can reach it where an IOMMU translates.  The buffer belongs to the
+ *      device: the device's release revokes it, and its memory is freed
+ *      only when the device can no longer reach it (without an IOMMU,
+ *      not before the device is released).
  * Out: fd (the buffer, O_CLOEXEC); out_flags (GENODE_DMA_TRANSLATED,
  *      _PHYS_WITHHELD, _BUS_WITHHELD); bus_addr: the address the device
  *      uses for the first byte; phys_addr: the physical address of the
@@ -572,8 +578,10 @@ struct genode_pci_reset {
  *           unknown cache attribute, device_fd open but no PCI device fd;
  *  -EBADF   device_fd is neither -1 nor an open fd;
  *  -EPERM   device_fd is a PCI device that this session does not hold;
+ *  -ENODEV  the device was released;
  *  -EDQUOT  the buffer would exceed the session's DMA quota;
- *  -ENOMEM  no memory, or no physically contiguous range of the size;
+ *  -ENOMEM  no memory, no physically contiguous range of the size (below
+ *           the device's mask), or no bus address range below the mask;
  *  -EINTR   a fatal signal interrupted the search for a large range;
  *  -EMFILE  no free fd;
  *  -EFAULT  the argument is not readable or writable.
@@ -612,6 +620,38 @@ struct genode_dma_quota {
 };
 
 #define GENODE_DMA_QUOTA	_IO(GENODE_IOCTL_TYPE, 0x61)
+
+/**
+ * GENODE_DMA_SET_MASK - _IO(GENODE_IOCTL_TYPE, 0x62), struct genode_dma_set_mask
+ *
+ * Set the DMA mask of a claimed PCI device: how many address bits it
+ * drives.  Buffers allocated for the device afterwards lie entirely below
+ * 2^bits in its bus address space; one that cannot be placed there fails
+ * with ENOMEM.  (QEMU's edu drives 28 bits; the PCI core starts every
+ * device at 32.)  The mask stays set on the device until it is set again,
+ * also across claims: a driver sets it after its claim.
+ *
+ * In:  argsz, flags (must be 0), device_fd (a device fd of this session),
+ *      bits (24 to 64).
+ *
+ * Who may call: the session that holds the device.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz or flags, bits below 24 or above 64, device_fd open
+ *           but no PCI device fd;
+ *  -EBADF   device_fd is not open;
+ *  -EPERM   another session holds the device;
+ *  -ENODEV  the device was released;
+ *  -EBUSY   a buffer of the device lies above the new mask;
+ *  -EIO     the platform cannot do DMA for the device with this mask.
+ */
+struct genode_dma_set_mask {
+	__u32 argsz;
+	__u32 flags;
+	__s32 device_fd;
+	__u32 bits;
+};
+
+#define GENODE_DMA_SET_MASK	_IO(GENODE_IOCTL_TYPE, 0x62)
 
 /**
  * GENODE_DMA_INFO - _IO(GENODE_IOCTL_TYPE, 0x63), struct genode_dma_info

@@ -504,11 +504,14 @@ struct genode_pci_reset {
  *    in the kernel's own mapping of the memory (x86 PAT), so that no two
  *    mappings of it disagree;
  *  - charged to the session's DMA quota and, where the kernel allows
- *    (buffers up to 4 MiB on x86), to the caller's memory cgroup as
- *    kernel memory; larger buffers come from alloc_contig_range(), which
+ *    (buffers up to 4 MiB on x86, and every buffer for a device behind an
+ *    IOMMU), to the caller's memory cgroup as kernel memory; larger
+ *    physically contiguous buffers come from alloc_contig_range(), which
  *    offers no cgroup charge, and count against the quota only;
  *  - backed by struct pages in every mapping, so a buffer can be the
- *    target of O_DIRECT and of other kernel I/O into user memory;
+ *    target of O_DIRECT, io_uring and other kernel I/O into user memory
+ *    (io_uring's registered buffers take it from Linux 6.4 on; 6.1's
+ *    refuse every file-backed mapping but shmem and hugetlbfs);
  *  - freed when the last fd and the last mapping of it are gone (or when
  *    the session that created it revokes it), and never while a device
  *    can still reach it.

@@ -510,8 +510,9 @@ struct genode_pci_reset {
  *    offers no cgroup charge, and count against the quota only;
  *  - backed by struct pages in every mapping, so a buffer can be the
  *    target of O_DIRECT, io_uring and other kernel I/O into user memory
- *    (io_uring's registered buffers take it from Linux 6.4 on; 6.1's
- *    refuse every file-backed mapping but shmem and hugetlbfs);
+ *    (io_uring's registered buffers take it on later kernels, 6.12
+ *    tested; 6.1's refuse every file-backed mapping but shmem and
+ *    hugetlbfs);
  *  - freed when the last fd and the last mapping of it are gone (or when
  *    the session that created it revokes it), and never while a device
  *    can still reach it.

@@ -6,7 +6,9 @@
 #                   the user library and CLI, and the test programs
 #   make check      static checks, then the test suite in QEMU on each
 #                   kernel, with and without an IOMMU
-#   make demo       boot the test VM and show /dev/genode at work
+#   make demo       boot the test VM, let examples/vesa_fb draw a picture
+#                   through /dev/genode, take it with QEMU's screendump
+#                   and check it: build/demo/vesa.png
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
@@ -171,7 +173,7 @@ llvm:
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 examples: $(EXAMPLES)
 
-$(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a
+$(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a userlib/libgenode_dev.h $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
 
@@ -196,9 +198,7 @@ check: all
 	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) --cache $(CACHE) $(KVERS)
 
 demo: all
-	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \
-		--tests $(BUILD)/tests --kver $(KVER) \
-		--cmd 'cat /proc/version; /opt/genode-ctl info' $(BUILD)/userlib/static/genode-ctl
+	@scripts/demo.sh --build $(BUILD) --kver $(KVER) --iommu $(IOMMU) --out $(BUILD)/demo
 
 vm: all
 	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \

@@ -14,6 +14,7 @@
 
 #include "dma.h"
 #include "genode_dev.h"
+#include "iomem.h"
 #include "ioport.h"
 #include "pci.h"
 #include "resource.h"
@@ -56,7 +57,7 @@ static int genode_info(struct genode_ucmd *ucmd)
 
 	cmd->abi_version = GENODE_ABI_VERSION;
 	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT |
-			GENODE_FEATURE_PCI | GENODE_FEATURE_DMA;
+			GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM | GENODE_FEATURE_DMA;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -88,6 +89,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			struct genode_ioport_request, __reserved),
 	GENODE_IOCTL_OP(GENODE_PCI_CLAIM, genode_pci_claim,
 			struct genode_pci_claim, fd),
+	GENODE_IOCTL_OP(GENODE_IOMEM_REQUEST, genode_iomem_request,
+			struct genode_iomem_request, __reserved),
 	GENODE_IOCTL_OP(GENODE_DMA_ALLOC, genode_dma_alloc,
 			struct genode_dma_alloc, phys_addr),
 	GENODE_IOCTL_OP(GENODE_DMA_QUOTA, genode_dma_quota,

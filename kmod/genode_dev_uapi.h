@@ -39,6 +39,13 @@ static_assert(sizeof(struct genode_pci_config) == 24);
 static_assert(sizeof(struct genode_pci_bus_master) == 16);
 static_assert(sizeof(struct genode_pci_reset) == 8);
 
+static_assert(sizeof(struct genode_iomem_request) == 40);
+static_assert(offsetof(struct genode_iomem_request, device_fd) == 24);
+static_assert(offsetof(struct genode_iomem_request, fd) == 32);
+static_assert(sizeof(struct genode_iomem_info) == 48);
+static_assert(offsetof(struct genode_iomem_info, phys) == 16);
+static_assert(offsetof(struct genode_iomem_info, page_offset) == 40);
+
 /* DMA buffers */
 static_assert(sizeof(struct genode_dma_alloc) == 48);
 static_assert(offsetof(struct genode_dma_alloc, cache) == 16);

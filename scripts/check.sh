@@ -1,8 +1,8 @@
 #!/bin/bash
 # The body of `make check`: static checks on the host, then the kselftest
-# programs in the QEMU VM for every kernel, with and without an IOMMU, then
-# installing on this host through DKMS and the Debian package (see
-# check-install.sh).  Each static check and each TAP result counts as one
+# programs in the QEMU VM for every kernel, with and without an IOMMU, the
+# framebuffer demo on every kernel, then installing on this host through
+# DKMS and the Debian package (see check-install.sh).  Each static check and each TAP result counts as one
 # test; the last line is "N passed, N failed" (", N skipped" when something
 # skipped).  HOST_INSTALL=no skips the checks that install on the host.
 #
@@ -101,6 +101,19 @@ for v in "$@"; do
 		fi
 	done
 done
+
+# The VESA framebuffer example, its picture taken with QEMU's screendump
+# and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).
+echo "== demo"
+dp=$passed df=$failed
+for v in "$@"; do
+	dir=$out/demo-$v
+	"$top/scripts/demo.sh" --build "$build" --kver "$v" --out "$dir" \
+		> "$out/demo-$v.log" 2>&1
+	result $? "vesa_fb demo on $v: 1024x768 picture checked from the host ($dir/vesa.png)" \
+		"$out/demo-$v.log"
+done
+summary+=("demo: $((passed - dp)) passed, $((failed - df)) failed")
 
 echo "== installing on this host: DKMS and the Debian package"
 p0=$passed f0=$failed s0=$skipped

@@ -2,9 +2,10 @@
 # The body of `make vm-run`: run a command inside the test VM, with files
 # copied to /opt, and exit with the command's status.
 #
-# usage: vm-run.sh --ko KO --tests DIR --kver KVER --cmd CMD [--iommu on|off] [FILE...]
+# usage: vm-run.sh --ko KO --tests DIR --kver KVER --cmd CMD [--iommu on|off]
+#                  [--screendump OUT.ppm] [FILE...]
 set -eu
-iommu=off ko="" tests="" kver="" cmd=""
+iommu=off ko="" tests="" kver="" cmd="" screendump=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--iommu) iommu=$2; shift 2 ;;
@@ -12,6 +13,7 @@ while [ $# -gt 0 ]; do
 	--tests) tests=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	--cmd) cmd=$2; shift 2 ;;
+	--screendump) screendump=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -26,6 +28,7 @@ printf '#!/bin/sh\n%s\n' "$cmd" > "$dir/opt/run.sh"
 here=$(cd "$(dirname "$0")/.." && pwd)
 rc=0
 "$here/tests/vm/run.sh" --mode run --iommu "$iommu" --ko "$ko" \
-	--tests "$tests" --run "$dir/opt" --out "$dir/out" "$kver" || rc=$?
+	--tests "$tests" --run "$dir/opt" --out "$dir/out" \
+	${screendump:+--screendump "$screendump"} "$kver" || rc=$?
 echo "vm-run: '$cmd' exited with status $rc" >&2
 exit "$rc"

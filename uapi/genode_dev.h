@@ -487,6 +487,117 @@ struct genode_pci_reset {
 
 #define GENODE_PCI_RESET	_IO(GENODE_IOCTL_TYPE, 0x26)
 
+/* ==================================================================== */
+/* IO memory: 0x40-0x4f                                                 */
+/* ==================================================================== */
+
+#define GENODE_FEATURE_IOMEM	_BITULL(2)	/* GENODE_IOMEM_* */
+
+/**
+ * GENODE_IOMEM_REQUEST - _IO(GENODE_IOCTL_TYPE, 0x40), struct genode_iomem_request
+ *
+ * Obtain IO memory as a region fd that can be mapped (shared, readable,
+ * writable, never executable) with the cache attribute asked for here.
+ * Two kinds:
+ *
+ *  - a memory BAR of a claimed PCI device (GENODE_IOMEM_BAR): device_fd is
+ *    the device fd, bar its index; base and size must be 0, the region is
+ *    the whole BAR.  Each BAR of a claimed device can be requested by one
+ *    region at a time.  The region holds the device: the device is not
+ *    released before the region is, and a revoked or released device
+ *    revokes its regions first.
+ *  - a physical range [base, base + size) for a device that is not PCI
+ *    (a boot framebuffer, a platform device): device_fd and bar must be 0.
+ *    Needs CAP_SYS_RAWIO, and is refused under kernel lockdown as
+ *    /dev/mem is.  Never System RAM.  Never a range that a kernel driver
+ *    holds (a busy region in /proc/iomem), unless the administrator's
+ *    allow list (module parameter "allow", "mem:" entries) covers it.
+ *    The allow list must cover all pages the range touches.  While the
+ *    region lives, its pages show as "genode" in /proc/iomem (unless only
+ *    the allow list let them through), so no driver can claim them.
+ *
+ * Ranges need not be page aligned: the pages that a range touches are
+ * mapped (and the checks above apply to all of them), and GENODE_IOMEM_INFO
+ * reports where the range starts in its first page.  A page belongs to at
+ * most one region at a time: -EBUSY for a range that shares a page with
+ * another session's (or this session's) region.
+ *
+ * In:  argsz, flags (GENODE_IOMEM_*), base, size, device_fd, bar,
+ *      __reserved (must be 0).
+ * Out: fd, the region fd (O_CLOEXEC).
+ *
+ * Who may call: any session; for a BAR, the caller needs the device fd.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz or unknown flags; a zero size; base + size wraps or
+ *          lies beyond the physical address space; a BAR request with a
+ *          nonzero base or size or a bar above 5; a physical request with
+ *          a nonzero device_fd or bar; device_fd is no device fd;
+ *  -EBADF  device_fd is not open;
+ *  -ENXIO  the BAR is not implemented or is not a memory BAR;
+ *  -EPERM  the range touches System RAM; no CAP_SYS_RAWIO for a physical
+ *          range; the kernel is locked down (physical ranges:
+ *          LOCKDOWN_DEV_MEM, BARs: LOCKDOWN_PCI_ACCESS);
+ *  -EBUSY  a page of it belongs to another region; a kernel driver holds
+ *          part of it (or it straddles the boundary of a range in
+ *          /proc/iomem) and the allow list does not cover it; or the
+ *          write-combined memory type cannot be set: another mapping of it
+ *          uses another type, or the range is not held by this region
+ *          (a range that only the allow list let through is uncached);
+ *  -ENODEV the device was released;
+ *  -EMFILE, -ENFILE, -ENOMEM, -EFAULT as usual.
+ */
+struct genode_iomem_request {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 base;
+	__aligned_u64 size;
+	__s32 device_fd;
+	__u32 bar;
+	__s32 fd;
+	__u32 __reserved;
+};
+
+/* map write-combined; without it the region is mapped uncached */
+#define GENODE_IOMEM_WC		_BITUL(0)
+/* a BAR of a claimed device (device_fd, bar), not a physical range */
+#define GENODE_IOMEM_BAR	_BITUL(1)
+
+#define GENODE_IOMEM_REQUEST	_IO(GENODE_IOCTL_TYPE, 0x40)
+
+/**
+ * GENODE_IOMEM_INFO - _IO(GENODE_IOCTL_TYPE, 0x41), struct genode_iomem_info
+ *
+ * Where a region is and how to map it.  mmap() of the region fd maps the
+ * pages the region touches: file offset 0 is its first page (the one that
+ * holds phys), and offset plus length must not exceed map_size.  The
+ * region's first byte is at page_offset in the mapping of offset 0.
+ * mmap() fails with -EINVAL beyond map_size or without MAP_SHARED, and
+ * with -EPERM with PROT_EXEC (nor can mprotect() add it later: EACCES).
+ * The pages are mapped on access; once the region is revoked, every
+ * access through any of its mappings raises SIGBUS.
+ *
+ * In:  argsz, flags (must be 0).
+ * Out: attrs (the GENODE_IOMEM_WC and GENODE_IOMEM_BAR flags it was
+ *      requested with), bar (its BAR index, or 0 for a physical range),
+ *      phys (the physical address of its first byte), size (its size in
+ *      bytes), map_size (the bytes its pages span, a multiple of the page
+ *      size), page_offset (phys modulo the page size).
+ *
+ * Return: 0; -EINVAL bad argsz, flags; -ENODEV revoked; -EFAULT.
+ */
+struct genode_iomem_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 attrs;
+	__u32 bar;
+	__aligned_u64 phys;
+	__aligned_u64 size;
+	__aligned_u64 map_size;
+	__aligned_u64 page_offset;
+};
+
+#define GENODE_IOMEM_INFO	_IO(GENODE_IOCTL_TYPE, 0x41)
+
 /* ====================================================================== */
 /* DMA buffers                                                            */
 /* ====================================================================== */

@@ -263,6 +263,64 @@ int genode_pci_reset(int device)
 	return ioctl(device, GENODE_PCI_RESET, &c) ? neg_errno() : 0;
 }
 
+/* ---- IO memory ---- */
+
+static int iomem_request(int session, struct genode_iomem_request *r)
+{
+	r->argsz = sizeof(*r);
+	if (ioctl(session, GENODE_IOMEM_REQUEST, r))
+		return neg_errno();
+	return r->fd;
+}
+
+int genode_iomem_request_bar(int session, int device, unsigned int bar,
+			     uint32_t flags)
+{
+	struct genode_iomem_request r;
+
+	memset(&r, 0, sizeof(r));
+	r.flags = flags | GENODE_IOMEM_BAR;
+	r.device_fd = device;
+	r.bar = bar;
+	return iomem_request(session, &r);
+}
+
+int genode_iomem_request_phys(int session, uint64_t base, uint64_t size,
+			      uint32_t flags)
+{
+	struct genode_iomem_request r;
+
+	memset(&r, 0, sizeof(r));
+	r.flags = flags;
+	r.base = base;
+	r.size = size;
+	return iomem_request(session, &r);
+}
+
+int genode_iomem_query(int region, struct genode_iomem_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	return ioctl(region, GENODE_IOMEM_INFO, info) ? neg_errno() : 0;
+}
+
+int genode_iomem_map(int region, void **mapping,
+		     struct genode_iomem_info *info)
+{
+	void *p;
+	int ret;
+
+	ret = genode_iomem_query(region, info);
+	if (ret)
+		return ret;
+	p = mmap(NULL, info->map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 region, 0);
+	if (p == MAP_FAILED)
+		return neg_errno();
+	*mapping = p;
+	return 0;
+}
+
 int genode_dma_alloc(int session, uint64_t size, uint32_t cache,
 		     int device_fd, uint64_t *bus_addr, uint64_t *phys_addr,
 		     uint32_t *out_flags)

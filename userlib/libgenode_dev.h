@@ -80,6 +80,25 @@ int genode_pci_config_write(int device, uint32_t offset, uint32_t width,
 int genode_pci_set_bus_master(int device, int enable);
 int genode_pci_reset(int device);
 
+/* ---- IO memory ---- */
+
+/* A BAR of a claimed device, or a physical range: a region fd or -errno. */
+int genode_iomem_request_bar(int session, int device, unsigned int bar,
+			     uint32_t flags);
+int genode_iomem_request_phys(int session, uint64_t base, uint64_t size,
+			      uint32_t flags);
+
+/* GENODE_IOMEM_INFO into *info. */
+int genode_iomem_query(int region, struct genode_iomem_info *info);
+
+/*
+ * Map all of a region, shared, readable and writable.  *mapping is the
+ * start of the mapping (for munmap() with info->map_size); the region's
+ * first byte is at info->page_offset in it.
+ */
+int genode_iomem_map(int region, void **mapping,
+		     struct genode_iomem_info *info);
+
 /* ---- DMA buffers (GENODE_FEATURE_DMA) ---- */
 
 /*

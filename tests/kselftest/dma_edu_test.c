@@ -130,14 +130,7 @@ static int set_mask(int session, int dev, unsigned int bits)
 	return ioctl(session, GENODE_DMA_SET_MASK, &m) ? -errno : 0;
 }
 
-/*
- * BAR0, mapped: its fd in *fd.  edu's registers are reached through an
- * IO-memory region of the BAR; a build without IO memory (GENODE_IOMEM_*
- * not yet in the uapi header) cannot make edu do DMA, and the tests that
- * need it skip.
- */
-#ifdef GENODE_IOMEM_REQUEST
-#define HAVE_IOMEM 1
+/* BAR0, mapped (1 MiB): its region fd in *fd */
 static volatile void *map_bar0(int session, int dev, int *fd)
 {
 	struct genode_iomem_request r = {
@@ -156,21 +149,6 @@ static volatile void *map_bar0(int session, int dev, int *fd)
 	*fd = r.fd;
 	return p;
 }
-#else
-#define HAVE_IOMEM 0
-static volatile void *map_bar0(int session, int dev, int *fd)
-{
-	(void)session;
-	(void)dev;
-	*fd = -1;
-	return NULL;
-}
-#endif
-
-#define NEED_BAR() do {							\
-		if (!self->bar)						\
-			SKIP(return, "no IO memory in this build: edu's registers are out of reach"); \
-	} while (0)
 
 static int dma_alloc(int session, __u64 size, __u32 cache, int dev,
 		     struct genode_dma_alloc *a)
@@ -320,10 +298,8 @@ FIXTURE_SETUP(edu)
 	ASSERT_EQ(0, ioctl(self->dev, GENODE_PCI_INFO, &info));
 	self->translated = info.caps & GENODE_PCI_CAP_IOMMU;
 	self->bar = map_bar0(self->session, self->dev, &self->bar_fd);
-	if (HAVE_IOMEM) {
-		ASSERT_NE(NULL, self->bar);
-		ASSERT_EQ(0x010000ed, rd32(self->bar, 0) & 0xff0000ff);
-	}
+	ASSERT_NE(NULL, self->bar);
+	ASSERT_EQ(0x010000ed, rd32(self->bar, 0) & 0xff0000ff);
 	ASSERT_EQ(0, set_mask(self->session, self->dev, 28));
 	ASSERT_EQ(0, bus_master(self->dev, 1));
 }
@@ -350,8 +326,6 @@ TEST_F(edu, round_trip_at_offsets_and_sizes)
 	struct genode_dma_alloc a, b;
 	unsigned char *pa, *pb;
 	int fa, fb;
-
-	NEED_BAR();
 
 	fa = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_UNCACHED, self->dev, &a);
 	ASSERT_LE(0, fa) TH_LOG("alloc: %s", strerror(-fa));
@@ -397,8 +371,6 @@ TEST_F_TIMEOUT(edu, buffers_lie_below_the_28_bit_mask, 120)
 	};
 	int fds[5];
 
-	NEED_BAR();
-
 	for (unsigned int i = 0; i < 5; i++) {
 		struct genode_dma_alloc a;
 		unsigned char *p;
@@ -437,8 +409,6 @@ TEST_F_TIMEOUT(edu, large_buffer_for_the_device, 180)
 	struct genode_dma_alloc a;
 	unsigned char *p;
 	int fd;
-
-	NEED_BAR();
 
 	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, self->dev, &a);
 	ASSERT_LE(0, fd) TH_LOG("64 MiB below 256 MiB: %s", strerror(-fd));
@@ -578,8 +548,6 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 	char fault[64];
 	uint64_t target;
 	int s2, fx, fo, kmsg;
-
-	NEED_BAR();
 
 	if (!self->translated)
 		SKIP(return, "no IOMMU: without one a device reaches all memory");
@@ -788,8 +756,8 @@ TEST_F(edu, bad_device_arguments)
 
 	close(null_fd);
 	close(s2);
-	/* the device fd and, with IO memory, the BAR region */
-	EXPECT_EQ(self->resources + 1 + HAVE_IOMEM, read_sysfs_long(RESOURCES));
+	/* the device fd and the BAR region */
+	EXPECT_EQ(self->resources + 2, read_sysfs_long(RESOURCES));
 }
 
 TEST_F(edu, device_buffers_are_zeroed)
@@ -913,8 +881,6 @@ TEST(edu_killed_during_dma_leaves_nothing)
 
 	if (!find_edu(&addr))
 		SKIP(return, "no edu device in this VM");
-	if (!HAVE_IOMEM)
-		SKIP(return, "no IO memory in this build: edu's registers are out of reach");
 	ASSERT_EQ(0, pipe(pipefd));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -976,8 +942,6 @@ TEST_F(edu, buffer_passed_over_a_socket_receives_dma)
 	unsigned char *p;
 	pid_t pid;
 	char c = 'x';
-
-	NEED_BAR();
 
 	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
 	ASSERT_LE(0, fd);

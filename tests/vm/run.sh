@@ -12,6 +12,8 @@
 #   --mem SIZE         guest memory (1G)
 #   --smp N            guest CPUs (2)
 #   --timeout SECONDS  the whole VM run (300)
+#   --screendump FILE  run mode: once the guest has powered off, save its
+#                      screen to FILE (PPM) through QMP
 #
 # check mode prints the VM's TAP and a summary line, writes DIR/counts as
 # "passed failed skipped", and exits nonzero on any failure, on a missing
@@ -20,6 +22,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
+screendump=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--iommu) iommu=$2 ;;
@@ -31,6 +34,7 @@ while [ $# -gt 1 ]; do
 	--mem) mem=$2 ;;
 	--smp) smp=$2 ;;
 	--timeout) timeout=$2 ;;
+	--screendump) screendump=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -63,6 +67,9 @@ devices+=(-device edu)
 # COM2 (QEMU lists COM2 before COM1 in the DSDT, so the console would be lost
 # to COM2); without PNP the driver takes the legacy COM1 at 0x3f8 only.
 devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0x2f8,irq=3)
+# QEMU's standard VGA (1234:1111) for the framebuffer example, after edu so
+# that edu keeps its address.
+devices+=(-device VGA)
 
 # One host thread for all vCPUs (thread=single): with multi-threaded TCG,
 # a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU
@@ -80,7 +87,22 @@ shell)
 run)
 	log=$out/console.log
 	rc=0
-	timeout "$timeout" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=$?
+	if [ -n "$screendump" ]; then
+		# QEMU stays after the guest's poweroff (-no-shutdown), with the
+		# screen as the guest left it, until qmp-screendump.py quits it.
+		qmp=$out/qmp.sock
+		rm -f "$qmp"
+		timeout "$timeout" "${qemu[@]}" -no-shutdown \
+			-qmp "unix:$qmp,server=on,wait=off" -serial stdio </dev/null |
+			tee "$log" &
+		sdrc=0
+		"$here/qmp-screendump.py" "$qmp" "$screendump" "$timeout" || sdrc=$?
+		wait $! || rc=$?
+		rm -f "$qmp"
+		[ "$sdrc" = 0 ] || { echo "run.sh: no screendump" >&2; exit 124; }
+	else
+		timeout "$timeout" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=$?
+	fi
 	status=$(sed -n 's/.*@@EXIT \([0-9]*\)@@.*/\1/p' "$log" | tail -n 1)
 	if [ -z "$status" ]; then
 		echo "run.sh: no exit status from the VM (qemu status $rc)" >&2

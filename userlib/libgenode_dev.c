@@ -397,3 +397,14 @@ int genode_dma_quota(int session, uint64_t *limit, uint64_t *used)
 		*used = q.used;
 	return 0;
 }
+
+int genode_dma_set_mask(int session, int device_fd, unsigned int bits)
+{
+	struct genode_dma_set_mask m;
+
+	memset(&m, 0, sizeof(m));
+	m.argsz = sizeof(m);
+	m.device_fd = device_fd;
+	m.bits = bits;
+	return ioctl(session, GENODE_DMA_SET_MASK, &m) ? neg_errno() : 0;
+}

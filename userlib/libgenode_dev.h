@@ -135,6 +135,12 @@ int genode_dma_sync(int buffer, uint32_t flags, uint64_t offset,
 /* The session's DMA quota and use, in bytes; either may be NULL. */
 int genode_dma_quota(int session, uint64_t *limit, uint64_t *used);
 
+/*
+ * The DMA mask of the claimed device device_fd: it drives bits (24 to 64)
+ * address bits; buffers allocated for it afterwards lie below 2^bits.
+ */
+int genode_dma_set_mask(int session, int device_fd, unsigned int bits);
+
 #ifdef __cplusplus
 }
 #endif

@@ -102,6 +102,25 @@ for v in "$@"; do
 	done
 done
 
+# The tests that raise the kernel's lockdown (irreversible) run in boots of
+# their own: the whole program, with GENODE_TEST_LOCKDOWN=1, then rmmod.
+echo "== lockdown"
+for v in "$@"; do
+	for prog in ioport_test iomem_test; do
+		dir=$out/vm-$v-lockdown-$prog
+		"$top/tests/vm/run.sh" --append "genode.lockdown=$prog" \
+			--ko "$build/$v/kmod/genode.ko" --tests "$build/tests" \
+			--out "$dir" "$v"
+		if read -r p f s < "$dir/counts" 2>/dev/null; then
+			passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+			summary+=("$v lockdown ($prog): $p passed, $f failed, $s skipped")
+		else
+			failed=$((failed + 1))
+			summary+=("$v lockdown ($prog): no result")
+		fi
+	done
+done
+
 # The VESA framebuffer example, its picture taken with QEMU's screendump
 # and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).
 echo "== demo"

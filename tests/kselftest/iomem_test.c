@@ -953,7 +953,7 @@ TEST_F(iomem, lockdown_refuses_requests)
 
 	if (!getenv("GENODE_TEST_LOCKDOWN"))
 		SKIP(return,
-		     "raising lockdown cannot be undone; set GENODE_TEST_LOCKDOWN=1 to run this");
+		     "raising lockdown cannot be undone: make check runs this in a boot of its own (GENODE_TEST_LOCKDOWN=1)");
 	if (access(path, F_OK))
 		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
 	lfd = open(path, O_WRONLY);

@@ -12,6 +12,7 @@
 #   --mem SIZE         guest memory (1G)
 #   --smp N            guest CPUs (2)
 #   --timeout SECONDS  the whole VM run (300)
+#   --append ARGS      more kernel command line (e.g. genode.lockdown=PROG)
 #   --screendump FILE  run mode: once the guest has powered off, save its
 #                      screen to FILE (PPM) through QMP
 #
@@ -21,7 +22,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
+extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
 screendump=""
 while [ $# -gt 1 ]; do
 	case "$1" in
@@ -34,6 +35,7 @@ while [ $# -gt 1 ]; do
 	--mem) mem=$2 ;;
 	--smp) smp=$2 ;;
 	--timeout) timeout=$2 ;;
+	--append) extra_append=$2 ;;
 	--screendump) screendump=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -51,7 +53,7 @@ initrd=$out/initramfs.cpio
 "$here/mkinitramfs.sh" "$kver" "$ko" "$tests" "$initrd" "$run"
 
 append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
-append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode"
+append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode $extra_append"
 devices=()
 if [ "$iommu" = on ]; then
 	# intel-iommu must come before the PCI devices it translates for.
@@ -70,6 +72,8 @@ devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0
 # QEMU's standard VGA (1234:1111) for the framebuffer example, after edu so
 # that edu keeps its address.
 devices+=(-device VGA)
+# An empty PCIe root port: a bridge, which a claim must refuse.
+devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
 
 # One host thread for all vCPUs (thread=single): with multi-threaded TCG,
 # a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU

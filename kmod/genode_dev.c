@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
+#include "dma.h"
 #include "genode_dev.h"
 #include "iomem.h"
 #include "ioport.h"
@@ -58,7 +59,7 @@ static int genode_info(struct genode_ucmd *ucmd)
 	cmd->abi_version = GENODE_ABI_VERSION;
 	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT |
 			GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM |
-			GENODE_FEATURE_IRQ;
+			GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -94,6 +95,12 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			struct genode_iomem_request, __reserved),
 	GENODE_IOCTL_OP(GENODE_IRQ_REQUEST, genode_irq_request,
 			struct genode_irq_request, fd),
+	GENODE_IOCTL_OP(GENODE_DMA_ALLOC, genode_dma_alloc,
+			struct genode_dma_alloc, phys_addr),
+	GENODE_IOCTL_OP(GENODE_DMA_QUOTA, genode_dma_quota,
+			struct genode_dma_quota, used),
+	GENODE_IOCTL_OP(GENODE_DMA_SET_MASK, genode_dma_set_mask,
+			struct genode_dma_set_mask, bits),
 };
 
 /*
@@ -193,9 +200,10 @@ static int __init genode_init(void)
 {
 	int ret;
 
+	genode_dma_init();
 	ret = genode_pci_init();
 	if (ret)
-		return ret;
+		goto err_dma_exit;
 
 	ret = misc_register(&genode_misc);
 	if (ret)
@@ -206,6 +214,8 @@ static int __init genode_init(void)
 
 err_pci_exit:
 	genode_pci_exit();
+err_dma_exit:
+	genode_dma_exit();
 	return ret;
 }
 
@@ -213,6 +223,7 @@ static void __exit genode_exit(void)
 {
 	misc_deregister(&genode_misc);
 	genode_pci_exit();
+	genode_dma_exit();
 }
 
 module_init(genode_init);

@@ -56,4 +56,17 @@ static_assert(sizeof(struct genode_iomem_info) == 48);
 static_assert(offsetof(struct genode_iomem_info, phys) == 16);
 static_assert(offsetof(struct genode_iomem_info, page_offset) == 40);
 
+/* DMA buffers */
+static_assert(sizeof(struct genode_dma_alloc) == 48);
+static_assert(offsetof(struct genode_dma_alloc, cache) == 16);
+static_assert(offsetof(struct genode_dma_alloc, fd) == 24);
+static_assert(offsetof(struct genode_dma_alloc, bus_addr) == 32);
+static_assert(offsetof(struct genode_dma_alloc, phys_addr) == 40);
+static_assert(sizeof(struct genode_dma_quota) == 24);
+static_assert(sizeof(struct genode_dma_set_mask) == 16);
+static_assert(sizeof(struct genode_dma_info) == 40);
+static_assert(offsetof(struct genode_dma_info, bus_addr) == 24);
+static_assert(sizeof(struct genode_dma_sync) == 32);
+static_assert(offsetof(struct genode_dma_sync, direction) == 24);
+
 #endif /* _GENODE_DEV_UAPI_H */

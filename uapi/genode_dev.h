@@ -829,4 +829,241 @@ struct genode_irq_mask {
 #define GENODE_IRQ_MASK		_IO(GENODE_IOCTL_TYPE, 0x54)
 #define GENODE_IRQ_UNMASK	_IO(GENODE_IOCTL_TYPE, 0x55)
 
+/* ====================================================================== */
+/* DMA buffers                                                            */
+/* ====================================================================== */
+
+/*
+ * DMA buffers (GENODE_FEATURE_DMA), ioctls 0x60-0x6f
+ *
+ * A DMA buffer is RAM that a device can reach, handed out as a file
+ * descriptor of its own (O_CLOEXEC, passable over SCM_RIGHTS) that the
+ * caller mmap()s.  It is
+ *  - physically contiguous, except for a device behind an IOMMU, where it
+ *    is contiguous in the device's bus address space instead;
+ *  - zeroed before it is handed out;
+ *  - mapped with the cache attribute asked for, in every user mapping and
+ *    in the kernel's own mapping of the memory (x86 PAT), so that no two
+ *    mappings of it disagree;
+ *  - charged to the session's DMA quota and, where the kernel allows
+ *    (buffers up to 4 MiB on x86, and every buffer for a device behind an
+ *    IOMMU), to the caller's memory cgroup as kernel memory; larger
+ *    physically contiguous buffers come from alloc_contig_range(), which
+ *    offers no cgroup charge, and count against the quota only;
+ *  - backed by struct pages in every mapping, so a buffer can be the
+ *    target of O_DIRECT, io_uring and other kernel I/O into user memory
+ *    (io_uring's registered buffers take it on later kernels, 6.12
+ *    tested; 6.1's refuse every file-backed mapping but shmem and
+ *    hugetlbfs);
+ *  - freed when the last fd and the last mapping of it are gone (or when
+ *    the session that created it revokes it), and never while a device
+ *    can still reach it.
+ *
+ * mmap() of a buffer fd: MAP_SHARED only (EINVAL otherwise), the whole
+ * buffer or any page-aligned part of it (EINVAL beyond its end).  After
+ * revocation every access through an old mapping faults with SIGBUS.
+ *
+ * Buffers larger than the buddy allocator's largest block (4 MiB on x86)
+ * are taken from a free or movable range of RAM by migrating what is in
+ * use there; this needs no CMA, but it can fail with ENOMEM when RAM is
+ * fragmented by unmovable allocations, and it can take seconds.
+ */
+#define GENODE_FEATURE_DMA	_BITULL(5)
+
+/* Cache attributes, Genode's Cache enum. */
+#define GENODE_DMA_CACHED		0
+#define GENODE_DMA_UNCACHED		1
+#define GENODE_DMA_WRITE_COMBINED	2
+
+/*
+ * Output flags of struct genode_dma_alloc and struct genode_dma_info.
+ *
+ * GENODE_DMA_TRANSLATED:    an IOMMU translates the device's accesses;
+ *                           bus_addr is an I/O virtual address and the
+ *                           physical address is never reported.
+ * GENODE_DMA_PHYS_WITHHELD: phys_addr is 0: an IOMMU translates, or the
+ *                           caller lacks CAP_SYS_RAWIO.
+ * GENODE_DMA_BUS_WITHHELD:  bus_addr is 0: it would be the physical
+ *                           address and the caller lacks CAP_SYS_RAWIO.
+ */
+#define GENODE_DMA_TRANSLATED		_BITUL(0)
+#define GENODE_DMA_PHYS_WITHHELD	_BITUL(1)
+#define GENODE_DMA_BUS_WITHHELD		_BITUL(2)
+
+/**
+ * GENODE_DMA_ALLOC - _IO(GENODE_IOCTL_TYPE, 0x60), struct genode_dma_alloc
+ *
+ * Allocate a DMA buffer and return an fd for it.
+ *
+ * In:  argsz; flags (must be 0); size in bytes (rounded up to whole
+ *      pages); cache (GENODE_DMA_CACHED, _UNCACHED or _WRITE_COMBINED);
+ *      device_fd: -1 for a buffer for no device (its bus address is its
+ *      physical address, and no IOMMU maps it), or the fd of a PCI device
+ *      that this session has claimed: the buffer is then mapped for the
+ *      device, below its DMA mask (GENODE_DMA_SET_MASK), at the address
+ *      the device must use, and only that device (and no other session's)
+ *      can reach it where an IOMMU translates.  The buffer belongs to the
+ *      device: the device's release revokes it, and its memory is freed
+ *      only when the device can no longer reach it (without an IOMMU,
+ *      not before the device is released).
+ * Out: fd (the buffer, O_CLOEXEC); out_flags (GENODE_DMA_TRANSLATED,
+ *      _PHYS_WITHHELD, _BUS_WITHHELD); bus_addr: the address the device
+ *      uses for the first byte; phys_addr: the physical address of the
+ *      first byte.  Both follow the rules of the output flags: the
+ *      physical address goes only to a caller with CAP_SYS_RAWIO and
+ *      never where an IOMMU translates.
+ *
+ * The buffer counts against the session's DMA quota until it is freed.
+ * The quota is the module parameter dma_quota_mb (MiB) as it was when the
+ * session was opened (GENODE_DMA_QUOTA reports it).
+ *
+ * Who may call: any session.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz, unknown flags, size 0, a size that overflows when
+ *           rounded up to pages or exceeds the largest file offset,
+ *           unknown cache attribute, device_fd open but no PCI device fd;
+ *  -EBADF   device_fd is neither -1 nor an open fd;
+ *  -EPERM   device_fd is a PCI device that this session does not hold;
+ *  -ENODEV  the device was released;
+ *  -EDQUOT  the buffer would exceed the session's DMA quota;
+ *  -ENOMEM  no memory, no physically contiguous range of the size (below
+ *           the device's mask), or no bus address range below the mask;
+ *  -EINTR   a fatal signal interrupted the search for a large range;
+ *  -EMFILE  no free fd;
+ *  -EFAULT  the argument is not readable or writable.
+ */
+struct genode_dma_alloc {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 size;
+	__u32 cache;
+	__s32 device_fd;
+	__s32 fd;
+	__u32 out_flags;
+	__aligned_u64 bus_addr;
+	__aligned_u64 phys_addr;
+};
+
+#define GENODE_DMA_ALLOC	_IO(GENODE_IOCTL_TYPE, 0x60)
+
+/**
+ * GENODE_DMA_QUOTA - _IO(GENODE_IOCTL_TYPE, 0x61), struct genode_dma_quota
+ *
+ * Report the session's DMA quota and how much of it its buffers use.
+ * Memory is counted in whole pages, from allocation until it is freed.
+ *
+ * In:  argsz, flags (must be 0).
+ * Out: limit and used, in bytes.
+ *
+ * Who may call: any session.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -E2BIG, -EFAULT.
+ */
+struct genode_dma_quota {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 limit;
+	__aligned_u64 used;
+};
+
+#define GENODE_DMA_QUOTA	_IO(GENODE_IOCTL_TYPE, 0x61)
+
+/**
+ * GENODE_DMA_SET_MASK - _IO(GENODE_IOCTL_TYPE, 0x62), struct genode_dma_set_mask
+ *
+ * Set the DMA mask of a claimed PCI device: how many address bits it
+ * drives.  Buffers allocated for the device afterwards lie entirely below
+ * 2^bits in its bus address space; one that cannot be placed there fails
+ * with ENOMEM.  (QEMU's edu drives 28 bits; the PCI core starts every
+ * device at 32.)  The mask stays set on the device until it is set again,
+ * also across claims: a driver sets it after its claim.
+ *
+ * In:  argsz, flags (must be 0), device_fd (a device fd of this session),
+ *      bits (24 to 64).
+ *
+ * Who may call: the session that holds the device.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz or flags, bits below 24 or above 64, device_fd open
+ *           but no PCI device fd;
+ *  -EBADF   device_fd is not open;
+ *  -EPERM   another session holds the device;
+ *  -ENODEV  the device was released;
+ *  -EBUSY   a buffer of the device lies above the new mask;
+ *  -EIO     the platform cannot do DMA for the device with this mask.
+ */
+struct genode_dma_set_mask {
+	__u32 argsz;
+	__u32 flags;
+	__s32 device_fd;
+	__u32 bits;
+};
+
+#define GENODE_DMA_SET_MASK	_IO(GENODE_IOCTL_TYPE, 0x62)
+
+/**
+ * GENODE_DMA_INFO - _IO(GENODE_IOCTL_TYPE, 0x63), struct genode_dma_info
+ *
+ * An ioctl on a DMA buffer fd: describe the buffer, for instance to a
+ * process that received the fd over a UNIX socket.  The address rules are
+ * those of GENODE_DMA_ALLOC, applied to the caller.
+ *
+ * In:  argsz, flags (must be 0).
+ * Out: size (bytes, a multiple of the page size), cache, out_flags,
+ *      bus_addr, phys_addr.
+ *
+ * Who may call: whoever holds the fd.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV the buffer
+ *  was revoked; -E2BIG, -EFAULT.
+ */
+struct genode_dma_info {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 size;
+	__u32 cache;
+	__u32 out_flags;
+	__aligned_u64 bus_addr;
+	__aligned_u64 phys_addr;
+};
+
+#define GENODE_DMA_INFO		_IO(GENODE_IOCTL_TYPE, 0x63)
+
+/* flags of struct genode_dma_sync: exactly one of them */
+#define GENODE_DMA_SYNC_FOR_CPU		_BITUL(0)
+#define GENODE_DMA_SYNC_FOR_DEVICE	_BITUL(1)
+
+/* direction of struct genode_dma_sync */
+#define GENODE_DMA_TO_DEVICE		1
+#define GENODE_DMA_FROM_DEVICE		2
+#define GENODE_DMA_BIDIRECTIONAL	3
+
+/**
+ * GENODE_DMA_SYNC - _IO(GENODE_IOCTL_TYPE, 0x64), struct genode_dma_sync
+ *
+ * An ioctl on a DMA buffer fd: hand a range of the buffer to the CPU
+ * (after the device wrote it) or to the device (after the CPU wrote it),
+ * as dma_sync_single_for_cpu()/_for_device() do.  On cache-coherent
+ * systems (x86) it has nothing to do; portable drivers call it anyway.
+ * A buffer for no device has no device to sync for: the call checks its
+ * arguments and does nothing.
+ *
+ * In:  argsz; flags (GENODE_DMA_SYNC_FOR_CPU or _FOR_DEVICE); offset and
+ *      length of the range in bytes; direction (GENODE_DMA_TO_DEVICE,
+ *      _FROM_DEVICE, _BIDIRECTIONAL); __reserved (must be 0).
+ *
+ * Who may call: whoever holds the fd.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz, flags, direction or reserved field, length 0, or
+ *           a range not inside the buffer;
+ *  -ENODEV  the buffer was revoked; -E2BIG, -EFAULT.
+ */
+struct genode_dma_sync {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 offset;
+	__aligned_u64 length;
+	__u32 direction;
+	__u32 __reserved;
+};
+
+#define GENODE_DMA_SYNC		_IO(GENODE_IOCTL_TYPE, 0x64)
+
 #endif /* _UAPI_GENODE_DEV_H */

@@ -136,6 +136,7 @@ int genode_ioport_info(int fd, uint16_t *base, uint32_t *size, uint32_t *attrs)
 		*attrs = info.attrs;
 	return 0;
 }
+
 /* ---- PCI devices ---- */
 
 static int read_hex_file(const char *dir, const char *name, unsigned long *v)
@@ -411,4 +412,94 @@ int genode_irq_info(int irq_fd, struct genode_irq_info *info)
 	memset(info, 0, sizeof(*info));
 	info->argsz = sizeof(*info);
 	return ioctl(irq_fd, GENODE_IRQ_GET_INFO, info) ? neg_errno() : 0;
+}
+
+/* ---- DMA buffers ---- */
+
+int genode_dma_alloc(int session, uint64_t size, uint32_t cache,
+		     int device_fd, uint64_t *bus_addr, uint64_t *phys_addr,
+		     uint32_t *out_flags)
+{
+	struct genode_dma_alloc a;
+
+	memset(&a, 0, sizeof(a));
+	a.argsz = sizeof(a);
+	a.size = size;
+	a.cache = cache;
+	a.device_fd = device_fd;
+	if (ioctl(session, GENODE_DMA_ALLOC, &a))
+		return neg_errno();
+	if (bus_addr)
+		*bus_addr = a.bus_addr;
+	if (phys_addr)
+		*phys_addr = a.phys_addr;
+	if (out_flags)
+		*out_flags = a.out_flags;
+	return a.fd;
+}
+
+int genode_dma_info(int buffer, struct genode_dma_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	return ioctl(buffer, GENODE_DMA_INFO, info) ? neg_errno() : 0;
+}
+
+int genode_dma_map(int buffer, uint64_t offset, size_t length, void **addr)
+{
+	void *p;
+
+	if ((uint64_t)(off_t)offset != offset || (off_t)offset < 0)
+		return -EINVAL;
+	p = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, buffer,
+		 (off_t)offset);
+	if (p == MAP_FAILED)
+		return neg_errno();
+	*addr = p;
+	return 0;
+}
+
+int genode_dma_unmap(void *addr, size_t length)
+{
+	return munmap(addr, length) ? neg_errno() : 0;
+}
+
+int genode_dma_sync(int buffer, uint32_t flags, uint64_t offset,
+		    uint64_t length, uint32_t direction)
+{
+	struct genode_dma_sync sync;
+
+	memset(&sync, 0, sizeof(sync));
+	sync.argsz = sizeof(sync);
+	sync.flags = flags;
+	sync.offset = offset;
+	sync.length = length;
+	sync.direction = direction;
+	return ioctl(buffer, GENODE_DMA_SYNC, &sync) ? neg_errno() : 0;
+}
+
+int genode_dma_quota(int session, uint64_t *limit, uint64_t *used)
+{
+	struct genode_dma_quota q;
+
+	memset(&q, 0, sizeof(q));
+	q.argsz = sizeof(q);
+	if (ioctl(session, GENODE_DMA_QUOTA, &q))
+		return neg_errno();
+	if (limit)
+		*limit = q.limit;
+	if (used)
+		*used = q.used;
+	return 0;
+}
+
+int genode_dma_set_mask(int session, int device_fd, unsigned int bits)
+{
+	struct genode_dma_set_mask m;
+
+	memset(&m, 0, sizeof(m));
+	m.argsz = sizeof(m);
+	m.device_fd = device_fd;
+	m.bits = bits;
+	return ioctl(session, GENODE_DMA_SET_MASK, &m) ? neg_errno() : 0;
 }

@@ -34,9 +34,12 @@ for t in "$tests"/*; do
 done
 [ -n "$run" ] && cp -r "$run"/. "$root/opt/"
 
-# Debian's peers, with what they depend on, decompressed so that busybox's
+# Debian's peers and the test helpers, with what they depend on, decompressed so that busybox's
 # modprobe needs no xz support; depmod then writes a matching modules.dep.
 peers="uio uio_pci_generic vfio vfio_iommu_type1 vfio-pci"
+# loop: a block device for the O_DIRECT tests of DMA buffers (tmpfs has no
+# O_DIRECT on 6.1)
+peers="$peers loop"
 for m in $peers; do
 	path=$(grep -E "(^|/)$m\.ko(\.xz|\.zst)?:" "$moddir/modules.dep") ||
 		{ echo "mkinitramfs: $m not in $kver's modules.dep" >&2; exit 1; }

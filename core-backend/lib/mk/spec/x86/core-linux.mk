@@ -7,8 +7,11 @@
 # that the files below come from src/core/genode_dev/ of this repository.
 #
 
-GENODE_DEV_CORE_DIR := $(REP_DIR)/src/core/genode_dev
-GENODE_DEV_UAPI_DIR := $(REP_DIR)/../uapi
+# this repository, found from this file (REP_DIR is base-linux's below,
+# and the build system passes that value on to the build pass)
+GENODE_DEV_REP_DIR  := $(realpath $(dir $(lastword $(MAKEFILE_LIST)))../../../..)
+GENODE_DEV_CORE_DIR := $(GENODE_DEV_REP_DIR)/src/core/genode_dev
+GENODE_DEV_UAPI_DIR := $(GENODE_DEV_REP_DIR)/../uapi
 
 # the repository of base-linux, where its own core-linux.inc expects REP_DIR
 BASE_LINUX_DIR := $(patsubst %/src/core/include/core_linux_syscalls.h,%,\
@@ -29,16 +32,19 @@ vpath io_port_session_support.cc   $(GENODE_DEV_CORE_DIR)
 vpath irq_session_component.cc     $(GENODE_DEV_CORE_DIR)
 vpath platform_services.cc         $(GENODE_DEV_CORE_DIR)
 
-SRC_CC += genode_dev_session.cc
 vpath genode_dev_session.cc        $(GENODE_DEV_CORE_DIR)
 
 # from here on, exactly what base-linux's spec/x86/core-linux.mk does
-REP_DIR := $(BASE_LINUX_DIR)
+# (REP_DIR comes from make's command line, hence "override")
+override REP_DIR := $(BASE_LINUX_DIR)
 
 include $(REP_DIR)/lib/mk/core-linux.inc
 
 SRC_CC += io_port_session_support.cc \
           io_port_session_component.cc
+
+# core's one /dev/genode session
+SRC_CC += genode_dev_session.cc
 
 vpath io_port_session_support.cc   $(GEN_CORE_DIR)/spec/x86
 vpath io_port_session_component.cc $(REP_DIR)/src/core/spec/$(BOARD)

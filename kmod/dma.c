@@ -36,9 +36,9 @@
  * Mappings.  mmap() sets up a VM_MIXEDMAP mapping whose pages are inserted
  * on fault (vm_insert_page(): normal struct pages, no VM_PFNMAP, no VM_IO,
  * so get_user_pages() works on them).  The fault handler holds the
- * resource's revoke_lock for reading and refuses a revoked buffer, so
- * that after revocation (which zaps every mapping) accesses fault with
- * SIGBUS.  Mapped pages are counted as the process's RssFile.
+ * resource's map_lock for reading and refuses a revoked buffer, so that
+ * after revocation (which zaps every mapping) accesses fault with SIGBUS;
+ * the memory is freed only after that.  Mapped pages are counted as the process's RssFile.
  *
  * Devices.  A buffer for a claimed PCI device is mapped for it with
  * dma_map_sgtable() on the device's struct device, so its bus address is
@@ -121,9 +121,10 @@ struct genode_dma_buffer {
 	struct genode_session *session;
 
 	/*
-	 * The memory: guarded by res.revoke_lock (readers use it, the
-	 * release holds the lock for writing), and by the buffer having no
-	 * fd any more once the device's hook frees it.  @pages is NULL once
+	 * The memory: guarded by res.revoke_lock (operations use it, the
+	 * release holds the lock for writing, always after revocation has
+	 * set res.unmapped under res.map_lock, which faults hold), and by the
+	 * buffer having no fd any more once the device's hook frees it.  @pages is NULL once
 	 * it is freed.
 	 */
 	struct page **pages;
@@ -586,11 +587,12 @@ static vm_fault_t genode_dma_fault(struct vm_fault *vmf)
 	struct genode_dma_buffer *buf = vmf->vma->vm_private_data;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 
-	down_read(&buf->res.revoke_lock);
-	if (!buf->res.revoked && vmf->pgoff < buf->nr_pages)
+	if (!genode_resource_fault_begin(&buf->res))
+		return VM_FAULT_SIGBUS;
+	if (vmf->pgoff < buf->nr_pages)
 		ret = vmf_insert_page(vmf->vma, vmf->address,
 				      buf->pages[vmf->pgoff]);
-	up_read(&buf->res.revoke_lock);
+	genode_resource_fault_end(&buf->res);
 	return ret;
 }
 

@@ -69,12 +69,13 @@ static vm_fault_t genode_iomem_fault(struct vm_fault *vmf)
 	struct genode_iomem *r = vma->vm_private_data;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 
-	down_read(&r->res.revoke_lock);
-	if (!r->res.revoked && vmf->pgoff < r->map_size >> PAGE_SHIFT)
+	if (!genode_resource_fault_begin(&r->res))
+		return VM_FAULT_SIGBUS;
+	if (vmf->pgoff < r->map_size >> PAGE_SHIFT)
 		ret = vmf_insert_pfn_prot(vma, vmf->address,
 					  PHYS_PFN(r->map_phys) + vmf->pgoff,
 					  vma->vm_page_prot);
-	up_read(&r->res.revoke_lock);
+	genode_resource_fault_end(&r->res);
 	return ret;
 }
 

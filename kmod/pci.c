@@ -22,9 +22,11 @@
  */
 #include <linux/capability.h>
 #include <linux/delay.h>
+#include <linux/dma-mapping.h>
 #include <linux/file.h>
 #include <linux/iommu.h>
 #include <linux/moduleparam.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "genode_dev.h"
@@ -226,6 +228,8 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 	genode_pci_run_hooks(gdev, GENODE_PCI_STAGE_DMA);
 	WARN_ON_ONCE(!list_empty(&gdev->hooks));
 	if (gdev->enabled) {
+		/* back to the PCI core's default for the next driver */
+		dma_set_max_seg_size(&pdev->dev, SZ_64K);
 		pci_release_regions(pdev);
 		pci_disable_device(pdev);
 		gdev->enabled = false;
@@ -696,6 +700,12 @@ static int genode_pci_take(struct genode_pci_device *gdev)
 	ret = pci_request_regions(pdev, GENODE_PCI_DRIVER);
 	if (ret)
 		goto err_disable;
+	/*
+	 * DMA buffers are mapped for the device in one segment each; the
+	 * segment limit the PCI core sets (64 KiB) is a property of kernel
+	 * drivers' scatterlists, not of a device a user-level driver runs.
+	 */
+	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
 	gdev->enabled = true;
 	mutex_unlock(&gdev->lock);
 	return 0;

@@ -56,16 +56,18 @@ unsigned int genode_resource_count(void)
 	return atomic_read(&resource_count);
 }
 
-void genode_resource_init(struct genode_resource *res,
-			  const struct genode_resource_ops *ops,
-			  struct genode_session *owner)
+void __genode_resource_init(struct genode_resource *res,
+			    const struct genode_resource_ops *ops,
+			    struct genode_session *owner,
+			    struct lock_class_key *revoke_key,
+			    struct lock_class_key *map_key)
 {
 	res->ops = ops;
 	res->owner = genode_session_get(owner);
 	res->file = NULL;
-	init_rwsem(&res->revoke_lock);
+	__init_rwsem(&res->revoke_lock, "&res->revoke_lock", revoke_key);
 	res->revoked = false;
-	init_rwsem(&res->map_lock);
+	__init_rwsem(&res->map_lock, "&res->map_lock", map_key);
 	res->unmapped = false;
 	res->dying = false;
 	atomic_inc(&resource_count);

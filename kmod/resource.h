@@ -86,10 +86,25 @@ struct genode_resource {
 	bool dying;
 };
 
-/* Set up a resource; call before anything else on it. */
-void genode_resource_init(struct genode_resource *res,
-			  const struct genode_resource_ops *ops,
-			  struct genode_session *owner);
+/*
+ * Set up a resource; call before anything else on it.  Each call site
+ * (each kind) gets lock classes of its own: revoking a device revokes its
+ * DMA buffers with the device's revoke_lock held, which lockdep would
+ * take for recursion if all resources shared one class.
+ */
+#define genode_resource_init(res, ops, owner)				\
+	do {								\
+		static struct lock_class_key __revoke_key, __map_key;	\
+									\
+		__genode_resource_init(res, ops, owner, &__revoke_key,	\
+				       &__map_key);			\
+	} while (0)
+
+void __genode_resource_init(struct genode_resource *res,
+			    const struct genode_resource_ops *ops,
+			    struct genode_session *owner,
+			    struct lock_class_key *revoke_key,
+			    struct lock_class_key *map_key);
 
 /*
  * Make the resource an fd of the caller: reserve the fd, store it in

@@ -831,7 +831,7 @@ static void *claim_loop(void *arg)
 	return (void *)bad;
 }
 
-TEST_F(pci, concurrent_claims_have_one_winner)
+TEST_F_TIMEOUT(pci, concurrent_claims_have_one_winner, 300)
 {
 	pthread_t th[CLAIMERS];
 	void *bad;

@@ -4,15 +4,19 @@
 # Each static check and each TAP result counts as one test; the last line is
 # "N passed, N failed" (", N skipped" when something skipped).
 #
-# usage: check.sh --build DIR --linux-src DIR KVER...
+# usage: check.sh --build DIR --linux-src DIR [--debug-kernel DIR] KVER...
+#   --debug-kernel  the build of scripts/debug-kernel.sh: its kernel runs
+#                   the suite too (after the others, with and without an
+#                   IOMMU), its bug finders checked and kmemleak scanned
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build="" lsrc=""
+build="" lsrc="" debug=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
 	--linux-src) lsrc=$2; shift 2 ;;
+	--debug-kernel) debug=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -66,20 +70,38 @@ for v in "$@"; do
 done
 summary+=("static checks: $passed passed, $failed failed")
 
+vm() { # vm KVER IOMMU [run.sh options]
+	local v=$1 iommu=$2 dir=$out/vm-$1-iommu-$2 p f s
+	shift 2
+	"$top/tests/vm/run.sh" --iommu "$iommu" --ko "$build/$v/kmod/genode.ko" \
+		--tests "$build/tests" --out "$dir" "$@" "$v"
+	if read -r p f s < "$dir/counts" 2>/dev/null; then
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		summary+=("$v iommu=$iommu: $p passed, $f failed, $s skipped")
+	else
+		failed=$((failed + 1))
+		summary+=("$v iommu=$iommu: no result")
+	fi
+}
+
 for v in "$@"; do
 	for iommu in $IOMMUS; do
-		dir=$out/vm-$v-iommu-$iommu
-		"$top/tests/vm/run.sh" --iommu "$iommu" --ko "$build/$v/kmod/genode.ko" \
-			--tests "$build/tests" --out "$dir" "$v"
-		if read -r p f s < "$dir/counts" 2>/dev/null; then
-			passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-			summary+=("$v iommu=$iommu: $p passed, $f failed, $s skipped")
-		else
-			failed=$((failed + 1))
-			summary+=("$v iommu=$iommu: no result")
-		fi
+		vm "$v" "$iommu"
 	done
 done
+
+# The debug kernel is several times slower under TCG (KASAN, lockdep).
+if [ -n "$debug" ]; then
+	if v=$(cat "$debug/kernel.release" 2>/dev/null) && [ -f "$debug/bzImage" ]; then
+		for iommu in $IOMMUS; do
+			vm "$v" "$iommu" --checkers --kernel-image "$debug/bzImage" \
+				--moddir "$debug/modules/lib/modules/$v" --timeout 900
+		done
+	else
+		failed=$((failed + 1))
+		summary+=("debug kernel: not built in $debug")
+	fi
+fi
 
 echo
 echo "== summary"

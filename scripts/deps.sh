@@ -10,6 +10,8 @@ PKGS="linux-image-amd64 linux-headers-amd64
       sparse dkms gcc make libc6-dev pkg-config valgrind
       debhelper dh-dkms dpkg-dev
       clang lld llvm linux-source-6.12 bc flex bison libelf-dev libssl-dev"
+# scripts/debug-kernel.sh builds a kernel from linux-source-6.1.
+PKGS="$PKGS bc bison flex libelf-dev libssl-dev"
 
 missing=""
 for p in $PKGS; do

@@ -12,6 +12,10 @@
 #   --mem SIZE         guest memory (1G)
 #   --smp N            guest CPUs (2)
 #   --timeout SECONDS  the whole VM run (300)
+#   --kernel-image F   the kernel to boot (/boot/vmlinuz-KVER)
+#   --moddir DIR       KVER's modules, for the peers (/lib/modules/KVER)
+#   --checkers         a debug kernel: check that its bug finders run and
+#                      end with a kmemleak scan (see init)
 #
 # check mode prints the VM's TAP and a summary line, writes DIR/counts as
 # "passed failed skipped", and exits nonzero on any failure, on a missing
@@ -20,8 +24,12 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
+image="" moddir="" checkers=0
 while [ $# -gt 1 ]; do
 	case "$1" in
+	--checkers) checkers=1; shift; continue ;;
+	--kernel-image) image=$2 ;;
+	--moddir) moddir=$2 ;;
 	--iommu) iommu=$2 ;;
 	--mode) mode=$2 ;;
 	--ko) ko=$2 ;;
@@ -36,6 +44,8 @@ while [ $# -gt 1 ]; do
 	shift 2
 done
 kver=${1:?usage: run.sh [options] KVER}
+[ -n "$image" ] || image=/boot/vmlinuz-$kver
+[ -n "$moddir" ] || moddir=/lib/modules/$kver
 [ -n "$ko" ] && [ -f "$ko" ] || { echo "run.sh: --ko missing" >&2; exit 2; }
 [ -n "$out" ] || out=$(mktemp -d)
 mkdir -p "$out"
@@ -44,10 +54,11 @@ trap 'rm -rf "$empty"' EXIT
 [ -n "$tests" ] || tests=$empty
 
 initrd=$out/initramfs.cpio
-"$here/mkinitramfs.sh" "$kver" "$ko" "$tests" "$initrd" "$run"
+"$here/mkinitramfs.sh" --moddir "$moddir" "$kver" "$ko" "$tests" "$initrd" "$run"
 
 append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
 append="$append 8250.nr_uarts=1 genode.mode=$mode"
+[ "$checkers" = 1 ] && append="$append genode.checkers=1"
 devices=()
 if [ "$iommu" = on ]; then
 	# intel-iommu must come before the PCI devices it translates for.
@@ -60,7 +71,7 @@ devices+=(-device edu)
 
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
 	-no-reboot -nodefaults -display none -vga none
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append"
+	-kernel "$image" -initrd "$initrd" -append "$append"
 	"${devices[@]}")
 
 case "$mode" in

@@ -130,7 +130,6 @@ if ! config_check; then
 	exit 1
 fi
 
-release=$(kmake -s kernelrelease)
 if ! {
 	kmake -j"$jobs" bzImage modules
 	kmake INSTALL_MOD_PATH="$dir/modules" modules_install
@@ -140,6 +139,7 @@ if ! {
 	exit 1
 fi
 
+release=$(cat "$obj/include/config/kernel.release")
 cp "$obj/arch/x86/boot/bzImage" "$dir/bzImage"
 echo "$release" > "$dir/kernel.release"
 [ -f "$dir/modules/lib/modules/$release/modules.dep" ] || {

@@ -2,8 +2,8 @@
 # Build the debug kernel of make check: Debian's linux-source-6.1 with
 # tests/debug-kernel/config.fragment merged onto allnoconfig, out of tree,
 # in the cache directory given.  The build is keyed by a hash of the
-# fragment, the source package's version, the compiler and this script, so
-# a second run with nothing changed costs nothing.  Prints the build's
+# fragment, the source package's version, the compiler and $recipe below,
+# so a second run with nothing changed costs nothing.  Prints the build's
 # directory, which holds:
 #
 #   bzImage          the kernel image
@@ -27,6 +27,10 @@ cache=${1:?usage: debug-kernel.sh [--dir] CACHE_DIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
 fragment=$top/tests/debug-kernel/config.fragment
 jobs=${DEBUG_KERNEL_JOBS:-2}
+# Bump this when a change below builds something different from the same
+# fragment (a build costs 10 to 25 minutes, so comments and the like do
+# not count).
+recipe=1
 # Nothing of a calling make (its -j, its command-line variables) reaches
 # the kernel's build.
 unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -40,7 +44,8 @@ fi
 key=$({
 	echo "$srcver"
 	gcc --version | head -n 1
-	cat "$fragment" "$0"
+	echo "recipe $recipe"
+	cat "$fragment"
 } | sha256sum | cut -c 1-16)
 base=$cache/debug-kernel
 dir=$base/$key
@@ -76,7 +81,8 @@ if [ ! -f "$src/.extracted" ]; then
 	echo "debug-kernel: extracted $tarball in $(( $(date +%s) - start )) s" >&2
 fi
 
-rm -rf "$dir"
+# A build that was interrupted goes on where it stopped: the configuration
+# comes out the same, and make redoes only what is missing.
 mkdir -p "$dir/build"
 obj=$dir/build
 

@@ -55,12 +55,25 @@ echo '#include "genode_dev.h"' |
 		> "$out/uapi-c90" 2>&1
 result $? "uapi header compiles alone with -std=c90 -pedantic -Wall -Werror" "$out/uapi-c90"
 
-for v in "$@"; do
+# The debug kernel's release and build tree, when it takes part.
+dkver=""
+if [ -n "$debug" ]; then
+	dkver=$(cat "$debug/kernel.release" 2>/dev/null) || dkver=""
+fi
+kdir() {
+	if [ -n "$dkver" ] && [ "$1" = "$dkver" ]; then
+		echo "$debug/build"
+	else
+		echo "/lib/modules/$1/build"
+	fi
+}
+
+for v in "$@" $dkver; do
 	sp=$build/$v/sparse
 	rm -rf "$sp"
 	mkdir -p "$sp"
 	cp -r kmod uapi "$sp/"
-	make -C "/lib/modules/$v/build" M="$sp/kmod" C=2 CHECK=sparse W=1 \
+	make -C "$(kdir "$v")" M="$sp/kmod" C=2 CHECK=sparse W=1 \
 		KCFLAGS=-Werror modules > "$out/sparse-$v" 2>&1
 	st=$?
 	if [ $st = 0 ] && grep -Eq '(warning|error):' "$out/sparse-$v"; then
@@ -92,10 +105,10 @@ done
 
 # The debug kernel is several times slower under TCG (KASAN, lockdep).
 if [ -n "$debug" ]; then
-	if v=$(cat "$debug/kernel.release" 2>/dev/null) && [ -f "$debug/bzImage" ]; then
+	if [ -n "$dkver" ] && [ -f "$debug/bzImage" ]; then
 		for iommu in $IOMMUS; do
-			vm "$v" "$iommu" --checkers --kernel-image "$debug/bzImage" \
-				--moddir "$debug/modules/lib/modules/$v" --timeout 900
+			vm "$dkver" "$iommu" --checkers --kernel-image "$debug/bzImage" \
+				--moddir "$debug/modules/lib/modules/$dkver" --timeout 900
 		done
 	else
 		failed=$((failed + 1))

@@ -10,11 +10,25 @@
 #   make debug-kernel
 #                   build (once; it is cached) the debug kernel: KASAN,
 #                   lockdep, kmemleak, UBSAN, KFENCE, ... from linux-source-6.1
-#   make demo       boot the test VM and show /dev/genode at work
+#   make demo       boot the test VM, let examples/vesa_fb draw a picture
+#                   through /dev/genode, take it with QEMU's screendump
+#                   and check it: build/demo/vesa.png
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
 #                   exit with its status
+#   make llvm       build genode.ko with clang (LLVM=1) against Debian's
+#                   6.12 sources configured for clang, into build/llvm/
+#                   (a compile check; `make LLVM=1` does the same)
+#
+# Installing (docs/INSTALL.md):
+#   make dkms-install [DKMS_KVERS="..."]
+#                   genode.ko through DKMS for every kernel with headers
+#                   (or those named); make dkms-remove undoes it
+#   make deb        the Debian package genode-dev-dkms, in build/deb/
+#   make install [PREFIX=/usr/local] [DESTDIR=]
+#                   library, headers, pkg-config file and genode-ctl;
+#                   make uninstall removes them
 #
 # Variables: KVERS (kernels to build for; default: the installed 6.1 and
 # 6.12 from Debian), KVER and IOMMU=on|off (the kernel and machine of
@@ -22,7 +36,9 @@
 # the debug kernel; default ~/.cache/genode-dev), DEBUG_KERNEL=off (make
 # check without the debug kernel: quicker, for iterating; CI runs it).
 
-VERSION := 0.1
+# dkms.conf holds the version; debian/changelog must agree (debian/rules
+# checks).
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
 BUILD := $(CURDIR)/build
 CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/genode-dev
 
@@ -45,7 +61,7 @@ DEBUG_KVER = $(shell cat $(DEBUG_DIR)/kernel.release 2>/dev/null)
 # or the debug kernel's build.
 kdir = $(if $(filter $(DEBUG_KVER),$(1)),$(DEBUG_DIR)/build,/lib/modules/$(1)/build)
 
-# What vm, vm-run and demo boot: one of Debian's kernels, or KVER=debug.
+# What vm and vm-run boot: one of Debian's kernels, or KVER=debug.
 ifeq ($(KVER),debug)
 VM_KVER = $(DEBUG_KVER)
 VM_KERNEL = --kernel-image $(DEBUG_DIR)/bzImage --moddir $(DEBUG_DIR)/modules/lib/modules/$(VM_KVER)
@@ -60,17 +76,25 @@ KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
 UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
-.PHONY: all deps modules debug-kernel debug-module userlib tests check demo vm vm-run clean
+.PHONY: all deps modules debug-kernel debug-module userlib tests examples \
+	check demo vm vm-run clean llvm dkms-install dkms-remove deb install uninstall
 
 all: deps
-	@$(MAKE) --no-print-directory modules userlib tests
+	@$(MAKE) --no-print-directory modules userlib tests examples
 
 deps:
 	@scripts/deps.sh
 
 # ---- the module, once per kernel, each in its own copy of the sources ----
 
+# Debian's headers are configured for gcc: with LLVM=1 they would still
+# compile with gcc-12 (and link with ld.lld).  So `make LLVM=1` builds the
+# module with clang the only way that works, as `make llvm` does.
+ifeq ($(LLVM),)
 modules: $(foreach v,$(KVERS),$(BUILD)/$(v)/kmod/genode.ko)
+else
+modules: llvm
+endif
 
 # A kernel tree that changes under the same release (a rebuilt debug kernel)
 # rebuilds the module: Module.symvers is written by every kernel build.
@@ -104,12 +128,20 @@ $(BUILD)/userlib/libgenode_dev.o: userlib/libgenode_dev.c userlib/libgenode_dev.
 $(BUILD)/userlib/libgenode_dev.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
+# The soname changes only when the library's ABI breaks.
+SOVERSION := 0
+LIB_SONAME := libgenode_dev.so.$(SOVERSION)
+LIB_REALNAME := $(LIB_SONAME).$(VERSION)
+
 $(BUILD)/userlib/libgenode_dev.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libgenode_dev.so.0 -o $@ $^
+	$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--no-undefined -o $@ $^
+
+PC_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
 
 $(BUILD)/userlib/genode-dev.pc: userlib/genode-dev.pc.in
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(PC_SUBST) $< > $@
 
 $(BUILD)/userlib/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgenode_dev.a
 	$(CC) $(USER_CFLAGS) -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
@@ -119,15 +151,81 @@ $(BUILD)/userlib/static/genode-ctl: userlib/genode-ctl.c $(BUILD)/userlib/libgen
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
 
+# ---- make install: the user-space parts under PREFIX (and DESTDIR) ----
+
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+install: userlib
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/genode-dev $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(BUILD)/userlib/genode-ctl $(DESTDIR)$(BINDIR)/genode-ctl
+	install -m 0644 $(BUILD)/userlib/libgenode_dev.a $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(BUILD)/userlib/libgenode_dev.so $(DESTDIR)$(LIBDIR)/$(LIB_REALNAME)
+	ln -sf $(LIB_REALNAME) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libgenode_dev.so
+	install -m 0644 $(UAPI) userlib/libgenode_dev.h $(DESTDIR)$(INCLUDEDIR)/genode-dev/
+	$(PC_SUBST) userlib/genode-dev.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/genode-dev.pc
+	@# the dynamic linker's cache, when installing into the live system
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/genode-ctl \
+		$(DESTDIR)$(LIBDIR)/libgenode_dev.a \
+		$(DESTDIR)$(LIBDIR)/$(LIB_REALNAME) \
+		$(DESTDIR)$(LIBDIR)/$(LIB_SONAME) \
+		$(DESTDIR)$(LIBDIR)/libgenode_dev.so \
+		$(DESTDIR)$(INCLUDEDIR)/genode-dev/genode_dev.h \
+		$(DESTDIR)$(INCLUDEDIR)/genode-dev/libgenode_dev.h \
+		$(DESTDIR)$(PKGCONFIGDIR)/genode-dev.pc
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/genode-dev
+	-rmdir --ignore-fail-on-non-empty $(DESTDIR)$(PKGCONFIGDIR)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+# ---- installing the module: DKMS and the Debian package ----
+
+dkms-install:
+	scripts/dkms.sh install $(DKMS_KVERS)
+
+dkms-remove:
+	scripts/dkms.sh remove
+
+deb:
+	scripts/mkdeb.sh $(BUILD)/deb
+
+# ---- clang: Debian's headers are configured for gcc, so build against ----
+# ---- Debian's 6.12 sources with Debian's config, reconfigured for clang ----
+
+LLVM_KVER ?= $(lastword $(KVERS))
+
+llvm:
+	@tree=$$(scripts/llvm-tree.sh $(CACHE) $(LLVM_KVER)) && \
+	rm -rf $(BUILD)/llvm && mkdir -p $(BUILD)/llvm && \
+	cp -r kmod uapi $(BUILD)/llvm/ && \
+	$(MAKE) -C $$tree M=$(BUILD)/llvm/kmod LLVM=1 W=1 KCFLAGS=-Werror modules
+
+# ---- examples: static, for the VM (make vm-run FILES=build/examples/...) ----
+
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+examples: $(EXAMPLES)
+
+$(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a userlib/libgenode_dev.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
 
 # ---- test programs: static, so that the initramfs needs no libc ----
 
 tests: $(TESTS)
 
-$(BUILD)/tests/%: tests/kselftest/%.c tests/kselftest/*.h $(UAPI) | linux-source
+# The tests link the user library's source, so that it is tested too.
+$(BUILD)/tests/%: tests/kselftest/%.c tests/kselftest/*.h $(UAPI) \
+		userlib/libgenode_dev.c userlib/libgenode_dev.h | linux-source
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -isystem $(KSFT) -Iuapi -Itests/kselftest $< -o $@
+	$(CC) $(TEST_CFLAGS) -isystem $(KSFT) -Iuapi -Iuserlib -Itests/kselftest \
+		$< userlib/libgenode_dev.c -o $@
 
 KSFT = $(LINUX_SRC)/tools/testing/selftests
 LINUX_SRC = $(CACHE)/src/linux-source-6.1
@@ -141,13 +239,11 @@ linux-source:
 DEBUG_CHECK = $(filter on,$(DEBUG_KERNEL))
 
 check: all $(if $(DEBUG_CHECK),debug-module)
-	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) \
+	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) --cache $(CACHE) \
 		$(if $(DEBUG_CHECK),--debug-kernel $(DEBUG_DIR)) $(KVERS)
 
-demo: all $(VM_DEPS)
-	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(VM_KVER)/kmod/genode.ko \
-		--tests $(BUILD)/tests --kver $(VM_KVER) $(VM_KERNEL) \
-		--cmd 'cat /proc/version; /opt/genode-ctl info' $(BUILD)/userlib/static/genode-ctl
+demo: all
+	@scripts/demo.sh --build $(BUILD) --kver $(KVER) --iommu $(IOMMU) --out $(BUILD)/demo
 
 vm: all $(VM_DEPS)
 	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(VM_KVER)/kmod/genode.ko \

@@ -54,4 +54,30 @@
 #define NR_PAGE_ORDERS			(MAX_PAGE_ORDER + 1)
 #endif
 
+/*
+ * driver_override (pci.c): 6.1 keeps the name in struct pci_dev, guarded
+ * by the device lock; later kernels (and 6.12.y by backport) keep it in
+ * struct device with a spinlock of its own.
+ */
+#ifdef GENODE_HAVE_DEVICE_DRIVER_OVERRIDE
+#define genode_set_driver_override(pdev, name)				\
+	device_set_driver_override(&(pdev)->dev, (name))
+#define genode_driver_override_lock(pdev)				\
+	spin_lock(&(pdev)->dev.driver_override.lock)
+#define genode_driver_override_unlock(pdev)				\
+	spin_unlock(&(pdev)->dev.driver_override.lock)
+#define genode_driver_override_name(pdev) ((pdev)->dev.driver_override.name)
+#else
+#define genode_set_driver_override(pdev, name) ({			\
+	struct pci_dev *__pdev = (pdev);				\
+	const char *__name = (name);					\
+									\
+	driver_set_override(&__pdev->dev, &__pdev->driver_override,	\
+			    __name, strlen(__name));			\
+})
+#define genode_driver_override_lock(pdev)	device_lock(&(pdev)->dev)
+#define genode_driver_override_unlock(pdev)	device_unlock(&(pdev)->dev)
+#define genode_driver_override_name(pdev)	((pdev)->driver_override)
+#endif
+
 #endif /* _GENODE_COMPAT_H */

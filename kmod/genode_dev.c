@@ -12,7 +12,12 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
+#include "dma.h"
 #include "genode_dev.h"
+#include "iomem.h"
+#include "ioport.h"
+#include "irq.h"
+#include "pci.h"
 #include "resource.h"
 
 #define GENODE_VERSION "0.1"
@@ -52,7 +57,9 @@ static int genode_info(struct genode_ucmd *ucmd)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
-	cmd->features = GENODE_FEATURE_REVOKE;
+	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT |
+			GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM |
+			GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -80,6 +87,20 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			features),
 	GENODE_IOCTL_OP(GENODE_REVOKE, genode_revoke, struct genode_revoke,
 			__reserved),
+	GENODE_IOCTL_OP(GENODE_IOPORT_REQUEST, genode_ioport_request,
+			struct genode_ioport_request, __reserved),
+	GENODE_IOCTL_OP(GENODE_PCI_CLAIM, genode_pci_claim,
+			struct genode_pci_claim, fd),
+	GENODE_IOCTL_OP(GENODE_IOMEM_REQUEST, genode_iomem_request,
+			struct genode_iomem_request, __reserved),
+	GENODE_IOCTL_OP(GENODE_IRQ_REQUEST, genode_irq_request,
+			struct genode_irq_request, fd),
+	GENODE_IOCTL_OP(GENODE_DMA_ALLOC, genode_dma_alloc,
+			struct genode_dma_alloc, phys_addr),
+	GENODE_IOCTL_OP(GENODE_DMA_QUOTA, genode_dma_quota,
+			struct genode_dma_quota, used),
+	GENODE_IOCTL_OP(GENODE_DMA_SET_MASK, genode_dma_set_mask,
+			struct genode_dma_set_mask, bits),
 };
 
 /*
@@ -179,17 +200,30 @@ static int __init genode_init(void)
 {
 	int ret;
 
+	genode_dma_init();
+	ret = genode_pci_init();
+	if (ret)
+		goto err_dma_exit;
+
 	ret = misc_register(&genode_misc);
 	if (ret)
-		return ret;
+		goto err_pci_exit;
 
 	pr_info("genode: /dev/genode ready (ABI %d)\n", GENODE_ABI_VERSION);
 	return 0;
+
+err_pci_exit:
+	genode_pci_exit();
+err_dma_exit:
+	genode_dma_exit();
+	return ret;
 }
 
 static void __exit genode_exit(void)
 {
 	misc_deregister(&genode_misc);
+	genode_pci_exit();
+	genode_dma_exit();
 }
 
 module_init(genode_init);

@@ -23,6 +23,10 @@ struct genode_session {
 	struct kref ref;
 	/* guards the session's accounting, added by the resource kinds */
 	struct mutex lock;
+
+	/* DMA buffers (dma.c): quota and use in bytes, under @lock */
+	u64 dma_limit;
+	u64 dma_used;
 };
 
 struct genode_session *genode_session_create(void);

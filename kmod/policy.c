@@ -12,7 +12,8 @@
  * Entries are "io:" or "mem:" followed by START or START-END (inclusive),
  * in any base that kstrtoull accepts, separated by commas.  Writing the
  * parameter replaces the whole list; a malformed list is refused with
- * EINVAL and leaves the old one in place.  Sessions that already hold a
+ * EINVAL, one of more than GENODE_ALLOW_MAX (32) entries with ENOSPC, and
+ * either leaves the old one in place.  Sessions that already hold a
  * range keep it when the list changes.
  */
 #include <linux/moduleparam.h>

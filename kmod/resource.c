@@ -21,6 +21,7 @@
 #include <linux/fs.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
 
@@ -64,12 +65,13 @@ void genode_resource_init(struct genode_resource *res,
 	res->file = NULL;
 	init_rwsem(&res->revoke_lock);
 	res->revoked = false;
+	init_rwsem(&res->map_lock);
+	res->unmapped = false;
 	res->dying = false;
 	atomic_inc(&resource_count);
 }
 
-/* Returns false if it had been revoked already. */
-static bool genode_resource_revoke(struct genode_resource *res)
+bool genode_resource_revoke(struct genode_resource *res)
 {
 	WRITE_ONCE(res->dying, true);
 	if (res->ops->unblock)
@@ -81,8 +83,11 @@ static bool genode_resource_revoke(struct genode_resource *res)
 		return false;
 	}
 	res->revoked = true;
+	down_write(&res->map_lock);
+	res->unmapped = true;
 	if (res->file)
 		unmap_mapping_range(res->file->f_mapping, 0, 0, 1);
+	up_write(&res->map_lock);
 	res->ops->revoke(res);
 	up_write(&res->revoke_lock);
 	return true;
@@ -168,16 +173,17 @@ static __poll_t genode_resource_poll(struct file *file, poll_table *wait)
 	return ret;
 }
 
+/* Called with mmap_lock held: takes map_lock, not revoke_lock. */
 static int genode_resource_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	struct genode_resource *res = genode_resource_enter(file);
+	struct genode_resource *res = file->private_data;
 	int ret = -ENODEV;
 
-	if (!res)
+	if (!genode_resource_fault_begin(res))
 		return -ENODEV;
 	if (res->ops->mmap)
 		ret = res->ops->mmap(res, vma);
-	genode_resource_leave(res);
+	genode_resource_fault_end(res);
 	return ret;
 }
 
@@ -241,16 +247,30 @@ static struct file *genode_resource_file(struct genode_resource *res)
 		goto err_release_fs;
 	}
 
+	/*
+	 * The file's last fput() drops a reference to the owner of its fops
+	 * (fops_put() in __fput()), which alloc_file_pseudo() does not take,
+	 * unlike an open() would.  Take it here, as anon_inode_getfile()
+	 * does; the caller is in an ioctl of ours, so the module is live.
+	 */
+	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(inode, genode_mnt, res->ops->name, O_RDWR,
 				 &genode_resource_fops);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
-		goto err_iput;
+		goto err_module_put;
 	}
+	/*
+	 * Pseudo files do not get FMODE_PREAD/FMODE_PWRITE (only
+	 * do_dentry_open() sets them), and without them pread and pwrite
+	 * fail with ESPIPE; IO ports are accessed at offset = port.
+	 */
+	file->f_mode |= FMODE_PREAD | FMODE_PWRITE;
 	file->private_data = res;
 	return file;
 
-err_iput:
+err_module_put:
+	module_put(THIS_MODULE);
 	iput(inode);
 err_release_fs:
 	simple_release_fs(&genode_mnt, &genode_mnt_count);

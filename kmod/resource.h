@@ -18,9 +18,10 @@ struct genode_ioctl_op;
 
 /*
  * What a kind of resource provides.  Every callback but revoke and free may
- * be NULL.  read, write, poll, mmap and the ioctls run with the resource's
- * revoke_lock held for reading and only while it is not revoked; the
- * generic code answers ENODEV once it is.
+ * be NULL.  read, write, poll and the ioctls run with the resource's
+ * revoke_lock held for reading and only while it is not revoked; mmap runs
+ * with map_lock held for reading and only while the resource may be
+ * mapped.  The generic code answers ENODEV otherwise.
  */
 struct genode_resource_ops {
 	const char *name;	/* of the fd, in /proc/<pid>/fd */
@@ -65,11 +66,22 @@ struct genode_resource {
 
 	/*
 	 * revoke_lock guards @revoked and, for readers, the hardware behind
-	 * the resource: held for reading by every operation and by page
-	 * faults on its mappings, for writing by revocation.
+	 * the resource: held for reading by every file operation but mmap,
+	 * for writing by revocation.  Operations may fault on user memory
+	 * (copy_to_user) while they hold it, so it is taken outside
+	 * mmap_lock, never inside.
 	 */
 	struct rw_semaphore revoke_lock;
 	bool revoked;
+	/*
+	 * map_lock guards @unmapped and, for readers, what the mappings of
+	 * the resource show: held for reading by mmap() and by page faults
+	 * (inside mmap_lock), for writing by revocation while it zaps every
+	 * mapping (inside revoke_lock).  Lock order: revoke_lock ->
+	 * mmap_lock -> map_lock.
+	 */
+	struct rw_semaphore map_lock;
+	bool unmapped;
 	/* set, without the lock, before revocation wakes the sleepers */
 	bool dying;
 };
@@ -92,9 +104,36 @@ int genode_resource_install(struct genode_resource *res,
 /* The resource behind a file, or NULL if it is not one of ours. */
 struct genode_resource *genode_resource_from_file(struct file *file);
 
+/*
+ * Revoke @res from inside the module (a device's release revokes what
+ * depends on it).  Takes revoke_lock for writing.  Returns false if it
+ * had been revoked already.
+ */
+bool genode_resource_revoke(struct genode_resource *res);
+
 /* Revoke on behalf of @s: -EPERM if @s did not create it, -ENODEV if done. */
 int genode_resource_revoke_by(struct genode_resource *res,
 			      struct genode_session *s);
+
+/*
+ * For a vm_ops->fault handler: false if the resource can no longer be
+ * mapped (answer VM_FAULT_SIGBUS); true with map_lock held for reading,
+ * to be dropped with genode_resource_fault_end() after the PTE is in.
+ */
+static inline bool genode_resource_fault_begin(struct genode_resource *res)
+{
+	down_read(&res->map_lock);
+	if (res->unmapped) {
+		up_read(&res->map_lock);
+		return false;
+	}
+	return true;
+}
+
+static inline void genode_resource_fault_end(struct genode_resource *res)
+{
+	up_read(&res->map_lock);
+}
 
 static inline bool genode_resource_dying(struct genode_resource *res)
 {

@@ -6,6 +6,7 @@
 #include <linux/slab.h>
 
 #include "genode_dev.h"
+#include "dma.h"
 
 /* Open session fds, shown in sysfs so that tests and admins can see leaks. */
 static atomic_t session_count = ATOMIC_INIT(0);
@@ -20,6 +21,7 @@ struct genode_session *genode_session_create(void)
 
 	kref_init(&s->ref);
 	mutex_init(&s->lock);
+	genode_dma_session_init(s);
 	atomic_inc(&session_count);
 	return s;
 }

@@ -1,27 +1,31 @@
 #!/bin/bash
 # The body of `make check`: static checks on the host, then the kselftest
-# programs in the QEMU VM for every kernel, with and without an IOMMU.
-# Each static check and each TAP result counts as one test; the last line is
-# "N passed, N failed" (", N skipped" when something skipped).
+# programs in the QEMU VM for every kernel, with and without an IOMMU, the
+# framebuffer demo on every kernel, then installing on this host through
+# DKMS and the Debian package (see check-install.sh).  Each static check and each TAP result counts as one
+# test; the last line is "N passed, N failed" (", N skipped" when something
+# skipped).  HOST_INSTALL=no skips the checks that install on the host.
 #
-# usage: check.sh --build DIR --linux-src DIR [--debug-kernel DIR] KVER...
+# usage: check.sh --build DIR --linux-src DIR --cache DIR [--debug-kernel DIR] KVER...
 #   --debug-kernel  the build of scripts/debug-kernel.sh: its kernel runs
 #                   the suite too (after the others, with and without an
 #                   IOMMU), its bug finders checked and kmemleak scanned
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build="" lsrc="" debug=""
+build="" lsrc="" CACHE="" debug=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
 	--linux-src) lsrc=$2; shift 2 ;;
+	--cache) CACHE=$2; shift 2 ;;
 	--debug-kernel) debug=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
 [ $# -gt 0 ] || { echo "check.sh: no kernel to test" >&2; exit 1; }
 IOMMUS=${IOMMUS:-"off on"}
+HOST_INSTALL=${HOST_INSTALL:-yes}
 
 passed=0 failed=0 skipped=0
 declare -a summary
@@ -37,18 +41,23 @@ result() { # result STATUS NAME [OUTPUT_FILE]
 	fi
 }
 
+skip() { # skip NAME REASON
+	skipped=$((skipped + 1))
+	echo "ok - $1 # SKIP $2"
+}
+
 cd "$top" || exit 1
 out=$build/check
 rm -rf "$out"
 mkdir -p "$out"
 
 echo "== static checks"
-kfiles=$(ls kmod/*.c kmod/*.h uapi/*.h)
+kfiles=$(ls kmod/*.c kmod/*.h uapi/*.h tests/compat/*.[ch])
 # shellcheck disable=SC2086
 perl "$lsrc/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 	-f $kfiles > "$out/checkpatch" 2>&1
 grep -Eq '(ERROR|WARNING|CHECK):' "$out/checkpatch"
-result $((1 - $?)) "checkpatch.pl --strict: kmod/ uapi/" "$out/checkpatch"
+result $((1 - $?)) "checkpatch.pl --strict: kmod/ uapi/ tests/compat/" "$out/checkpatch"
 
 echo '#include "genode_dev.h"' |
 	gcc -std=c90 -pedantic -Wall -Wextra -Werror -Iuapi -x c -c - -o /dev/null \
@@ -83,6 +92,18 @@ for v in "$@" $dkver; do
 done
 summary+=("static checks: $passed passed, $failed failed")
 
+echo "== building and installing"
+# shellcheck source=scripts/check-install.sh
+. "$top/scripts/check-install.sh"
+p0=$passed f0=$failed s0=$skipped
+check_versions
+check_compat "$@"
+check_kbuild_old "$1"
+check_llvm "${@: -1}"
+check_modprobe_example "$@"
+check_userlib_install
+summary+=("build and install checks: $((passed - p0)) passed, $((failed - f0)) failed, $((skipped - s0)) skipped")
+
 vm() { # vm KVER IOMMU [run.sh options]
 	local v=$1 iommu=$2 dir=$out/vm-$1-iommu-$2 p f s
 	shift 2
@@ -115,6 +136,48 @@ if [ -n "$debug" ]; then
 		summary+=("debug kernel: not built in $debug")
 	fi
 fi
+
+# The tests that raise the kernel's lockdown (irreversible) run in boots of
+# their own: the whole program, with GENODE_TEST_LOCKDOWN=1, then rmmod.
+echo "== lockdown"
+for v in "$@"; do
+	for prog in ioport_test iomem_test; do
+		dir=$out/vm-$v-lockdown-$prog
+		"$top/tests/vm/run.sh" --append "genode.lockdown=$prog" \
+			--ko "$build/$v/kmod/genode.ko" --tests "$build/tests" \
+			--out "$dir" "$v"
+		if read -r p f s < "$dir/counts" 2>/dev/null; then
+			passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+			summary+=("$v lockdown ($prog): $p passed, $f failed, $s skipped")
+		else
+			failed=$((failed + 1))
+			summary+=("$v lockdown ($prog): no result")
+		fi
+	done
+done
+
+# The VESA framebuffer example, its picture taken with QEMU's screendump
+# and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).
+echo "== demo"
+dp=$passed df=$failed
+for v in "$@"; do
+	dir=$out/demo-$v
+	"$top/scripts/demo.sh" --build "$build" --kver "$v" --out "$dir" \
+		> "$out/demo-$v.log" 2>&1
+	result $? "vesa_fb demo on $v: 1024x768 picture checked from the host ($dir/vesa.png)" \
+		"$out/demo-$v.log"
+done
+summary+=("demo: $((passed - dp)) passed, $((failed - df)) failed")
+
+echo "== installing on this host: DKMS and the Debian package"
+p0=$passed f0=$failed s0=$skipped
+if [ "$HOST_INSTALL" = no ]; then
+	skip "DKMS and the Debian package on this host" "HOST_INSTALL=no"
+else
+	check_dkms "$@"
+	check_deb "$@"
+fi
+summary+=("host install checks: $((passed - p0)) passed, $((failed - f0)) failed, $((skipped - s0)) skipped")
 
 echo
 echo "== summary"

@@ -3,9 +3,9 @@
 # copied to /opt, and exit with the command's status.
 #
 # usage: vm-run.sh --ko KO --tests DIR --kver KVER --cmd CMD [--iommu on|off]
-#                  [--kernel-image F --moddir DIR] [FILE...]
+#                  [--kernel-image F --moddir DIR] [--screendump OUT.ppm] [FILE...]
 set -eu
-iommu=off ko="" tests="" kver="" cmd="" kernel=""
+iommu=off ko="" tests="" kver="" cmd="" screendump="" kernel=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel-image|--moddir) kernel="$kernel $1 $2"; shift 2 ;;
@@ -14,6 +14,7 @@ while [ $# -gt 0 ]; do
 	--tests) tests=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	--cmd) cmd=$2; shift 2 ;;
+	--screendump) screendump=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -29,6 +30,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 rc=0
 # shellcheck disable=SC2086
 "$here/tests/vm/run.sh" --mode run --iommu "$iommu" --ko "$ko" $kernel \
-	--tests "$tests" --run "$dir/opt" --out "$dir/out" "$kver" || rc=$?
+	--tests "$tests" --run "$dir/opt" --out "$dir/out" \
+	${screendump:+--screendump "$screendump"} "$kver" || rc=$?
 echo "vm-run: '$cmd' exited with status $rc" >&2
 exit "$rc"

@@ -106,4 +106,964 @@ struct genode_revoke {
 
 #define GENODE_REVOKE		_IO(GENODE_IOCTL_TYPE, 0x01)
 
+/* ====================================================================== */
+/* IO ports (x86)                                                         */
+/* ====================================================================== */
+
+#define GENODE_FEATURE_IOPORT	_BITULL(1)	/* GENODE_IOPORT_* */
+
+/*
+ * An IO-port resource is a range [base, base + size) of x86 IO ports,
+ * held exclusively by the session that requested it.  Its fd gives access
+ * to the ports inside the range, and to nothing else:
+ *
+ *  - pread(fd, buf, len, port) performs an IN of width len at port and
+ *    stores the value in host byte order in buf; pwrite(fd, buf, len, port)
+ *    performs an OUT of width len with the value in buf.  Both return len.
+ *    read() and write() use the file position, which stays 0 (lseek is a
+ *    no-op), so use pread and pwrite.
+ *  - GENODE_IOPORT_BATCH performs a list of INs and OUTs in one call.
+ *  - GENODE_IOPORT_INFO tells a process that received the fd what it is.
+ *
+ * An access is valid when its width is 1, 2 or 4 bytes, the port is a
+ * multiple of the width (natural alignment: registers of real devices are
+ * defined that way, and an unaligned access would be split into cycles
+ * whose effect depends on the chipset), and all of [port, port + width) lies
+ * in the range.  Anything else fails with EINVAL and touches no port.
+ * Accesses through one resource are serialized: a batch is not interleaved
+ * with other accesses through the same resource.
+ *
+ * Policy, like ioperm(2):
+ *  - requesting a range needs CAP_SYS_RAWIO (checked against the caller of
+ *    GENODE_IOPORT_REQUEST) and a kernel that is not locked down for IO
+ *    ports (lockdown "integrity" or "confidentiality" refuse it);
+ *  - the fd is itself the permission: a process that receives it (fork,
+ *    SCM_RIGHTS) may use it without CAP_SYS_RAWIO, which is how Genode's
+ *    core hands a port range to a driver component;
+ *  - lockdown is checked again on every access, so that raising it cuts
+ *    off port access through fds obtained before (ioperm(2) does not).
+ *
+ * Closing the last fd, or GENODE_REVOKE by the session that requested it,
+ * releases the range: later accesses fail with ENODEV, and the range can
+ * be requested again.
+ */
+
+/**
+ * GENODE_IOPORT_REQUEST - _IO(GENODE_IOCTL_TYPE, 0x10),
+ *                         struct genode_ioport_request
+ *
+ * Obtain an IO-port resource fd for the ports [base, base + size).
+ *
+ * The range must be free: no other resource holds any of it, and no kernel
+ * driver has claimed any of it (a busy entry in /proc/ioports), unless the
+ * administrator's allow list (module parameter "allow", entries
+ * "io:START-END") contains the whole range.  A range nobody holds appears
+ * as "genode" in /proc/ioports while the resource lives, which keeps kernel
+ * drivers off it.  A range that a kernel driver holds and the allow list
+ * permits (the PIT at 0x40-0x43, say) is handed out beside the driver:
+ * the kernel's entry stays as it is and none of ours is added;
+ * GENODE_IOPORT_INFO reports it with GENODE_IOPORT_ATTR_KERNEL_HELD.
+ *
+ * In:  argsz, flags (must be 0), base, size, __reserved (must be 0).
+ * Out: fd, a new O_CLOEXEC resource fd (on success only).
+ *
+ * Who may call: a session whose caller has CAP_SYS_RAWIO, when the kernel
+ * is not locked down for IO ports.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz, flags or reserved field; size 0; base past 0xffff;
+ *          or base + size - 1 past 0xffff (or overflowing);
+ *  -EPERM  the caller lacks CAP_SYS_RAWIO, or the kernel is locked down;
+ *  -EBUSY  another resource holds part of the range, or a kernel driver
+ *          does (or the range straddles the boundary of a bus window in
+ *          /proc/ioports) and the allow list does not contain the range;
+ *  -EMFILE no free fd; -ENOMEM; -EFAULT.
+ */
+struct genode_ioport_request {
+	__u32 argsz;
+	__u32 flags;
+	__u32 base;		/* first port */
+	__u32 size;		/* number of ports */
+	__s32 fd;		/* out */
+	__u32 __reserved;
+};
+
+#define GENODE_IOPORT_REQUEST	_IO(GENODE_IOCTL_TYPE, 0x10)
+
+/* One access of a batch. */
+struct genode_ioport_op {
+	__u16 port;
+	__u8 width;		/* 1, 2 or 4 bytes */
+	__u8 dir;		/* GENODE_IOPORT_IN or GENODE_IOPORT_OUT */
+	__u32 value;		/* OUT: the value; IN: overwritten with it */
+};
+
+#define GENODE_IOPORT_IN	0
+#define GENODE_IOPORT_OUT	1
+
+/* The most operations one GENODE_IOPORT_BATCH call takes. */
+#define GENODE_IOPORT_BATCH_MAX	256
+
+/**
+ * GENODE_IOPORT_BATCH - _IO(GENODE_IOCTL_TYPE, 0x11),
+ *                       struct genode_ioport_batch, on an IO-port fd
+ *
+ * Perform count accesses, in order, as described by the array of struct
+ * genode_ioport_op at ops.  The whole array is checked before the first
+ * access; if any operation is invalid, no port is touched.  The value of
+ * each IN operation is written back into its element (zero-extended); OUT
+ * elements are left as they are.  If the array is not writable and it
+ * holds an IN, the call fails with EFAULT before touching any port.
+ *
+ * An operation is valid when it is a valid access (see above), dir is
+ * GENODE_IOPORT_IN or GENODE_IOPORT_OUT, and the value of an OUT fits its
+ * width.
+ *
+ * In:  argsz, flags (must be 0), ops (a user pointer), count (1 to
+ *      GENODE_IOPORT_BATCH_MAX), __reserved (must be 0), and the array.
+ * Out: the values of the INs, in the array.
+ *
+ * Who may call: any holder of the fd, when the kernel is not locked down.
+ * Return: 0 on success, after every operation was performed;
+ *  -EINVAL bad argsz, flags or reserved field, count 0, or an invalid
+ *          operation (nothing was performed);
+ *  -E2BIG  count above GENODE_IOPORT_BATCH_MAX;
+ *  -EFAULT ops is not readable, or holds an IN and is not writable;
+ *  -EPERM  the kernel is locked down for IO ports;
+ *  -ENODEV the resource was revoked.
+ */
+struct genode_ioport_batch {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 ops;	/* struct genode_ioport_op[count] */
+	__u32 count;
+	__u32 __reserved;
+};
+
+#define GENODE_IOPORT_BATCH	_IO(GENODE_IOCTL_TYPE, 0x11)
+
+/**
+ * GENODE_IOPORT_INFO - _IO(GENODE_IOCTL_TYPE, 0x12),
+ *                      struct genode_ioport_info, on an IO-port fd
+ *
+ * Report the range of an IO-port fd.
+ *
+ * In:  argsz, flags (must be 0), __reserved (must be 0).
+ * Out: base, size, attrs (GENODE_IOPORT_ATTR_* bits).
+ *
+ * Who may call: any holder of the fd.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz, flags or reserved field;
+ *  -ENODEV the resource was revoked;
+ *  -EFAULT.
+ */
+struct genode_ioport_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 base;
+	__u32 size;
+	__u32 attrs;
+	__u32 __reserved;
+};
+
+/*
+ * A kernel driver holds (part of) the range too; it was handed out because
+ * the allow list contains it, and /proc/ioports shows the driver's entry.
+ */
+#define GENODE_IOPORT_ATTR_KERNEL_HELD	_BITUL(0)
+
+#define GENODE_IOPORT_INFO	_IO(GENODE_IOCTL_TYPE, 0x12)
+/* ==================================================================== */
+/* PCI devices: 0x20-0x3f                                               */
+/* ==================================================================== */
+
+#define GENODE_FEATURE_PCI	_BITULL(3)	/* GENODE_PCI_* */
+
+/**
+ * GENODE_PCI_CLAIM - _IO(GENODE_IOCTL_TYPE, 0x20), struct genode_pci_claim
+ *
+ * Claim the PCI function domain:bus:devfn for this session and return it
+ * as a device fd.  The module binds the function to its own PCI driver
+ * "genode" (through driver_override, as vfio-pci is bound), enables it
+ * and requests all its BARs.  A function that the administrator assigned
+ * to the module before (module parameter ids=, or driver_override and
+ * drivers_probe in sysfs) is taken as it is and stays bound to "genode"
+ * after its release; any other function is unbound again on release.
+ *
+ * The device fd is released on GENODE_REVOKE of it, or when its last
+ * reference goes (the fd, and every IO-memory region of one of its BARs,
+ * hold one), in this order: the device's interrupts are switched off, its
+ * BAR mappings are revoked, bus mastering is cleared, the function is
+ * reset if it has a reset method, its DMA memory is freed, its BARs are
+ * released and the function is disabled, and the driver is unbound.
+ *
+ * In:  argsz, flags (must be 0), domain, bus (0..255), devfn (0..255:
+ *      device << 3 | function).
+ * Out: fd, the device fd (O_CLOEXEC).
+ *
+ * Who may call: any session.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz or flags, bus or devfn above 255, or the function
+ *          is a bridge (its header type is not 0);
+ *  -ENODEV there is no such function;
+ *  -EBUSY  another driver is bound to the function, driver_override names
+ *          another driver, a session holds it already, or a kernel driver
+ *          holds one of its BARs;
+ *  -EMFILE, -ENFILE, -ENOMEM, -EFAULT as usual; an error of
+ *          pci_enable_device().
+ */
+struct genode_pci_claim {
+	__u32 argsz;
+	__u32 flags;
+	__u32 domain;
+	__u32 bus;
+	__u32 devfn;
+	__s32 fd;
+};
+
+#define GENODE_PCI_CLAIM	_IO(GENODE_IOCTL_TYPE, 0x20)
+
+/*
+ * The ioctls on a device fd follow.  Any process that holds the fd may use
+ * them.  Once the device was released (revoked, or unbound behind the
+ * module's back through sysfs or by hot removal), each of them fails with
+ * -ENODEV.  Each fails with -EINVAL on a bad argsz, unknown flags or a
+ * nonzero reserved field, and with -EFAULT on a bad pointer.
+ */
+
+/**
+ * GENODE_PCI_INFO - _IO(GENODE_IOCTL_TYPE, 0x21), struct genode_pci_info
+ *
+ * The identity of the claimed function and its interrupt capabilities.
+ *
+ * In:  argsz, flags (must be 0), __reserved (must be 0).
+ * Out: caps (GENODE_PCI_CAP_*), domain, bus, devfn, revision, irq_pin
+ *      (0: none, 1..4: INTA..INTD), vendor, device, subsystem_vendor,
+ *      subsystem_device, class_code (base class << 16 | subclass << 8 |
+ *      programming interface), msi_vectors and msix_vectors (how many
+ *      vectors the MSI and MSI-X capabilities offer, 0 without the
+ *      capability), cfg_size (256 or 4096: the size of config space).
+ *
+ * Return: 0, or an error listed above.
+ */
+struct genode_pci_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 caps;
+	__u32 domain;
+	__u8 bus;
+	__u8 devfn;
+	__u8 revision;
+	__u8 irq_pin;
+	__u16 vendor;
+	__u16 device;
+	__u16 subsystem_vendor;
+	__u16 subsystem_device;
+	__u32 class_code;
+	__u32 msi_vectors;
+	__u32 msix_vectors;
+	__u32 cfg_size;
+	__u32 __reserved;
+};
+
+/* an IOMMU translates the device's DMA (bus addresses are not physical) */
+#define GENODE_PCI_CAP_IOMMU	_BITUL(0)
+/* GENODE_PCI_RESET can reset the function */
+#define GENODE_PCI_CAP_RESET	_BITUL(1)
+/* the function is PCI Express */
+#define GENODE_PCI_CAP_PCIE	_BITUL(2)
+
+#define GENODE_PCI_INFO		_IO(GENODE_IOCTL_TYPE, 0x21)
+
+/**
+ * GENODE_PCI_BAR_INFO - _IO(GENODE_IOCTL_TYPE, 0x22), struct genode_pci_bar_info
+ *
+ * One entry of the function's BAR table.  A BAR that is not implemented,
+ * and the upper half of a 64-bit BAR, read as size 0 and bar_flags 0.
+ *
+ * In:  argsz, flags (must be 0), index (0..5).
+ * Out: bar_flags (GENODE_PCI_BAR_*), addr (the CPU physical address of a
+ *      memory BAR, the port number of an IO BAR), size (in bytes).
+ *
+ * Return: 0; -EINVAL index above 5; or an error listed above.
+ */
+struct genode_pci_bar_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 index;
+	__u32 bar_flags;
+	__aligned_u64 addr;
+	__aligned_u64 size;
+};
+
+#define GENODE_PCI_BAR_MEM	_BITUL(0)	/* memory space */
+#define GENODE_PCI_BAR_IO	_BITUL(1)	/* IO space */
+#define GENODE_PCI_BAR_64	_BITUL(2)	/* a 64-bit memory BAR */
+#define GENODE_PCI_BAR_PREFETCH	_BITUL(3)	/* prefetchable memory */
+
+#define GENODE_PCI_BAR_INFO	_IO(GENODE_IOCTL_TYPE, 0x22)
+
+/**
+ * GENODE_PCI_CONFIG_READ - _IO(GENODE_IOCTL_TYPE, 0x23), struct genode_pci_config
+ * GENODE_PCI_CONFIG_WRITE - _IO(GENODE_IOCTL_TYPE, 0x24), struct genode_pci_config
+ *
+ * Read or write the function's config space: width 1, 2 or 4 bytes at an
+ * offset aligned to the width, within the first cfg_size bytes (see
+ * GENODE_PCI_INFO).  Reads reach every register.  Writes cannot touch
+ * what the kernel owns for the device:
+ *  - a write to any byte of the BAR registers (0x10-0x27), of the
+ *    expansion ROM BAR (0x30-0x33), of the MSI capability or of the MSI-X
+ *    capability fails with -EPERM and writes nothing;
+ *  - a write that would change the command register's IO space, memory
+ *    space, bus master or INTx disable bit (bits 0, 1, 2 and 10), start a
+ *    function level reset (PCI Express device control bit 15, or the
+ *    Advanced Features FLR bit) or change the power state in the power
+ *    management control register fails with -EPERM and writes nothing;
+ *    the other bits of those registers are written.  Decoding is on while
+ *    the device is claimed; bus mastering is GENODE_PCI_BUS_MASTER's,
+ *    interrupts are the IRQ ioctls', reset is GENODE_PCI_RESET's.
+ *
+ * In:  argsz, flags (must be 0), offset, width (1, 2 or 4), value (write:
+ *      in the low width bytes, the rest must be 0), __reserved (must be 0).
+ * Out: value (read).
+ *
+ * Return: 0; -EINVAL bad width, unaligned offset, offset beyond config
+ *  space, or a write value wider than width; -EPERM see above; or an
+ *  error listed above.
+ */
+struct genode_pci_config {
+	__u32 argsz;
+	__u32 flags;
+	__u32 offset;
+	__u32 width;
+	__u32 value;
+	__u32 __reserved;
+};
+
+#define GENODE_PCI_CONFIG_READ	_IO(GENODE_IOCTL_TYPE, 0x23)
+#define GENODE_PCI_CONFIG_WRITE	_IO(GENODE_IOCTL_TYPE, 0x24)
+
+/**
+ * GENODE_PCI_BUS_MASTER - _IO(GENODE_IOCTL_TYPE, 0x25), struct genode_pci_bus_master
+ *
+ * Switch the function's bus mastering (its DMA, and with it MSI) on or
+ * off.  Without an IOMMU that translates the device's DMA (see
+ * GENODE_PCI_CAP_IOMMU), DMA reaches all memory, so switching it on then
+ * needs CAP_SYS_RAWIO, as VFIO's no-IOMMU mode does.  Switching it off
+ * needs nothing.  It is switched off when the device is released.
+ *
+ * In:  argsz, flags (must be 0), enable (0 or 1), __reserved (must be 0).
+ *
+ * Return: 0; -EINVAL enable is neither 0 nor 1; -EPERM no IOMMU and no
+ *  CAP_SYS_RAWIO; or an error listed above.
+ */
+struct genode_pci_bus_master {
+	__u32 argsz;
+	__u32 flags;
+	__u32 enable;
+	__u32 __reserved;
+};
+
+#define GENODE_PCI_BUS_MASTER	_IO(GENODE_IOCTL_TYPE, 0x25)
+
+/**
+ * GENODE_PCI_RESET - _IO(GENODE_IOCTL_TYPE, 0x26), struct genode_pci_reset
+ *
+ * Reset the function with the best method the kernel knows for it
+ * (function level reset, Advanced Features FLR, power management reset,
+ * a secondary bus reset when it is alone on its bus, ...).  Its config
+ * space is saved before and restored after the reset, so BARs, decoding
+ * and bus mastering are as before; the device's own state is reset.
+ *
+ * In:  argsz, flags (must be 0).
+ *
+ * Return: 0; -ENOTTY the function has no reset method (GENODE_PCI_CAP_RESET
+ *  is clear); -EAGAIN the kernel holds the device's lock right now, try
+ *  again; an error of the reset itself; or an error listed above.
+ */
+struct genode_pci_reset {
+	__u32 argsz;
+	__u32 flags;
+};
+
+#define GENODE_PCI_RESET	_IO(GENODE_IOCTL_TYPE, 0x26)
+
+/* ==================================================================== */
+/* IO memory: 0x40-0x4f                                                 */
+/* ==================================================================== */
+
+#define GENODE_FEATURE_IOMEM	_BITULL(2)	/* GENODE_IOMEM_* */
+
+/**
+ * GENODE_IOMEM_REQUEST - _IO(GENODE_IOCTL_TYPE, 0x40), struct genode_iomem_request
+ *
+ * Obtain IO memory as a region fd that can be mapped (shared, readable,
+ * writable, never executable) with the cache attribute asked for here.
+ * Two kinds:
+ *
+ *  - a memory BAR of a claimed PCI device (GENODE_IOMEM_BAR): device_fd is
+ *    the device fd, bar its index; base and size must be 0, the region is
+ *    the whole BAR.  Each BAR of a claimed device can be requested by one
+ *    region at a time.  The region holds the device: the device is not
+ *    released before the region is, and a revoked or released device
+ *    revokes its regions first.
+ *  - a physical range [base, base + size) for a device that is not PCI
+ *    (a boot framebuffer, a platform device): device_fd and bar must be 0.
+ *    Needs CAP_SYS_RAWIO, and is refused under kernel lockdown as
+ *    /dev/mem is.  Never System RAM.  Never a range that a kernel driver
+ *    holds (a busy region in /proc/iomem), unless the administrator's
+ *    allow list (module parameter "allow", "mem:" entries) covers it.
+ *    The allow list must cover all pages the range touches.  While the
+ *    region lives, its pages show as "genode" in /proc/iomem (unless only
+ *    the allow list let them through), so no driver can claim them.
+ *
+ * Ranges need not be page aligned: the pages that a range touches are
+ * mapped (and the checks above apply to all of them), and GENODE_IOMEM_INFO
+ * reports where the range starts in its first page.  A page belongs to at
+ * most one region at a time: -EBUSY for a range that shares a page with
+ * another session's (or this session's) region.
+ *
+ * In:  argsz, flags (GENODE_IOMEM_*), base, size, device_fd, bar,
+ *      __reserved (must be 0).
+ * Out: fd, the region fd (O_CLOEXEC).
+ *
+ * Who may call: any session; for a BAR, the caller needs the device fd.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz or unknown flags; a zero size; base + size wraps or
+ *          lies beyond the physical address space; a BAR request with a
+ *          nonzero base or size or a bar above 5; a physical request with
+ *          a nonzero device_fd or bar; device_fd is no device fd;
+ *  -EBADF  device_fd is not open;
+ *  -ENXIO  the BAR is not implemented or is not a memory BAR;
+ *  -EPERM  the range touches System RAM; no CAP_SYS_RAWIO for a physical
+ *          range; the kernel is locked down (physical ranges:
+ *          LOCKDOWN_DEV_MEM, BARs: LOCKDOWN_PCI_ACCESS);
+ *  -EBUSY  a page of it belongs to another region; a kernel driver holds
+ *          part of it (or it straddles the boundary of a range in
+ *          /proc/iomem) and the allow list does not cover it; or the
+ *          write-combined memory type cannot be set: another mapping of it
+ *          uses another type, or the range is not held by this region
+ *          (a range that only the allow list let through is uncached);
+ *  -ENODEV the device was released;
+ *  -EMFILE, -ENFILE, -ENOMEM, -EFAULT as usual.
+ */
+struct genode_iomem_request {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 base;
+	__aligned_u64 size;
+	__s32 device_fd;
+	__u32 bar;
+	__s32 fd;
+	__u32 __reserved;
+};
+
+/* map write-combined; without it the region is mapped uncached */
+#define GENODE_IOMEM_WC		_BITUL(0)
+/* a BAR of a claimed device (device_fd, bar), not a physical range */
+#define GENODE_IOMEM_BAR	_BITUL(1)
+
+#define GENODE_IOMEM_REQUEST	_IO(GENODE_IOCTL_TYPE, 0x40)
+
+/**
+ * GENODE_IOMEM_INFO - _IO(GENODE_IOCTL_TYPE, 0x41), struct genode_iomem_info
+ *
+ * Where a region is and how to map it.  mmap() of the region fd maps the
+ * pages the region touches: file offset 0 is its first page (the one that
+ * holds phys), and offset plus length must not exceed map_size.  The
+ * region's first byte is at page_offset in the mapping of offset 0.
+ * mmap() fails with -EINVAL beyond map_size or without MAP_SHARED, and
+ * with -EPERM with PROT_EXEC (nor can mprotect() add it later: EACCES).
+ * The pages are mapped on access; once the region is revoked, every
+ * access through any of its mappings raises SIGBUS.
+ *
+ * In:  argsz, flags (must be 0).
+ * Out: attrs (the GENODE_IOMEM_WC and GENODE_IOMEM_BAR flags it was
+ *      requested with), bar (its BAR index, or 0 for a physical range),
+ *      phys (the physical address of its first byte), size (its size in
+ *      bytes), map_size (the bytes its pages span, a multiple of the page
+ *      size), page_offset (phys modulo the page size).
+ *
+ * Return: 0; -EINVAL bad argsz, flags; -ENODEV revoked; -EFAULT.
+ */
+struct genode_iomem_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 attrs;
+	__u32 bar;
+	__aligned_u64 phys;
+	__aligned_u64 size;
+	__aligned_u64 map_size;
+	__aligned_u64 page_offset;
+};
+
+#define GENODE_IOMEM_INFO	_IO(GENODE_IOCTL_TYPE, 0x41)
+/* ==================================================================== */
+/* IRQs: 0x50-0x5f                                                      */
+/* ==================================================================== */
+
+/*
+ * An IRQ fd stands for one interrupt source: a legacy line (an x86 GSI),
+ * or the INTx, one MSI vector or one MSI-X vector of a PCI device claimed
+ * through this session.  It follows Genode's Irq_session:
+ *
+ *  - read() of 8 bytes (a __u64) blocks until at least one interrupt has
+ *    arrived and returns the number that arrived since the last read;
+ *    with O_NONBLOCK it fails with EAGAIN instead of blocking.  A buffer
+ *    shorter than 8 bytes: EINVAL.  Each interrupt is returned by exactly
+ *    one read, also when several threads read the same fd.
+ *  - poll/select/epoll report the fd readable (POLLIN) while interrupts
+ *    are waiting to be read, and always writable (POLLOUT).
+ *  - An ack re-arms the source: write() of the 8-byte value 1, or
+ *    GENODE_IRQ_ACK.  Level-triggered lines and INTx are masked when an
+ *    interrupt arrives and stay masked until the ack; an interrupt that is
+ *    still or again pending then is reported after the ack, not lost.
+ *    Edge-triggered lines, MSI and MSI-X are not masked by an interrupt:
+ *    every interrupt is counted, and the ack only counts.  An ack with
+ *    nothing to re-arm is harmless.
+ *  - Optionally an eventfd is signalled instead (GENODE_IRQ_SET_EVENTFD).
+ *  - Revocation or the last close frees the interrupt with the source
+ *    masked; readers and pollers are woken: read() then fails with ENODEV,
+ *    poll reports POLLERR | POLLHUP.  The release of a PCI device (its
+ *    device fd revoked, or the function unbound) turns its interrupts off
+ *    first, before bus mastering, in the same way: its IRQ fds then fail
+ *    every operation with ENODEV until they are closed.  An IRQ fd keeps
+ *    the claim of its device alive while the device fd is merely closed.
+ *  - MSI and MSI-X are memory writes: they arrive only while bus mastering
+ *    is on (GENODE_PCI_BUS_MASTER).
+ *
+ * Ownership is exclusive: a line that a kernel driver (or another
+ * session) holds is refused with EBUSY.  Only INTx of a device that
+ * supports masking in its command register (PCI 2.3 Interrupt Disable) is
+ * requested as a shared line, since only then can the handler tell and
+ * silence its own device.
+ */
+#define GENODE_FEATURE_IRQ	_BITULL(4)	/* GENODE_IRQ_* */
+
+/* Sources, struct genode_irq_request.source */
+#define GENODE_IRQ_SOURCE_LEGACY	0	/* a GSI: line */
+#define GENODE_IRQ_SOURCE_INTX		1	/* INTx of device_fd */
+#define GENODE_IRQ_SOURCE_MSI		2	/* MSI vector of device_fd */
+#define GENODE_IRQ_SOURCE_MSIX		3	/* MSI-X vector of device_fd */
+
+/* Flags of struct genode_irq_request, for GENODE_IRQ_SOURCE_LEGACY only */
+#define GENODE_IRQ_TRIGGER_EDGE		_BITUL(0)
+#define GENODE_IRQ_TRIGGER_LEVEL	_BITUL(1)
+#define GENODE_IRQ_POLARITY_HIGH	_BITUL(2)
+#define GENODE_IRQ_POLARITY_LOW		_BITUL(3)
+
+/**
+ * GENODE_IRQ_REQUEST - _IO(GENODE_IOCTL_TYPE, 0x50),
+ *                      struct genode_irq_request
+ *
+ * Take an interrupt source and return an IRQ fd for it (see above).
+ *
+ * In:  argsz;
+ *      flags: for LEGACY, at most one of GENODE_IRQ_TRIGGER_EDGE and
+ *             _LEVEL and at most one of GENODE_IRQ_POLARITY_HIGH and _LOW;
+ *             an attribute not given is the one the line is configured
+ *             with (by the firmware for ISA lines, by the PCI core for a
+ *             device's INTx pin), or for a line nobody has configured yet
+ *             edge/high for GSIs 0-15 (ISA) and level/low above (PCI);
+ *             for the other sources 0 (the kernel knows how INTx and MSI
+ *             are signalled);
+ *      source: GENODE_IRQ_SOURCE_*;
+ *      line: LEGACY: the GSI (the ISA IRQ where no ACPI interrupt source
+ *            override moves it: ISA IRQ 0 is GSI 2 on PCs); otherwise 0;
+ *      device_fd: INTX, MSI, MSIX: a device fd claimed by this session;
+ *            otherwise 0;
+ *      vector: MSI, MSIX: the index of the vector; otherwise 0;
+ *      num_vectors: MSI, MSIX: how many vectors to enable on the device if
+ *            none are enabled yet (1 up to what the device has), or 0 to
+ *            use those already enabled; while any vector fd of the device
+ *            is open, only 0 or the number enabled is accepted;
+ *            otherwise 0.
+ * Out: fd, the IRQ fd (O_CLOEXEC).
+ *
+ * Who may call: any session.
+ * Return: 0 on success;
+ *  -EINVAL   bad argsz, unknown flags, trigger or polarity flags that
+ *            contradict each other or are given for a PCI source, an
+ *            unknown source, a nonzero field the source does not use, a
+ *            line beyond the kernel's interrupt numbers, a vector at or
+ *            beyond num_vectors (or what is enabled), num_vectors above
+ *            what the device supports or 0 while none are enabled, or
+ *            device_fd not a device fd;
+ *  -EBADF    device_fd is not open;
+ *  -EPERM    device_fd belongs to another session;
+ *  -EBUSY    the line is held by a kernel driver or another IRQ fd, or is
+ *            configured (by the firmware or its holder) with another
+ *            trigger mode or polarity; the vector is held by another IRQ
+ *            fd; the device has another kind of interrupt (INTx, MSI,
+ *            MSI-X) enabled, or a different number of vectors;
+ *  -ENXIO    no interrupt controller serves the line;
+ *  -ENOSPC   the device cannot have num_vectors vectors now;
+ *  -ENODEV   the device fd was revoked;
+ *  -EOPNOTSUPP the device has no such kind of interrupt;
+ *  -ENOMEM, -EMFILE, -EFAULT.
+ */
+struct genode_irq_request {
+	__u32 argsz;
+	__u32 flags;
+	__u32 source;
+	__u32 line;
+	__s32 device_fd;
+	__u32 vector;
+	__u32 num_vectors;
+	__s32 fd;
+};
+
+#define GENODE_IRQ_REQUEST	_IO(GENODE_IOCTL_TYPE, 0x50)
+
+/**
+ * GENODE_IRQ_ACK - _IO(GENODE_IOCTL_TYPE, 0x51), struct genode_irq_ack
+ *
+ * On an IRQ fd: acknowledge the interrupts reported so far and re-arm the
+ * source, as a write() of the 8-byte value 1 does.
+ *
+ * In:  argsz, flags (must be 0).
+ *
+ * Who may call: whoever holds the IRQ fd.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked, or
+ *  its device released.
+ */
+struct genode_irq_ack {
+	__u32 argsz;
+	__u32 flags;
+};
+
+#define GENODE_IRQ_ACK		_IO(GENODE_IOCTL_TYPE, 0x51)
+
+/**
+ * GENODE_IRQ_SET_EVENTFD - _IO(GENODE_IOCTL_TYPE, 0x52),
+ *                          struct genode_irq_set_eventfd
+ *
+ * On an IRQ fd: signal an eventfd for each interrupt instead of counting
+ * it for read(), or stop doing so.  Interrupts counted before stay
+ * readable.  The ack is still made on the IRQ fd.  The IRQ fd holds a
+ * reference to the eventfd until it is replaced, detached or revoked.
+ *
+ * In:  argsz, flags (must be 0), eventfd (an eventfd, or -1 to detach),
+ *      __reserved (must be 0).
+ *
+ * Who may call: whoever holds the IRQ fd.
+ * Return: 0 on success;
+ *  -EINVAL bad argsz, flags or reserved field, or eventfd is no eventfd;
+ *  -EBADF  eventfd is not open;
+ *  -ENODEV revoked, or its device released.
+ */
+struct genode_irq_set_eventfd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 eventfd;
+	__u32 __reserved;
+};
+
+#define GENODE_IRQ_SET_EVENTFD	_IO(GENODE_IOCTL_TYPE, 0x52)
+
+/* State bits of struct genode_irq_info */
+#define GENODE_IRQ_STATE_LEVEL		_BITUL(0) /* masked until the ack */
+#define GENODE_IRQ_STATE_ACK_MASKED	_BITUL(1) /* masked, awaiting ack */
+#define GENODE_IRQ_STATE_USER_MASKED	_BITUL(2) /* GENODE_IRQ_MASK */
+#define GENODE_IRQ_STATE_EVENTFD	_BITUL(3) /* an eventfd attached */
+#define GENODE_IRQ_STATE_SHARED		_BITUL(4) /* the line is shared */
+
+/**
+ * GENODE_IRQ_GET_INFO - _IO(GENODE_IOCTL_TYPE, 0x53),
+ *                       struct genode_irq_info
+ *
+ * On an IRQ fd: what it is and its counters.
+ *
+ * In:  argsz, flags (must be 0).
+ * Out: source, line, vector (as requested); linux_irq (the kernel's
+ *      number for it, as in /proc/interrupts); state (GENODE_IRQ_STATE_*);
+ *      raised (interrupts the handler took for this source), delivered
+ *      (returned by read() or signalled to the eventfd), acked (acks
+ *      made, also those with nothing to re-arm), spurious (calls of the
+ *      handler of a shared line when the device had not interrupted),
+ *      pending (raised, not yet delivered).
+ *
+ * Who may call: whoever holds the IRQ fd.
+ * Return: 0 on success; -EINVAL bad argsz, flags or reserved field;
+ *  -ENODEV revoked, or its device released.
+ */
+struct genode_irq_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 source;
+	__u32 line;
+	__u32 vector;
+	__u32 linux_irq;
+	__u32 state;
+	__u32 __reserved;
+	__aligned_u64 raised;
+	__aligned_u64 delivered;
+	__aligned_u64 acked;
+	__aligned_u64 spurious;
+	__aligned_u64 pending;
+};
+
+#define GENODE_IRQ_GET_INFO	_IO(GENODE_IOCTL_TYPE, 0x53)
+
+/**
+ * GENODE_IRQ_MASK - _IO(GENODE_IOCTL_TYPE, 0x54), struct genode_irq_mask
+ * GENODE_IRQ_UNMASK - _IO(GENODE_IOCTL_TYPE, 0x55), struct genode_irq_mask
+ *
+ * On an IRQ fd: mask or unmask this one source (one MSI or MSI-X vector,
+ * or a line held exclusively), independent of the ack.  An interrupt
+ * that arrives while masked is held back and reported after the unmask.
+ * When MASK returns, the handler no longer runs for the source.  Masking
+ * a masked source or unmasking an unmasked one does nothing.
+ *
+ * In:  argsz, flags (must be 0).
+ *
+ * Who may call: whoever holds the IRQ fd.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked, or
+ *  its device released; -EOPNOTSUPP a shared INTx line, which only the
+ *  ack masks.
+ */
+struct genode_irq_mask {
+	__u32 argsz;
+	__u32 flags;
+};
+
+#define GENODE_IRQ_MASK		_IO(GENODE_IOCTL_TYPE, 0x54)
+#define GENODE_IRQ_UNMASK	_IO(GENODE_IOCTL_TYPE, 0x55)
+
+/* ====================================================================== */
+/* DMA buffers                                                            */
+/* ====================================================================== */
+
+/*
+ * DMA buffers (GENODE_FEATURE_DMA), ioctls 0x60-0x6f
+ *
+ * A DMA buffer is RAM that a device can reach, handed out as a file
+ * descriptor of its own (O_CLOEXEC, passable over SCM_RIGHTS) that the
+ * caller mmap()s.  It is
+ *  - physically contiguous, except for a device behind an IOMMU, where it
+ *    is contiguous in the device's bus address space instead;
+ *  - zeroed before it is handed out;
+ *  - mapped with the cache attribute asked for, in every user mapping and
+ *    in the kernel's own mapping of the memory (x86 PAT), so that no two
+ *    mappings of it disagree;
+ *  - charged to the session's DMA quota and, where the kernel allows
+ *    (buffers up to 4 MiB on x86, and every buffer for a device behind an
+ *    IOMMU), to the caller's memory cgroup as kernel memory; larger
+ *    physically contiguous buffers come from alloc_contig_range(), which
+ *    offers no cgroup charge, and count against the quota only;
+ *  - backed by struct pages in every mapping, so a buffer can be the
+ *    target of O_DIRECT, io_uring and other kernel I/O into user memory
+ *    (io_uring's registered buffers take it on later kernels, 6.12
+ *    tested; 6.1's refuse every file-backed mapping but shmem and
+ *    hugetlbfs);
+ *  - freed when the last fd and the last mapping of it are gone (or when
+ *    the session that created it revokes it), and never while a device
+ *    can still reach it.
+ *
+ * mmap() of a buffer fd: MAP_SHARED only (EINVAL otherwise), the whole
+ * buffer or any page-aligned part of it (EINVAL beyond its end).  After
+ * revocation every access through an old mapping faults with SIGBUS.
+ *
+ * Buffers larger than the buddy allocator's largest block (4 MiB on x86)
+ * are taken from a free or movable range of RAM by migrating what is in
+ * use there; this needs no CMA, but it can fail with ENOMEM when RAM is
+ * fragmented by unmovable allocations, and it can take seconds.
+ */
+#define GENODE_FEATURE_DMA	_BITULL(5)
+
+/* Cache attributes, Genode's Cache enum. */
+#define GENODE_DMA_CACHED		0
+#define GENODE_DMA_UNCACHED		1
+#define GENODE_DMA_WRITE_COMBINED	2
+
+/*
+ * Output flags of struct genode_dma_alloc and struct genode_dma_info.
+ *
+ * GENODE_DMA_TRANSLATED:    an IOMMU translates the device's accesses;
+ *                           bus_addr is an I/O virtual address and the
+ *                           physical address is never reported.
+ * GENODE_DMA_PHYS_WITHHELD: phys_addr is 0: an IOMMU translates, or the
+ *                           caller lacks CAP_SYS_RAWIO.
+ * GENODE_DMA_BUS_WITHHELD:  bus_addr is 0: it would be the physical
+ *                           address and the caller lacks CAP_SYS_RAWIO.
+ */
+#define GENODE_DMA_TRANSLATED		_BITUL(0)
+#define GENODE_DMA_PHYS_WITHHELD	_BITUL(1)
+#define GENODE_DMA_BUS_WITHHELD		_BITUL(2)
+
+/**
+ * GENODE_DMA_ALLOC - _IO(GENODE_IOCTL_TYPE, 0x60), struct genode_dma_alloc
+ *
+ * Allocate a DMA buffer and return an fd for it.
+ *
+ * In:  argsz; flags (must be 0); size in bytes (rounded up to whole
+ *      pages); cache (GENODE_DMA_CACHED, _UNCACHED or _WRITE_COMBINED);
+ *      device_fd: -1 for a buffer for no device (its bus address is its
+ *      physical address, and no IOMMU maps it), or the fd of a PCI device
+ *      that this session has claimed: the buffer is then mapped for the
+ *      device, below its DMA mask (GENODE_DMA_SET_MASK), at the address
+ *      the device must use, and only that device (and no other session's)
+ *      can reach it where an IOMMU translates.  The buffer belongs to the
+ *      device: the device's release revokes it, and its memory is freed
+ *      only when the device can no longer reach it (without an IOMMU,
+ *      not before the device is released).
+ * Out: fd (the buffer, O_CLOEXEC); out_flags (GENODE_DMA_TRANSLATED,
+ *      _PHYS_WITHHELD, _BUS_WITHHELD); bus_addr: the address the device
+ *      uses for the first byte; phys_addr: the physical address of the
+ *      first byte.  Both follow the rules of the output flags: the
+ *      physical address goes only to a caller with CAP_SYS_RAWIO and
+ *      never where an IOMMU translates.
+ *
+ * The buffer counts against the session's DMA quota until it is freed.
+ * The quota is the module parameter dma_quota_mb (MiB) as it was when the
+ * session was opened (GENODE_DMA_QUOTA reports it).
+ *
+ * Who may call: any session.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz, unknown flags, size 0, a size that overflows when
+ *           rounded up to pages or exceeds the largest file offset,
+ *           unknown cache attribute, device_fd open but no PCI device fd;
+ *  -EBADF   device_fd is neither -1 nor an open fd;
+ *  -EPERM   device_fd is a PCI device that this session does not hold;
+ *  -ENODEV  the device was released;
+ *  -EDQUOT  the buffer would exceed the session's DMA quota;
+ *  -ENOMEM  no memory, no physically contiguous range of the size (below
+ *           the device's mask), or no bus address range below the mask;
+ *  -EINTR   a fatal signal interrupted the search for a large range;
+ *  -EMFILE  no free fd;
+ *  -EFAULT  the argument is not readable or writable.
+ */
+struct genode_dma_alloc {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 size;
+	__u32 cache;
+	__s32 device_fd;
+	__s32 fd;
+	__u32 out_flags;
+	__aligned_u64 bus_addr;
+	__aligned_u64 phys_addr;
+};
+
+#define GENODE_DMA_ALLOC	_IO(GENODE_IOCTL_TYPE, 0x60)
+
+/**
+ * GENODE_DMA_QUOTA - _IO(GENODE_IOCTL_TYPE, 0x61), struct genode_dma_quota
+ *
+ * Report the session's DMA quota and how much of it its buffers use.
+ * Memory is counted in whole pages, from allocation until it is freed.
+ *
+ * In:  argsz, flags (must be 0).
+ * Out: limit and used, in bytes.
+ *
+ * Who may call: any session.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -E2BIG, -EFAULT.
+ */
+struct genode_dma_quota {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 limit;
+	__aligned_u64 used;
+};
+
+#define GENODE_DMA_QUOTA	_IO(GENODE_IOCTL_TYPE, 0x61)
+
+/**
+ * GENODE_DMA_SET_MASK - _IO(GENODE_IOCTL_TYPE, 0x62), struct genode_dma_set_mask
+ *
+ * Set the DMA mask of a claimed PCI device: how many address bits it
+ * drives.  Buffers allocated for the device afterwards lie entirely below
+ * 2^bits in its bus address space; one that cannot be placed there fails
+ * with ENOMEM.  (QEMU's edu drives 28 bits; the PCI core starts every
+ * device at 32.)  The mask stays set on the device until it is set again,
+ * also across claims: a driver sets it after its claim.
+ *
+ * In:  argsz, flags (must be 0), device_fd (a device fd of this session),
+ *      bits (24 to 64).
+ *
+ * Who may call: the session that holds the device.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz or flags, bits below 24 or above 64, device_fd open
+ *           but no PCI device fd;
+ *  -EBADF   device_fd is not open;
+ *  -EPERM   another session holds the device;
+ *  -ENODEV  the device was released;
+ *  -EBUSY   a buffer of the device lies above the new mask;
+ *  -EIO     the platform cannot do DMA for the device with this mask.
+ */
+struct genode_dma_set_mask {
+	__u32 argsz;
+	__u32 flags;
+	__s32 device_fd;
+	__u32 bits;
+};
+
+#define GENODE_DMA_SET_MASK	_IO(GENODE_IOCTL_TYPE, 0x62)
+
+/**
+ * GENODE_DMA_INFO - _IO(GENODE_IOCTL_TYPE, 0x63), struct genode_dma_info
+ *
+ * An ioctl on a DMA buffer fd: describe the buffer, for instance to a
+ * process that received the fd over a UNIX socket.  The address rules are
+ * those of GENODE_DMA_ALLOC, applied to the caller.
+ *
+ * In:  argsz, flags (must be 0).
+ * Out: size (bytes, a multiple of the page size), cache, out_flags,
+ *      bus_addr, phys_addr.
+ *
+ * Who may call: whoever holds the fd.
+ * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV the buffer
+ *  was revoked; -E2BIG, -EFAULT.
+ */
+struct genode_dma_info {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 size;
+	__u32 cache;
+	__u32 out_flags;
+	__aligned_u64 bus_addr;
+	__aligned_u64 phys_addr;
+};
+
+#define GENODE_DMA_INFO		_IO(GENODE_IOCTL_TYPE, 0x63)
+
+/* flags of struct genode_dma_sync: exactly one of them */
+#define GENODE_DMA_SYNC_FOR_CPU		_BITUL(0)
+#define GENODE_DMA_SYNC_FOR_DEVICE	_BITUL(1)
+
+/* direction of struct genode_dma_sync */
+#define GENODE_DMA_TO_DEVICE		1
+#define GENODE_DMA_FROM_DEVICE		2
+#define GENODE_DMA_BIDIRECTIONAL	3
+
+/**
+ * GENODE_DMA_SYNC - _IO(GENODE_IOCTL_TYPE, 0x64), struct genode_dma_sync
+ *
+ * An ioctl on a DMA buffer fd: hand a range of the buffer to the CPU
+ * (after the device wrote it) or to the device (after the CPU wrote it),
+ * as dma_sync_single_for_cpu()/_for_device() do.  On cache-coherent
+ * systems (x86) it has nothing to do; portable drivers call it anyway.
+ * A buffer for no device has no device to sync for: the call checks its
+ * arguments and does nothing.
+ *
+ * In:  argsz; flags (GENODE_DMA_SYNC_FOR_CPU or _FOR_DEVICE); offset and
+ *      length of the range in bytes; direction (GENODE_DMA_TO_DEVICE,
+ *      _FROM_DEVICE, _BIDIRECTIONAL); __reserved (must be 0).
+ *
+ * Who may call: whoever holds the fd.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz, flags, direction or reserved field, length 0, or
+ *           a range not inside the buffer;
+ *  -ENODEV  the buffer was revoked; -E2BIG, -EFAULT.
+ */
+struct genode_dma_sync {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 offset;
+	__aligned_u64 length;
+	__u32 direction;
+	__u32 __reserved;
+};
+
+#define GENODE_DMA_SYNC		_IO(GENODE_IOCTL_TYPE, 0x64)
+
 #endif /* _UAPI_GENODE_DEV_H */

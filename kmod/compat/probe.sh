@@ -34,4 +34,8 @@ probe GENODE_HAVE_EVENTFD_SIGNAL_NOCOUNT linux/eventfd.h \
 probe GENODE_HAVE_MAX_PAGE_ORDER linux/mmzone.h '#define MAX_PAGE_ORDER'
 probe GENODE_HAVE_MAX_ORDER_EXCLUSIVE linux/mmzone.h \
 	'#define MAX_ORDER_NR_PAGES \(1 << \(MAX_ORDER - 1\)\)'
+# driver_override moved from struct pci_dev into struct device (backported
+# to 6.12.y).
+probe GENODE_HAVE_DEVICE_DRIVER_OVERRIDE linux/device.h \
+	'int __device_set_driver_override\('
 echo

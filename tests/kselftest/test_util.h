@@ -6,7 +6,9 @@
 #include <stdio.h>
 
 /* Every feature bit this test suite knows about. */
-#define GENODE_TEST_KNOWN_FEATURES (GENODE_FEATURE_REVOKE)
+#define GENODE_TEST_KNOWN_FEATURES \
+	(GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT | GENODE_FEATURE_PCI | \
+	 GENODE_FEATURE_IOMEM | GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA)
 
 /* A sysfs file holding one number, or -1. */
 static inline long read_sysfs_long(const char *path)

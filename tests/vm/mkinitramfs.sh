@@ -21,6 +21,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# mktemp's 0700 would become the mode of the VM's /, which no unprivileged
+# user could traverse: every permission test would pass for the wrong reason.
+chmod 755 "$root"
 mkdir -p "$root"/bin "$root"/sbin "$root"/etc "$root"/proc "$root"/sys \
 	"$root"/dev "$root"/tmp "$root"/run "$root"/root "$root"/genode \
 	"$root"/tests "$root"/opt "$root/lib/modules/$kver"
@@ -29,14 +32,22 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$here/init" "$root/init"
 chmod 755 "$root/init"
 cp "$ko" "$root/genode/genode.ko"
+# The shipped udev rule and what applies it without udev (udev_group_test),
+# and the shipped modprobe.d example (init's modprobe.d check).
+cp "$here/udev-apply" "$here/../../udev/70-genode.rules" \
+	"$here/../../modprobe.d/genode.conf" "$root/genode/"
 for t in "$tests"/*; do
 	[ -f "$t" ] && [ -x "$t" ] && cp "$t" "$root/tests/"
 done
 [ -n "$run" ] && cp -r "$run"/. "$root/opt/"
 
-# The peers (Debian's, or the debug kernel's), with what they depend on, decompressed so that busybox's
+# The peers (Debian's, or the debug kernel's) and the test helpers, with
+# what they depend on, decompressed so that busybox's
 # modprobe needs no xz support; depmod then writes a matching modules.dep.
 peers="uio uio_pci_generic vfio vfio_iommu_type1 vfio-pci"
+# loop: a block device for the O_DIRECT tests of DMA buffers (tmpfs has no
+# O_DIRECT on 6.1)
+peers="$peers loop"
 for m in $peers; do
 	path=$(grep -E "(^|/)$m\.ko(\.xz|\.zst)?:" "$moddir/modules.dep") ||
 		{ echo "mkinitramfs: $m not in $kver's modules.dep" >&2; exit 1; }

@@ -12,6 +12,9 @@
 #   --mem SIZE         guest memory (1G)
 #   --smp N            guest CPUs (2)
 #   --timeout SECONDS  the whole VM run (300)
+#   --append ARGS      more kernel command line (e.g. genode.lockdown=PROG)
+#   --screendump FILE  run mode: once the guest has powered off, save its
+#                      screen to FILE (PPM) through QMP
 #   --kernel-image F   the kernel to boot (/boot/vmlinuz-KVER)
 #   --moddir DIR       KVER's modules, for the peers (/lib/modules/KVER)
 #   --checkers         a debug kernel: check that its bug finders run and
@@ -23,8 +26,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
-image="" moddir="" checkers=0
+extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
+screendump="" image="" moddir="" checkers=0
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--checkers) checkers=1; shift; continue ;;
@@ -39,6 +42,8 @@ while [ $# -gt 1 ]; do
 	--mem) mem=$2 ;;
 	--smp) smp=$2 ;;
 	--timeout) timeout=$2 ;;
+	--append) extra_append=$2 ;;
+	--screendump) screendump=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -57,7 +62,7 @@ initrd=$out/initramfs.cpio
 "$here/mkinitramfs.sh" --moddir "$moddir" "$kver" "$ko" "$tests" "$initrd" "$run"
 
 append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
-append="$append 8250.nr_uarts=1 genode.mode=$mode"
+append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode $extra_append"
 [ "$checkers" = 1 ] && append="$append genode.checkers=1"
 devices=()
 if [ "$iommu" = on ]; then
@@ -68,8 +73,26 @@ else
 	append="$append intel_iommu=off"
 fi
 devices+=(-device edu)
+# MSI-X for the IRQ tests.  Linux's e1000e driver is not in the initramfs,
+# so the function stays unbound until a test claims it.
+devices+=(-device e1000e)
+# A second 16550 UART (COM2: 0x2f8, IRQ 3) for the IO-port and legacy IRQ
+# tests, left to user space: 8250.nr_uarts=1 gives Linux's serial driver one
+# port, and pnpacpi=off keeps its PNP probe from spending that one port on
+# COM2 (QEMU lists COM2 before COM1 in the DSDT, so the console would be lost
+# to COM2); without PNP the driver takes the legacy COM1 at 0x3f8 only.
+devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0x2f8,irq=3)
+# QEMU's standard VGA (1234:1111) for the framebuffer example, after edu so
+# that edu keeps its address.
+devices+=(-device VGA)
+# An empty PCIe root port: a bridge, which a claim must refuse.
+devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
 
-qemu=(qemu-system-x86_64 -machine q35 -accel tcg -cpu max -m "$mem" -smp "$smp"
+# One host thread for all vCPUs (thread=single): with multi-threaded TCG,
+# a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU
+# patched that code (text_poke_bp); round-robin TCG has no such race and
+# measured no slower here.
+qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=single -cpu max -m "$mem" -smp "$smp"
 	-no-reboot -nodefaults -display none -vga none
 	-kernel "$image" -initrd "$initrd" -append "$append"
 	"${devices[@]}")
@@ -81,7 +104,22 @@ shell)
 run)
 	log=$out/console.log
 	rc=0
-	timeout "$timeout" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=$?
+	if [ -n "$screendump" ]; then
+		# QEMU stays after the guest's poweroff (-no-shutdown), with the
+		# screen as the guest left it, until qmp-screendump.py quits it.
+		qmp=$out/qmp.sock
+		rm -f "$qmp"
+		timeout "$timeout" "${qemu[@]}" -no-shutdown \
+			-qmp "unix:$qmp,server=on,wait=off" -serial stdio </dev/null |
+			tee "$log" &
+		sdrc=0
+		"$here/qmp-screendump.py" "$qmp" "$screendump" "$timeout" || sdrc=$?
+		wait $! || rc=$?
+		rm -f "$qmp"
+		[ "$sdrc" = 0 ] || { echo "run.sh: no screendump" >&2; exit 124; }
+	else
+		timeout "$timeout" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=$?
+	fi
 	status=$(sed -n 's/.*@@EXIT \([0-9]*\)@@.*/\1/p' "$log" | tail -n 1)
 	if [ -z "$status" ]; then
 		echo "run.sh: no exit status from the VM (qemu status $rc)" >&2

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iomem.c - IO-memory regions: BARs of claimed devices and physical ranges
+ *
+ * A region is a resource fd whose pages can be mapped uncached or
+ * write-combined.  Mappings are filled page by page from the fault
+ * handler, as vfio-pci maps its BARs, so that revocation only has to zap
+ * them (resource.c) for every later access to fault with SIGBUS.
+ *
+ * Ownership is by page: the pages a region touches are claimed in
+ * policy.c's range list (exclusive between all regions), and a physical
+ * range also requests them from iomem_resource as "genode", which refuses
+ * ranges that a kernel driver holds and keeps drivers off them later.
+ * A BAR needs no request of its own: the device claim requested all its
+ * BARs.
+ *
+ * Write-combining needs the memory type of the pages reserved as WC in the
+ * PAT tracking: without a reservation, a PFN mapping inserted on x86 gets
+ * UC- whatever its page protection says.
+ */
+#include <linux/capability.h>
+#include <linux/file.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+
+#include "genode_dev.h"
+#include "iomem.h"
+#include "pci.h"
+#include "policy.h"
+
+#define GENODE_IOMEM_NAME "genode"
+
+struct genode_iomem {
+	struct genode_resource res;
+
+	u64 phys;		/* the first byte, as requested (or the BAR) */
+	u64 size;		/* its size in bytes */
+	u64 map_phys;		/* phys rounded down to a page */
+	u64 map_size;		/* the bytes of the pages it touches */
+	u32 attrs;		/* GENODE_IOMEM_WC, GENODE_IOMEM_BAR */
+	u32 bar;
+
+	/* its pages, exclusive among regions */
+	struct genode_range range;
+	/* a physical range: its pages requested from iomem_resource */
+	struct resource *kres;
+	/* the pages' memory type is reserved as write-combined */
+	bool wc_reserved;
+
+	/* a BAR: the claimed device, whose file it holds a reference to */
+	struct genode_pci_device *gdev;
+	struct file *dev_file;
+	struct genode_pci_hook hook;
+};
+
+static inline struct genode_iomem *to_iomem(struct genode_resource *res)
+{
+	return container_of(res, struct genode_iomem, res);
+}
+
+/* ---- the region fd ---- */
+
+static vm_fault_t genode_iomem_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct genode_iomem *r = vma->vm_private_data;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	if (!genode_resource_fault_begin(&r->res))
+		return VM_FAULT_SIGBUS;
+	if (vmf->pgoff < r->map_size >> PAGE_SHIFT)
+		ret = vmf_insert_pfn_prot(vma, vmf->address,
+					  PHYS_PFN(r->map_phys) + vmf->pgoff,
+					  vma->vm_page_prot);
+	genode_resource_fault_end(&r->res);
+	return ret;
+}
+
+static const struct vm_operations_struct genode_iomem_vm_ops = {
+	.fault = genode_iomem_fault,
+};
+
+static int genode_iomem_mmap(struct genode_resource *res,
+			     struct vm_area_struct *vma)
+{
+	struct genode_iomem *r = to_iomem(res);
+	unsigned long pages = r->map_size >> PAGE_SHIFT;
+	unsigned long len = vma_pages(vma);
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if (vma->vm_pgoff >= pages || len > pages - vma->vm_pgoff)
+		return -EINVAL;
+
+	if (r->attrs & GENODE_IOMEM_WC)
+		vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	else
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_clear(vma, VM_MAYEXEC);
+	vma->vm_ops = &genode_iomem_vm_ops;
+	vma->vm_private_data = r;
+	return 0;
+}
+
+static int genode_iomem_info(struct genode_ucmd *ucmd)
+{
+	struct genode_iomem *r = to_iomem(ucmd->res);
+	struct genode_iomem_info *cmd = ucmd->cmd;
+
+	if (cmd->flags)
+		return -EINVAL;
+	cmd->attrs = r->attrs;
+	cmd->bar = r->bar;
+	cmd->phys = r->phys;
+	cmd->size = r->size;
+	cmd->map_size = r->map_size;
+	cmd->page_offset = r->phys - r->map_phys;
+	return genode_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static const struct genode_ioctl_op genode_iomem_ioctls[] = {
+	GENODE_IOCTL_OP(GENODE_IOMEM_INFO, genode_iomem_info,
+			struct genode_iomem_info, page_offset),
+};
+
+/*
+ * Give the pages back.  The mappings are zapped already; a BAR's device
+ * may be in its release right now (and hold gdev->lock), so nothing here
+ * takes that lock.
+ */
+static void genode_iomem_revoke(struct genode_resource *res)
+{
+	struct genode_iomem *r = to_iomem(res);
+
+	if (r->wc_reserved)
+		arch_io_free_memtype_wc(r->map_phys, r->map_size);
+	if (r->kres)
+		release_mem_region(r->map_phys, r->map_size);
+	genode_range_release(&r->range);
+	if (r->gdev)
+		clear_bit(r->bar, &r->gdev->bars_in_use);
+}
+
+static void genode_iomem_free(struct genode_resource *res)
+{
+	struct genode_iomem *r = to_iomem(res);
+
+	if (r->gdev) {
+		genode_pci_hook_del(r->gdev, &r->hook);
+		fput(r->dev_file);
+	}
+	kfree(r);
+}
+
+static const struct genode_resource_ops genode_iomem_ops = {
+	.name = "genode-iomem",
+	.ioctls = genode_iomem_ioctls,
+	.num_ioctls = ARRAY_SIZE(genode_iomem_ioctls),
+	.mmap = genode_iomem_mmap,
+	.revoke = genode_iomem_revoke,
+	.free = genode_iomem_free,
+};
+
+/* ---- GENODE_IOMEM_REQUEST ---- */
+
+/* Round [phys, phys + size) out to pages; the caller checked for wrapping. */
+static void genode_iomem_set_range(struct genode_iomem *r, u64 phys, u64 size)
+{
+	r->phys = phys;
+	r->size = size;
+	r->map_phys = phys & PAGE_MASK;
+	r->map_size = PAGE_ALIGN(phys + size) - r->map_phys;
+}
+
+/* The device's release revokes its BAR regions before it lets go. */
+static void genode_iomem_device_release(struct genode_pci_hook *hook,
+					struct genode_pci_device *gdev)
+{
+	struct genode_iomem *r = container_of(hook, struct genode_iomem, hook);
+
+	genode_resource_revoke(&r->res);
+}
+
+static int genode_iomem_request_bar(struct genode_ucmd *ucmd,
+				    struct genode_iomem_request *cmd)
+{
+	struct genode_pci_device *gdev;
+	struct genode_iomem *r;
+	struct pci_dev *pdev;
+	struct file *file;
+	int ret;
+
+	if (cmd->base || cmd->size || cmd->bar >= PCI_STD_NUM_BARS)
+		return -EINVAL;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+
+	gdev = genode_pci_device_lock_fd(cmd->device_fd, &file);
+	if (IS_ERR(gdev)) {
+		ret = PTR_ERR(gdev);
+		goto err_free;
+	}
+	pdev = gdev->pdev;
+	if (!pci_resource_len(pdev, cmd->bar) ||
+	    !(pci_resource_flags(pdev, cmd->bar) & IORESOURCE_MEM)) {
+		ret = -ENXIO;
+		goto err_unlock;
+	}
+	ret = security_locked_down(LOCKDOWN_PCI_ACCESS);
+	if (ret)
+		goto err_unlock;
+	if (test_and_set_bit(cmd->bar, &gdev->bars_in_use)) {
+		ret = -EBUSY;
+		goto err_unlock;
+	}
+
+	r->attrs = cmd->flags;
+	r->bar = cmd->bar;
+	genode_iomem_set_range(r, pci_resource_start(pdev, cmd->bar),
+			       pci_resource_len(pdev, cmd->bar));
+	ret = genode_range_claim(&r->range, GENODE_RANGE_MEM, r->map_phys,
+				 r->map_phys + r->map_size - 1);
+	if (ret)
+		goto err_clear_bar;
+	if (r->attrs & GENODE_IOMEM_WC) {
+		if (arch_io_reserve_memtype_wc(r->map_phys, r->map_size)) {
+			ret = -EBUSY;
+			goto err_release_range;
+		}
+		r->wc_reserved = true;
+	}
+
+	/* from here on the resource's revoke and free undo everything */
+	genode_resource_init(&r->res, &genode_iomem_ops, ucmd->session);
+	r->gdev = gdev;
+	r->dev_file = get_file(file);
+	r->hook.stage = GENODE_PCI_STAGE_IOMEM;
+	r->hook.release = genode_iomem_device_release;
+	genode_pci_hook_add(gdev, &r->hook);
+	genode_pci_device_unlock_fput(gdev, file);
+
+	return genode_resource_install(&r->res, ucmd, sizeof(*cmd), &cmd->fd);
+
+err_release_range:
+	genode_range_release(&r->range);
+err_clear_bar:
+	clear_bit(cmd->bar, &gdev->bars_in_use);
+err_unlock:
+	genode_pci_device_unlock_fput(gdev, file);
+err_free:
+	kfree(r);
+	return ret;
+}
+
+static int genode_iomem_request_phys(struct genode_ucmd *ucmd,
+				     struct genode_iomem_request *cmd)
+{
+	struct genode_iomem *r;
+	u64 last;
+	int ret;
+
+	if (cmd->device_fd || cmd->bar || !cmd->size)
+		return -EINVAL;
+	if (check_add_overflow(cmd->base, cmd->size - 1, &last) ||
+	    (last | ~PAGE_MASK) > iomem_resource.end)
+		return -EINVAL;
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	ret = security_locked_down(LOCKDOWN_DEV_MEM);
+	if (ret)
+		return ret;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+	r->attrs = cmd->flags;
+	genode_iomem_set_range(r, cmd->base, cmd->size);
+
+	if (region_intersects(r->map_phys, r->map_size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		ret = -EPERM;
+		goto err_free;
+	}
+	ret = genode_range_claim(&r->range, GENODE_RANGE_MEM, r->map_phys,
+				 r->map_phys + r->map_size - 1);
+	if (ret)
+		goto err_free;
+
+	/*
+	 * Fails for pages a driver holds (busy), and for a range that
+	 * straddles the boundary of one in /proc/iomem.
+	 */
+	r->kres = request_mem_region(r->map_phys, r->map_size,
+				     GENODE_IOMEM_NAME);
+	if (!r->kres &&
+	    !genode_policy_allows(GENODE_RANGE_MEM, r->map_phys,
+				  r->map_phys + r->map_size - 1)) {
+		ret = -EBUSY;
+		goto err_release_range;
+	}
+
+	/*
+	 * The PAT code checks (with a WARN) that a range given a memory type
+	 * does not straddle a boundary in /proc/iomem; the request above
+	 * made sure of that, and nothing else here can.
+	 */
+	if (r->attrs & GENODE_IOMEM_WC) {
+		if (!r->kres ||
+		    arch_io_reserve_memtype_wc(r->map_phys, r->map_size)) {
+			ret = -EBUSY;
+			goto err_release_region;
+		}
+		r->wc_reserved = true;
+	}
+
+	genode_resource_init(&r->res, &genode_iomem_ops, ucmd->session);
+	return genode_resource_install(&r->res, ucmd, sizeof(*cmd), &cmd->fd);
+
+err_release_region:
+	if (r->kres)
+		release_mem_region(r->map_phys, r->map_size);
+err_release_range:
+	genode_range_release(&r->range);
+err_free:
+	kfree(r);
+	return ret;
+}
+
+int genode_iomem_request(struct genode_ucmd *ucmd)
+{
+	struct genode_iomem_request *cmd = ucmd->cmd;
+
+	if (cmd->flags & ~(GENODE_IOMEM_WC | GENODE_IOMEM_BAR) ||
+	    cmd->__reserved)
+		return -EINVAL;
+	if (cmd->flags & GENODE_IOMEM_BAR)
+		return genode_iomem_request_bar(ucmd, cmd);
+	return genode_iomem_request_phys(ucmd, cmd);
+}

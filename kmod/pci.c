@@ -1,0 +1,827 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pci.c - PCI device claims: the "genode" PCI driver and the device fd
+ *
+ * A claimed function is bound to our own PCI driver, which has no ids of
+ * its own: a function reaches it through driver_override (set by a claim,
+ * or by the administrator in sysfs) or through the ids= module parameter,
+ * as with vfio-pci.  Binding through the driver core keeps every other
+ * driver off the function while it is claimed.
+ *
+ * Locking (see pci.h for the rules that dependent resources follow):
+ *
+ *  - claim_lock serialises the claims and the ends of claims of all
+ *    functions: binding, publishing the holder, unbinding.  It is taken
+ *    before the device lock (device_driver_attach, device_release_driver)
+ *    and never by the driver's probe or remove callbacks.
+ *  - The device lock (device_lock(&pdev->dev)) guards the function's
+ *    driver data, which points to the claim that holds it: the claim is
+ *    freed only after it was taken out of there, so the remove callback,
+ *    which runs under the device lock, can use it.
+ *  - gdev->lock guards the claim's hardware state and its release.
+ */
+#include <linux/capability.h>
+#include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/iommu.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "genode_dev.h"
+#include "pci.h"
+
+#define GENODE_PCI_DRIVER "genode"
+#define GENODE_PCI_MAX_IDS 16
+
+static char *ids;
+module_param(ids, charp, 0444);
+MODULE_PARM_DESC(ids,
+		 "PCI functions to bind to genode at load: vendor:device[,vendor:device...] (hex)");
+
+/* guards the claims and their ends, see above */
+static DEFINE_MUTEX(claim_lock);
+
+static struct pci_driver genode_pci_driver;
+
+static inline struct device_driver *genode_pci_drv(void)
+{
+	return &genode_pci_driver.driver;
+}
+
+/* ---- the hooks of dependent resources ---- */
+
+void genode_pci_hook_add(struct genode_pci_device *gdev,
+			 struct genode_pci_hook *hook)
+{
+	lockdep_assert_held(&gdev->lock);
+	list_add_tail(&hook->node, &gdev->hooks);
+}
+
+void genode_pci_hook_del(struct genode_pci_device *gdev,
+			 struct genode_pci_hook *hook)
+{
+	mutex_lock(&gdev->lock);
+	if (!list_empty(&hook->node))
+		list_del_init(&hook->node);
+	mutex_unlock(&gdev->lock);
+}
+
+/*
+ * Run the hooks of one stage.  A callback may end the life of other
+ * dependent resources, so the list is searched afresh after each one.
+ */
+static void genode_pci_run_hooks(struct genode_pci_device *gdev,
+				 enum genode_pci_stage stage)
+{
+	struct genode_pci_hook *hook, *h;
+
+	lockdep_assert_held(&gdev->lock);
+	for (;;) {
+		hook = NULL;
+		list_for_each_entry(h, &gdev->hooks, node) {
+			if (h->stage == stage) {
+				hook = h;
+				break;
+			}
+		}
+		if (!hook)
+			return;
+		list_del_init(&hook->node);
+		hook->release(hook, gdev);
+	}
+}
+
+/* ---- binding to the "genode" driver ---- */
+
+/* > 0: driver_override names @drv; 0: it names another driver; < 0: unset */
+static int genode_match_driver_override(struct pci_dev *pdev,
+					const struct device_driver *drv)
+{
+	int ret = -1;
+
+	genode_driver_override_lock(pdev);
+	if (genode_driver_override_name(pdev))
+		ret = !strcmp(genode_driver_override_name(pdev), drv->name);
+	genode_driver_override_unlock(pdev);
+	return ret;
+}
+
+/*
+ * Make sure the "genode" driver is bound to @pdev: take it as it is if it
+ * is bound already, bind it through driver_override if no driver is.
+ */
+static int genode_pci_bind(struct genode_pci_device *gdev)
+{
+	struct pci_dev *pdev = gdev->pdev;
+	struct device *dev = &pdev->dev;
+	bool ours, other;
+	int override, ret;
+
+	lockdep_assert_held(&claim_lock);
+
+	device_lock(dev);
+	ours = dev->driver == genode_pci_drv();
+	other = dev->driver && !ours;
+	device_unlock(dev);
+	if (ours)
+		return 0;
+	if (other)
+		return -EBUSY;
+
+	/* the administrator reserved it for another driver */
+	override = genode_match_driver_override(pdev, genode_pci_drv());
+	if (override == 0)
+		return -EBUSY;
+	if (override < 0) {
+		ret = genode_set_driver_override(pdev, GENODE_PCI_DRIVER);
+		if (ret)
+			return ret;
+		gdev->override_by_claim = true;
+	}
+
+	/* -EBUSY when another driver came first */
+	ret = device_driver_attach(genode_pci_drv(), dev);
+	if (ret)
+		goto err_clear_override;
+	gdev->bound_by_claim = true;
+	return 0;
+
+err_clear_override:
+	if (gdev->override_by_claim)
+		genode_set_driver_override(pdev, "");
+	gdev->override_by_claim = false;
+	return ret;
+}
+
+/*
+ * The end of a claim, after genode_pci_teardown(): forget the holder, and
+ * unbind the function and clear driver_override if the claim set them.
+ */
+static void genode_pci_unbind(struct genode_pci_device *gdev)
+{
+	struct pci_dev *pdev = gdev->pdev;
+	struct device *dev = &pdev->dev;
+	bool ours;
+
+	mutex_lock(&claim_lock);
+	device_lock(dev);
+	/* the remove callback cleared it if the function went away */
+	if (pci_get_drvdata(pdev) == gdev)
+		pci_set_drvdata(pdev, NULL);
+	ours = dev->driver == genode_pci_drv();
+	device_unlock(dev);
+
+	if (gdev->bound_by_claim && ours)
+		device_release_driver(dev);
+	if (gdev->override_by_claim &&
+	    genode_match_driver_override(pdev, genode_pci_drv()) > 0)
+		genode_set_driver_override(pdev, "");
+	mutex_unlock(&claim_lock);
+}
+
+/* ---- the release of a claim ---- */
+
+/*
+ * Reset @pdev on release.  The device lock is only tried, so that a
+ * remove callback waiting for gdev->lock cannot deadlock with us; a busy
+ * device lock is given a few chances.
+ */
+static void genode_pci_release_reset(struct pci_dev *pdev)
+{
+	int tries = 10, ret;
+
+	if (!pdev->reset_methods[0])
+		return;
+	do {
+		ret = pci_try_reset_function(pdev);
+		if (ret != -EAGAIN)
+			break;
+		msleep(20);
+	} while (--tries);
+	if (ret)
+		pci_dbg(pdev, "no reset on release: %d\n", ret);
+}
+
+/*
+ * Release the hardware, in the order pci.h describes.  @in_remove: called
+ * by the remove callback, with the device lock held.
+ */
+static void genode_pci_teardown(struct genode_pci_device *gdev,
+				bool in_remove)
+{
+	struct pci_dev *pdev = gdev->pdev;
+
+	mutex_lock(&gdev->lock);
+	if (gdev->released)
+		goto out_unlock;
+	gdev->released = true;
+
+	genode_pci_run_hooks(gdev, GENODE_PCI_STAGE_IRQ);
+	genode_pci_run_hooks(gdev, GENODE_PCI_STAGE_IOMEM);
+	if (gdev->enabled) {
+		pci_clear_master(pdev);
+		if (!in_remove)
+			genode_pci_release_reset(pdev);
+	}
+	genode_pci_run_hooks(gdev, GENODE_PCI_STAGE_DMA);
+	WARN_ON_ONCE(!list_empty(&gdev->hooks));
+	if (gdev->enabled) {
+		pci_release_regions(pdev);
+		pci_disable_device(pdev);
+		gdev->enabled = false;
+	}
+out_unlock:
+	mutex_unlock(&gdev->lock);
+}
+
+/* ---- the "genode" PCI driver ---- */
+
+static int genode_pci_probe(struct pci_dev *pdev,
+			    const struct pci_device_id *id)
+{
+	/* bridges stay with the PCI core */
+	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The function is unbound: by our own release (then it has no holder any
+ * more), or behind our back through sysfs or by hot removal while a
+ * session holds it.  Then the claim ends here, and its device fd answers
+ * ENODEV from now on.
+ */
+static void genode_pci_remove(struct pci_dev *pdev)
+{
+	struct genode_pci_device *gdev = pci_get_drvdata(pdev);
+
+	if (!gdev)
+		return;
+	pci_info(pdev, "unbound while claimed, claim released\n");
+	genode_pci_teardown(gdev, true);
+	pci_set_drvdata(pdev, NULL);
+}
+
+static const struct pci_device_id genode_pci_ids[] = {
+	{ }	/* none: functions come through driver_override or ids= */
+};
+
+static struct pci_driver genode_pci_driver = {
+	.name = GENODE_PCI_DRIVER,
+	.id_table = genode_pci_ids,
+	.probe = genode_pci_probe,
+	.remove = genode_pci_remove,
+};
+
+/* ---- the device fd ---- */
+
+static inline struct genode_pci_device *ucmd_gdev(struct genode_ucmd *ucmd)
+{
+	return container_of(ucmd->res, struct genode_pci_device, res);
+}
+
+bool genode_pci_iommu_translates(struct pci_dev *pdev)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(&pdev->dev);
+
+	return domain && (domain->type & __IOMMU_DOMAIN_PAGING);
+}
+
+int genode_pci_dma_permitted(struct genode_pci_device *gdev)
+{
+	if (genode_pci_iommu_translates(gdev->pdev))
+		return 0;
+	return capable(CAP_SYS_RAWIO) ? 0 : -EPERM;
+}
+
+/* Lock the device for an ioctl on its fd; -ENODEV once released. */
+static int genode_pci_enter(struct genode_pci_device *gdev)
+{
+	mutex_lock(&gdev->lock);
+	if (gdev->released) {
+		mutex_unlock(&gdev->lock);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int genode_pci_info(struct genode_ucmd *ucmd)
+{
+	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
+	struct genode_pci_info *cmd = ucmd->cmd;
+	struct pci_dev *pdev = gdev->pdev;
+	int ret, n;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	ret = genode_pci_enter(gdev);
+	if (ret)
+		return ret;
+
+	cmd->caps = 0;
+	if (genode_pci_iommu_translates(pdev))
+		cmd->caps |= GENODE_PCI_CAP_IOMMU;
+	if (pdev->reset_methods[0])
+		cmd->caps |= GENODE_PCI_CAP_RESET;
+	if (pci_is_pcie(pdev))
+		cmd->caps |= GENODE_PCI_CAP_PCIE;
+	cmd->domain = pci_domain_nr(pdev->bus);
+	cmd->bus = pdev->bus->number;
+	cmd->devfn = pdev->devfn;
+	cmd->revision = pdev->revision;
+	cmd->irq_pin = pdev->pin;
+	cmd->vendor = pdev->vendor;
+	cmd->device = pdev->device;
+	cmd->subsystem_vendor = pdev->subsystem_vendor;
+	cmd->subsystem_device = pdev->subsystem_device;
+	cmd->class_code = pdev->class;
+	n = pci_msi_vec_count(pdev);
+	cmd->msi_vectors = n > 0 ? n : 0;
+	n = pci_msix_vec_count(pdev);
+	cmd->msix_vectors = n > 0 ? n : 0;
+	cmd->cfg_size = pdev->cfg_size;
+	mutex_unlock(&gdev->lock);
+
+	return genode_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static int genode_pci_bar_info(struct genode_ucmd *ucmd)
+{
+	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
+	struct genode_pci_bar_info *cmd = ucmd->cmd;
+	struct pci_dev *pdev = gdev->pdev;
+	unsigned long flags;
+	int ret;
+
+	if (cmd->flags)
+		return -EINVAL;
+	if (cmd->index >= PCI_STD_NUM_BARS)
+		return -EINVAL;
+	ret = genode_pci_enter(gdev);
+	if (ret)
+		return ret;
+
+	cmd->bar_flags = 0;
+	cmd->addr = 0;
+	cmd->size = pci_resource_len(pdev, cmd->index);
+	flags = pci_resource_flags(pdev, cmd->index);
+	if (cmd->size) {
+		cmd->addr = pci_resource_start(pdev, cmd->index);
+		if (flags & IORESOURCE_MEM)
+			cmd->bar_flags |= GENODE_PCI_BAR_MEM;
+		if (flags & IORESOURCE_IO)
+			cmd->bar_flags |= GENODE_PCI_BAR_IO;
+		if (flags & IORESOURCE_MEM_64)
+			cmd->bar_flags |= GENODE_PCI_BAR_64;
+		if (flags & IORESOURCE_PREFETCH)
+			cmd->bar_flags |= GENODE_PCI_BAR_PREFETCH;
+	}
+	mutex_unlock(&gdev->lock);
+
+	return genode_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+/* Does [pos, pos + 1) lie in [start, start + len)? */
+static inline bool in_range8(unsigned int pos, unsigned int start,
+			     unsigned int len)
+{
+	return start && pos >= start && pos < start + len;
+}
+
+/* The size of the MSI capability at @pos, from its flags. */
+static unsigned int genode_msi_cap_len(struct pci_dev *pdev, unsigned int pos)
+{
+	u16 flags = 0;
+	unsigned int len;
+
+	pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &flags);
+	len = flags & PCI_MSI_FLAGS_64BIT ? PCI_MSI_DATA_64 : PCI_MSI_DATA_32;
+	len += 2;
+	if (flags & PCI_MSI_FLAGS_MASKBIT)
+		len = (flags & PCI_MSI_FLAGS_64BIT ? PCI_MSI_PENDING_64 :
+		       PCI_MSI_PENDING_32) + 4;
+	return len;
+}
+
+/*
+ * The bits of config byte @pos that a client must not change; 0xff for a
+ * byte that it must not write at all.  See GENODE_PCI_CONFIG_WRITE.
+ */
+static u8 genode_pci_protected(struct pci_dev *pdev, unsigned int pos)
+{
+	unsigned int cap;
+
+	if (pos >= PCI_BASE_ADDRESS_0 && pos <= PCI_BASE_ADDRESS_5 + 3)
+		return 0xff;
+	if (pos >= PCI_ROM_ADDRESS && pos < PCI_ROM_ADDRESS + 4)
+		return 0xff;
+	if (in_range8(pos, pdev->msi_cap, genode_msi_cap_len(pdev, pdev->msi_cap)))
+		return 0xff;
+	if (in_range8(pos, pdev->msix_cap, PCI_CAP_MSIX_SIZEOF))
+		return 0xff;
+
+	if (pos == PCI_COMMAND)
+		return PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	if (pos == PCI_COMMAND + 1)
+		return PCI_COMMAND_INTX_DISABLE >> 8;
+	if (pdev->pm_cap && pos == pdev->pm_cap + PCI_PM_CTRL)
+		return PCI_PM_CTRL_STATE_MASK;
+	if (pci_is_pcie(pdev) && pos == pdev->pcie_cap + PCI_EXP_DEVCTL + 1)
+		return PCI_EXP_DEVCTL_BCR_FLR >> 8;
+	if (pos < PCI_CFG_SPACE_SIZE) {
+		cap = pci_find_capability(pdev, PCI_CAP_ID_AF);
+		if (cap && pos == cap + PCI_AF_CTRL)
+			return PCI_AF_CTRL_FLR;
+	}
+	return 0;
+}
+
+static int genode_pci_config_check(struct genode_pci_device *gdev,
+				   struct genode_pci_config *cmd)
+{
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	if (cmd->width != 1 && cmd->width != 2 && cmd->width != 4)
+		return -EINVAL;
+	if (cmd->offset % cmd->width)
+		return -EINVAL;
+	if (cmd->offset >= gdev->pdev->cfg_size ||
+	    cmd->offset + cmd->width > gdev->pdev->cfg_size)
+		return -EINVAL;
+	return 0;
+}
+
+static int genode_pci_config_read(struct genode_ucmd *ucmd)
+{
+	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
+	struct genode_pci_config *cmd = ucmd->cmd;
+	struct pci_dev *pdev = gdev->pdev;
+	u16 w = 0;
+	u8 b = 0;
+	int ret;
+
+	ret = genode_pci_config_check(gdev, cmd);
+	if (ret)
+		return ret;
+	ret = genode_pci_enter(gdev);
+	if (ret)
+		return ret;
+
+	switch (cmd->width) {
+	case 1:
+		ret = pci_user_read_config_byte(pdev, cmd->offset, &b);
+		cmd->value = b;
+		break;
+	case 2:
+		ret = pci_user_read_config_word(pdev, cmd->offset, &w);
+		cmd->value = w;
+		break;
+	default:
+		ret = pci_user_read_config_dword(pdev, cmd->offset, &cmd->value);
+		break;
+	}
+	mutex_unlock(&gdev->lock);
+	if (ret)
+		return ret;
+
+	return genode_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+static int genode_pci_config_write(struct genode_ucmd *ucmd)
+{
+	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
+	struct genode_pci_config *cmd = ucmd->cmd;
+	struct pci_dev *pdev = gdev->pdev;
+	unsigned int i;
+	u8 mask, cur;
+	int ret;
+
+	ret = genode_pci_config_check(gdev, cmd);
+	if (ret)
+		return ret;
+	if (cmd->width < 4 && cmd->value >> (8 * cmd->width))
+		return -EINVAL;
+	ret = genode_pci_enter(gdev);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < cmd->width; i++) {
+		mask = genode_pci_protected(pdev, cmd->offset + i);
+		if (!mask)
+			continue;
+		if (mask == 0xff) {
+			ret = -EPERM;
+			goto out_unlock;
+		}
+		ret = pci_user_read_config_byte(pdev, cmd->offset + i, &cur);
+		if (ret)
+			goto out_unlock;
+		if ((cur ^ (cmd->value >> (8 * i))) & mask) {
+			ret = -EPERM;
+			goto out_unlock;
+		}
+	}
+
+	switch (cmd->width) {
+	case 1:
+		ret = pci_user_write_config_byte(pdev, cmd->offset, cmd->value);
+		break;
+	case 2:
+		ret = pci_user_write_config_word(pdev, cmd->offset, cmd->value);
+		break;
+	default:
+		ret = pci_user_write_config_dword(pdev, cmd->offset, cmd->value);
+		break;
+	}
+out_unlock:
+	mutex_unlock(&gdev->lock);
+	return ret;
+}
+
+static int genode_pci_bus_master(struct genode_ucmd *ucmd)
+{
+	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
+	struct genode_pci_bus_master *cmd = ucmd->cmd;
+	int ret;
+
+	if (cmd->flags || cmd->__reserved || cmd->enable > 1)
+		return -EINVAL;
+	ret = genode_pci_enter(gdev);
+	if (ret)
+		return ret;
+
+	if (cmd->enable) {
+		ret = genode_pci_dma_permitted(gdev);
+		if (!ret)
+			pci_set_master(gdev->pdev);
+	} else {
+		pci_clear_master(gdev->pdev);
+	}
+	mutex_unlock(&gdev->lock);
+	return ret;
+}
+
+static int genode_pci_reset(struct genode_ucmd *ucmd)
+{
+	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
+	struct genode_pci_reset *cmd = ucmd->cmd;
+	int ret;
+
+	if (cmd->flags)
+		return -EINVAL;
+	ret = genode_pci_enter(gdev);
+	if (ret)
+		return ret;
+	/* only tried: the device lock may be held by a remove waiting for us */
+	ret = pci_try_reset_function(gdev->pdev);
+	mutex_unlock(&gdev->lock);
+	return ret;
+}
+
+static const struct genode_ioctl_op genode_pci_device_ioctls[] = {
+	GENODE_IOCTL_OP(GENODE_PCI_INFO, genode_pci_info,
+			struct genode_pci_info, __reserved),
+	GENODE_IOCTL_OP(GENODE_PCI_BAR_INFO, genode_pci_bar_info,
+			struct genode_pci_bar_info, size),
+	GENODE_IOCTL_OP(GENODE_PCI_CONFIG_READ, genode_pci_config_read,
+			struct genode_pci_config, __reserved),
+	GENODE_IOCTL_OP(GENODE_PCI_CONFIG_WRITE, genode_pci_config_write,
+			struct genode_pci_config, __reserved),
+	GENODE_IOCTL_OP(GENODE_PCI_BUS_MASTER, genode_pci_bus_master,
+			struct genode_pci_bus_master, __reserved),
+	GENODE_IOCTL_OP(GENODE_PCI_RESET, genode_pci_reset,
+			struct genode_pci_reset, flags),
+};
+
+static void genode_pci_device_revoke(struct genode_resource *res)
+{
+	struct genode_pci_device *gdev =
+		container_of(res, struct genode_pci_device, res);
+
+	genode_pci_teardown(gdev, false);
+	genode_pci_unbind(gdev);
+}
+
+static void genode_pci_device_free(struct genode_resource *res)
+{
+	struct genode_pci_device *gdev =
+		container_of(res, struct genode_pci_device, res);
+
+	pci_dev_put(gdev->pdev);
+	mutex_destroy(&gdev->lock);
+	kfree(gdev);
+}
+
+static const struct genode_resource_ops genode_pci_device_ops = {
+	.name = "genode-pci",
+	.ioctls = genode_pci_device_ioctls,
+	.num_ioctls = ARRAY_SIZE(genode_pci_device_ioctls),
+	.revoke = genode_pci_device_revoke,
+	.free = genode_pci_device_free,
+};
+
+struct genode_pci_device *genode_pci_device_from_file(struct file *file)
+{
+	struct genode_resource *res = genode_resource_from_file(file);
+
+	if (!res || res->ops != &genode_pci_device_ops)
+		return NULL;
+	return container_of(res, struct genode_pci_device, res);
+}
+
+struct genode_pci_device *genode_pci_device_lock_fd(int fd,
+						    struct file **filep)
+{
+	struct genode_pci_device *gdev;
+	struct file *file;
+
+	file = fget(fd);
+	if (!file)
+		return ERR_PTR(-EBADF);
+	gdev = genode_pci_device_from_file(file);
+	if (!gdev) {
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	if (genode_pci_enter(gdev)) {
+		fput(file);
+		return ERR_PTR(-ENODEV);
+	}
+	*filep = file;
+	return gdev;
+}
+
+void genode_pci_device_unlock_fput(struct genode_pci_device *gdev,
+				   struct file *file)
+{
+	mutex_unlock(&gdev->lock);
+	fput(file);
+}
+
+/* ---- GENODE_PCI_CLAIM ---- */
+
+/* Bind, publish and enable @gdev's function; everything undone on error. */
+static int genode_pci_take(struct genode_pci_device *gdev)
+{
+	struct pci_dev *pdev = gdev->pdev;
+	struct device *dev = &pdev->dev;
+	int ret;
+
+	mutex_lock(&claim_lock);
+	ret = genode_pci_bind(gdev);
+	if (ret) {
+		mutex_unlock(&claim_lock);
+		return ret;
+	}
+
+	device_lock(dev);
+	if (dev->driver != genode_pci_drv() || pci_get_drvdata(pdev))
+		ret = -EBUSY;	/* held by a session, or unbound meanwhile */
+	else
+		pci_set_drvdata(pdev, gdev);
+	device_unlock(dev);
+	mutex_unlock(&claim_lock);
+	if (ret)
+		goto err_unbind;
+
+	mutex_lock(&gdev->lock);
+	if (gdev->released) {
+		/* the remove callback ran already */
+		ret = -ENODEV;
+		goto err_unlock;
+	}
+	ret = pci_enable_device(pdev);
+	if (ret)
+		goto err_unlock;
+	ret = pci_request_regions(pdev, GENODE_PCI_DRIVER);
+	if (ret)
+		goto err_disable;
+	gdev->enabled = true;
+	mutex_unlock(&gdev->lock);
+	return 0;
+
+err_disable:
+	pci_disable_device(pdev);
+err_unlock:
+	mutex_unlock(&gdev->lock);
+	genode_pci_teardown(gdev, false);
+err_unbind:
+	genode_pci_unbind(gdev);
+	return ret;
+}
+
+int genode_pci_claim(struct genode_ucmd *ucmd)
+{
+	struct genode_pci_claim *cmd = ucmd->cmd;
+	struct genode_pci_device *gdev;
+	struct pci_dev *pdev;
+	int ret;
+
+	if (cmd->flags || cmd->bus > 0xff || cmd->devfn > 0xff)
+		return -EINVAL;
+
+	pdev = pci_get_domain_bus_and_slot(cmd->domain, cmd->bus, cmd->devfn);
+	if (!pdev)
+		return -ENODEV;
+	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
+		ret = -EINVAL;
+		goto err_put_pdev;
+	}
+
+	gdev = kzalloc(sizeof(*gdev), GFP_KERNEL_ACCOUNT);
+	if (!gdev) {
+		ret = -ENOMEM;
+		goto err_put_pdev;
+	}
+	gdev->pdev = pdev;
+	mutex_init(&gdev->lock);
+	INIT_LIST_HEAD(&gdev->hooks);
+
+	ret = genode_pci_take(gdev);
+	if (ret)
+		goto err_free;
+
+	/* from here on the resource's revoke and free undo everything */
+	genode_resource_init(&gdev->res, &genode_pci_device_ops,
+			     ucmd->session);
+	return genode_resource_install(&gdev->res, ucmd, sizeof(*cmd),
+				       &cmd->fd);
+
+err_free:
+	mutex_destroy(&gdev->lock);
+	kfree(gdev);
+err_put_pdev:
+	pci_dev_put(pdev);
+	return ret;
+}
+
+/* ---- the module's PCI driver ---- */
+
+static int genode_pci_parse_ids(u32 *list, unsigned int *n)
+{
+	char *buf, *cur, *tok, *colon;
+	unsigned int vendor, device;
+	int ret = 0;
+
+	*n = 0;
+	if (!ids || !*ids)
+		return 0;
+	buf = kstrdup(ids, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	cur = buf;
+	while ((tok = strsep(&cur, ",")) != NULL) {
+		tok = strim(tok);
+		if (!*tok)
+			continue;
+		colon = strchr(tok, ':');
+		ret = -EINVAL;
+		if (!colon || *n == GENODE_PCI_MAX_IDS)
+			break;
+		*colon = '\0';
+		if (kstrtouint(tok, 16, &vendor) || vendor > 0xffff ||
+		    kstrtouint(colon + 1, 16, &device) || device > 0xffff)
+			break;
+		list[(*n)++] = vendor << 16 | device;
+		ret = 0;
+	}
+	kfree(buf);
+	if (ret)
+		pr_err("genode: ids=%s: expected up to %d vendor:device pairs in hex\n",
+		       ids, GENODE_PCI_MAX_IDS);
+	return ret;
+}
+
+int genode_pci_init(void)
+{
+	u32 list[GENODE_PCI_MAX_IDS];
+	unsigned int n, i;
+	int ret;
+
+	ret = genode_pci_parse_ids(list, &n);
+	if (ret)
+		return ret;
+
+	ret = pci_register_driver(&genode_pci_driver);
+	if (ret)
+		return ret;
+
+	/* binds the functions that match and have no driver yet */
+	for (i = 0; i < n; i++) {
+		ret = pci_add_dynid(&genode_pci_driver, list[i] >> 16,
+				    list[i] & 0xffff, PCI_ANY_ID, PCI_ANY_ID,
+				    0, 0, 0);
+		if (ret)
+			goto err_unregister;
+	}
+	return 0;
+
+err_unregister:
+	pci_unregister_driver(&genode_pci_driver);
+	return ret;
+}
+
+void genode_pci_exit(void)
+{
+	pci_unregister_driver(&genode_pci_driver);
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pci.h - claimed PCI devices, for the resource kinds built on them
+ *
+ * A session claims a PCI function with GENODE_PCI_CLAIM and gets a device
+ * fd, a struct genode_pci_device.  What a driver does with the device
+ * (its BAR mappings, interrupts, DMA buffers) are resources of their own
+ * that hang off the device.  They use this interface:
+ *
+ *   struct file *file;
+ *   struct genode_pci_device *gdev = genode_pci_device_lock_fd(fd, &file);
+ *
+ *   if (IS_ERR(gdev))
+ *           return PTR_ERR(gdev);
+ *   ... gdev->pdev is claimed, enabled, its BARs requested; set up the
+ *   ... hardware, then register the release hook:
+ *   my->hook.stage = GENODE_PCI_STAGE_IRQ;
+ *   my->hook.release = my_release;
+ *   genode_pci_hook_add(gdev, &my->hook);
+ *   my->dev_file = get_file(file);	(keeps gdev alive, see below)
+ *   genode_pci_device_unlock_fput(gdev, file);
+ *
+ * and, when the resource is freed (its ops->free, without gdev->lock):
+ *
+ *   genode_pci_hook_del(my->gdev, &my->hook);
+ *   ... undo the hardware setup unless the hook ran ...
+ *   fput(my->dev_file);
+ *
+ * Lifetime.  The device fd is a genode_resource: the claim lasts until
+ * the resource is revoked (GENODE_REVOKE, or its file's last reference
+ * goes).  A resource that depends on the device should hold a reference
+ * to the device's file (get_file()), as IO-memory regions of BARs do;
+ * then the claim outlives every such resource unless it is revoked
+ * explicitly, and struct genode_pci_device (and gdev->pdev) stays valid
+ * as long as the reference is held, released or not.
+ *
+ * Release.  The claim ends (genode_pci_device.released becomes true) on
+ * revocation of the device fd, or when the function is unbound from the
+ * "genode" driver behind our back (sysfs unbind, hot removal).  Then,
+ * with gdev->lock held throughout:
+ *
+ *   1. hooks of GENODE_PCI_STAGE_IRQ: interrupts off;
+ *   2. hooks of GENODE_PCI_STAGE_IOMEM: BAR mappings revoked;
+ *   3. bus mastering cleared;
+ *   4. the function reset, when it has a reset method (not when the
+ *      release comes from the driver's remove callback: it runs under the
+ *      device lock, which the reset needs);
+ *   5. hooks of GENODE_PCI_STAGE_DMA: DMA memory freed, now that the
+ *      device cannot reach it any more;
+ *   6. BARs released (pci_release_regions), pci_disable_device();
+ *   7. and, on revocation, the driver unbound unless the administrator
+ *      assigned the function to "genode".
+ *
+ * Each hook runs at most once, and is off the device's list when its
+ * release callback runs.  The callback runs with gdev->lock held (so it
+ * is serialised with everything else done to the device) and possibly
+ * with the device lock held (the driver's remove); it must not call
+ * genode_pci_hook_add/del or take gdev->lock, and must not wait for
+ * anything that may wait for gdev->lock.  It may revoke its own resource
+ * with genode_resource_revoke() if that resource's operations and page
+ * faults never take gdev->lock (IO-memory regions don't); otherwise it
+ * switches its hardware off and wakes its sleepers, and its operations
+ * see gdev->released under gdev->lock and fail with -ENODEV.
+ *
+ * Locking.  gdev->lock, the per-device mutex, serialises everything that
+ * touches the device's state while it is claimed: config-space writes,
+ * bus mastering, reset, the IRQ and DMA setup, the hooks, and the
+ * release.  Operations on a dependent resource take it (not the device
+ * fd's revoke_lock) and check gdev->released.  Lock order:
+ *
+ *   device_lock(&pdev->dev) -> gdev->lock -> a dependent resource's
+ *   revoke_lock (write, in a release hook)
+ *
+ * gdev->lock is never held while waiting for the device lock (reset only
+ * tries it).  Config-space read-modify-writes of the command register
+ * (bus mastering here, INTx disable in the IRQ code through pci_intx())
+ * are made under gdev->lock; the hard-IRQ path's pci_check_and_mask_intx()
+ * is atomic only against other users of the PCI core's pci_lock, so INTx
+ * code that masks from hard IRQ context should keep the line from firing
+ * while it changes the command register itself.
+ */
+#ifndef _GENODE_PCI_H
+#define _GENODE_PCI_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+
+#include "resource.h"
+
+struct genode_ucmd;
+
+/* When a hook runs in the release order above. */
+enum genode_pci_stage {
+	GENODE_PCI_STAGE_IRQ,	/* 1: interrupts off */
+	GENODE_PCI_STAGE_IOMEM,	/* 2: BAR mappings revoked */
+	GENODE_PCI_STAGE_DMA,	/* 5: DMA memory freed, after bus master off and reset */
+	GENODE_PCI_STAGES,
+};
+
+struct genode_pci_device;
+
+/* A dependent resource's part in the release of its device. */
+struct genode_pci_hook {
+	struct list_head node;	/* in genode_pci_device.hooks, under its lock */
+	enum genode_pci_stage stage;
+	void (*release)(struct genode_pci_hook *hook,
+			struct genode_pci_device *gdev);
+};
+
+/* A claimed PCI function: the object behind a device fd. */
+struct genode_pci_device {
+	struct genode_resource res;
+	/* holds a reference (pci_dev_get) until the device fd is freed */
+	struct pci_dev *pdev;
+
+	/*
+	 * The per-device mutex: guards @released, @enabled, @hooks and the
+	 * device's hardware state, see above.
+	 */
+	struct mutex lock;
+	/* the claim has ended; the hardware must not be touched any more */
+	bool released;
+	/* pci_enable_device() and pci_request_regions() done */
+	bool enabled;
+	/* release hooks, in the order they were added */
+	struct list_head hooks;
+
+	/*
+	 * The claim bound the function to the "genode" driver and set its
+	 * driver_override, so the release undoes that; both false when the
+	 * administrator had assigned it.  Under claim_lock (pci.c).
+	 */
+	bool bound_by_claim;
+	bool override_by_claim;
+	/* BARs that an IO-memory region holds (atomic bitops, no lock) */
+	unsigned long bars_in_use;
+};
+
+/*
+ * The device behind the device fd @fd, with gdev->lock held, not
+ * released.  *@filep holds a reference to the device fd's file.
+ * Returns -EBADF (@fd not open), -EINVAL (no device fd) or -ENODEV (the
+ * device was released) as an ERR_PTR.
+ */
+struct genode_pci_device *genode_pci_device_lock_fd(int fd,
+						    struct file **filep);
+/* Undo genode_pci_device_lock_fd(). */
+void genode_pci_device_unlock_fput(struct genode_pci_device *gdev,
+				   struct file *file);
+
+/* The device behind a file, or NULL if it is no device fd. */
+struct genode_pci_device *genode_pci_device_from_file(struct file *file);
+
+/* Run @hook->release at its stage of the release.  gdev->lock held. */
+void genode_pci_hook_add(struct genode_pci_device *gdev,
+			 struct genode_pci_hook *hook);
+/*
+ * Take @hook off the device if it has not run.  Takes gdev->lock; when it
+ * returns, @hook->release is not running and will not run.
+ */
+void genode_pci_hook_del(struct genode_pci_device *gdev,
+			 struct genode_pci_hook *hook);
+
+/* Does an IOMMU translate the device's DMA (no identity mapping)? */
+bool genode_pci_iommu_translates(struct pci_dev *pdev);
+
+/*
+ * May the caller let the device master the bus (DMA, MSI)?  Without an
+ * IOMMU that translates for it, only with CAP_SYS_RAWIO: 0 or -EPERM.
+ */
+int genode_pci_dma_permitted(struct genode_pci_device *gdev);
+
+/* GENODE_PCI_CLAIM on a session. */
+int genode_pci_claim(struct genode_ucmd *ucmd);
+
+/* The "genode" PCI driver, registered while the module is loaded. */
+int genode_pci_init(void);
+void genode_pci_exit(void);
+
+#endif /* _GENODE_PCI_H */

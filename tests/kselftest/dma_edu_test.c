@@ -1,0 +1,1014 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DMA buffers for a claimed device: QEMU's edu does the DMA.
+ *
+ * edu's BAR0: DMA source 0x80, destination 0x88, count 0x90, command 0x98
+ * (bit 0 start, bit 1 direction: 0 = RAM to device, 1 = device to RAM,
+ * bit 2 interrupt when done); its own buffer is at 0x40000, 4 KiB; it
+ * drives 28 address bits (higher ones are cut off) and needs bus
+ * mastering.  One transfer takes 100 ms of virtual time; the command
+ * register is polled.  QEMU 7.2's edu takes a transfer that ends at the
+ * last byte of its buffer for out of bounds and stops the whole VM
+ * (hw_error): transfers here end at most one byte before it (EDU_MAX).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "genode_dev.h"
+#include "kselftest_harness.h"
+#include "test_util.h"
+
+_Static_assert(sizeof(struct genode_dma_set_mask) == 16, "genode_dma_set_mask");
+
+#define PAGE 4096UL
+#define MIB (1024UL * 1024)
+#define RESOURCES "/sys/class/misc/genode/resources"
+#define SESSIONS "/sys/class/misc/genode/sessions"
+#define DEBUGFS_BUFFERS "/sys/kernel/debug/genode/dma_buffers"
+
+#define EDU_VENDOR 0x1234
+#define EDU_DEVICE 0x11e8
+#define EDU_DMA_SRC 0x80
+#define EDU_DMA_DST 0x88
+#define EDU_DMA_CNT 0x90
+#define EDU_DMA_CMD 0x98
+#define EDU_DMA_RUN 1u
+#define EDU_DMA_TO_RAM 2u
+#define EDU_BUF 0x40000
+#define EDU_BUF_SIZE 4096
+/* the longest transfer from the start of edu's buffer (see above) */
+#define EDU_MAX (EDU_BUF_SIZE - 1)
+#define EDU_MASK ((1ULL << 28) - 1)
+
+/* ---- finding and claiming edu ---- */
+
+struct edu_addr {
+	unsigned int domain, bus, dev, fn;
+	char bdf[16];	/* "00:02.0", as the IOMMU's fault lines name it */
+};
+
+static long sysfs_hex(const char *dir, const char *name)
+{
+	char path[512];
+	FILE *f;
+	long v = -1;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lx", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int find_edu(struct edu_addr *a)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (sysfs_hex(e->d_name, "vendor") != EDU_VENDOR ||
+		    sysfs_hex(e->d_name, "device") != EDU_DEVICE)
+			continue;
+		if (sscanf(e->d_name, "%x:%x:%x.%x", &a->domain, &a->bus,
+			   &a->dev, &a->fn) == 4)
+			found = 1;
+	}
+	closedir(d);
+	snprintf(a->bdf, sizeof(a->bdf), "%02x:%02x.%x", a->bus, a->dev, a->fn);
+	return found;
+}
+
+static int claim(int session, const struct edu_addr *a)
+{
+	struct genode_pci_claim c = {
+		.argsz = sizeof(c),
+		.domain = a->domain,
+		.bus = a->bus,
+		.devfn = (a->dev << 3) | a->fn,
+	};
+
+	return ioctl(session, GENODE_PCI_CLAIM, &c) ? -errno : c.fd;
+}
+
+static int bus_master(int dev, int on)
+{
+	struct genode_pci_bus_master b = { .argsz = sizeof(b), .enable = on };
+
+	return ioctl(dev, GENODE_PCI_BUS_MASTER, &b) ? -errno : 0;
+}
+
+static int set_mask(int session, int dev, unsigned int bits)
+{
+	struct genode_dma_set_mask m = {
+		.argsz = sizeof(m), .device_fd = dev, .bits = bits,
+	};
+
+	return ioctl(session, GENODE_DMA_SET_MASK, &m) ? -errno : 0;
+}
+
+/* BAR0, mapped (1 MiB): its region fd in *fd */
+static volatile void *map_bar0(int session, int dev, int *fd)
+{
+	struct genode_iomem_request r = {
+		.argsz = sizeof(r), .flags = GENODE_IOMEM_BAR,
+		.device_fd = dev, .bar = 0,
+	};
+	void *p;
+
+	if (ioctl(session, GENODE_IOMEM_REQUEST, &r))
+		return NULL;
+	p = mmap(NULL, 1 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd, 0);
+	if (p == MAP_FAILED) {
+		close(r.fd);
+		return NULL;
+	}
+	*fd = r.fd;
+	return p;
+}
+
+static int dma_alloc(int session, __u64 size, __u32 cache, int dev,
+		     struct genode_dma_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->argsz = sizeof(*a);
+	a->size = size;
+	a->cache = cache;
+	a->device_fd = dev;
+	a->fd = -1;
+	return ioctl(session, GENODE_DMA_ALLOC, a) ? -errno : a->fd;
+}
+
+static void *map(int fd, size_t len)
+{
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+}
+
+static int dma_sync(int fd, __u32 flags, __u64 off, __u64 len, __u32 dir)
+{
+	struct genode_dma_sync s = {
+		.argsz = sizeof(s), .flags = flags, .offset = off,
+		.length = len, .direction = dir,
+	};
+
+	return ioctl(fd, GENODE_DMA_SYNC, &s) ? -errno : 0;
+}
+
+static void wr64(volatile void *bar, unsigned int off, uint64_t v)
+{
+	*(volatile uint64_t *)((volatile char *)bar + off) = v;
+}
+
+static uint32_t rd32(volatile void *bar, unsigned int off)
+{
+	return *(volatile uint32_t *)((volatile char *)bar + off);
+}
+
+/*
+ * One edu transfer: RAM (bus address @ram) to its buffer at @dev_off, or
+ * back (@to_ram).  0, or -ETIMEDOUT.
+ */
+static int edu_dma(volatile void *bar, uint64_t ram, unsigned int dev_off,
+		   unsigned int len, int to_ram)
+{
+	int i;
+
+	wr64(bar, to_ram ? EDU_DMA_DST : EDU_DMA_SRC, ram);
+	wr64(bar, to_ram ? EDU_DMA_SRC : EDU_DMA_DST, EDU_BUF + dev_off);
+	wr64(bar, EDU_DMA_CNT, len);
+	wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
+	for (i = 0; i < 5000; i++) {
+		if (!(rd32(bar, EDU_DMA_CMD) & EDU_DMA_RUN))
+			return 0;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* The PFN behind a mapped, present page, or 0. */
+static uint64_t pfn_of(const void *addr)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, 8, (uintptr_t)addr / PAGE * 8) != 8)
+		entry = 0;
+	close(fd);
+	if (!(entry & (1ULL << 63)))
+		return 0;
+	return entry & ((1ULL << 55) - 1);
+}
+
+static void fill(unsigned char *p, size_t len, unsigned int seed)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 31 + seed + i / 251);
+}
+
+static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/* Is the first page of the debugfs buffer list at @pfn listed? */
+static bool buffer_listed(uint64_t pfn)
+{
+	FILE *f = fopen(DEBUGFS_BUFFERS, "r");
+	char line[256];
+	unsigned long long p;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "pfn %llx", &p) == 1 && p == pfn)
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/* Is the buffer at @pfn listed as deferred (revoked, memory kept)? */
+static bool buffer_deferred(uint64_t pfn)
+{
+	FILE *f = fopen(DEBUGFS_BUFFERS, "r");
+	char line[256];
+	unsigned long long p;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "pfn %llx", &p) == 1 && p == pfn &&
+		    strstr(line, " deferred"))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+FIXTURE(edu) {
+	struct edu_addr addr;
+	int session, dev, bar_fd;
+	volatile void *bar;
+	bool translated;
+	long resources;
+};
+
+FIXTURE_SETUP(edu)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+
+	self->dev = -1;
+	self->bar_fd = -1;
+	self->resources = read_sysfs_long(RESOURCES);
+	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->session);
+	if (!find_edu(&self->addr))
+		SKIP(return, "no edu device in this VM");
+	self->dev = claim(self->session, &self->addr);
+	ASSERT_LE(0, self->dev) TH_LOG("claim %s: %s", self->addr.bdf,
+				       strerror(-self->dev));
+	ASSERT_EQ(0, ioctl(self->dev, GENODE_PCI_INFO, &info));
+	self->translated = info.caps & GENODE_PCI_CAP_IOMMU;
+	self->bar = map_bar0(self->session, self->dev, &self->bar_fd);
+	ASSERT_NE(NULL, self->bar);
+	ASSERT_EQ(0x010000ed, rd32(self->bar, 0) & 0xff0000ff);
+	ASSERT_EQ(0, set_mask(self->session, self->dev, 28));
+	ASSERT_EQ(0, bus_master(self->dev, 1));
+}
+
+FIXTURE_TEARDOWN(edu)
+{
+	if (self->bar)
+		munmap((void *)self->bar, 1 * MIB);
+	if (self->bar_fd >= 0)
+		close(self->bar_fd);
+	if (self->dev >= 0)
+		close(self->dev);
+	close(self->session);
+}
+
+TEST_F(edu, round_trip_at_offsets_and_sizes)
+{
+	static const struct { unsigned int a, d, b, len; } cases[] = {
+		{ 0, 0, 0, EDU_MAX }, { 0, 0, 0, 1 }, { 1, 0, 4095, 1 },
+		{ 100, 17, 5000, 333 }, { 4095, 4094, 8191, 1 },
+		{ 2048, 2047, 0, 2048 }, { 8000, 1000, 777, 3000 },
+		{ 12289, 0, 12289, EDU_MAX }, { 3, 5, 7, 4090 },
+	};
+	struct genode_dma_alloc a, b;
+	unsigned char *pa, *pb;
+	int fa, fb;
+
+	fa = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_UNCACHED, self->dev, &a);
+	ASSERT_LE(0, fa) TH_LOG("alloc: %s", strerror(-fa));
+	fb = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_WRITE_COMBINED,
+		       self->dev, &b);
+	ASSERT_LE(0, fb);
+	EXPECT_EQ(self->translated ? GENODE_DMA_TRANSLATED | GENODE_DMA_PHYS_WITHHELD : 0,
+		  a.out_flags);
+	pa = map(fa, 4 * PAGE);
+	pb = map(fb, 4 * PAGE);
+	ASSERT_NE(MAP_FAILED, pa);
+	ASSERT_NE(MAP_FAILED, pb);
+	fill(pa, 4 * PAGE, 7);
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned int ao = cases[i].a, d = cases[i].d, bo = cases[i].b;
+		unsigned int len = cases[i].len;
+
+		memset(pb, 0, 4 * PAGE);
+		ASSERT_EQ(0, dma_sync(fa, GENODE_DMA_SYNC_FOR_DEVICE, ao, len,
+				      GENODE_DMA_TO_DEVICE));
+		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + ao, d, len, 0));
+		ASSERT_EQ(0, edu_dma(self->bar, b.bus_addr + bo, d, len, 1));
+		ASSERT_EQ(0, dma_sync(fb, GENODE_DMA_SYNC_FOR_CPU, bo, len,
+				      GENODE_DMA_FROM_DEVICE));
+		ASSERT_EQ(0, memcmp(pa + ao, pb + bo, len))
+			TH_LOG("case %u: A+%u -> edu+%u -> B+%u, %u bytes",
+			       i, ao, d, bo, len);
+		/* nothing else of B was touched */
+		ASSERT_TRUE(all_bytes(pb, bo, 0));
+		ASSERT_TRUE(all_bytes(pb + bo + len, 4 * PAGE - bo - len, 0));
+	}
+	munmap(pa, 4 * PAGE);
+	munmap(pb, 4 * PAGE);
+	close(fa);
+	close(fb);
+}
+
+TEST_F_TIMEOUT(edu, buffers_lie_below_the_28_bit_mask, 120)
+{
+	static const __u64 sizes[] = {
+		PAGE, 64 * 1024, MIB, 4 * MIB, 8 * MIB,
+	};
+	int fds[5];
+
+	for (unsigned int i = 0; i < 5; i++) {
+		struct genode_dma_alloc a;
+		unsigned char *p;
+
+		fds[i] = dma_alloc(self->session, sizes[i], GENODE_DMA_CACHED,
+				   self->dev, &a);
+		ASSERT_LE(0, fds[i]) TH_LOG("%llu bytes: %s",
+					     (unsigned long long)sizes[i],
+					     strerror(-fds[i]));
+		EXPECT_LE(a.bus_addr + sizes[i] - 1, EDU_MASK)
+			TH_LOG("%llu bytes at bus address 0x%llx",
+			       (unsigned long long)sizes[i],
+			       (unsigned long long)a.bus_addr);
+		if (!self->translated)
+			EXPECT_EQ(a.phys_addr, a.bus_addr);
+		p = map(fds[i], sizes[i]);
+		ASSERT_NE(MAP_FAILED, p);
+		/* the device reaches the first and the last bytes */
+		p[0] = 0x11;
+		p[sizes[i] - 1] = 0x22;
+		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 0, 1, 0));
+		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + sizes[i] - 1, 1, 1, 0));
+		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + sizes[i] - 1, 0, 1, 1));
+		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 1, 1, 1));
+		EXPECT_EQ(0x22, p[0]);
+		EXPECT_EQ(0x11, p[sizes[i] - 1]);
+		munmap(p, sizes[i]);
+	}
+	for (unsigned int i = 0; i < 5; i++)
+		close(fds[i]);
+}
+
+TEST_F_TIMEOUT(edu, large_buffer_for_the_device, 180)
+{
+	const size_t size = 64 * MIB;
+	struct genode_dma_alloc a;
+	unsigned char *p;
+	int fd;
+
+	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, self->dev, &a);
+	ASSERT_LE(0, fd) TH_LOG("64 MiB below 256 MiB: %s", strerror(-fd));
+	EXPECT_LE(a.bus_addr + size - 1, EDU_MASK);
+	p = map(fd, size);
+	ASSERT_NE(MAP_FAILED, p);
+	for (size_t off = 0; off < size; off += PAGE)
+		ASSERT_EQ(0, p[off]);
+	if (!self->translated) {
+		/* physically contiguous: it is the bus address range */
+		uint64_t pfn0 = a.phys_addr / PAGE;
+
+		for (size_t off = 0; off < size; off += PAGE) {
+			ASSERT_EQ(pfn0 + off / PAGE, pfn_of(p + off)) {
+				TH_LOG("page %zu not contiguous", off / PAGE);
+			}
+		}
+	}
+	/* DMA at its start and at its end, both ways */
+	fill(p, EDU_MAX, 1);
+	fill(p + size - EDU_MAX, EDU_MAX, 2);
+	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 0, EDU_MAX, 0));
+	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + size - EDU_MAX, 0,
+			     EDU_MAX, 1));
+	EXPECT_EQ(0, memcmp(p, p + size - EDU_MAX, EDU_MAX));
+	fill(p + size - 2048, 2048, 3);
+	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + size - 2048, 0, 2048, 0));
+	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + 2048, 0, 2048, 1));
+	EXPECT_EQ(0, memcmp(p + 2048, p + size - 2048, 2048));
+	munmap(p, size);
+	close(fd);
+}
+
+TEST_F(edu, bus_address_is_translated_with_an_iommu)
+{
+	struct genode_dma_alloc a;
+	struct genode_dma_info info = { .argsz = sizeof(info) };
+	unsigned char *p;
+	uint64_t pfn;
+	int fd;
+
+	if (!self->translated)
+		SKIP(return, "no IOMMU translates for edu in this VM");
+	fd = dma_alloc(self->session, 16 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(GENODE_DMA_TRANSLATED | GENODE_DMA_PHYS_WITHHELD, a.out_flags);
+	EXPECT_EQ(0, a.phys_addr);
+	ASSERT_EQ(0, ioctl(fd, GENODE_DMA_INFO, &info));
+	EXPECT_EQ(a.bus_addr, info.bus_addr);
+	EXPECT_EQ(a.out_flags, info.out_flags);
+	p = map(fd, 16 * PAGE);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	pfn = pfn_of(p);
+	ASSERT_NE(0, pfn);
+	EXPECT_NE(pfn * PAGE, a.bus_addr)
+		TH_LOG("IOVA 0x%llx is the physical address",
+		       (unsigned long long)a.bus_addr);
+	munmap(p, 16 * PAGE);
+	close(fd);
+}
+
+/* Read /dev/kmsg from @fd until a record has all three strings. */
+static bool kmsg_wait(int fd, const char *n1, const char *n2, const char *n3,
+		      int seconds)
+{
+	char rec[1024];
+	time_t end = time(NULL) + seconds;
+
+	while (time(NULL) < end) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+
+		if (n < 0) {
+			if (errno == EAGAIN) {
+				usleep(10000);
+				continue;
+			}
+			if (errno == EPIPE)	/* overwritten records */
+				continue;
+			return false;
+		}
+		rec[n] = 0;
+		if (strstr(rec, n1) && strstr(rec, n2) && strstr(rec, n3))
+			return true;
+	}
+	return false;
+}
+
+static void kmsg_note(const char *s)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, s, strlen(s)) < 0)
+			perror("kmsg");
+		close(fd);
+	}
+}
+
+TEST_F(edu, device_has_a_dma_domain_of_its_own)
+{
+	char path[256], type[32] = "";
+	struct dirent *e;
+	int n = 0;
+	FILE *f;
+	DIR *d;
+
+	if (!self->translated)
+		SKIP(return, "no IOMMU translates for edu in this VM");
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%04x:%s/iommu_group/type",
+		 self->addr.domain, self->addr.bdf);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%31s", type));
+	fclose(f);
+	/* a translating domain, flushed strictly (iommu.strict=1) */
+	EXPECT_STREQ("DMA", type);
+
+	/* and edu is alone in its group, so in its domain */
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%04x:%s/iommu_group/devices",
+		 self->addr.domain, self->addr.bdf);
+	d = opendir(path);
+	ASSERT_NE(NULL, d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	EXPECT_EQ(1, n);
+}
+
+TEST_F(edu, device_reaches_no_other_sessions_buffer)
+{
+	struct genode_dma_alloc own, other;
+	unsigned char *po, *px;
+	char fault[64];
+	uint64_t target;
+	int s2, fx, fo, kmsg;
+
+	if (!self->translated)
+		SKIP(return, "no IOMMU: without one a device reaches all memory");
+
+	/* another session's buffer, full of 0x11 */
+	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s2);
+	fx = dma_alloc(s2, PAGE, GENODE_DMA_CACHED, -1, &other);
+	ASSERT_LE(0, fx);
+	ASSERT_NE(0, other.phys_addr);
+	px = map(fx, PAGE);
+	ASSERT_NE(MAP_FAILED, px);
+	memset(px, 0x11, PAGE);
+
+	/* edu's buffer, full of 0xee, through a buffer of our own */
+	fo = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &own);
+	ASSERT_LE(0, fo);
+	po = map(fo, PAGE);
+	ASSERT_NE(MAP_FAILED, po);
+	memset(po, 0xee, PAGE);
+	ASSERT_EQ(0, edu_dma(self->bar, own.bus_addr, 0, EDU_MAX, 0));
+
+	/*
+	 * edu drops address bits above its 28; the address it will use must
+	 * not happen to be one the IOMMU maps for it (our own buffer).
+	 */
+	target = other.phys_addr & EDU_MASK;
+	ASSERT_TRUE(target + PAGE <= own.bus_addr ||
+		    target >= own.bus_addr + PAGE);
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	lseek(kmsg, 0, SEEK_END);
+	kmsg_note("genode-test: expect DMAR faults begin\n");
+	ASSERT_EQ(0, edu_dma(self->bar, other.phys_addr, 0, EDU_MAX, 1));
+	snprintf(fault, sizeof(fault), "fault addr 0x%llx ",
+		 (unsigned long long)target);
+	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Write", self->addr.bdf, fault,
+			      10))
+		TH_LOG("no IOMMU fault of %s at 0x%llx in the kernel log",
+		       self->addr.bdf, (unsigned long long)target);
+	kmsg_note("genode-test: expect DMAR faults end\n");
+	close(kmsg);
+
+	/* nothing landed in the other session's buffer */
+	EXPECT_TRUE(all_bytes(px, PAGE, 0x11));
+	/* and the device still works for its own session */
+	memset(po, 0, PAGE);
+	ASSERT_EQ(0, edu_dma(self->bar, own.bus_addr, 0, EDU_MAX, 1));
+	EXPECT_TRUE(all_bytes(po, EDU_MAX, 0xee));
+	EXPECT_EQ(0, po[EDU_MAX]);
+
+	munmap(po, PAGE);
+	munmap(px, PAGE);
+	close(fo);
+	close(fx);
+	close(s2);
+}
+
+TEST_F(edu, release_order_keeps_memory_until_the_device_cannot_reach_it)
+{
+	struct genode_dma_alloc a;
+	__u64 used_before, used;
+	struct genode_dma_quota q = { .argsz = sizeof(q) };
+	unsigned char *p;
+	uint64_t pfn;
+	int fd;
+
+	if (access(DEBUGFS_BUFFERS, R_OK))
+		SKIP(return, "no debugfs");
+	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
+	used_before = q.used;
+	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	ASSERT_LE(0, fd);
+	p = map(fd, 4 * PAGE);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	pfn = pfn_of(p);
+	ASSERT_TRUE(buffer_listed(pfn));
+	munmap(p, 4 * PAGE);
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
+	used = q.used;
+
+	if (self->translated) {
+		/* unmapped from the IOMMU, so freed at once */
+		EXPECT_FALSE(buffer_listed(pfn));
+		EXPECT_EQ(used_before, used);
+	} else {
+		/* the device could still reach it: kept until its release */
+		EXPECT_TRUE(buffer_listed(pfn));
+		EXPECT_TRUE(buffer_deferred(pfn));
+		EXPECT_EQ(used_before + 4 * PAGE, used);
+	}
+	/* the device's release (bus mastering off first) frees it */
+	if (self->bar)
+		munmap((void *)self->bar, 1 * MIB);
+	self->bar = NULL;
+	if (self->bar_fd >= 0)
+		close(self->bar_fd);
+	self->bar_fd = -1;
+	close(self->dev);
+	self->dev = -1;
+	EXPECT_FALSE(buffer_listed(pfn));
+	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
+	EXPECT_EQ(used_before, q.used);
+	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+}
+
+TEST_F(edu, device_release_revokes_its_buffers)
+{
+	struct genode_revoke rv = { .argsz = sizeof(rv) };
+	struct genode_dma_info info = { .argsz = sizeof(info) };
+	struct genode_dma_quota q = { .argsz = sizeof(q) };
+	struct genode_dma_alloc a;
+	int fd, status;
+	unsigned char *p;
+	pid_t pid;
+
+	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	ASSERT_LE(0, fd);
+	p = map(fd, 2 * PAGE);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 5;
+
+	/* the BAR region holds the device too: revoke the device itself */
+	rv.fd = self->dev;
+	ASSERT_EQ(0, ioctl(self->session, GENODE_REVOKE, &rv));
+
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(fd, GENODE_DMA_INFO, &info));
+	EXPECT_EQ(ENODEV, errno);
+	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
+	EXPECT_EQ(0, q.used);
+	/* its mapping is gone: a child touching it gets SIGBUS */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		p[0] = 6;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	/* no new buffers for a released device */
+	EXPECT_EQ(-ENODEV, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+				     self->dev, &a));
+	munmap(p, 2 * PAGE);
+	close(fd);
+}
+
+TEST_F(edu, bad_device_arguments)
+{
+	struct genode_dma_alloc a, big;
+	int s2, fd, null_fd;
+
+	/* a device this session does not hold */
+	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s2);
+	EXPECT_EQ(-EPERM, dma_alloc(s2, PAGE, GENODE_DMA_CACHED, self->dev, &a));
+	EXPECT_EQ(-EPERM, set_mask(s2, self->dev, 32));
+	/* masks out of range */
+	EXPECT_EQ(-EINVAL, set_mask(self->session, self->dev, 0));
+	EXPECT_EQ(-EINVAL, set_mask(self->session, self->dev, 23));
+	EXPECT_EQ(-EINVAL, set_mask(self->session, self->dev, 65));
+	EXPECT_EQ(-EINVAL, set_mask(self->session, self->dev, ~0u));
+	/* no device fds */
+	EXPECT_EQ(-EBADF, set_mask(self->session, 1000, 32));
+	null_fd = open("/dev/null", O_RDWR);
+	ASSERT_LE(0, null_fd);
+	EXPECT_EQ(-EINVAL, set_mask(self->session, null_fd, 32));
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+				     null_fd, &a));
+	/* a DMA buffer is no device */
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1, &a);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+				     fd, &big));
+	EXPECT_EQ(-EINVAL, set_mask(self->session, fd, 32));
+	close(fd);
+	{
+		struct genode_dma_set_mask m = {
+			.argsz = sizeof(m), .flags = 1, .device_fd = self->dev,
+			.bits = 32,
+		};
+
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->session, GENODE_DMA_SET_MASK, &m));
+		EXPECT_EQ(EINVAL, errno);
+	}
+
+	/* a buffer above the new mask: EBUSY, the mask is unchanged */
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	ASSERT_LE(0, fd);
+	if (a.bus_addr + PAGE - 1 > (1ULL << 24) - 1) {
+		EXPECT_EQ(-EBUSY, set_mask(self->session, self->dev, 24));
+	} else {
+		TH_LOG("buffer at 0x%llx fits 24 bits: no EBUSY case",
+		       (unsigned long long)a.bus_addr);
+	}
+	close(fd);
+	/* a mask that fits nothing this size: ENOMEM, never above it */
+	ASSERT_EQ(0, set_mask(self->session, self->dev, 24));
+	EXPECT_EQ(-ENOMEM, dma_alloc(self->session, 32 * MIB, GENODE_DMA_CACHED,
+				     self->dev, &big));
+	EXPECT_EQ(0, set_mask(self->session, self->dev, 28));
+
+	close(null_fd);
+	close(s2);
+	/* the device fd and the BAR region */
+	EXPECT_EQ(self->resources + 2, read_sysfs_long(RESOURCES));
+}
+
+TEST_F(edu, device_buffers_are_zeroed)
+{
+	static const __u64 sizes[] = { PAGE, 5 * PAGE, 2 * MIB, 6 * MIB };
+
+	for (unsigned int i = 0; i < 4; i++) {
+		for (unsigned int round = 0; round < 2; round++) {
+			struct genode_dma_alloc a;
+			unsigned char *p;
+			int fd;
+
+			fd = dma_alloc(self->session, sizes[i],
+				       round ? GENODE_DMA_UNCACHED : GENODE_DMA_CACHED,
+				       self->dev, &a);
+			ASSERT_LE(0, fd);
+			p = map(fd, sizes[i]);
+			ASSERT_NE(MAP_FAILED, p);
+			ASSERT_TRUE(all_bytes(p, sizes[i], 0))
+				TH_LOG("%llu bytes, round %u: not zeroed",
+				       (unsigned long long)sizes[i], round);
+			memset(p, 0xa5, sizes[i]);
+			munmap(p, sizes[i]);
+			close(fd);
+		}
+	}
+}
+
+/* ---- memory cgroup: buffers built from pages are charged ---- */
+
+#define CGROOT "/sys/fs/cgroup"
+#define CGTEST CGROOT "/genode-dma-edu-test"
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -EIO;
+}
+
+TEST(edu_memcg_charges_iommu_buffers)
+{
+	struct edu_addr addr;
+	struct stat st;
+	long long r[4];
+	int pipefd[2], status;
+	pid_t pid;
+
+	if (!find_edu(&addr))
+		SKIP(return, "no edu device in this VM");
+	if (stat(CGROOT "/cgroup.controllers", &st)) {
+		mkdir(CGROOT, 0755);
+		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
+			SKIP(return, "cannot mount cgroup2: %s", strerror(errno));
+	}
+	if (write_file(CGROOT "/cgroup.subtree_control", "+memory"))
+		SKIP(return, "no memory controller");
+	rmdir(CGTEST);
+	ASSERT_EQ(0, mkdir(CGTEST, 0755));
+	ASSERT_EQ(0, pipe(pipefd));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct genode_pci_info info = { .argsz = sizeof(info) };
+		struct genode_dma_alloc a;
+		char me[32];
+		int s, dev, fd;
+
+		snprintf(me, sizeof(me), "%d", getpid());
+		if (write_file(CGTEST "/cgroup.procs", me))
+			_exit(2);
+		s = open(GENODE_DEV_PATH, O_RDWR);
+		dev = claim(s, &addr);
+		if (dev < 0 || set_mask(s, dev, 28) ||
+		    ioctl(dev, GENODE_PCI_INFO, &info))
+			_exit(3);
+		r[3] = !!(info.caps & GENODE_PCI_CAP_IOMMU);
+		r[0] = read_sysfs_long(CGTEST "/memory.current");
+		fd = dma_alloc(s, 16 * MIB, GENODE_DMA_CACHED, dev, &a);
+		if (fd < 0)
+			_exit(4);
+		r[1] = read_sysfs_long(CGTEST "/memory.current");
+		close(fd);
+		r[2] = read_sysfs_long(CGTEST "/memory.current");
+		if (write(pipefd[1], r, sizeof(r)) != sizeof(r))
+			_exit(5);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(sizeof(r), read(pipefd[0], r, sizeof(r)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(pipefd[0]);
+	rmdir(CGTEST);
+	TH_LOG("memory.current: %lld before, %lld with 16 MiB, %lld after",
+	       r[0], r[1], r[2]);
+	if (!r[3])
+		SKIP(return, "no IOMMU: 16 MiB is one contiguous range from alloc_contig_range(), which no exported function can charge to a memcg (dma.c)");
+	/* with the IOMMU the 16 MiB are buddy pages, all charged */
+	EXPECT_LE(r[0] + 16 * (long long)MIB, r[1]);
+	EXPECT_LT(r[1], r[0] + 17 * (long long)MIB);
+	EXPECT_LT(r[2], r[0] + (long long)MIB);
+}
+
+/* ---- a process killed while its device does DMA ---- */
+
+TEST(edu_killed_during_dma_leaves_nothing)
+{
+	long resources = read_sysfs_long(RESOURCES);
+	long sessions = read_sysfs_long(SESSIONS);
+	struct edu_addr addr;
+	int pipefd[2], status, s, dev;
+	pid_t pid;
+	char c;
+
+	if (!find_edu(&addr))
+		SKIP(return, "no edu device in this VM");
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct genode_dma_alloc a;
+		volatile void *bar;
+		int s = open(GENODE_DEV_PATH, O_RDWR), dev, bfd, fd;
+		unsigned char *p;
+
+		dev = claim(s, &addr);
+		if (dev < 0 || set_mask(s, dev, 28) || bus_master(dev, 1))
+			_exit(2);
+		bar = map_bar0(s, dev, &bfd);
+		if (!bar)
+			_exit(3);
+		fd = dma_alloc(s, 1 * MIB, GENODE_DMA_CACHED, dev, &a);
+		if (fd < 0)
+			_exit(4);
+		p = map(fd, 1 * MIB);
+		if (p == MAP_FAILED)
+			_exit(5);
+		memset(p, 0x42, PAGE);
+		/* start a transfer into the buffer, and die during it */
+		wr64(bar, EDU_DMA_SRC, EDU_BUF);
+		wr64(bar, EDU_DMA_DST, a.bus_addr);
+		wr64(bar, EDU_DMA_CNT, EDU_MAX);
+		wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+		if (write(pipefd[1], "r", 1) != 1)
+			_exit(6);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	close(pipefd[0]);
+	/* let the transfer end: 100 ms */
+	usleep(300 * 1000);
+
+	EXPECT_EQ(resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(sessions, read_sysfs_long(SESSIONS));
+	/* the device is free again, and works */
+	s = open(GENODE_DEV_PATH, O_RDWR);
+	ASSERT_LE(0, s);
+	dev = claim(s, &addr);
+	ASSERT_LE(0, dev) TH_LOG("claim after the kill: %s", strerror(-dev));
+	close(dev);
+	close(s);
+}
+
+/* ---- a device buffer passed to another process ---- */
+
+TEST_F(edu, buffer_passed_over_a_socket_receives_dma)
+{
+	struct genode_dma_alloc a;
+	int sv[2], fd, status;
+	unsigned char *p;
+	pid_t pid;
+	char c = 'x';
+
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		unsigned char *q;
+		int rfd;
+
+		close(sv[0]);
+		close(fd);
+		if (recvmsg(sv[1], &msg, 0) != 1 || !CMSG_FIRSTHDR(&msg))
+			_exit(2);
+		memcpy(&rfd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+		q = map(rfd, PAGE);
+		if (q == MAP_FAILED)
+			_exit(3);
+		/* wait for the parent's DMA */
+		if (read(sv[1], &c, 1) != 1)
+			_exit(4);
+		_exit(all_bytes(q, EDU_MAX, 0x5c) ? 0 : 5);
+	}
+	close(sv[1]);
+	{
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+		ASSERT_EQ(1, sendmsg(sv[0], &msg, 0));
+	}
+	/* the creator lets go of its fd; the device fills the buffer */
+	ASSERT_EQ(0, close(fd));
+	{
+		struct genode_dma_alloc t;
+		int tfd;
+
+		tfd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+				self->dev, &t);
+		ASSERT_LE(0, tfd);
+		p = map(tfd, PAGE);
+		ASSERT_NE(MAP_FAILED, p);
+		memset(p, 0x5c, PAGE);
+		ASSERT_EQ(0, edu_dma(self->bar, t.bus_addr, 0, EDU_MAX, 0));
+		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 0, EDU_MAX, 1));
+		munmap(p, PAGE);
+		close(tfd);
+	}
+	ASSERT_EQ(1, write(sv[0], &c, 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(sv[0]);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,927 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PCI device claims, on QEMU's edu (1234:11e8): binding and unbinding,
+ * identity, the BAR table, config space reads and the writes that are
+ * refused, bus mastering, reset, the claims that are refused, revocation,
+ * kill -9 of the holder, and the functions an administrator assigns.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "genode_dev.h"
+#include "kselftest_harness.h"
+#include "pci_util.h"
+#include "test_util.h"
+
+_Static_assert(sizeof(struct genode_pci_claim) == 24, "genode_pci_claim");
+_Static_assert(offsetof(struct genode_pci_claim, fd) == 20, "genode_pci_claim");
+_Static_assert(sizeof(struct genode_pci_info) == 48, "genode_pci_info");
+_Static_assert(offsetof(struct genode_pci_info, bus) == 16, "genode_pci_info");
+_Static_assert(offsetof(struct genode_pci_info, vendor) == 20, "genode_pci_info");
+_Static_assert(offsetof(struct genode_pci_info, class_code) == 28, "genode_pci_info");
+_Static_assert(offsetof(struct genode_pci_info, cfg_size) == 40, "genode_pci_info");
+_Static_assert(sizeof(struct genode_pci_bar_info) == 32, "genode_pci_bar_info");
+_Static_assert(offsetof(struct genode_pci_bar_info, addr) == 16, "genode_pci_bar_info");
+_Static_assert(sizeof(struct genode_pci_config) == 24, "genode_pci_config");
+_Static_assert(sizeof(struct genode_pci_bus_master) == 16, "genode_pci_bus_master");
+_Static_assert(sizeof(struct genode_pci_reset) == 8, "genode_pci_reset");
+
+#define PCI_COMMAND		0x04
+#define PCI_COMMAND_IO		0x1
+#define PCI_COMMAND_MEMORY	0x2
+#define PCI_COMMAND_MASTER	0x4
+#define PCI_COMMAND_INTX_DISABLE 0x400
+#define PCI_CACHE_LINE_SIZE	0x0c
+#define PCI_ROM_ADDRESS		0x30
+#define PCI_CAPABILITY_LIST	0x34
+#define PCI_INTERRUPT_PIN	0x3d
+#define PCI_CAP_ID_MSI		0x05
+#define PCI_CAP_ID_EXP		0x10
+#define PCI_CAP_ID_MSIX		0x11
+
+#define IORESOURCE_IO		0x00000100
+#define IORESOURCE_MEM		0x00000200
+#define IORESOURCE_PREFETCH	0x00002000
+#define IORESOURCE_MEM_64	0x00100000
+
+/* The offset of capability @id in a config space snapshot, or 0. */
+static unsigned int find_cap(const unsigned char *cfg, unsigned int id)
+{
+	unsigned int pos = cfg[PCI_CAPABILITY_LIST] & ~3u;
+	int ttl = 48;
+
+	while (pos >= 0x40 && ttl--) {
+		if (cfg[pos] == id)
+			return pos;
+		pos = cfg[pos + 1] & ~3u;
+	}
+	return 0;
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? -1 : st.st_size;
+}
+
+/* Does /proc/iomem have a line naming @name? */
+static int iomem_has(const char *name)
+{
+	FILE *f = fopen("/proc/iomem", "r");
+	char line[256];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strstr(line, " : ");
+
+		if (colon && !strncmp(colon + 3, name, strlen(name)) &&
+		    colon[3 + strlen(name)] == '\n')
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* An IOMMU translates for the function when its group's domain pages. */
+static int sysfs_iommu_translates(const struct pci_addr *a)
+{
+	char path[256], type[64];
+
+	snprintf(path, sizeof(path), "%s/iommu_group/type", a->dir);
+	if (sysfs_read(path, type, sizeof(type)))
+		return 0;
+	return !strncmp(type, "DMA", 3) || !strcmp(type, "unmanaged");
+}
+
+FIXTURE(pci) {
+	int session;
+	struct pci_addr edu;
+	long sessions, resources;
+	char override[64];
+};
+
+FIXTURE_SETUP(pci)
+{
+	char drv[64];
+
+	ASSERT_EQ(0, pci_find(EDU_VENDOR, EDU_DEVICE, 0, &self->edu))
+		TH_LOG("no edu device in this machine");
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	ASSERT_STREQ("", drv) TH_LOG("edu is bound to %s before the test", drv);
+	pci_override_of(&self->edu, self->override, sizeof(self->override));
+	self->sessions = read_sysfs_long(SYSFS_GENODE "/sessions");
+	self->resources = read_sysfs_long(SYSFS_GENODE "/resources");
+	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->session);
+}
+
+FIXTURE_TEARDOWN(pci)
+{
+	char drv[64], ovr[64];
+
+	close(self->session);
+	EXPECT_EQ(self->sessions, read_sysfs_long(SYSFS_GENODE "/sessions"));
+	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	pci_override_of(&self->edu, ovr, sizeof(ovr));
+	EXPECT_STREQ(self->override, ovr);
+}
+
+TEST_F(pci, claim_binds_and_release_unbinds)
+{
+	char drv[64], ovr[64];
+	int dev;
+
+	EXPECT_EQ(0, iomem_has("genode"));
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev) TH_LOG("claim: %s", strerror(-dev));
+	EXPECT_EQ(FD_CLOEXEC, fcntl(dev, F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(self->resources + 1, read_sysfs_long(SYSFS_GENODE "/resources"));
+
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("genode", drv);
+	pci_override_of(&self->edu, ovr, sizeof(ovr));
+	EXPECT_STREQ("genode", ovr);
+	/* its BAR is requested, and decoding is on */
+	EXPECT_EQ(1, iomem_has("genode"));
+	EXPECT_EQ(PCI_COMMAND_MEMORY,
+		  pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY);
+
+	ASSERT_EQ(0, close(dev));
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	pci_override_of(&self->edu, ovr, sizeof(ovr));
+	EXPECT_STREQ(self->override, ovr);
+	EXPECT_EQ(0, iomem_has("genode"));
+}
+
+TEST_F(pci, identity)
+{
+	unsigned char cfg[256];
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	unsigned int msi, mmc;
+	char path[256];
+	int dev, caps;
+
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
+
+	EXPECT_EQ(EDU_VENDOR, info.vendor);
+	EXPECT_EQ(EDU_DEVICE, info.device);
+	EXPECT_EQ(sysfs_hex(self->edu.dir, "subsystem_vendor"), info.subsystem_vendor);
+	EXPECT_EQ(sysfs_hex(self->edu.dir, "subsystem_device"), info.subsystem_device);
+	EXPECT_EQ(sysfs_hex(self->edu.dir, "class"), info.class_code);
+	EXPECT_EQ(sysfs_hex(self->edu.dir, "revision"), info.revision);
+	EXPECT_EQ(self->edu.domain, info.domain);
+	EXPECT_EQ(self->edu.bus, info.bus);
+	EXPECT_EQ(self->edu.devfn, info.devfn);
+	EXPECT_EQ(cfg[PCI_INTERRUPT_PIN], info.irq_pin);
+	EXPECT_EQ(1, info.irq_pin);	/* edu raises INTA */
+	snprintf(path, sizeof(path), "%s/config", self->edu.dir);
+	EXPECT_EQ(file_size(path), info.cfg_size);
+
+	/* edu has an MSI capability with one vector and no MSI-X */
+	msi = find_cap(cfg, PCI_CAP_ID_MSI);
+	ASSERT_NE(0, msi);
+	mmc = (cfg[msi + 2] >> 1) & 7;
+	EXPECT_EQ(1u << mmc, info.msi_vectors);
+	EXPECT_EQ(0, find_cap(cfg, PCI_CAP_ID_MSIX));
+	EXPECT_EQ(0, info.msix_vectors);
+
+	caps = 0;
+	if (sysfs_iommu_translates(&self->edu))
+		caps |= GENODE_PCI_CAP_IOMMU;
+	snprintf(path, sizeof(path), "%s/reset", self->edu.dir);
+	if (!access(path, F_OK))
+		caps |= GENODE_PCI_CAP_RESET;
+	if (find_cap(cfg, PCI_CAP_ID_EXP))
+		caps |= GENODE_PCI_CAP_PCIE;
+	EXPECT_EQ(caps, info.caps);
+	EXPECT_EQ(0, info.flags);
+	EXPECT_EQ(0, info.__reserved);
+	close(dev);
+}
+
+TEST_F(pci, device_ioctls_check_their_arguments)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	struct genode_pci_config cfg = { .argsz = sizeof(cfg), .width = 4 };
+	struct genode_pci_reset rst = { .argsz = sizeof(rst) };
+	int dev = pci_claim(self->session, &self->edu);
+
+	ASSERT_LE(0, dev);
+
+	info.argsz = offsetof(struct genode_pci_info, __reserved);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, info.vendor);
+	info.argsz = sizeof(info);
+	info.flags = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(EINVAL, errno);
+	info.flags = 0;
+	info.__reserved = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, info.vendor);
+
+	cfg.__reserved = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_CONFIG_READ, &cfg));
+	EXPECT_EQ(EINVAL, errno);
+	cfg.__reserved = 0;
+	cfg.flags = 0x80000000;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_CONFIG_READ, &cfg));
+	EXPECT_EQ(EINVAL, errno);
+
+	rst.flags = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_RESET, &rst));
+	EXPECT_EQ(EINVAL, errno);
+	rst.flags = 0;
+	rst.argsz = 4;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_RESET, &rst));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* session ioctls are not device ioctls and vice versa */
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_INFO, &info));
+	EXPECT_EQ(ENOTTY, errno);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, _IO(GENODE_IOCTL_TYPE, 0x3f), &info));
+	EXPECT_EQ(ENOTTY, errno);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(ENOTTY, errno);
+	close(dev);
+}
+
+TEST_F(pci, bar_table)
+{
+	unsigned long long start, end, flags;
+	char path[256];
+	FILE *f;
+	int dev, i;
+
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	snprintf(path, sizeof(path), "%s/resource", self->edu.dir);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+
+	for (i = 0; i < 6; i++) {
+		struct genode_pci_bar_info bar = {
+			.argsz = sizeof(bar),
+			.index = i,
+		};
+		unsigned int want = 0;
+
+		ASSERT_EQ(3, fscanf(f, "%llx %llx %llx", &start, &end, &flags));
+		ASSERT_EQ(0, ioctl(dev, GENODE_PCI_BAR_INFO, &bar));
+		EXPECT_EQ(i, bar.index);
+		if (!start && !end) {
+			EXPECT_EQ(0, bar.size) TH_LOG("BAR %d", i);
+			EXPECT_EQ(0, bar.bar_flags) TH_LOG("BAR %d", i);
+			continue;
+		}
+		EXPECT_EQ(start, bar.addr) TH_LOG("BAR %d", i);
+		EXPECT_EQ(end - start + 1, bar.size) TH_LOG("BAR %d", i);
+		if (flags & IORESOURCE_MEM)
+			want |= GENODE_PCI_BAR_MEM;
+		if (flags & IORESOURCE_IO)
+			want |= GENODE_PCI_BAR_IO;
+		if (flags & IORESOURCE_MEM_64)
+			want |= GENODE_PCI_BAR_64;
+		if (flags & IORESOURCE_PREFETCH)
+			want |= GENODE_PCI_BAR_PREFETCH;
+		EXPECT_EQ(want, bar.bar_flags) TH_LOG("BAR %d", i);
+		if (i == 0) {
+			/* edu: 1 MiB of 32-bit, non-prefetchable MMIO */
+			EXPECT_EQ(GENODE_PCI_BAR_MEM, bar.bar_flags);
+			EXPECT_EQ(1 << 20, bar.size);
+		}
+	}
+	fclose(f);
+
+	for (i = 6; i < 8; i++) {
+		struct genode_pci_bar_info bar = {
+			.argsz = sizeof(bar),
+			.index = i == 6 ? 6 : 0xffffffff,
+		};
+
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_BAR_INFO, &bar));
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_EQ(0, bar.size);
+	}
+	close(dev);
+}
+
+TEST_F(pci, config_reads)
+{
+	unsigned char cfg[256];
+	unsigned int i, size;
+	long v;
+	int dev;
+
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	/* claiming enabled decoding: refresh the command register */
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+
+	EXPECT_EQ(EDU_DEVICE << 16 | EDU_VENDOR, pci_cfg_read(dev, 0, 4));
+	for (i = 0; i < 64; i++)
+		EXPECT_EQ(cfg[i], pci_cfg_read(dev, i, 1)) TH_LOG("byte %u", i);
+	for (i = 0; i < 256; i += 2)
+		EXPECT_EQ(cfg[i] | cfg[i + 1] << 8, pci_cfg_read(dev, i, 2))
+			TH_LOG("word %u", i);
+	for (i = 0; i < 256; i += 4)
+		EXPECT_EQ((unsigned int)(cfg[i] | cfg[i + 1] << 8 |
+					 cfg[i + 2] << 16 | (unsigned int)cfg[i + 3] << 24),
+			  pci_cfg_read(dev, i, 4)) TH_LOG("dword %u", i);
+
+	size = 256;
+	{
+		struct genode_pci_info info = { .argsz = sizeof(info) };
+
+		ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
+		size = info.cfg_size;
+	}
+	v = pci_cfg_read(dev, size - 4, 4);
+	EXPECT_LE(0, v);
+
+	/* bad widths, unaligned offsets, beyond config space */
+	EXPECT_EQ(-EINVAL, pci_cfg_read(dev, 0, 0));
+	EXPECT_EQ(-EINVAL, pci_cfg_read(dev, 0, 3));
+	EXPECT_EQ(-EINVAL, pci_cfg_read(dev, 0, 8));
+	EXPECT_EQ(-EINVAL, pci_cfg_read(dev, 1, 2));
+	EXPECT_EQ(-EINVAL, pci_cfg_read(dev, 2, 4));
+	EXPECT_EQ(-EINVAL, pci_cfg_read(dev, size, 1));
+	EXPECT_EQ(-EINVAL, pci_cfg_read(dev, 0xfffffffc, 4));
+	close(dev);
+}
+
+TEST_F(pci, config_writes_that_are_refused)
+{
+	unsigned char before[256], after[256];
+	unsigned int msi, off, cmd;
+	int dev;
+
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, before, sizeof(before)));
+	cmd = before[PCI_COMMAND] | before[PCI_COMMAND + 1] << 8;
+
+	/* BARs and the ROM BAR, whatever the width */
+	for (off = 0x10; off < 0x28; off += 4)
+		EXPECT_EQ(-EPERM, pci_cfg_write(dev, off, 4, 0xffffffff))
+			TH_LOG("BAR at 0x%x", off);
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, 0x13, 1, 0));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, 0x26, 2, 0));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_ROM_ADDRESS, 4, 0xfffff800));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_ROM_ADDRESS + 2, 2, 0));
+
+	/* the MSI capability: control, address, data */
+	msi = find_cap(before, PCI_CAP_ID_MSI);
+	ASSERT_NE(0, msi);
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, msi + 2, 2, 1));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, msi + 4, 4, 0xfee00000));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, msi + 12, 2, 0x41));
+
+	/* decoding, bus mastering and INTx disable, in any width */
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_MEMORY));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_IO));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_MASTER));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2,
+					cmd ^ PCI_COMMAND_INTX_DISABLE));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 1,
+					(cmd & 0xff) ^ PCI_COMMAND_MASTER));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND + 1, 1,
+					(cmd >> 8) ^ (PCI_COMMAND_INTX_DISABLE >> 8)));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 4,
+					cmd ^ PCI_COMMAND_MEMORY));
+
+	/* values wider than the access */
+	EXPECT_EQ(-EINVAL, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 1, 0x100));
+	EXPECT_EQ(-EINVAL, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 2, 0x10000));
+	EXPECT_EQ(-EINVAL, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 3, 0));
+	EXPECT_EQ(-EINVAL, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE + 1, 2, 0));
+
+	/* nothing changed */
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, after, sizeof(after)));
+	EXPECT_EQ(0, memcmp(before, after, sizeof(before)));
+
+	/* what is not the kernel's can be written */
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_COMMAND, 2, cmd));
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 1, 0x10));
+	EXPECT_EQ(0x10, pci_cfg_read(dev, PCI_CACHE_LINE_SIZE, 1));
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, after, sizeof(after)));
+	EXPECT_EQ(0x10, after[PCI_CACHE_LINE_SIZE]);
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 1,
+				   before[PCI_CACHE_LINE_SIZE]));
+	EXPECT_EQ(before[PCI_CACHE_LINE_SIZE],
+		  pci_cfg_read(dev, PCI_CACHE_LINE_SIZE, 1));
+	close(dev);
+}
+
+TEST_F(pci, bus_master_toggles)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	unsigned char cfg[64];
+	int dev, status;
+	pid_t pid;
+
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+
+	ASSERT_EQ(0, pci_bus_master(dev, 1));
+	EXPECT_EQ(PCI_COMMAND_MASTER, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	EXPECT_EQ(PCI_COMMAND_MASTER, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
+
+	ASSERT_EQ(0, pci_bus_master(dev, 0));
+	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	EXPECT_EQ(0, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
+
+	EXPECT_EQ(-EINVAL, pci_bus_master(dev, 2));
+	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+
+	/* without CAP_SYS_RAWIO: only where an IOMMU translates */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int want = info.caps & GENODE_PCI_CAP_IOMMU ? 0 : -EPERM;
+
+		if (drop_cap_sys_rawio())
+			_exit(10);
+		if (pci_bus_master(dev, 1) != want)
+			_exit(11);
+		if (pci_bus_master(dev, 0))
+			_exit(12);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("10: capset, 11: enable gave the wrong answer, 12: disable failed");
+	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	EXPECT_EQ(sysfs_iommu_translates(&self->edu),
+		  !!(info.caps & GENODE_PCI_CAP_IOMMU));
+
+	/* the release clears it */
+	ASSERT_EQ(0, pci_bus_master(dev, 1));
+	close(dev);
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	EXPECT_EQ(0, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
+}
+
+TEST_F(pci, reset_where_the_function_can)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	struct genode_pci_reset rst = { .argsz = sizeof(rst) };
+	unsigned char before[64], after[64];
+	char path[256];
+	int dev, ret;
+
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
+	snprintf(path, sizeof(path), "%s/reset", self->edu.dir);
+	/* the kernel shows "reset" in sysfs exactly when it can reset */
+	EXPECT_EQ(!access(path, F_OK), !!(info.caps & GENODE_PCI_CAP_RESET));
+
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, before, sizeof(before)));
+	ret = ioctl(dev, GENODE_PCI_RESET, &rst) ? -errno : 0;
+	if (info.caps & GENODE_PCI_CAP_RESET) {
+		EXPECT_EQ(0, ret);
+	} else {
+		EXPECT_EQ(-ENOTTY, ret);
+	}
+	/* the header is the same afterwards: saved and restored */
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, after, sizeof(after)));
+	EXPECT_EQ(0, memcmp(before, after, sizeof(before)));
+	close(dev);
+}
+
+TEST_F(pci, claims_that_are_refused)
+{
+	struct genode_pci_claim c = { .argsz = sizeof(c), .fd = -1 };
+	struct pci_addr none;
+	unsigned int devfn;
+	char path[256];
+
+	/* a function that does not exist on bus 0 */
+	for (devfn = 0; devfn < 256; devfn++) {
+		pci_addr_set(&none, 0, 0, devfn);
+		if (access(none.dir, F_OK))
+			break;
+	}
+	ASSERT_GT(256, devfn);
+	EXPECT_EQ(-ENODEV, pci_claim(self->session, &none));
+	pci_addr_set(&none, 0x7fff, 0, 0);
+	EXPECT_EQ(-ENODEV, pci_claim(self->session, &none));
+	pci_addr_set(&none, 0xffffffff, 0, 0);
+	EXPECT_EQ(-ENODEV, pci_claim(self->session, &none));
+
+	c.domain = self->edu.domain;
+	c.bus = 256;
+	c.devfn = self->edu.devfn;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_PCI_CLAIM, &c));
+	EXPECT_EQ(EINVAL, errno);
+	c.bus = self->edu.bus;
+	c.devfn = 256;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_PCI_CLAIM, &c));
+	EXPECT_EQ(EINVAL, errno);
+	c.devfn = self->edu.devfn;
+	c.flags = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_PCI_CLAIM, &c));
+	EXPECT_EQ(EINVAL, errno);
+	c.flags = 0;
+	c.argsz = offsetof(struct genode_pci_claim, fd);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_PCI_CLAIM, &c));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, c.fd);
+
+	/* nothing claimed, nothing bound */
+	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	snprintf(path, sizeof(path), "%s/driver", self->edu.dir);
+	EXPECT_NE(0, access(path, F_OK));
+}
+
+TEST_F(pci, bridge_is_refused)
+{
+	struct pci_addr br;
+
+	/* PCI-to-PCI bridges (class 0604) and CardBus bridges (0607) */
+	if (pci_find_class(0x060400, 0xffff00, &br) &&
+	    pci_find_class(0x060700, 0xffff00, &br))
+		SKIP(return, "no PCI-to-PCI or CardBus bridge in this machine");
+	EXPECT_EQ(-EINVAL, pci_claim(self->session, &br));
+}
+
+TEST_F(pci, second_claim_is_busy)
+{
+	int other = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	int dev, dev2;
+
+	ASSERT_LE(0, other);
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
+	EXPECT_EQ(-EBUSY, pci_claim(other, &self->edu));
+	EXPECT_EQ(self->resources + 1, read_sysfs_long(SYSFS_GENODE "/resources"));
+	/* the holder still has it */
+	EXPECT_EQ(EDU_DEVICE << 16 | EDU_VENDOR, pci_cfg_read(dev, 0, 4));
+
+	close(dev);
+	dev2 = pci_claim(other, &self->edu);
+	EXPECT_LE(0, dev2);
+	close(dev2);
+	close(other);
+}
+
+TEST_F(pci, device_of_another_driver_is_busy)
+{
+	struct pci_addr host;
+	char drv[64], ovr[64], path[256];
+
+	ASSERT_EQ(0, system("modprobe uio_pci_generic"));
+	/* the q35 host bridge, bound to uio_pci_generic */
+	ASSERT_EQ(0, pci_find_class(0x060000, 0xffff00, &host));
+	snprintf(path, sizeof(path), "%s/driver_override", host.dir);
+	ASSERT_EQ(0, sysfs_write(path, "uio_pci_generic"));
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers_probe", host.name));
+	pci_driver_of(&host, drv, sizeof(drv));
+	ASSERT_STREQ("uio_pci_generic", drv);
+
+	EXPECT_EQ(-EBUSY, pci_claim(self->session, &host));
+	pci_driver_of(&host, drv, sizeof(drv));
+	EXPECT_STREQ("uio_pci_generic", drv);
+	pci_override_of(&host, ovr, sizeof(ovr));
+	EXPECT_STREQ("uio_pci_generic", ovr);
+	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+
+	EXPECT_EQ(0, sysfs_write("/sys/bus/pci/drivers/uio_pci_generic/unbind",
+				 host.name));
+	EXPECT_EQ(0, sysfs_write(path, "\n"));
+	EXPECT_EQ(0, system("rmmod uio_pci_generic"));
+}
+
+TEST_F(pci, override_for_another_driver_is_busy)
+{
+	char drv[64], ovr[64], path[256];
+
+	snprintf(path, sizeof(path), "%s/driver_override", self->edu.dir);
+	ASSERT_EQ(0, sysfs_write(path, "uio_pci_generic"));
+	EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
+	pci_override_of(&self->edu, ovr, sizeof(ovr));
+	EXPECT_STREQ("uio_pci_generic", ovr);
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	ASSERT_EQ(0, sysfs_write(path, "\n"));
+}
+
+TEST_F(pci, revoke_releases_the_device)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	struct genode_revoke rv = { .argsz = sizeof(rv) };
+	int other = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	char drv[64];
+	int dev, dev2;
+
+	ASSERT_LE(0, other);
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, pci_bus_master(dev, 1));
+	rv.fd = dev;
+
+	/* only the creating session may revoke */
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(other, GENODE_REVOKE, &rv));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
+
+	ASSERT_EQ(0, ioctl(self->session, GENODE_REVOKE, &rv));
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-ENODEV, pci_cfg_read(dev, 0, 4));
+	EXPECT_EQ(-ENODEV, pci_bus_master(dev, 0));
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_REVOKE, &rv));
+	EXPECT_EQ(ENODEV, errno);
+
+	/* claimable again while the revoked fd is still open */
+	dev2 = pci_claim(other, &self->edu);
+	ASSERT_LE(0, dev2);
+	EXPECT_EQ(0, pci_cfg_read(dev2, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	close(dev2);
+	close(dev);
+	close(other);
+}
+
+TEST_F(pci, kill9_of_the_holder_releases_the_device)
+{
+	unsigned char cfg[64];
+	int pipefd[2], dev, status;
+	char c, drv[64];
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int s = open(GENODE_DEV_PATH, O_RDWR);
+		int d = s < 0 ? -1 : pci_claim(s, &self->edu);
+
+		if (d < 0 || pci_bus_master(d, 1))
+			_exit(1);
+		close(s);	/* the device fd alone holds the claim */
+		if (write(pipefd[1], "r", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	close(pipefd[0]);
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("genode", drv);
+	EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	EXPECT_EQ(PCI_COMMAND_MASTER, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
+
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	EXPECT_EQ(0, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
+	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->sessions + 1, read_sysfs_long(SYSFS_GENODE "/sessions"));
+	dev = pci_claim(self->session, &self->edu);
+	EXPECT_LE(0, dev);
+	close(dev);
+}
+
+TEST_F(pci, device_fd_passed_to_another_process)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	int sv[2], dev, status;
+	char drv[64];
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int s = open(GENODE_DEV_PATH, O_RDWR);
+		int d = s < 0 ? -1 : pci_claim(s, &self->edu);
+
+		_exit(d < 0 || send_fd(sv[1], d) ? 1 : 0);
+	}
+	close(sv[1]);
+	dev = recv_fd(sv[0]);
+	close(sv[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_LE(0, dev);
+
+	/* the claimer is gone; the claim lives on in the passed fd */
+	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(EDU_DEVICE, info.device);
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("genode", drv);
+	EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
+	close(dev);
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+}
+
+TEST_F(pci, unbind_through_sysfs_ends_the_claim)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	char drv[64];
+	int dev, dev2;
+
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, pci_bus_master(dev, 1));
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers/genode/unbind",
+				 self->edu.name));
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(dev, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-ENODEV, pci_cfg_read(dev, 0, 4));
+
+	/* a new claim works while the old fd is open */
+	dev2 = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev2);
+	EXPECT_EQ(0, pci_cfg_read(dev2, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	close(dev2);
+	close(dev);
+}
+
+#define CLAIMERS 4
+#define ROUNDS 100
+
+static int holders;
+
+static void *claim_loop(void *arg)
+{
+	const struct pci_addr *edu = arg;
+	long bad = 0;
+	int s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+
+	if (s < 0)
+		return (void *)1;
+	for (int i = 0; i < ROUNDS; i++) {
+		int dev = pci_claim(s, edu);
+
+		if (dev >= 0) {
+			if (__atomic_add_fetch(&holders, 1, __ATOMIC_SEQ_CST) != 1)
+				bad++;
+			if (pci_cfg_read(dev, 0, 4) != (EDU_DEVICE << 16 | EDU_VENDOR))
+				bad++;
+			__atomic_sub_fetch(&holders, 1, __ATOMIC_SEQ_CST);
+			close(dev);
+		} else if (dev != -EBUSY) {
+			bad++;
+		}
+	}
+	close(s);
+	return (void *)bad;
+}
+
+TEST_F(pci, concurrent_claims_have_one_winner)
+{
+	pthread_t th[CLAIMERS];
+	void *bad;
+
+	for (int i = 0; i < CLAIMERS; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, claim_loop, &self->edu));
+	for (int i = 0; i < CLAIMERS; i++) {
+		ASSERT_EQ(0, pthread_join(th[i], &bad));
+		EXPECT_EQ(0, (long)bad);
+	}
+}
+
+TEST_F(pci, function_assigned_through_sysfs_stays_bound)
+{
+	char drv[64], path[256];
+	int dev;
+
+	snprintf(path, sizeof(path), "%s/driver_override", self->edu.dir);
+	ASSERT_EQ(0, sysfs_write(path, "genode"));
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers_probe", self->edu.name));
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	ASSERT_STREQ("genode", drv);
+
+	for (int i = 0; i < 2; i++) {
+		dev = pci_claim(self->session, &self->edu);
+		ASSERT_LE(0, dev);
+		EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
+		close(dev);
+		pci_driver_of(&self->edu, drv, sizeof(drv));
+		EXPECT_STREQ("genode", drv);
+	}
+
+	EXPECT_EQ(0, sysfs_write("/sys/bus/pci/drivers/genode/unbind",
+				 self->edu.name));
+	EXPECT_EQ(0, sysfs_write(path, "\n"));
+}
+
+#define KO "/genode/genode.ko"
+
+/* Reload genode.ko with @args; the insmod exit status. */
+static int reload(const char *args)
+{
+	char cmd[256];
+
+	if (system("rmmod genode 2>/dev/null") && !access(GENODE_DEV_PATH, F_OK))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "insmod " KO " %s 2>/dev/null", args);
+	return system(cmd);
+}
+
+TEST(functions_assigned_by_module_parameter)
+{
+	struct pci_addr edu;
+	char drv[64], arg[64];
+	int s, dev;
+
+	if (access(KO, R_OK))
+		SKIP(return, "no %s to reload", KO);
+	ASSERT_EQ(0, pci_find(EDU_VENDOR, EDU_DEVICE, 0, &edu));
+
+	/* malformed lists refuse the load */
+	EXPECT_NE(0, reload("ids=1234"));
+	EXPECT_NE(0, access(GENODE_DEV_PATH, F_OK));
+	EXPECT_NE(0, reload("ids=zz:11e8"));
+	EXPECT_NE(0, reload("ids=1234:11e8:1"));
+	EXPECT_NE(0, reload("ids=12345:11e8"));
+
+	snprintf(arg, sizeof(arg), "ids=8086:ffff,%04x:%04x", EDU_VENDOR, EDU_DEVICE);
+	ASSERT_EQ(0, reload(arg));
+	pci_driver_of(&edu, drv, sizeof(drv));
+	EXPECT_STREQ("genode", drv);
+
+	s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s);
+	for (int i = 0; i < 2; i++) {
+		dev = pci_claim(s, &edu);
+		EXPECT_LE(0, dev);
+		EXPECT_EQ(EDU_DEVICE << 16 | EDU_VENDOR, pci_cfg_read(dev, 0, 4));
+		close(dev);
+		pci_driver_of(&edu, drv, sizeof(drv));
+		EXPECT_STREQ("genode", drv);
+	}
+	close(s);
+
+	/* unloading unbinds; a plain load leaves it alone */
+	EXPECT_EQ(0, reload(""));
+	pci_driver_of(&edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	if (access(GENODE_DEV_PATH, F_OK))
+		reload("");
+}
+
+TEST_HARNESS_MAIN

@@ -1,10 +1,12 @@
 #!/bin/bash
 # The body of `make check`: static checks on the host, then the kselftest
-# programs in the QEMU VM for every kernel, with and without an IOMMU, the
-# framebuffer demo on every kernel, then installing on this host through
-# DKMS and the Debian package (see check-install.sh).  Each static check and each TAP result counts as one
-# test; the last line is "N passed, N failed" (", N skipped" when something
-# skipped).  HOST_INSTALL=no skips the checks that install on the host.
+# programs in the QEMU VM for every kernel, with and without an IOMMU (the
+# debug kernel of scripts/debug-kernel.sh too), the framebuffer demo on
+# every kernel, then installing on this host through DKMS and the Debian
+# package (see check-install.sh).  Each static check and each TAP result
+# counts as one test; the last line is "N passed, N failed" (", N skipped"
+# when something skipped).  HOST_INSTALL=no skips the checks that install
+# on the host.
 #
 # usage: check.sh --build DIR --linux-src DIR --cache DIR [--debug-kernel DIR] KVER...
 #   --debug-kernel  the build of scripts/debug-kernel.sh: its kernel runs

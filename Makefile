@@ -5,7 +5,11 @@
 #   make            build genode.ko for every supported installed kernel,
 #                   the user library and CLI, and the test programs
 #   make check      static checks, then the test suite in QEMU on each
-#                   kernel, with and without an IOMMU
+#                   kernel, with and without an IOMMU, the debug kernel
+#                   included
+#   make debug-kernel
+#                   build (once; it is cached) the debug kernel: KASAN,
+#                   lockdep, kmemleak, UBSAN, KFENCE, ... from linux-source-6.1
 #   make demo       boot the test VM, let examples/vesa_fb draw a picture
 #                   through /dev/genode, take it with QEMU's screendump
 #                   and check it: build/demo/vesa.png
@@ -28,7 +32,9 @@
 #
 # Variables: KVERS (kernels to build for; default: the installed 6.1 and
 # 6.12 from Debian), KVER and IOMMU=on|off (the kernel and machine of
-# vm/vm-run), CACHE (extracted sources; default ~/.cache/genode-dev).
+# vm/vm-run; KVER=debug for the debug kernel), CACHE (extracted sources and
+# the debug kernel; default ~/.cache/genode-dev), DEBUG_KERNEL=off (make
+# check without the debug kernel: quicker, for iterating; CI runs it).
 
 # dkms.conf holds the version; debian/changelog must agree (debian/rules
 # checks).
@@ -44,13 +50,34 @@ TEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -pthread
 KVERS ?= $(shell scripts/kernels.sh)
 KVER ?= $(firstword $(KVERS))
 IOMMU ?= off
+DEBUG_KERNEL ?= on
+
+# The debug kernel's build (scripts/debug-kernel.sh) and its release, once
+# it is built.
+DEBUG_DIR = $(shell scripts/debug-kernel.sh --dir $(CACHE))
+DEBUG_KVER = $(shell cat $(DEBUG_DIR)/kernel.release 2>/dev/null)
+
+# The tree a kernel's modules are built against: Debian's headers package,
+# or the debug kernel's build.
+kdir = $(if $(filter $(DEBUG_KVER),$(1)),$(DEBUG_DIR)/build,/lib/modules/$(1)/build)
+
+# What vm and vm-run boot: one of Debian's kernels, or KVER=debug.
+ifeq ($(KVER),debug)
+VM_KVER = $(DEBUG_KVER)
+VM_KERNEL = --kernel-image $(DEBUG_DIR)/bzImage --moddir $(DEBUG_DIR)/modules/lib/modules/$(VM_KVER)
+VM_DEPS = debug-module
+else
+VM_KVER = $(KVER)
+VM_KERNEL =
+VM_DEPS =
+endif
 
 KMOD_SRC := $(wildcard kmod/*.c kmod/*.h kmod/Kbuild kmod/compat/*)
 UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
-.PHONY: all deps modules userlib tests examples check demo vm vm-run clean \
-	llvm dkms-install dkms-remove deb install uninstall
+.PHONY: all deps modules debug-kernel debug-module userlib tests examples \
+	check demo vm vm-run clean llvm dkms-install dkms-remove deb install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory modules userlib tests examples
@@ -69,11 +96,23 @@ else
 modules: llvm
 endif
 
-$(BUILD)/%/kmod/genode.ko: $(KMOD_SRC) $(UAPI)
+# A kernel tree that changes under the same release (a rebuilt debug kernel)
+# rebuilds the module: Module.symvers is written by every kernel build.
+.SECONDEXPANSION:
+$(BUILD)/%/kmod/genode.ko: $(KMOD_SRC) $(UAPI) $$(call kdir,$$*)/Module.symvers
 	@rm -rf $(BUILD)/$*/kmod $(BUILD)/$*/uapi
 	@mkdir -p $(BUILD)/$*
 	@cp -r kmod uapi $(BUILD)/$*/
-	$(MAKE) -C /lib/modules/$*/build M=$(BUILD)/$*/kmod W=1 KCFLAGS=-Werror modules
+	$(MAKE) -C $(call kdir,$*) M=$(BUILD)/$*/kmod W=1 KCFLAGS=-Werror modules
+
+# ---- the debug kernel, and the module for it in build/<its release>/ ----
+
+debug-kernel: deps
+	@scripts/debug-kernel.sh $(CACHE) > /dev/null
+
+# A second make: the release is known only once the kernel is built.
+debug-module: debug-kernel
+	@$(MAKE) --no-print-directory modules KVERS="$$(cat $$(scripts/debug-kernel.sh --dir $(CACHE))/kernel.release)"
 
 # ---- user library, CLI ----
 
@@ -197,20 +236,23 @@ linux-source:
 
 # ---- checks ----
 
-check: all
-	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) --cache $(CACHE) $(KVERS)
+DEBUG_CHECK = $(filter on,$(DEBUG_KERNEL))
+
+check: all $(if $(DEBUG_CHECK),debug-module)
+	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) --cache $(CACHE) \
+		$(if $(DEBUG_CHECK),--debug-kernel $(DEBUG_DIR)) $(KVERS)
 
 demo: all
 	@scripts/demo.sh --build $(BUILD) --kver $(KVER) --iommu $(IOMMU) --out $(BUILD)/demo
 
-vm: all
-	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \
-		--tests $(BUILD)/tests $(KVER)
+vm: all $(VM_DEPS)
+	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(VM_KVER)/kmod/genode.ko \
+		--tests $(BUILD)/tests $(VM_KERNEL) $(VM_KVER)
 
-vm-run: all
+vm-run: all $(VM_DEPS)
 	@test -n "$(CMD)" || { echo 'usage: make vm-run CMD="..." [FILES="..."]' >&2; exit 2; }
-	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(KVER)/kmod/genode.ko \
-		--tests $(BUILD)/tests --kver $(KVER) --cmd '$(CMD)' $(FILES)
+	@scripts/vm-run.sh --iommu $(IOMMU) --ko $(BUILD)/$(VM_KVER)/kmod/genode.ko \
+		--tests $(BUILD)/tests --kver $(VM_KVER) $(VM_KERNEL) --cmd '$(CMD)' $(FILES)
 
 clean:
 	rm -rf $(BUILD)

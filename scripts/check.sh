@@ -1,21 +1,27 @@
 #!/bin/bash
 # The body of `make check`: static checks on the host, then the kselftest
-# programs in the QEMU VM for every kernel, with and without an IOMMU, the
-# framebuffer demo on every kernel, then installing on this host through
-# DKMS and the Debian package (see check-install.sh).  Each static check and each TAP result counts as one
-# test; the last line is "N passed, N failed" (", N skipped" when something
-# skipped).  HOST_INSTALL=no skips the checks that install on the host.
+# programs in the QEMU VM for every kernel, with and without an IOMMU (the
+# debug kernel of scripts/debug-kernel.sh too), the framebuffer demo on
+# every kernel, then installing on this host through DKMS and the Debian
+# package (see check-install.sh).  Each static check and each TAP result
+# counts as one test; the last line is "N passed, N failed" (", N skipped"
+# when something skipped).  HOST_INSTALL=no skips the checks that install
+# on the host.
 #
-# usage: check.sh --build DIR --linux-src DIR --cache DIR KVER...
+# usage: check.sh --build DIR --linux-src DIR --cache DIR [--debug-kernel DIR] KVER...
+#   --debug-kernel  the build of scripts/debug-kernel.sh: its kernel runs
+#                   the suite too (after the others, with and without an
+#                   IOMMU), its bug finders checked and kmemleak scanned
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build="" lsrc="" CACHE=""
+build="" lsrc="" CACHE="" debug=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
 	--linux-src) lsrc=$2; shift 2 ;;
 	--cache) CACHE=$2; shift 2 ;;
+	--debug-kernel) debug=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -60,12 +66,25 @@ echo '#include "genode_dev.h"' |
 		> "$out/uapi-c90" 2>&1
 result $? "uapi header compiles alone with -std=c90 -pedantic -Wall -Werror" "$out/uapi-c90"
 
-for v in "$@"; do
+# The debug kernel's release and build tree, when it takes part.
+dkver=""
+if [ -n "$debug" ]; then
+	dkver=$(cat "$debug/kernel.release" 2>/dev/null) || dkver=""
+fi
+kdir() {
+	if [ -n "$dkver" ] && [ "$1" = "$dkver" ]; then
+		echo "$debug/build"
+	else
+		echo "/lib/modules/$1/build"
+	fi
+}
+
+for v in "$@" $dkver; do
 	sp=$build/$v/sparse
 	rm -rf "$sp"
 	mkdir -p "$sp"
 	cp -r kmod uapi "$sp/"
-	make -C "/lib/modules/$v/build" M="$sp/kmod" C=2 CHECK=sparse W=1 \
+	make -C "$(kdir "$v")" M="$sp/kmod" C=2 CHECK=sparse W=1 \
 		KCFLAGS=-Werror modules > "$out/sparse-$v" 2>&1
 	st=$?
 	if [ $st = 0 ] && grep -Eq '(warning|error):' "$out/sparse-$v"; then
@@ -87,20 +106,38 @@ check_modprobe_example "$@"
 check_userlib_install
 summary+=("build and install checks: $((passed - p0)) passed, $((failed - f0)) failed, $((skipped - s0)) skipped")
 
+vm() { # vm KVER IOMMU [run.sh options]
+	local v=$1 iommu=$2 dir=$out/vm-$1-iommu-$2 p f s
+	shift 2
+	"$top/tests/vm/run.sh" --iommu "$iommu" --ko "$build/$v/kmod/genode.ko" \
+		--tests "$build/tests" --out "$dir" "$@" "$v"
+	if read -r p f s < "$dir/counts" 2>/dev/null; then
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		summary+=("$v iommu=$iommu: $p passed, $f failed, $s skipped")
+	else
+		failed=$((failed + 1))
+		summary+=("$v iommu=$iommu: no result")
+	fi
+}
+
 for v in "$@"; do
 	for iommu in $IOMMUS; do
-		dir=$out/vm-$v-iommu-$iommu
-		"$top/tests/vm/run.sh" --iommu "$iommu" --ko "$build/$v/kmod/genode.ko" \
-			--tests "$build/tests" --out "$dir" "$v"
-		if read -r p f s < "$dir/counts" 2>/dev/null; then
-			passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-			summary+=("$v iommu=$iommu: $p passed, $f failed, $s skipped")
-		else
-			failed=$((failed + 1))
-			summary+=("$v iommu=$iommu: no result")
-		fi
+		vm "$v" "$iommu"
 	done
 done
+
+# The debug kernel is several times slower under TCG (KASAN, lockdep).
+if [ -n "$debug" ]; then
+	if [ -n "$dkver" ] && [ -f "$debug/bzImage" ]; then
+		for iommu in $IOMMUS; do
+			vm "$dkver" "$iommu" --checkers --kernel-image "$debug/bzImage" \
+				--moddir "$debug/modules/lib/modules/$dkver" --timeout 900
+		done
+	else
+		failed=$((failed + 1))
+		summary+=("debug kernel: not built in $debug")
+	fi
+fi
 
 # The tests that raise the kernel's lockdown (irreversible) run in boots of
 # their own: the whole program, with GENODE_TEST_LOCKDOWN=1, then rmmod.

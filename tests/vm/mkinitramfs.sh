@@ -3,13 +3,20 @@
 # Debian's own uio/vfio modules (the peers to compare against), with their
 # dependencies from the kernel's modules.dep.
 #
-# usage: mkinitramfs.sh KVER GENODE_KO TESTS_DIR OUT.cpio [RUN_DIR]
+# usage: mkinitramfs.sh [--moddir DIR] KVER GENODE_KO TESTS_DIR OUT.cpio [RUN_DIR]
+#   --moddir   where KVER's modules are (/lib/modules/KVER); a kernel built
+#              here has them in its INSTALL_MOD_PATH
 #   RUN_DIR, when given, is copied to /opt (run mode: /opt/run.sh).
 set -eu
 
+moddir=""
+if [ "${1:-}" = --moddir ]; then
+	moddir=$2
+	shift 2
+fi
 kver=$1 ko=$2 tests=$3 out=$4 run=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=/lib/modules/$kver
+[ -n "$moddir" ] || moddir=/lib/modules/$kver
 [ -f "$moddir/modules.dep" ] || { echo "mkinitramfs: no $moddir/modules.dep" >&2; exit 1; }
 
 root=$(mktemp -d)
@@ -34,7 +41,8 @@ for t in "$tests"/*; do
 done
 [ -n "$run" ] && cp -r "$run"/. "$root/opt/"
 
-# Debian's peers and the test helpers, with what they depend on, decompressed so that busybox's
+# The peers (Debian's, or the debug kernel's) and the test helpers, with
+# what they depend on, decompressed so that busybox's
 # modprobe needs no xz support; depmod then writes a matching modules.dep.
 peers="uio uio_pci_generic vfio vfio_iommu_type1 vfio-pci"
 # loop: a block device for the O_DIRECT tests of DMA buffers (tmpfs has no

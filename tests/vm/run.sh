@@ -15,6 +15,10 @@
 #   --append ARGS      more kernel command line (e.g. genode.lockdown=PROG)
 #   --screendump FILE  run mode: once the guest has powered off, save its
 #                      screen to FILE (PPM) through QMP
+#   --kernel-image F   the kernel to boot (/boot/vmlinuz-KVER)
+#   --moddir DIR       KVER's modules, for the peers (/lib/modules/KVER)
+#   --checkers         a debug kernel: check that its bug finders run and
+#                      end with a kmemleak scan (see init)
 #
 # check mode prints the VM's TAP and a summary line, writes DIR/counts as
 # "passed failed skipped", and exits nonzero on any failure, on a missing
@@ -23,9 +27,12 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
-screendump=""
+screendump="" image="" moddir="" checkers=0
 while [ $# -gt 1 ]; do
 	case "$1" in
+	--checkers) checkers=1; shift; continue ;;
+	--kernel-image) image=$2 ;;
+	--moddir) moddir=$2 ;;
 	--iommu) iommu=$2 ;;
 	--mode) mode=$2 ;;
 	--ko) ko=$2 ;;
@@ -42,6 +49,8 @@ while [ $# -gt 1 ]; do
 	shift 2
 done
 kver=${1:?usage: run.sh [options] KVER}
+[ -n "$image" ] || image=/boot/vmlinuz-$kver
+[ -n "$moddir" ] || moddir=/lib/modules/$kver
 [ -n "$ko" ] && [ -f "$ko" ] || { echo "run.sh: --ko missing" >&2; exit 2; }
 [ -n "$out" ] || out=$(mktemp -d)
 mkdir -p "$out"
@@ -50,10 +59,11 @@ trap 'rm -rf "$empty"' EXIT
 [ -n "$tests" ] || tests=$empty
 
 initrd=$out/initramfs.cpio
-"$here/mkinitramfs.sh" "$kver" "$ko" "$tests" "$initrd" "$run"
+"$here/mkinitramfs.sh" --moddir "$moddir" "$kver" "$ko" "$tests" "$initrd" "$run"
 
 append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
 append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode $extra_append"
+[ "$checkers" = 1 ] && append="$append genode.checkers=1"
 devices=()
 if [ "$iommu" = on ]; then
 	# intel-iommu must come before the PCI devices it translates for.
@@ -84,7 +94,7 @@ devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
 # measured no slower here.
 qemu=(qemu-system-x86_64 -machine q35 -accel tcg,thread=single -cpu max -m "$mem" -smp "$smp"
 	-no-reboot -nodefaults -display none -vga none
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append"
+	-kernel "$image" -initrd "$initrd" -append "$append"
 	"${devices[@]}")
 
 case "$mode" in

@@ -7,9 +7,11 @@
 # "ok" passes, "ok ... # SKIP reason" skips (a skip without a reason fails),
 # "not ok" fails.  A program whose plan and results disagree, or that exits
 # nonzero without a failing result, adds a failure.  So does any report of
-# the kernel's checkers in the dmesg section, and a VM that did not reach
-# "@@DONE@@".  Writes "passed failed skipped" to COUNTS_FILE and exits 1 on
-# any failure.
+# the kernel's checkers in the dmesg section, anything in the kmemleak
+# section (a debug kernel's scan after the tests), and a VM that did not
+# reach "@@DONE@@" (a panic: the console log is searched for the report
+# instead).  Reports are printed in full.  Writes "passed failed skipped" to
+# COUNTS_FILE and exits 1 on any failure.
 #
 # Expected IOMMU faults: a test that makes a device DMA where its IOMMU
 # does not let it writes "genode-test: expect DMAR faults begin" to
@@ -21,6 +23,18 @@ log=$1 label=$2 qrc=$3 secs=$4 counts=$5
 
 awk -v label="$label" -v qrc="$qrc" -v secs="$secs" -v counts="$counts" '
 function fail(msg) { failed++; print "not ok - " msg }
+# A report of the kernel'"'"'s checkers (not their greetings at boot).
+function bad(line) {
+	return line ~ /(WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Call Trace|UBSAN|KASAN|KFENCE|kmemleak:|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|ODEBUG|refcount_t:|list_add corruption|list_del corruption|DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|hung_task|blocked for more than)/ &&
+	    line !~ /kmemleak: (Kernel memory leak detector initialized|Automatic memory scanning thread|[0-9]+ new suspected memory leaks)/
+}
+# Lines FROM..TO of array A, indented, at most MAX of them.
+function show(a, from, to, max,    i) {
+	for (i = from; i <= to && i < from + max; i++)
+		print "    " a[i]
+	if (to >= from + max)
+		print "    [" to - from - max + 1 " more lines in the log]"
+}
 function endblock(rc) {
 	if (plan >= 0 && results != plan)
 		fail(name ": plan of " plan " tests, " results " results")
@@ -44,6 +58,12 @@ BEGIN {
 		endblock(rc + 0)
 	next
 }
+/^@@KMEMLEAK@@/ { inleak = 1; next }
+/^@@KMEMLEAK-END@@/ { inleak = 0; next }
+inleak {
+	leak[++nleak] = $0
+	next
+}
 /^@@DMESG@@/ { indmesg = 1; next }
 /^@@DMESG-END@@/ { indmesg = 0; next }
 /^@@DONE@@/ { done = 1; next }
@@ -55,10 +75,14 @@ indmesg {
 		dmar_tolerated++
 		next
 	}
-	if ($0 ~ /(WARNING:|BUG:|Oops|general protection fault|Call Trace|UBSAN|KASAN|KFENCE|kmemleak:|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|ODEBUG|refcount_t:|list_add corruption|list_del corruption|DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|hung_task|blocked for more than)/ &&
-	    firstbad == 0)
+	if (firstbad == 0 && bad($0))
 		firstbad = ndmesg
 	next
+}
+!inblock {
+	console[++nconsole] = $0
+	if (conbad == 0 && bad($0))
+		conbad = nconsole
 }
 inblock {
 	line = $0
@@ -86,13 +110,21 @@ END {
 		endblock(1)
 	if (!done) {
 		fail("the VM did not finish (qemu status " qrc ", " secs " s)")
-		print "  console log, last lines:"
-		system("tail -n 60 \"" FILENAME "\" | sed \"s/^/    /\"")
+		if (conbad) {
+			print "  console log, from the first report on:"
+			show(console, conbad, nconsole, 400)
+		} else {
+			print "  console log, last lines:"
+			show(console, nconsole > 60 ? nconsole - 59 : 1, nconsole, 60)
+		}
 	}
 	if (firstbad) {
 		fail("the kernel log reports a problem:")
-		for (i = firstbad; i <= ndmesg && i < firstbad + 80; i++)
-			print "    " dmesg[i]
+		show(dmesg, firstbad, ndmesg, 400)
+	}
+	if (nleak) {
+		fail("kmemleak suspects leaks:")
+		show(leak, 1, nleak, 1000)
 	}
 	if (dmar_tolerated)
 		print "  (" dmar_tolerated " DMAR fault lines expected by a test)"

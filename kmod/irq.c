@@ -214,6 +214,35 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
 }
 
 /*
+ * A line masked at the interrupt controller for the ack is masked there at
+ * once, in the handler, not lazily: a lazily disabled level line is sent
+ * again as soon as the handler returns (the device still asserts it), and
+ * that message can still be on its way to a CPU when the driver, on
+ * another CPU, has acked the device and the ack has re-enabled the line.
+ * The handler would then count an interrupt that the device no longer
+ * asserts.  Masked at once, there is one message per assertion.  Only for
+ * the lifetime of our handler on a line that is ours alone.
+ */
+static int genode_irq_request_line(struct genode_irq *gi, unsigned long flags)
+{
+	int ret;
+
+	ret = request_irq(gi->irq, genode_irq_handler, flags, gi->name, gi);
+	if (ret)
+		return ret;
+	if (gi->ackmask == GENODE_IRQ_ACKMASK_LINE)
+		irq_set_status_flags(gi->irq, IRQ_DISABLE_UNLAZY);
+	return 0;
+}
+
+static void genode_irq_free_line(struct genode_irq *gi)
+{
+	if (gi->ackmask == GENODE_IRQ_ACKMASK_LINE)
+		irq_clear_status_flags(gi->irq, IRQ_DISABLE_UNLAZY);
+	free_irq(gi->irq, gi);
+}
+
+/*
  * Re-arm what the handler masked.  True if that found the interrupt
  * asserted again, which then counts as the next one.
  */
@@ -688,7 +717,7 @@ static void genode_irq_release_legacy(struct genode_irq *gi)
 {
 	mutex_lock(&genode_irq_lines_lock);
 	/* the last action of an exclusive line: this shuts (masks) it */
-	free_irq(gi->irq, gi);
+	genode_irq_free_line(gi);
 	__genode_irq_unmap_gsi(gi->line);
 	mutex_unlock(&genode_irq_lines_lock);
 }
@@ -725,8 +754,7 @@ static int genode_irq_request_legacy(struct genode_ucmd *ucmd)
 	 * the handler cannot tell whose interrupt it is.  PROBE_SHARED keeps
 	 * a refusal (EBUSY) out of the kernel log.
 	 */
-	ret = request_irq(irq, genode_irq_handler, IRQF_PROBE_SHARED, gi->name,
-			  gi);
+	ret = genode_irq_request_line(gi, IRQF_PROBE_SHARED);
 	if (ret)
 		goto err_unmap;
 	mutex_unlock(&genode_irq_lines_lock);
@@ -807,8 +835,7 @@ static int __genode_irq_setup_intx(struct genode_irq *gi)
 	if (!pci_intx_mask_supported(pdev)) {
 		/* masked at the interrupt controller: the line is ours alone */
 		gi->ackmask = GENODE_IRQ_ACKMASK_LINE;
-		return request_irq(gi->irq, genode_irq_handler,
-				   IRQF_PROBE_SHARED, gi->name, gi);
+		return genode_irq_request_line(gi, IRQF_PROBE_SHARED);
 	}
 
 	/*
@@ -906,7 +933,7 @@ static void __genode_irq_pci_teardown(struct genode_irq *gi)
 	/* the handler only ever sets the bit, as this does */
 	if (gi->ackmask == GENODE_IRQ_ACKMASK_INTX)
 		pci_intx(gi->pdev, 0);
-	free_irq(gi->irq, gi);
+	genode_irq_free_line(gi);
 	if (gi->source != GENODE_IRQ_SOURCE_INTX) {
 		__genode_irq_pci_state(gi->gdev, 0, &st);
 		if (!st.vector_fds)

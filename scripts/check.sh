@@ -137,6 +137,9 @@ if [ -n "$debug" ]; then
 		failed=$((failed + 1))
 		summary+=("debug kernel: not built in $debug")
 	fi
+else
+	skip "the VM tests under the debug kernel" "DEBUG_KERNEL=off"
+	summary+=("debug kernel: skipped (DEBUG_KERNEL=off)")
 fi
 
 # The tests that raise the kernel's lockdown (irreversible) run in boots of

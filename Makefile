@@ -13,6 +13,10 @@
 #   make demo       boot the test VM, let examples/vesa_fb draw a picture
 #                   through /dev/genode, take it with QEMU's screendump
 #                   and check it: build/demo/vesa.png
+#   make bench      boot the test VM (one vCPU), without and with an IOMMU,
+#                   and time genode.ko against uio_pci_generic and vfio-pci
+#                   on edu: interrupt round trips, MMIO, DMA buffer setup;
+#                   prints medians and ratios (not part of make check)
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
@@ -79,7 +83,7 @@ UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
 .PHONY: all deps modules debug-kernel debug-module userlib tests examples \
-	check demo vm vm-run clean llvm dkms-install dkms-remove deb install uninstall
+	check demo bench vm vm-run clean llvm dkms-install dkms-remove deb install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory modules userlib tests examples
@@ -246,6 +250,25 @@ check: all $(if $(DEBUG_CHECK),debug-module)
 
 demo: all
 	@scripts/demo.sh --build $(BUILD) --kver $(KVER) --iommu $(IOMMU) --out $(BUILD)/demo
+
+# ---- make bench: genode.ko against its peers, in one VM boot per machine ----
+
+# BENCH_IOMMUS: the machines (vfio-pci needs the IOMMU one); BENCH_ROUNDS,
+# BENCH_SCALE: rounds of all phases, percent of the default iterations.
+BENCH_IOMMUS ?= off on
+BENCH_ROUNDS ?= 3
+BENCH_SCALE ?= 100
+
+$(BUILD)/bench/genode_bench: bench/genode_bench.c $(BUILD)/userlib/libgenode_dev.a \
+		userlib/libgenode_dev.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/$(VM_KVER)/kmod/genode.ko \
+		$(BUILD)/bench/genode_bench $(VM_DEPS)
+	@scripts/bench.sh --build $(BUILD) --kver $(VM_KVER) $(VM_KERNEL) \
+		--iommus "$(BENCH_IOMMUS)" --rounds $(BENCH_ROUNDS) --scale $(BENCH_SCALE)
 
 vm: all $(VM_DEPS)
 	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(VM_KVER)/kmod/genode.ko \

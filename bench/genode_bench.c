@@ -1,0 +1,1091 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * genode_bench - genode.ko against its peers, on QEMU's edu, in one boot
+ *
+ * Run inside the test VM (make bench) as root, with genode.ko loaded and
+ * Debian's uio_pci_generic and, where an IOMMU is there, vfio-pci
+ * available through modprobe.  It measures, on the same edu function:
+ *
+ *  irq: one interrupt round trip: raise it through the mapped BAR0 (0x60),
+ *       poll() until the notification fd is readable, read() it, clear
+ *       the cause in edu (0x64), re-arm.  Re-arming is GENODE_IRQ_ACK for
+ *       genode (also for MSI, as Genode's Irq_session always acks),
+ *       write() of 1 to the uio fd (unmasks INTx) for uio_pci_generic,
+ *       VFIO_DEVICE_SET_IRQS(UNMASK) for vfio-pci's INTx, nothing for
+ *       vfio-pci's MSI.
+ *  mmio read: one 32-bit read of edu's ident register through BAR0 as
+ *       each one maps it: genode's region fd, sysfs resource0 (with the
+ *       function bound to uio_pci_generic, which enabled it), vfio's
+ *       region.  Timed in batches of reads.
+ *  mmio map: mmap() of all of BAR0, the first read, munmap().
+ *  dma: a buffer edu could reach, mapped and touched by the CPU, then
+ *       gone: genode GENODE_DMA_ALLOC for the claimed edu + mmap + a
+ *       write to each page + munmap + close; vfio type1 anonymous mmap +
+ *       VFIO_IOMMU_MAP_DMA + the same writes + UNMAP_DMA + munmap;
+ *       udmabuf (where the kernel has it) memfd + UDMABUF_CREATE + mmap +
+ *       writes + munmap + close: pinned pages but no device address, so
+ *       it is listed for reference, not as a like-for-like peer.
+ *
+ * Phases (genode, uio_pci_generic, vfio-pci, udmabuf) rebind the function
+ * between the drivers and run in rounds, so that a change of the host's
+ * load touches every implementation alike; the samples of all rounds are
+ * pooled.  The table gives the median, the 10th and 90th percentiles and,
+ * for each peer, the ratio of genode's median to the peer's.
+ *
+ * Nothing is asserted about the numbers.  The exit status is 1 when a
+ * measurement that this machine should allow could not be made at all
+ * (then the row says why), 2 on bad usage, else 0.
+ *
+ *   genode_bench [-r rounds] [-s scale]
+ *     -r  rounds of all phases (3)
+ *     -s  percent of the default number of iterations (100)
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/udmabuf.h>
+#include <linux/vfio.h>
+
+#include "libgenode_dev.h"
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define EDU_IDENT	0x00
+#define EDU_RAISE	0x60
+#define EDU_ACK		0x64
+#define EDU_IDENT_VALUE	0x010000ed
+#define EDU_DMA_BITS	28
+
+#define PCI_COMMAND		0x04
+#define PCI_COMMAND_MASTER	0x4
+
+#define SYSFS_PCI	"/sys/bus/pci/devices"
+
+/* How long a raised interrupt may take to arrive before we give up. */
+#define IRQ_TIMEOUT_MS	2000
+/* IOVA of vfio's DMA mappings: below edu's 28-bit mask, 2 MiB aligned */
+#define VFIO_IOVA	0x1000000ull
+
+static const size_t dma_sizes[] = { 4096, 65536, 2 << 20 };
+
+/* Iterations per round, before -s scaling. */
+static unsigned int n_irq = 300, n_irq_warm = 10;
+static unsigned int n_read_batches = 100, read_batch = 200;
+static unsigned int n_map = 100;
+static const unsigned int n_dma[] = { 100, 50, 10 };
+
+static unsigned int scale_pct = 100;
+
+static unsigned int scaled(unsigned int n)
+{
+	unsigned long v = (unsigned long)n * scale_pct / 100;
+
+	return v ? (unsigned int)v : 1;
+}
+
+/* ---- samples ---- */
+
+/*
+ * One row of the table: a measurement (group) and an implementation.
+ * The first row of a group is genode's, the reference of the ratio.
+ */
+struct series {
+	const char *group;
+	const char *impl;
+	double *v;		/* ns per operation */
+	size_t n, cap;
+	bool absent;		/* not possible here: why says why */
+	bool failed;		/* should have worked: why says why */
+	char why[160];
+};
+
+#define MAX_SERIES 32
+static struct series rows[MAX_SERIES];
+static size_t n_rows;
+
+static struct series *row(const char *group, const char *impl)
+{
+	size_t i;
+
+	for (i = 0; i < n_rows; i++)
+		if (!strcmp(rows[i].group, group) && !strcmp(rows[i].impl, impl))
+			return &rows[i];
+	if (n_rows == MAX_SERIES) {
+		fprintf(stderr, "genode_bench: too many rows\n");
+		exit(1);
+	}
+	rows[n_rows].group = group;
+	rows[n_rows].impl = impl;
+	return &rows[n_rows++];
+}
+
+static void add(struct series *s, double ns)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		if (!s->v) {
+			perror("genode_bench: realloc");
+			exit(1);
+		}
+	}
+	s->v[s->n++] = ns;
+}
+
+static void set_why(struct series *s, const char *fmt, va_list ap)
+{
+	if (s->why[0])
+		return;		/* the first reason counts */
+	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+}
+
+/* A failure: this should have worked on this machine. */
+__attribute__((format(printf, 2, 3)))
+static void fail(struct series *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_why(s, fmt, ap);
+	va_end(ap);
+	s->failed = true;
+}
+
+/* An absence: not possible on this kernel or machine. */
+__attribute__((format(printf, 2, 3)))
+static void absent(struct series *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_why(s, fmt, ap);
+	va_end(ap);
+	s->absent = true;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The q-quantile of sorted v[0..n), interpolated. */
+static double quantile(const double *v, size_t n, double q)
+{
+	double pos = q * (n - 1);
+	size_t i = (size_t)pos;
+
+	if (i + 1 >= n)
+		return v[n - 1];
+	return v[i] + (pos - i) * (v[i + 1] - v[i]);
+}
+
+static void fmt_time(char *buf, size_t len, double ns)
+{
+	if (ns >= 1e6)
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+	else if (ns >= 1e4)
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0f ns", ns);
+}
+
+/* ---- sysfs and binding ---- */
+
+static char edu_name[32];		/* 0000:00:03.0 */
+static char edu_dir[96];		/* /sys/bus/pci/devices/0000:00:03.0 */
+static uint32_t edu_domain, edu_bus, edu_devfn;
+
+static int sysfs_write(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static void edu_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", edu_dir, name);
+}
+
+/* The driver bound to edu, "" if none. */
+static void edu_driver(char *buf, size_t len)
+{
+	char path[160], link[256];
+	ssize_t n;
+
+	edu_path(path, sizeof(path), "driver");
+	n = readlink(path, link, sizeof(link) - 1);
+	buf[0] = '\0';
+	if (n > 0) {
+		link[n] = '\0';
+		snprintf(buf, len, "%s", strrchr(link, '/') + 1);
+	}
+}
+
+/* Bind edu to drv through driver_override, as vfio users do. */
+static int bind_edu(const char *drv)
+{
+	char path[160], cur[64];
+	int ret;
+
+	edu_path(path, sizeof(path), "driver_override");
+	ret = sysfs_write(path, drv);
+	if (ret)
+		return ret;
+	sysfs_write("/sys/bus/pci/drivers_probe", edu_name);
+	edu_driver(cur, sizeof(cur));
+	return strcmp(cur, drv) ? -ENODEV : 0;
+}
+
+static void unbind_edu(void)
+{
+	char path[160], cur[64];
+
+	edu_driver(cur, sizeof(cur));
+	if (cur[0]) {
+		edu_path(path, sizeof(path), "driver/unbind");
+		sysfs_write(path, edu_name);
+	}
+	edu_path(path, sizeof(path), "driver_override");
+	sysfs_write(path, "\n");
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* ---- the measured loops, shared by all implementations ---- */
+
+static inline uint32_t rd(volatile uint32_t *bar, unsigned int reg)
+{
+	return bar[reg / 4];
+}
+
+static inline void wr(volatile uint32_t *bar, unsigned int reg, uint32_t v)
+{
+	bar[reg / 4] = v;
+}
+
+/* poll() for fd, then read() len bytes: 0, or -errno (-ETIMEDOUT). */
+static int wait_fd(int fd, size_t len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t buf;
+	int ret;
+
+	ret = poll(&p, 1, IRQ_TIMEOUT_MS);
+	if (ret < 0)
+		return -errno;
+	if (ret == 0)
+		return -ETIMEDOUT;
+	if (read(fd, &buf, len) != (ssize_t)len)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/* How an implementation re-arms after edu's cause was cleared. */
+typedef int (*rearm_fn)(void *ctx);
+
+/*
+ * n round trips (after warm-up ones that are not counted): raise, wait
+ * for fd, clear the cause, re-arm.
+ */
+static void irq_loop(struct series *s, volatile uint32_t *bar, int fd,
+		     size_t len, rearm_fn rearm, void *ctx)
+{
+	unsigned int i, n = scaled(n_irq) + n_irq_warm;
+	double t0;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		wr(bar, EDU_RAISE, 1);
+		ret = wait_fd(fd, len);
+		if (ret) {
+			fail(s, "no interrupt: %s", strerror(-ret));
+			wr(bar, EDU_ACK, 0xffffffff);
+			return;
+		}
+		wr(bar, EDU_ACK, 1);
+		ret = rearm ? rearm(ctx) : 0;
+		if (ret) {
+			fail(s, "re-arming: %s", strerror(-ret));
+			return;
+		}
+		if (i >= n_irq_warm)
+			add(s, now_ns() - t0);
+	}
+}
+
+static void read_loop(struct series *s, volatile uint32_t *bar)
+{
+	unsigned int b, i, nb = scaled(n_read_batches);
+	uint32_t bad = 0;
+	double t0;
+
+	for (b = 0; b < nb; b++) {
+		t0 = now_ns();
+		for (i = 0; i < read_batch; i++)
+			bad |= rd(bar, EDU_IDENT) ^ EDU_IDENT_VALUE;
+		add(s, (now_ns() - t0) / read_batch);
+	}
+	if (bad)
+		fail(s, "edu's ident read wrong");
+}
+
+/* mmap(fd at offset, size), read ident, munmap. */
+static void map_loop(struct series *s, int fd, off_t offset, size_t size)
+{
+	unsigned int i, n = scaled(n_map);
+	volatile uint32_t *bar;
+	uint32_t v;
+	double t0;
+	void *p;
+
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 offset);
+		if (p == MAP_FAILED) {
+			fail(s, "mmap: %s", strerror(errno));
+			return;
+		}
+		bar = p;
+		v = rd(bar, EDU_IDENT);
+		munmap(p, size);
+		add(s, now_ns() - t0);
+		if (v != EDU_IDENT_VALUE) {
+			fail(s, "edu's ident read 0x%x", v);
+			return;
+		}
+	}
+}
+
+static void touch(void *p, size_t size)
+{
+	volatile char *c = p;
+	size_t off;
+
+	for (off = 0; off < size; off += 4096)
+		c[off] = 1;
+}
+
+static const char *dma_group(size_t size)
+{
+	switch (size) {
+	case 4096:
+		return "dma 4 KiB: setup+teardown";
+	case 65536:
+		return "dma 64 KiB: setup+teardown";
+	default:
+		return "dma 2 MiB: setup+teardown";
+	}
+}
+
+/* ---- genode ---- */
+
+static bool iommu;	/* edu is behind an IOMMU */
+
+static const char *g_irq_intx = "irq round trip, INTx";
+static const char *g_irq_msi = "irq round trip, MSI";
+static const char *g_read = "mmio read (32 bit)";
+static const char *g_map = "mmio map+read+unmap";
+
+static int genode_rearm(void *ctx)
+{
+	return genode_irq_ack(*(int *)ctx);
+}
+
+static void genode_irq(int session, int dev, volatile uint32_t *bar,
+		       uint32_t source)
+{
+	struct series *s = row(source == GENODE_IRQ_SOURCE_MSI ? g_irq_msi : g_irq_intx,
+			       source == GENODE_IRQ_SOURCE_MSI ? "genode MSI" : "genode INTx");
+	int irq;
+
+	irq = genode_irq_open_pci(session, dev, source, 0,
+				  source == GENODE_IRQ_SOURCE_MSI ? 1 : 0);
+	if (irq < 0) {
+		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
+		return;
+	}
+	irq_loop(s, bar, irq, sizeof(uint64_t), genode_rearm, &irq);
+	close(irq);
+}
+
+static void genode_dma(int session, int dev, size_t size, unsigned int n)
+{
+	struct series *s = row(dma_group(size),
+			       iommu ? "genode (edu, IOMMU)" : "genode (edu, contiguous)");
+	unsigned int i;
+	double t0;
+	void *p;
+	int fd, ret;
+
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		fd = genode_dma_alloc(session, size, GENODE_DMA_CACHED, dev,
+				      NULL, NULL, NULL);
+		if (fd < 0) {
+			fail(s, "GENODE_DMA_ALLOC: %s", strerror(-fd));
+			return;
+		}
+		ret = genode_dma_map(fd, 0, size, &p);
+		if (ret) {
+			close(fd);
+			fail(s, "mmap: %s", strerror(-ret));
+			return;
+		}
+		touch(p, size);
+		genode_dma_unmap(p, size);
+		close(fd);
+		add(s, now_ns() - t0);
+	}
+}
+
+static void phase_genode(void)
+{
+	struct genode_iomem_info info;
+	struct series *s = row(g_irq_intx, "genode INTx");
+	volatile uint32_t *bar;
+	void *mapping;
+	int session, dev, region, ret;
+	size_t i;
+
+	/* the genode rows come first in their groups */
+	row(g_irq_msi, "genode MSI");
+	row(g_read, "genode region");
+	row(g_map, "genode region");
+	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
+		row(dma_group(dma_sizes[i]),
+		    iommu ? "genode (edu, IOMMU)" : "genode (edu, contiguous)");
+
+	session = genode_session_open(NULL);
+	if (session < 0) {
+		fail(s, "open /dev/genode: %s", strerror(-session));
+		return;
+	}
+	dev = genode_pci_claim(session, edu_domain, edu_bus, edu_devfn);
+	if (dev < 0) {
+		fail(s, "GENODE_PCI_CLAIM: %s", strerror(-dev));
+		goto out_session;
+	}
+	ret = genode_dma_set_mask(session, dev, EDU_DMA_BITS);
+	if (!ret)
+		ret = genode_pci_set_bus_master(dev, 1);
+	if (ret) {
+		fail(s, "DMA mask or bus master: %s", strerror(-ret));
+		goto out_dev;
+	}
+	region = genode_iomem_request_bar(session, dev, 0, 0);
+	if (region < 0) {
+		fail(s, "GENODE_IOMEM_REQUEST: %s", strerror(-region));
+		goto out_dev;
+	}
+	ret = genode_iomem_map(region, &mapping, &info);
+	if (ret) {
+		fail(s, "mapping BAR0: %s", strerror(-ret));
+		goto out_region;
+	}
+	bar = (volatile uint32_t *)((char *)mapping + info.page_offset);
+	wr(bar, EDU_ACK, 0xffffffff);
+
+	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX);
+	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI);
+	read_loop(row(g_read, "genode region"), bar);
+	map_loop(row(g_map, "genode region"), region, 0, info.map_size);
+	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
+		genode_dma(session, dev, dma_sizes[i], scaled(n_dma[i]));
+
+	munmap(mapping, info.map_size);
+out_region:
+	close(region);
+out_dev:
+	close(dev);
+out_session:
+	close(session);
+}
+
+/* ---- uio_pci_generic, and sysfs resource0 beside it ---- */
+
+static int uio_rearm(void *ctx)
+{
+	int32_t on = 1;
+
+	return write(*(int *)ctx, &on, sizeof(on)) == sizeof(on) ? 0 : -errno;
+}
+
+/* /dev/uioN of edu, opened; -errno if none. */
+static int open_uio(void)
+{
+	char path[300];
+	struct dirent *d;
+	int fd = -ENOENT;
+	DIR *dir;
+
+	edu_path(path, sizeof(path), "uio");
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "uio", 3))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%.255s", d->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+		break;
+	}
+	closedir(dir);
+	return fd;
+}
+
+static void phase_uio(void)
+{
+	struct series *s = row(g_irq_intx, "uio_pci_generic");
+	struct series *r = row(g_read, "sysfs resource0");
+	struct series *m = row(g_map, "sysfs resource0");
+	volatile uint32_t *bar;
+	char path[160];
+	struct stat st;
+	int uio, res, ret;
+	size_t size;
+	void *p;
+
+	ret = bind_edu("uio_pci_generic");
+	if (ret) {
+		fail(s, "binding uio_pci_generic: %s", strerror(-ret));
+		fail(r, "not bound to uio_pci_generic");
+		fail(m, "not bound to uio_pci_generic");
+		goto out;
+	}
+	uio = open_uio();
+	if (uio < 0) {
+		fail(s, "no /dev/uioN for edu: %s", strerror(-uio));
+		fail(r, "no /dev/uioN for edu");
+		fail(m, "no /dev/uioN for edu");
+		goto out;
+	}
+	edu_path(path, sizeof(path), "resource0");
+	res = open(path, O_RDWR | O_SYNC | O_CLOEXEC);
+	if (res < 0 || fstat(res, &st)) {
+		fail(s, "%s: %s", path, strerror(errno));
+		fail(r, "%s: %s", path, strerror(errno));
+		fail(m, "%s: %s", path, strerror(errno));
+		goto out_uio;
+	}
+	size = st.st_size;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, res, 0);
+	if (p == MAP_FAILED) {
+		fail(s, "mmap resource0: %s", strerror(errno));
+		fail(r, "mmap resource0: %s", strerror(errno));
+		fail(m, "mmap resource0: %s", strerror(errno));
+		goto out_res;
+	}
+	bar = p;
+	wr(bar, EDU_ACK, 0xffffffff);
+
+	irq_loop(s, bar, uio, sizeof(int32_t), uio_rearm, &uio);
+	read_loop(r, bar);
+	map_loop(m, res, 0, size);
+
+	munmap(p, size);
+out_res:
+	close(res);
+out_uio:
+	close(uio);
+out:
+	unbind_edu();
+}
+
+/* ---- vfio-pci, type1 IOMMU ---- */
+
+struct vfio {
+	int container, group, dev;
+	struct vfio_region_info bar0, config;
+};
+
+static int vfio_unmask_intx(void *ctx)
+{
+	struct vfio *v = ctx;
+	struct vfio_irq_set u = {
+		.argsz = sizeof(u),
+		.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK,
+		.index = VFIO_PCI_INTX_IRQ_INDEX,
+		.start = 0,
+		.count = 1,
+	};
+
+	return ioctl(v->dev, VFIO_DEVICE_SET_IRQS, &u) ? -errno : 0;
+}
+
+/* Trigger eventfd efd on irq index (efd -1: disable it). */
+static int vfio_set_trigger(struct vfio *v, unsigned int index, int efd)
+{
+	struct {
+		struct vfio_irq_set s;
+		int32_t fd;
+	} set = {
+		.s = {
+			.argsz = sizeof(set),
+			.flags = VFIO_IRQ_SET_DATA_EVENTFD |
+				 VFIO_IRQ_SET_ACTION_TRIGGER,
+			.index = index,
+			.start = 0,
+			.count = 1,
+		},
+		.fd = efd,
+	};
+
+	if (efd < 0) {
+		set.s.argsz = sizeof(set.s);
+		set.s.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
+		set.s.count = 0;
+	}
+	return ioctl(v->dev, VFIO_DEVICE_SET_IRQS, &set) ? -errno : 0;
+}
+
+static void vfio_irq(struct vfio *v, volatile uint32_t *bar, unsigned int index)
+{
+	bool msi = index == VFIO_PCI_MSI_IRQ_INDEX;
+	struct series *s = row(msi ? g_irq_msi : g_irq_intx,
+			       msi ? "vfio-pci MSI" : "vfio-pci INTx");
+	int efd, ret;
+
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0) {
+		fail(s, "eventfd: %s", strerror(errno));
+		return;
+	}
+	ret = vfio_set_trigger(v, index, efd);
+	if (ret) {
+		fail(s, "VFIO_DEVICE_SET_IRQS: %s", strerror(-ret));
+		close(efd);
+		return;
+	}
+	irq_loop(s, bar, efd, sizeof(uint64_t), msi ? NULL : vfio_unmask_intx, v);
+	vfio_set_trigger(v, index, -1);
+	close(efd);
+}
+
+static void vfio_dma(struct vfio *v, size_t size, unsigned int n)
+{
+	struct series *s = row(dma_group(size), "vfio type1 (anon)");
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.iova = VFIO_IOVA,
+		.size = size,
+	};
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = VFIO_IOVA,
+		.size = size,
+	};
+	unsigned int i;
+	double t0;
+	void *p;
+
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			fail(s, "mmap: %s", strerror(errno));
+			return;
+		}
+		map.vaddr = (uintptr_t)p;
+		if (ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map)) {
+			fail(s, "VFIO_IOMMU_MAP_DMA: %s", strerror(errno));
+			munmap(p, size);
+			return;
+		}
+		touch(p, size);
+		if (ioctl(v->container, VFIO_IOMMU_UNMAP_DMA, &unmap)) {
+			fail(s, "VFIO_IOMMU_UNMAP_DMA: %s", strerror(errno));
+			munmap(p, size);
+			return;
+		}
+		munmap(p, size);
+		add(s, now_ns() - t0);
+	}
+}
+
+static int vfio_region(struct vfio *v, unsigned int index,
+		       struct vfio_region_info *ri)
+{
+	memset(ri, 0, sizeof(*ri));
+	ri->argsz = sizeof(*ri);
+	ri->index = index;
+	return ioctl(v->dev, VFIO_DEVICE_GET_REGION_INFO, ri) ? -errno : 0;
+}
+
+/* Open edu through vfio: 0 or -errno, what failed in *what. */
+static int vfio_open(struct vfio *v, const char **what)
+{
+	struct vfio_group_status st = { .argsz = sizeof(st) };
+	char path[160], link[256];
+	ssize_t n;
+
+	*what = "iommu_group";
+	edu_path(path, sizeof(path), "iommu_group");
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	*what = "/dev/vfio/vfio";
+	v->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (v->container < 0)
+		return -errno;
+	if (ioctl(v->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
+	    ioctl(v->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1)
+		return -ENOTSUP;
+	*what = "the group";
+	snprintf(path, sizeof(path), "/dev/vfio/%s", strrchr(link, '/') + 1);
+	v->group = open(path, O_RDWR | O_CLOEXEC);
+	if (v->group < 0)
+		return -errno;
+	if (ioctl(v->group, VFIO_GROUP_GET_STATUS, &st))
+		return -errno;
+	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE))
+		return -EBUSY;
+	*what = "VFIO_GROUP_SET_CONTAINER";
+	if (ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container))
+		return -errno;
+	*what = "VFIO_SET_IOMMU";
+	if (ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return -errno;
+	*what = "VFIO_GROUP_GET_DEVICE_FD";
+	v->dev = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, edu_name);
+	if (v->dev < 0)
+		return -errno;
+	*what = "VFIO_DEVICE_GET_REGION_INFO";
+	if (vfio_region(v, VFIO_PCI_BAR0_REGION_INDEX, &v->bar0) ||
+	    vfio_region(v, VFIO_PCI_CONFIG_REGION_INDEX, &v->config))
+		return -errno;
+	if (!(v->bar0.flags & VFIO_REGION_INFO_FLAG_MMAP))
+		return -ENOTSUP;
+	return 0;
+}
+
+static int vfio_bus_master(struct vfio *v)
+{
+	uint16_t cmd;
+	off_t off = v->config.offset + PCI_COMMAND;
+
+	if (pread(v->dev, &cmd, sizeof(cmd), off) != sizeof(cmd))
+		return -errno;
+	cmd |= PCI_COMMAND_MASTER;
+	if (pwrite(v->dev, &cmd, sizeof(cmd), off) != sizeof(cmd))
+		return -errno;
+	return 0;
+}
+
+static void vfio_fail_all(const char *fmt, const char *what, int err)
+{
+	size_t i;
+
+	fail(row(g_irq_intx, "vfio-pci INTx"), fmt, what, strerror(err));
+	fail(row(g_irq_msi, "vfio-pci MSI"), fmt, what, strerror(err));
+	fail(row(g_read, "vfio region"), fmt, what, strerror(err));
+	fail(row(g_map, "vfio region"), fmt, what, strerror(err));
+	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
+		fail(row(dma_group(dma_sizes[i]), "vfio type1 (anon)"), fmt,
+		     what, strerror(err));
+}
+
+static void phase_vfio(void)
+{
+	struct vfio v = { .container = -1, .group = -1, .dev = -1 };
+	volatile uint32_t *bar;
+	const char *what;
+	size_t i;
+	void *p;
+	int ret;
+
+	if (!iommu) {
+		const char *why = "no IOMMU: Debian's kernels have no VFIO no-IOMMU mode";
+
+		absent(row(g_irq_intx, "vfio-pci INTx"), "%s", why);
+		absent(row(g_irq_msi, "vfio-pci MSI"), "%s", why);
+		absent(row(g_read, "vfio region"), "%s", why);
+		absent(row(g_map, "vfio region"), "%s", why);
+		for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
+			absent(row(dma_group(dma_sizes[i]), "vfio type1 (anon)"),
+			       "%s", why);
+		return;
+	}
+	ret = bind_edu("vfio-pci");
+	if (ret) {
+		vfio_fail_all("%s: %s", "binding vfio-pci", -ret);
+		goto out;
+	}
+	ret = vfio_open(&v, &what);
+	if (ret) {
+		vfio_fail_all("%s: %s", what, -ret);
+		goto out_close;
+	}
+	p = mmap(NULL, v.bar0.size, PROT_READ | PROT_WRITE, MAP_SHARED, v.dev,
+		 v.bar0.offset);
+	if (p == MAP_FAILED) {
+		vfio_fail_all("%s: %s", "mmap BAR0", errno);
+		goto out_close;
+	}
+	bar = p;
+	wr(bar, EDU_ACK, 0xffffffff);
+
+	vfio_irq(&v, bar, VFIO_PCI_INTX_IRQ_INDEX);
+	ret = vfio_bus_master(&v);
+	if (ret)
+		fail(row(g_irq_msi, "vfio-pci MSI"), "bus master: %s", strerror(-ret));
+	else
+		vfio_irq(&v, bar, VFIO_PCI_MSI_IRQ_INDEX);
+	read_loop(row(g_read, "vfio region"), bar);
+	map_loop(row(g_map, "vfio region"), v.dev, v.bar0.offset, v.bar0.size);
+	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
+		vfio_dma(&v, dma_sizes[i], scaled(n_dma[i]));
+
+	munmap(p, v.bar0.size);
+out_close:
+	if (v.dev >= 0)
+		close(v.dev);
+	if (v.group >= 0)
+		close(v.group);
+	if (v.container >= 0)
+		close(v.container);
+out:
+	unbind_edu();
+}
+
+/* ---- udmabuf: pinned memfd pages as a dma-buf, no device address ---- */
+
+static void udmabuf_dma(int ctl, size_t size, unsigned int n)
+{
+	struct series *s = row(dma_group(size), "udmabuf (memfd), see note");
+	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = size };
+	unsigned int i;
+	int memfd, buf;
+	double t0;
+	void *p;
+
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		memfd = memfd_create("bench", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+		if (memfd < 0 || ftruncate(memfd, size) ||
+		    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK)) {
+			fail(s, "memfd: %s", strerror(errno));
+			if (memfd >= 0)
+				close(memfd);
+			return;
+		}
+		c.memfd = memfd;
+		buf = ioctl(ctl, UDMABUF_CREATE, &c);
+		if (buf < 0) {
+			fail(s, "UDMABUF_CREATE: %s", strerror(errno));
+			close(memfd);
+			return;
+		}
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
+		if (p == MAP_FAILED) {
+			fail(s, "mmap: %s", strerror(errno));
+			close(buf);
+			close(memfd);
+			return;
+		}
+		touch(p, size);
+		munmap(p, size);
+		close(buf);
+		close(memfd);
+		add(s, now_ns() - t0);
+	}
+}
+
+static void phase_udmabuf(void)
+{
+	size_t i;
+	int ctl;
+
+	ctl = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
+	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++) {
+		struct series *s = row(dma_group(dma_sizes[i]),
+				       "udmabuf (memfd), see note");
+
+		if (ctl < 0)
+			absent(s, "no /dev/udmabuf in this kernel");
+		else
+			udmabuf_dma(ctl, dma_sizes[i], scaled(n_dma[i]));
+	}
+	if (ctl >= 0)
+		close(ctl);
+}
+
+/* ---- the table ---- */
+
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "?");
+}
+
+/*
+ * One row; *ref is the median of the group's genode row (0: none yet).
+ * 1 if the row is a failure, else 0.
+ */
+static int print_row(struct series *s, bool first, double *ref)
+{
+	char med[32], lo[32], hi[32], spread[80], ratio[32] = "";
+	double m;
+
+	if (s->failed || s->absent || !s->n) {
+		printf("%-28s %-28s %s: %s\n", first ? s->group : "", s->impl,
+		       s->failed ? "FAILED" : "n/a",
+		       s->why[0] ? s->why : "no samples");
+		return s->failed || !s->absent;
+	}
+	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
+	m = quantile(s->v, s->n, 0.5);
+	fmt_time(med, sizeof(med), m);
+	fmt_time(lo, sizeof(lo), quantile(s->v, s->n, 0.1));
+	fmt_time(hi, sizeof(hi), quantile(s->v, s->n, 0.9));
+	snprintf(spread, sizeof(spread), "%s .. %s", lo, hi);
+	if (first)
+		*ref = m;
+	else if (*ref > 0)
+		snprintf(ratio, sizeof(ratio), "%.2f", *ref / m);
+	printf("%-28s %-28s %6zu %10s %22s %8s\n", first ? s->group : "",
+	       s->impl, s->n, med, spread, ratio);
+	return 0;
+}
+
+static int print_table(unsigned int rounds)
+{
+	struct utsname u;
+	int status = 0;
+	size_t i, k;
+	double ref;
+	char cs[64];
+
+	uname(&u);
+	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  cs, sizeof(cs));
+	printf("@@BENCH-BEGIN@@\n");
+	printf("kernel %s, %s, %ld vCPU, clocksource %s, edu %s, %u rounds\n",
+	       u.release, iommu ? "IOMMU (intel-iommu)" : "no IOMMU",
+	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu_name, rounds);
+	printf("%-28s %-28s %6s %10s %22s %8s\n", "measurement", "implementation",
+	       "n", "median", "p10 .. p90", "genode/");
+	printf("%-28s %-28s %6s %10s %22s %8s\n", "", "", "", "", "", "peer");
+	/* the groups in the order they first appeared, their rows within */
+	for (k = 0; k < n_rows; k++) {
+		for (i = 0; i < k && strcmp(rows[i].group, rows[k].group); i++)
+			;
+		if (i < k)
+			continue;
+		ref = 0;
+		for (i = k; i < n_rows; i++)
+			if (!strcmp(rows[i].group, rows[k].group))
+				status |= print_row(&rows[i], i == k, &ref);
+	}
+	printf("@@BENCH-END@@\n");
+	return status;
+}
+
+static int find_edu(void)
+{
+	int ret;
+
+	ret = genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &edu_domain, &edu_bus,
+			      &edu_devfn);
+	if (ret)
+		return ret;
+	snprintf(edu_name, sizeof(edu_name), "%04x:%02x:%02x.%x", edu_domain,
+		 edu_bus, edu_devfn >> 3, edu_devfn & 7);
+	snprintf(edu_dir, sizeof(edu_dir), SYSFS_PCI "/%s", edu_name);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int r, rounds = 3;
+	char path[160];
+	int opt, ret;
+
+	while ((opt = getopt(argc, argv, "r:s:")) != -1) {
+		switch (opt) {
+		case 'r':
+			rounds = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			scale_pct = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		default:
+			fprintf(stderr, "usage: genode_bench [-r rounds] [-s percent]\n");
+			return 2;
+		}
+	}
+	if (!rounds || !scale_pct) {
+		fprintf(stderr, "genode_bench: -r and -s must be positive\n");
+		return 2;
+	}
+	ret = find_edu();
+	if (ret) {
+		fprintf(stderr, "genode_bench: no edu device: %s\n", strerror(-ret));
+		return 1;
+	}
+	edu_path(path, sizeof(path), "iommu_group");
+	iommu = file_exists(path);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	for (r = 0; r < rounds; r++) {
+		fprintf(stderr, "genode_bench: round %u of %u\n", r + 1, rounds);
+		phase_genode();
+		phase_uio();
+		phase_vfio();
+		phase_udmabuf();
+	}
+	return print_table(rounds);
+}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# The body of `make bench`: boot the test VM once per machine (q35 without
+# and with intel-iommu), with one vCPU, run bench/genode_bench in it
+# against uio_pci_generic and vfio-pci on the same edu function, and print
+# its tables.  The numbers are TCG's, taken on a shared host: only the
+# ratios within one run mean anything.  No number is judged; the run fails
+# only when a measurement could not be made at all.
+#
+# usage: bench.sh --build DIR --kver KVER [--iommus "off on"] [--rounds N]
+#                 [--scale PERCENT] [--kernel-image F --moddir DIR]
+set -eu
+build="" kver="" iommus="off on" rounds=3 scale=100 kernel=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build=$2; shift 2 ;;
+	--kver) kver=$2; shift 2 ;;
+	--iommus) iommus=$2; shift 2 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	--scale) scale=$2; shift 2 ;;
+	--kernel-image|--moddir) kernel="$kernel $1 $2"; shift 2 ;;
+	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+[ -n "$build" ] && [ -n "$kver" ] ||
+	{ echo "usage: bench.sh --build DIR --kver KVER [...]" >&2; exit 2; }
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=$build/bench
+mkdir -p "$out"
+
+# What the VM runs: the peers' modules, then the benchmark.  vfio-pci only
+# where there are IOMMU groups (Debian's kernels have no no-IOMMU mode).
+# printk is quieted so that no kernel message splits the table.
+run=$out/opt
+rm -rf "$run"
+mkdir -p "$run"
+cp "$build/bench/genode_bench" "$run/"
+cat > "$run/run.sh" <<EOF
+echo 1 > /proc/sys/kernel/printk
+modprobe uio_pci_generic || echo "bench: modprobe uio_pci_generic failed" >&2
+if [ -n "\$(ls /sys/kernel/iommu_groups 2>/dev/null)" ]; then
+	modprobe vfio-pci || echo "bench: modprobe vfio-pci failed" >&2
+fi
+/opt/genode_bench -r $rounds -s $scale
+EOF
+
+status=0
+tables=""
+for iommu in $iommus; do
+	log=$out/iommu-$iommu.log
+	echo "bench: $kver, iommu=$iommu: booting (log: $log)" >&2
+	rc=0
+	# shellcheck disable=SC2086
+	"$here/tests/vm/run.sh" --mode run --smp 1 --timeout 600 --iommu "$iommu" \
+		--ko "$build/$kver/kmod/genode.ko" $kernel --run "$run" \
+		--out "$out/vm-$iommu" "$kver" > "$log" 2>&1 || rc=$?
+	table=$(sed -n '/@@BENCH-BEGIN@@/,/@@BENCH-END@@/p' "$log" | tr -d '\r' |
+		grep -v '^@@BENCH-')
+	if [ -z "$table" ]; then
+		tail -n 30 "$log" >&2
+		echo "bench: iommu=$iommu: no table from the VM (status $rc)" >&2
+		status=1
+		continue
+	fi
+	[ "$rc" = 0 ] || { echo "bench: iommu=$iommu: a measurement failed (status $rc)" >&2; status=1; }
+	tables="$tables
+== q35, iommu=$iommu: $table
+"
+done
+
+echo
+echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'); $(qemu-system-x86_64 --version | head -n 1)"
+echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (TCG: compare only within one run)"
+echo "$tables"
+exit "$status"

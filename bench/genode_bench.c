@@ -10,7 +10,8 @@
  *       poll() until the notification fd is readable, read() it, clear
  *       the cause in edu (0x64), re-arm.  Re-arming is GENODE_IRQ_ACK for
  *       genode (also for MSI, as Genode's Irq_session always acks),
- *       write() of 1 to the uio fd (unmasks INTx) for uio_pci_generic,
+ *       for uio_pci_generic a pwrite() of the command register through
+ *       sysfs config that clears Interrupt Disable (it has no irqcontrol),
  *       VFIO_DEVICE_SET_IRQS(UNMASK) for vfio-pci's INTx, nothing for
  *       vfio-pci's MSI.
  *  mmio read: one 32-bit read of edu's ident register through BAR0 as
@@ -19,12 +20,17 @@
  *       region.  Timed in batches of reads.
  *  mmio map: mmap() of all of BAR0, the first read, munmap().
  *  dma: a buffer edu could reach, mapped and touched by the CPU, then
- *       gone: genode GENODE_DMA_ALLOC for the claimed edu + mmap + a
- *       write to each page + munmap + close; vfio type1 anonymous mmap +
- *       VFIO_IOMMU_MAP_DMA + the same writes + UNMAP_DMA + munmap;
- *       udmabuf (where the kernel has it) memfd + UDMABUF_CREATE + mmap +
- *       writes + munmap + close: pinned pages but no device address, so
- *       it is listed for reference, not as a like-for-like peer.
+ *       gone: genode GENODE_DMA_ALLOC + mmap + a write to each page +
+ *       munmap + close, for edu with the PCI core's default DMA mask (32
+ *       bits) and with edu's own (28 bits, GENODE_DMA_SET_MASK), and for
+ *       no device; vfio type1 anonymous mmap + VFIO_IOMMU_MAP_DMA + the
+ *       same writes + UNMAP_DMA + munmap; udmabuf (where the kernel has
+ *       it) memfd + UDMABUF_CREATE + mmap + the writes + munmap + close.
+ *       Not all of it is like for like: without an IOMMU genode frees a
+ *       buffer for a device only at the device's release (see
+ *       genode_dma()), so there its teardown frees nothing; udmabuf pins
+ *       pages but gives no device address.  The ratio column compares
+ *       genode's 32-bit row with vfio (IOMMU machine) and udmabuf.
  *
  * Phases (genode, uio_pci_generic, vfio-pci, udmabuf) rebind the function
  * between the drivers and run in rounds, so that a change of the host's
@@ -36,9 +42,10 @@
  * measurement that this machine should allow could not be made at all
  * (then the row says why), 2 on bad usage, else 0.
  *
- *   genode_bench [-r rounds] [-s scale]
- *     -r  rounds of all phases (3)
- *     -s  percent of the default number of iterations (100)
+ *   genode_bench [-r rounds] [-s scale] [-n note]
+ *     -r  rounds of all phases (5)
+ *     -s  percent of the default number of iterations per round (100)
+ *     -n  a line for the table's header (what the VM's script knows)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -74,6 +81,7 @@
 
 #define PCI_COMMAND		0x04
 #define PCI_COMMAND_MASTER	0x4
+#define PCI_COMMAND_INTX_DISABLE 0x400
 
 #define SYSFS_PCI	"/sys/bus/pci/devices"
 
@@ -85,12 +93,13 @@
 static const size_t dma_sizes[] = { 4096, 65536, 2 << 20 };
 
 /* Iterations per round, before -s scaling. */
-static unsigned int n_irq = 300, n_irq_warm = 10;
-static unsigned int n_read_batches = 100, read_batch = 200;
-static unsigned int n_map = 100;
-static const unsigned int n_dma[] = { 100, 50, 10 };
+static unsigned int n_irq = 400, n_irq_warm = 10;
+static unsigned int n_read_batches = 200, read_batch = 200;
+static unsigned int n_map = 60;
+static const unsigned int n_dma[] = { 40, 20, 4 };
 
 static unsigned int scale_pct = 100;
+static const char *note;
 
 static unsigned int scaled(unsigned int n)
 {
@@ -369,14 +378,39 @@ static void read_loop(struct series *s, volatile uint32_t *bar)
 		fail(s, "edu's ident read wrong");
 }
 
+/*
+ * A page mapped beside the mappings that a loop makes and drops.  Without
+ * it, munmap() of the only mapping in its range frees the page-table page
+ * too, and the TLB flush that follows costs more under TCG than what is
+ * measured (measured: 4 KiB buffers took three times as long).  Every
+ * loop that maps runs with one, so that all implementations pay alike.
+ */
+static void *anchor_map(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("genode_bench: mmap");
+		exit(1);
+	}
+	*(volatile char *)p = 1;
+	return p;
+}
+
+static void anchor_unmap(void *p)
+{
+	munmap(p, 4096);
+}
+
 /* mmap(fd at offset, size), read ident, munmap. */
 static void map_loop(struct series *s, int fd, off_t offset, size_t size)
 {
 	unsigned int i, n = scaled(n_map);
+	void *p, *anchor = anchor_map();
 	volatile uint32_t *bar;
 	uint32_t v;
 	double t0;
-	void *p;
 
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
@@ -384,7 +418,7 @@ static void map_loop(struct series *s, int fd, off_t offset, size_t size)
 			 offset);
 		if (p == MAP_FAILED) {
 			fail(s, "mmap: %s", strerror(errno));
-			return;
+			break;
 		}
 		bar = p;
 		v = rd(bar, EDU_IDENT);
@@ -392,9 +426,10 @@ static void map_loop(struct series *s, int fd, off_t offset, size_t size)
 		add(s, now_ns() - t0);
 		if (v != EDU_IDENT_VALUE) {
 			fail(s, "edu's ident read 0x%x", v);
-			return;
+			break;
 		}
 	}
+	anchor_unmap(anchor);
 }
 
 static void touch(void *p, size_t size)
@@ -449,34 +484,89 @@ static void genode_irq(int session, int dev, volatile uint32_t *bar,
 	close(irq);
 }
 
-static void genode_dma(int session, int dev, size_t size, unsigned int n)
+/* bits: the DMA mask of edu, or 0 for a buffer for no device */
+static const char *dma_impl(unsigned int bits)
 {
-	struct series *s = row(dma_group(size),
-			       iommu ? "genode (edu, IOMMU)" : "genode (edu, contiguous)");
+	switch (bits) {
+	case 0:
+		return "genode (no device)";
+	case 32:
+		return "genode (edu, 32-bit mask)";
+	default:
+		return "genode (edu, 28-bit mask)";
+	}
+}
+
+/*
+ * n buffers of size, for edu with a DMA mask of bits (the PCI core's
+ * default is 32) or for no device (bits 0).  Each variant and size gets
+ * a claim of its own: without an IOMMU a buffer for the device is freed
+ * only when the device is released (after bus mastering is off), so
+ * buffers closed in the loop stay allocated until the claim ends, and
+ * with a 28-bit mask each holds a 2 MiB pageblock of the 256 MiB below
+ * the mask against the contiguous search of later ones.
+ */
+static void genode_dma(size_t size, unsigned int n, unsigned int bits)
+{
+	struct series *s = row(dma_group(size), dma_impl(bits));
+	int session, dev = -1, fd, ret;
+	void *p, *anchor;
 	unsigned int i;
 	double t0;
-	void *p;
-	int fd, ret;
 
+	session = genode_session_open(NULL);
+	if (session < 0) {
+		fail(s, "open /dev/genode: %s", strerror(-session));
+		return;
+	}
+	if (bits) {
+		dev = genode_pci_claim(session, edu_domain, edu_bus, edu_devfn);
+		if (dev < 0) {
+			fail(s, "GENODE_PCI_CLAIM: %s", strerror(-dev));
+			goto out;
+		}
+		ret = genode_dma_set_mask(session, dev, bits);
+		if (ret) {
+			fail(s, "GENODE_DMA_SET_MASK: %s", strerror(-ret));
+			goto out;
+		}
+	}
+	anchor = anchor_map();
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
 		fd = genode_dma_alloc(session, size, GENODE_DMA_CACHED, dev,
 				      NULL, NULL, NULL);
 		if (fd < 0) {
-			fail(s, "GENODE_DMA_ALLOC: %s", strerror(-fd));
-			return;
+			fail(s, "GENODE_DMA_ALLOC (buffer %u): %s", i + 1,
+			     strerror(-fd));
+			break;
 		}
 		ret = genode_dma_map(fd, 0, size, &p);
 		if (ret) {
 			close(fd);
 			fail(s, "mmap: %s", strerror(-ret));
-			return;
+			break;
 		}
 		touch(p, size);
 		genode_dma_unmap(p, size);
 		close(fd);
 		add(s, now_ns() - t0);
 	}
+	anchor_unmap(anchor);
+out:
+	if (dev >= 0)
+		close(dev);
+	close(session);
+}
+
+static void phase_genode_dma(void)
+{
+	static const unsigned int masks[] = { 32, EDU_DMA_BITS, 0 };
+	size_t i, m;
+
+	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
+		for (m = 0; m < sizeof(masks) / sizeof(masks[0]); m++)
+			genode_dma(dma_sizes[i], scaled(n_dma[i]), masks[m]);
 }
 
 static void phase_genode(void)
@@ -492,9 +582,11 @@ static void phase_genode(void)
 	row(g_irq_msi, "genode MSI");
 	row(g_read, "genode region");
 	row(g_map, "genode region");
-	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
-		row(dma_group(dma_sizes[i]),
-		    iommu ? "genode (edu, IOMMU)" : "genode (edu, contiguous)");
+	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++) {
+		row(dma_group(dma_sizes[i]), dma_impl(32));
+		row(dma_group(dma_sizes[i]), dma_impl(EDU_DMA_BITS));
+		row(dma_group(dma_sizes[i]), dma_impl(0));
+	}
 
 	session = genode_session_open(NULL);
 	if (session < 0) {
@@ -506,11 +598,10 @@ static void phase_genode(void)
 		fail(s, "GENODE_PCI_CLAIM: %s", strerror(-dev));
 		goto out_session;
 	}
-	ret = genode_dma_set_mask(session, dev, EDU_DMA_BITS);
-	if (!ret)
-		ret = genode_pci_set_bus_master(dev, 1);
+	/* MSI is a memory write: edu sends none without bus mastering */
+	ret = genode_pci_set_bus_master(dev, 1);
 	if (ret) {
-		fail(s, "DMA mask or bus master: %s", strerror(-ret));
+		fail(s, "bus master: %s", strerror(-ret));
 		goto out_dev;
 	}
 	region = genode_iomem_request_bar(session, dev, 0, 0);
@@ -530,9 +621,6 @@ static void phase_genode(void)
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI);
 	read_loop(row(g_read, "genode region"), bar);
 	map_loop(row(g_map, "genode region"), region, 0, info.map_size);
-	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
-		genode_dma(session, dev, dma_sizes[i], scaled(n_dma[i]));
-
 	munmap(mapping, info.map_size);
 out_region:
 	close(region);
@@ -544,11 +632,22 @@ out_session:
 
 /* ---- uio_pci_generic, and sysfs resource0 beside it ---- */
 
+/*
+ * uio_pci_generic has no irqcontrol: its handler sets the Interrupt
+ * Disable bit, and the driver clears it again through sysfs config (as
+ * the UIO howto's example does), a one-byte write of the command
+ * register's high byte.
+ */
+struct uio_ctx {
+	int config;
+	uint8_t cmd_high;
+};
+
 static int uio_rearm(void *ctx)
 {
-	int32_t on = 1;
+	struct uio_ctx *u = ctx;
 
-	return write(*(int *)ctx, &on, sizeof(on)) == sizeof(on) ? 0 : -errno;
+	return pwrite(u->config, &u->cmd_high, 1, PCI_COMMAND + 1) == 1 ? 0 : -errno;
 }
 
 /* /dev/uioN of edu, opened; -errno if none. */
@@ -581,6 +680,7 @@ static void phase_uio(void)
 	struct series *s = row(g_irq_intx, "uio_pci_generic");
 	struct series *r = row(g_read, "sysfs resource0");
 	struct series *m = row(g_map, "sysfs resource0");
+	struct uio_ctx u = { .config = -1 };
 	volatile uint32_t *bar;
 	char path[160];
 	struct stat st;
@@ -621,7 +721,16 @@ static void phase_uio(void)
 	bar = p;
 	wr(bar, EDU_ACK, 0xffffffff);
 
-	irq_loop(s, bar, uio, sizeof(int32_t), uio_rearm, &uio);
+	edu_path(path, sizeof(path), "config");
+	u.config = open(path, O_RDWR | O_CLOEXEC);
+	if (u.config < 0 || pread(u.config, &u.cmd_high, 1, PCI_COMMAND + 1) != 1) {
+		fail(s, "%s: %s", path, strerror(errno));
+	} else {
+		u.cmd_high &= ~(PCI_COMMAND_INTX_DISABLE >> 8);
+		irq_loop(s, bar, uio, sizeof(int32_t), uio_rearm, &u);
+	}
+	if (u.config >= 0)
+		close(u.config);
 	read_loop(r, bar);
 	map_loop(m, res, 0, size);
 
@@ -718,9 +827,9 @@ static void vfio_dma(struct vfio *v, size_t size, unsigned int n)
 		.iova = VFIO_IOVA,
 		.size = size,
 	};
+	void *p, *anchor = anchor_map();
 	unsigned int i;
 	double t0;
-	void *p;
 
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
@@ -728,23 +837,24 @@ static void vfio_dma(struct vfio *v, size_t size, unsigned int n)
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED) {
 			fail(s, "mmap: %s", strerror(errno));
-			return;
+			break;
 		}
 		map.vaddr = (uintptr_t)p;
 		if (ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map)) {
 			fail(s, "VFIO_IOMMU_MAP_DMA: %s", strerror(errno));
 			munmap(p, size);
-			return;
+			break;
 		}
 		touch(p, size);
 		if (ioctl(v->container, VFIO_IOMMU_UNMAP_DMA, &unmap)) {
 			fail(s, "VFIO_IOMMU_UNMAP_DMA: %s", strerror(errno));
 			munmap(p, size);
-			return;
+			break;
 		}
 		munmap(p, size);
 		add(s, now_ns() - t0);
 	}
+	anchor_unmap(anchor);
 }
 
 static int vfio_region(struct vfio *v, unsigned int index,
@@ -897,12 +1007,12 @@ out:
 
 static void udmabuf_dma(int ctl, size_t size, unsigned int n)
 {
-	struct series *s = row(dma_group(size), "udmabuf (memfd), see note");
+	struct series *s = row(dma_group(size), "udmabuf (no device address)");
 	struct udmabuf_create c = { .flags = UDMABUF_FLAGS_CLOEXEC, .size = size };
+	void *p, *anchor = anchor_map();
 	unsigned int i;
 	int memfd, buf;
 	double t0;
-	void *p;
 
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
@@ -912,21 +1022,21 @@ static void udmabuf_dma(int ctl, size_t size, unsigned int n)
 			fail(s, "memfd: %s", strerror(errno));
 			if (memfd >= 0)
 				close(memfd);
-			return;
+			break;
 		}
 		c.memfd = memfd;
 		buf = ioctl(ctl, UDMABUF_CREATE, &c);
 		if (buf < 0) {
 			fail(s, "UDMABUF_CREATE: %s", strerror(errno));
 			close(memfd);
-			return;
+			break;
 		}
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
 		if (p == MAP_FAILED) {
 			fail(s, "mmap: %s", strerror(errno));
 			close(buf);
 			close(memfd);
-			return;
+			break;
 		}
 		touch(p, size);
 		munmap(p, size);
@@ -934,6 +1044,7 @@ static void udmabuf_dma(int ctl, size_t size, unsigned int n)
 		close(memfd);
 		add(s, now_ns() - t0);
 	}
+	anchor_unmap(anchor);
 }
 
 static void phase_udmabuf(void)
@@ -944,7 +1055,7 @@ static void phase_udmabuf(void)
 	ctl = open("/dev/udmabuf", O_RDWR | O_CLOEXEC);
 	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++) {
 		struct series *s = row(dma_group(dma_sizes[i]),
-				       "udmabuf (memfd), see note");
+				       "udmabuf (no device address)");
 
 		if (ctl < 0)
 			absent(s, "no /dev/udmabuf in this kernel");
@@ -994,7 +1105,7 @@ static int print_row(struct series *s, bool first, double *ref)
 	snprintf(spread, sizeof(spread), "%s .. %s", lo, hi);
 	if (first)
 		*ref = m;
-	else if (*ref > 0)
+	else if (*ref > 0 && strncmp(s->impl, "genode", 6))
 		snprintf(ratio, sizeof(ratio), "%.2f", *ref / m);
 	printf("%-28s %-28s %6zu %10s %22s %8s\n", first ? s->group : "",
 	       s->impl, s->n, med, spread, ratio);
@@ -1016,6 +1127,8 @@ static int print_table(unsigned int rounds)
 	printf("kernel %s, %s, %ld vCPU, clocksource %s, edu %s, %u rounds\n",
 	       u.release, iommu ? "IOMMU (intel-iommu)" : "no IOMMU",
 	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu_name, rounds);
+	if (note && note[0])
+		printf("%s\n", note);
 	printf("%-28s %-28s %6s %10s %22s %8s\n", "measurement", "implementation",
 	       "n", "median", "p10 .. p90", "genode/");
 	printf("%-28s %-28s %6s %10s %22s %8s\n", "", "", "", "", "", "peer");
@@ -1050,11 +1163,11 @@ static int find_edu(void)
 
 int main(int argc, char **argv)
 {
-	unsigned int r, rounds = 3;
+	unsigned int r, rounds = 5;
 	char path[160];
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "r:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:n:")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = (unsigned int)strtoul(optarg, NULL, 0);
@@ -1062,8 +1175,11 @@ int main(int argc, char **argv)
 		case 's':
 			scale_pct = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
+		case 'n':
+			note = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: genode_bench [-r rounds] [-s percent]\n");
+			fprintf(stderr, "usage: genode_bench [-r rounds] [-s percent] [-n note]\n");
 			return 2;
 		}
 	}
@@ -1083,6 +1199,7 @@ int main(int argc, char **argv)
 	for (r = 0; r < rounds; r++) {
 		fprintf(stderr, "genode_bench: round %u of %u\n", r + 1, rounds);
 		phase_genode();
+		phase_genode_dma();
 		phase_uio();
 		phase_vfio();
 		phase_udmabuf();

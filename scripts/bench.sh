@@ -9,7 +9,7 @@
 # usage: bench.sh --build DIR --kver KVER [--iommus "off on"] [--rounds N]
 #                 [--scale PERCENT] [--kernel-image F --moddir DIR]
 set -eu
-build="" kver="" iommus="off on" rounds=3 scale=100 kernel=""
+build="" kver="" iommus="off on" rounds=5 scale=100 kernel=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
@@ -38,9 +38,13 @@ cat > "$run/run.sh" <<EOF
 echo 1 > /proc/sys/kernel/printk
 modprobe uio_pci_generic || echo "bench: modprobe uio_pci_generic failed" >&2
 if [ -n "\$(ls /sys/kernel/iommu_groups 2>/dev/null)" ]; then
-	modprobe vfio-pci || echo "bench: modprobe vfio-pci failed" >&2
+	# busybox modprobe ignores softdeps: vfio-pci does not pull in type1
+	modprobe vfio_iommu_type1 && modprobe vfio-pci || echo "bench: modprobe vfio failed" >&2
 fi
-/opt/genode_bench -r $rounds -s $scale
+# vfio type1 refuses a machine without interrupt remapping (unless told
+# allow_unsafe_interrupts=1, which this does not do): say which it is.
+ir=\$(dmesg | grep -o -m 1 'Enabled IRQ remapping in [a-z0-9]* mode')
+/opt/genode_bench -r $rounds -s $scale -n "\${ir:-IRQ remapping: not enabled}"
 EOF
 
 status=0
@@ -48,7 +52,7 @@ tables=""
 for iommu in $iommus; do
 	log=$out/iommu-$iommu.log
 	echo "bench: $kver, iommu=$iommu: booting (log: $log)" >&2
-	rc=0
+	rc=0 start=$(date +%s)
 	# shellcheck disable=SC2086
 	"$here/tests/vm/run.sh" --mode run --smp 1 --timeout 600 --iommu "$iommu" \
 		--ko "$build/$kver/kmod/genode.ko" $kernel --run "$run" \
@@ -61,6 +65,7 @@ for iommu in $iommus; do
 		status=1
 		continue
 	fi
+	echo "bench: iommu=$iommu: $(( $(date +%s) - start )) s" >&2
 	[ "$rc" = 0 ] || { echo "bench: iommu=$iommu: a measurement failed (status $rc)" >&2; status=1; }
 	tables="$tables
 == q35, iommu=$iommu: $table

@@ -36,14 +36,17 @@
  * between the drivers and run in rounds, so that a change of the host's
  * load touches every implementation alike; the samples of all rounds are
  * pooled.  The table gives the median, the 10th and 90th percentiles and,
- * for each peer, the ratio of genode's median to the peer's.
+ * for each peer, the ratios of genode's median to the peer's and of
+ * genode's 10th percentile to the peer's (the host's load inflates the
+ * upper part of each distribution; where the two ratios disagree, the
+ * load has moved the median).
  *
  * Nothing is asserted about the numbers.  The exit status is 1 when a
  * measurement that this machine should allow could not be made at all
  * (then the row says why), 2 on bad usage, else 0.
  *
  *   genode_bench [-r rounds] [-s scale] [-n note]
- *     -r  rounds of all phases (12)
+ *     -r  rounds of all phases (24)
  *     -s  percent of the default number of iterations per round (100)
  *     -n  a line for the table's header (what the VM's script knows)
  */
@@ -93,10 +96,10 @@
 static const size_t dma_sizes[] = { 4096, 65536, 2 << 20 };
 
 /* Iterations per round, before -s scaling. */
-static unsigned int n_irq = 200, n_irq_warm = 10;
-static unsigned int n_read_batches = 100, read_batch = 200;
-static unsigned int n_map = 30;
-static const unsigned int n_dma[] = { 20, 10, 3 };
+static unsigned int n_irq = 100, n_irq_warm = 10;
+static unsigned int n_read_batches = 50, read_batch = 200;
+static unsigned int n_map = 15;
+static const unsigned int n_dma[] = { 10, 5, 2 };
 
 static unsigned int scale_pct = 100;
 static const char *note;
@@ -1096,14 +1099,16 @@ static void read_line(const char *path, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-/*
- * One row; *ref is the median of the group's genode row (0: none yet).
- * 1 if the row is a failure, else 0.
- */
-static int print_row(struct series *s, bool first, double *ref)
+/* The reference of a group's ratios: its first (genode's) row. */
+struct ref {
+	double median, p10;
+};
+
+/* One row of the table; 1 if it is a failure, else 0. */
+static int print_row(struct series *s, bool first, struct ref *ref)
 {
 	char med[32], lo[32], hi[32], spread[80], ratio[32] = "";
-	double m;
+	double m, p10;
 
 	if (s->failed || s->absent || !s->n) {
 		printf("%-28s %-28s %s: %s\n", first ? s->group : "", s->impl,
@@ -1113,15 +1118,20 @@ static int print_row(struct series *s, bool first, double *ref)
 	}
 	qsort(s->v, s->n, sizeof(*s->v), cmp_double);
 	m = quantile(s->v, s->n, 0.5);
+	p10 = quantile(s->v, s->n, 0.1);
 	fmt_time(med, sizeof(med), m);
-	fmt_time(lo, sizeof(lo), quantile(s->v, s->n, 0.1));
+	fmt_time(lo, sizeof(lo), p10);
 	fmt_time(hi, sizeof(hi), quantile(s->v, s->n, 0.9));
 	snprintf(spread, sizeof(spread), "%s .. %s", lo, hi);
-	if (first)
-		*ref = m;
-	else if (*ref > 0 && strncmp(s->impl, "genode", 6))
-		snprintf(ratio, sizeof(ratio), "%.2f", *ref / m);
-	printf("%-28s %-28s %6zu %10s %22s %8s\n", first ? s->group : "",
+	if (first) {
+		ref->median = m;
+		ref->p10 = p10;
+	} else if (ref->median > 0 && strncmp(s->impl, "genode", 6)) {
+		/* genode's other variants are no peers */
+		snprintf(ratio, sizeof(ratio), "%5.2f %5.2f", ref->median / m,
+			 ref->p10 / p10);
+	}
+	printf("%-28s %-28s %5zu %9s %21s %s\n", first ? s->group : "",
 	       s->impl, s->n, med, spread, ratio);
 	return 0;
 }
@@ -1129,9 +1139,9 @@ static int print_row(struct series *s, bool first, double *ref)
 static int print_table(unsigned int rounds)
 {
 	struct utsname u;
+	struct ref ref;
 	int status = 0;
 	size_t i, k;
-	double ref;
 	char cs[64];
 
 	uname(&u);
@@ -1143,16 +1153,17 @@ static int print_table(unsigned int rounds)
 	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu_name, rounds);
 	if (note && note[0])
 		printf("%s\n", note);
-	printf("%-28s %-28s %6s %10s %22s %8s\n", "measurement", "implementation",
-	       "n", "median", "p10 .. p90", "genode/");
-	printf("%-28s %-28s %6s %10s %22s %8s\n", "", "", "", "", "", "peer");
+	printf("%-28s %-28s %5s %9s %21s %s\n", "", "", "", "", "",
+	       "genode/peer");
+	printf("%-28s %-28s %5s %9s %21s %s\n", "measurement", "implementation",
+	       "n", "median", "p10 .. p90", "median   p10");
 	/* the groups in the order they first appeared, their rows within */
 	for (k = 0; k < n_rows; k++) {
 		for (i = 0; i < k && strcmp(rows[i].group, rows[k].group); i++)
 			;
 		if (i < k)
 			continue;
-		ref = 0;
+		ref.median = 0;
 		for (i = k; i < n_rows; i++)
 			if (!strcmp(rows[i].group, rows[k].group))
 				status |= print_row(&rows[i], i == k, &ref);
@@ -1177,7 +1188,7 @@ static int find_edu(void)
 
 int main(int argc, char **argv)
 {
-	unsigned int r, rounds = 12;
+	unsigned int r, rounds = 24;
 	char path[160];
 	int opt, ret;
 
@@ -1210,13 +1221,21 @@ int main(int argc, char **argv)
 	iommu = file_exists(path);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
+	/*
+	 * Short rounds, every other one in reverse order, so that neither a
+	 * change of the host's load nor the position in a round favours
+	 * one implementation.
+	 */
 	for (r = 0; r < rounds; r++) {
+		static void (*const phases[])(void) = {
+			phase_genode, phase_genode_dma, phase_uio, phase_vfio,
+			phase_udmabuf,
+		};
+		size_t i, n = sizeof(phases) / sizeof(phases[0]);
+
 		fprintf(stderr, "genode_bench: round %u of %u\n", r + 1, rounds);
-		phase_genode();
-		phase_genode_dma();
-		phase_uio();
-		phase_vfio();
-		phase_udmabuf();
+		for (i = 0; i < n; i++)
+			phases[r % 2 ? n - 1 - i : i]();
 	}
 	return print_table(rounds);
 }

@@ -256,7 +256,7 @@ demo: all
 # BENCH_IOMMUS: the machines (vfio-pci needs the IOMMU one); BENCH_ROUNDS,
 # BENCH_SCALE: rounds of all phases, percent of the default iterations.
 BENCH_IOMMUS ?= off on
-BENCH_ROUNDS ?= 24
+BENCH_ROUNDS ?= 40
 BENCH_SCALE ?= 100
 
 $(BUILD)/bench/genode_bench: bench/genode_bench.c $(BUILD)/userlib/libgenode_dev.a \

@@ -20,6 +20,9 @@
  *       function bound to uio_pci_generic, which enabled it), vfio's
  *       region.  Timed in batches of reads.
  *  mmio map: mmap() of all of BAR0, the first read, munmap().
+ *
+ * Every loop that maps and unmaps runs with one page mapped beside it
+ * (see anchor_map()).
  *  dma: a buffer edu could reach, mapped and touched by the CPU, then
  *       gone: genode GENODE_DMA_ALLOC + mmap + a write to each page +
  *       munmap + close, for edu with the PCI core's default DMA mask (32
@@ -47,7 +50,7 @@
  * (then the row says why), 2 on bad usage, else 0.
  *
  *   genode_bench [-r rounds] [-s scale] [-n note]
- *     -r  rounds of all phases (24)
+ *     -r  rounds of all phases (40)
  *     -s  percent of the default number of iterations per round (100)
  *     -n  a line for the table's header (what the VM's script knows)
  */
@@ -55,7 +58,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -327,6 +329,7 @@ static int wait_fd(int fd, size_t len)
 		return -errno;
 	if (ret == 0)
 		return -ETIMEDOUT;
+	errno = 0;
 	if (read(fd, &buf, len) != (ssize_t)len)
 		return errno ? -errno : -EIO;
 	return 0;
@@ -1215,7 +1218,7 @@ static int find_edu(void)
 
 int main(int argc, char **argv)
 {
-	unsigned int r, rounds = 24;
+	unsigned int r, rounds = 40;
 	char path[160];
 	int opt, ret;
 

@@ -9,7 +9,7 @@
 # usage: bench.sh --build DIR --kver KVER [--iommus "off on"] [--rounds N]
 #                 [--scale PERCENT] [--kernel-image F --moddir DIR]
 set -eu
-build="" kver="" iommus="off on" rounds=24 scale=100 kernel=""
+build="" kver="" iommus="off on" rounds=40 scale=100 kernel=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;

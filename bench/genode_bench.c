@@ -1161,8 +1161,8 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 		snprintf(ratio, sizeof(ratio), "%6.2f %5.2f", ref->median / m,
 			 ref->p10 / p10);
 	}
-	printf("%-28s %-28s %5zu %9s %21s %s\n", first ? s->group : "",
-	       s->impl, s->n, med, spread, ratio);
+	printf("%-28s %-28s %5zu %9s %21s%s%s\n", first ? s->group : "",
+	       s->impl, s->n, med, spread, ratio[0] ? " " : "", ratio);
 	return 0;
 }
 

@@ -52,7 +52,7 @@ tables=""
 for iommu in $iommus; do
 	log=$out/iommu-$iommu.log
 	echo "bench: $kver, iommu=$iommu: booting (log: $log)" >&2
-	rc=0 start=$(date +%s)
+	rc=0 start=$(date +%s) load=$(cut -d' ' -f1 /proc/loadavg)
 	# shellcheck disable=SC2086
 	"$here/tests/vm/run.sh" --mode run --smp 1 --timeout 600 --iommu "$iommu" \
 		--ko "$build/$kver/kmod/genode.ko" $kernel --run "$run" \
@@ -68,12 +68,12 @@ for iommu in $iommus; do
 	echo "bench: iommu=$iommu: $(( $(date +%s) - start )) s" >&2
 	[ "$rc" = 0 ] || { echo "bench: iommu=$iommu: a measurement failed (status $rc)" >&2; status=1; }
 	tables="$tables
-== q35, iommu=$iommu: $table
+== q35, iommu=$iommu (host load $load at its start): $table
 "
 done
 
 echo
 echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'); $(qemu-system-x86_64 --version | head -n 1)"
-echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) (TCG: compare only within one run)"
+echo "host: $(nproc) CPUs, load average now $(cut -d' ' -f1-3 /proc/loadavg) (TCG: compare only within one run)"
 echo "$tables"
 exit "$status"

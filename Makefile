@@ -86,7 +86,8 @@ TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselft
 	check demo bench vm vm-run clean llvm dkms-install dkms-remove deb install uninstall
 
 all: deps
-	@$(MAKE) --no-print-directory modules userlib tests examples
+	@$(MAKE) --no-print-directory modules userlib tests examples \
+		$(BUILD)/bench/genode_bench
 
 deps:
 	@scripts/deps.sh

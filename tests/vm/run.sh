@@ -19,6 +19,9 @@
 #   --moddir DIR       KVER's modules, for the peers (/lib/modules/KVER)
 #   --checkers         a debug kernel: check that its bug finders run and
 #                      end with a kmemleak scan (see init)
+#   --com2 CHARDEV     the backend of COM2 (0x2f8, IRQ 3) as QEMU -chardev
+#                      options without the id (null), e.g. pipe,path=/tmp/c2
+#                      (the host writes /tmp/c2.in, reads /tmp/c2.out)
 #
 # check mode prints the VM's TAP and a summary line, writes DIR/counts as
 # "passed failed skipped", and exits nonzero on any failure, on a missing
@@ -27,7 +30,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
-screendump="" image="" moddir="" checkers=0
+screendump="" image="" moddir="" checkers=0 com2=null
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--checkers) checkers=1; shift; continue ;;
@@ -44,6 +47,7 @@ while [ $# -gt 1 ]; do
 	--timeout) timeout=$2 ;;
 	--append) extra_append=$2 ;;
 	--screendump) screendump=$2 ;;
+	--com2) com2=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -81,7 +85,7 @@ devices+=(-device e1000e)
 # port, and pnpacpi=off keeps its PNP probe from spending that one port on
 # COM2 (QEMU lists COM2 before COM1 in the DSDT, so the console would be lost
 # to COM2); without PNP the driver takes the legacy COM1 at 0x3f8 only.
-devices+=(-chardev null,id=com2 -device isa-serial,chardev=com2,index=1,iobase=0x2f8,irq=3)
+devices+=(-chardev "$com2,id=com2" -device isa-serial,chardev=com2,index=1,iobase=0x2f8,irq=3)
 # QEMU's standard VGA (1234:1111) for the framebuffer example, after edu so
 # that edu keeps its address.
 devices+=(-device VGA)

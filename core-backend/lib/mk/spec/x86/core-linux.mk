@@ -21,7 +21,8 @@ ifeq ($(BASE_LINUX_DIR),)
 $(error core-backend: base-linux is not among the REPOSITORIES)
 endif
 
-# our headers first: they shadow base-linux's irq_object.h and base's
+# our headers first: they shadow base-linux's irq_object.h,
+# io_mem_session_component.h and dataspace_component.h, and base's
 # io_port_session_component.h
 INC_DIR += $(GENODE_DEV_CORE_DIR)/include $(GENODE_DEV_UAPI_DIR)
 
@@ -31,8 +32,10 @@ vpath io_port_session_component.cc $(GENODE_DEV_CORE_DIR)
 vpath io_port_session_support.cc   $(GENODE_DEV_CORE_DIR)
 vpath irq_session_component.cc     $(GENODE_DEV_CORE_DIR)
 vpath platform_services.cc         $(GENODE_DEV_CORE_DIR)
+vpath ram_dataspace_support.cc     $(GENODE_DEV_CORE_DIR)
 
 vpath genode_dev_session.cc        $(GENODE_DEV_CORE_DIR)
+vpath dataspace_dma.cc             $(GENODE_DEV_CORE_DIR)
 
 # from here on, exactly what base-linux's spec/x86/core-linux.mk does
 # (REP_DIR comes from make's command line, hence "override")
@@ -43,8 +46,8 @@ include $(REP_DIR)/lib/mk/core-linux.inc
 SRC_CC += io_port_session_support.cc \
           io_port_session_component.cc
 
-# core's one /dev/genode session
-SRC_CC += genode_dev_session.cc
+# core's one /dev/genode session; RAM dataspaces as DMA buffers
+SRC_CC += genode_dev_session.cc dataspace_dma.cc
 
 vpath io_port_session_support.cc   $(GEN_CORE_DIR)/spec/x86
 vpath io_port_session_component.cc $(REP_DIR)/src/core/spec/$(BOARD)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-only */
 /*
  * \brief  DMA buffers of /dev/genode as RAM dataspaces of base-linux core
  * \date   2026-11-21

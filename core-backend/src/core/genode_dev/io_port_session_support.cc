@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-only */
 /*
  * \brief  IO_PORT accesses through an IO-port fd of /dev/genode
  * \date   2026-11-21

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-only */
 /*
  * \brief  Platform-specific services of base-linux core on /dev/genode
  * \date   2026-11-21

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-only */
 /*
  * \brief  RAM dataspaces of base-linux core, DMA-capable on /dev/genode
  * \date   2026-11-21

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-only
 #
 # core-linux with IO_MEM, IO_PORT and IRQ on top of /dev/genode
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-only */
 /*
  * \brief  Dataspaces of base-linux core, RAM ones DMA-capable on /dev/genode
  * \date   2026-11-21

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: AGPL-3.0-only */
 /*
  * \brief  Core's access to /dev/genode (genode-dev)
  * \date   2026-11-21

@@ -230,6 +230,10 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 	if (gdev->enabled) {
 		/* back to the PCI core's default for the next driver */
 		dma_set_max_seg_size(&pdev->dev, SZ_64K);
+		/* and the masks it had before (GENODE_DMA_SET_MASK) */
+		if (dma_set_mask(&pdev->dev, gdev->dma_mask) ||
+		    dma_set_coherent_mask(&pdev->dev, gdev->coherent_dma_mask))
+			pci_warn(pdev, "DMA mask not restored\n");
 		pci_release_regions(pdev);
 		pci_disable_device(pdev);
 		gdev->enabled = false;
@@ -706,6 +710,8 @@ static int genode_pci_take(struct genode_pci_device *gdev)
 	 * drivers' scatterlists, not of a device a user-level driver runs.
 	 */
 	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
+	gdev->dma_mask = dma_get_mask(&pdev->dev);
+	gdev->coherent_dma_mask = pdev->dev.coherent_dma_mask;
 	gdev->enabled = true;
 	mutex_unlock(&gdev->lock);
 	return 0;

@@ -115,8 +115,8 @@ struct genode_pci_device {
 	struct pci_dev *pdev;
 
 	/*
-	 * The per-device mutex: guards @released, @enabled, @hooks and the
-	 * device's hardware state, see above.
+	 * The per-device mutex: guards @released, @enabled, @hooks, the
+	 * saved DMA masks and the device's hardware state, see above.
 	 */
 	struct mutex lock;
 	/* the claim has ended; the hardware must not be touched any more */
@@ -125,6 +125,9 @@ struct genode_pci_device {
 	bool enabled;
 	/* release hooks, in the order they were added */
 	struct list_head hooks;
+	/* the DMA masks before the claim, which the release restores */
+	u64 dma_mask;
+	u64 coherent_dma_mask;
 
 	/*
 	 * The claim bound the function to the "genode" driver and set its

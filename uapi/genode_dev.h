@@ -974,8 +974,9 @@ struct genode_dma_quota {
  * drives.  Buffers allocated for the device afterwards lie entirely below
  * 2^bits in its bus address space; one that cannot be placed there fails
  * with ENOMEM.  (QEMU's edu drives 28 bits; the PCI core starts every
- * device at 32.)  The mask stays set on the device until it is set again,
- * also across claims: a driver sets it after its claim.
+ * device at 32.)  The mask holds until it is set again or the device is
+ * released; the release restores the masks the device had before the
+ * claim, so the next driver finds what it would have found without us.
  *
  * In:  argsz, flags (must be 0), device_fd (a device fd of this session),
  *      bits (24 to 64).

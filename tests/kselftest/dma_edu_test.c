@@ -63,20 +63,27 @@ struct edu_addr {
 	char bdf[16];	/* "00:02.0", as the IOMMU's fault lines name it */
 };
 
-static long sysfs_hex(const char *dir, const char *name)
+/* A number in a device's sysfs file, in base 16 or 10; -1 on error. */
+static long sysfs_num(const char *dir, const char *name, int base)
 {
-	char path[512];
+	char path[512], line[64], *end;
 	FILE *f;
-	long v = -1;
+	long v;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dir, name);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	if (fscanf(f, "%lx", &v) != 1)
-		v = -1;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
 	fclose(f);
-	return v;
+	v = strtol(line, &end, base);
+	return end == line ? -1 : v;
+}
+
+static long sysfs_hex(const char *dir, const char *name)
+{
+	return sysfs_num(dir, name, 16);
 }
 
 static int find_edu(struct edu_addr *a)
@@ -696,6 +703,48 @@ TEST_F(edu, device_release_revokes_its_buffers)
 				     self->dev, &a));
 	munmap(p, 2 * PAGE);
 	close(fd);
+}
+
+static long mask_bits(const struct edu_addr *a, const char *name)
+{
+	char dir[64];
+
+	snprintf(dir, sizeof(dir), "%04x:%02x:%02x.%x", a->domain, a->bus,
+		 a->dev, a->fn);
+	return sysfs_num(dir, name, 10);
+}
+
+/*
+ * GENODE_DMA_SET_MASK holds for the claim only: the release gives the
+ * next driver the masks the device had before (the PCI core's 32 bits in
+ * this VM, where nothing else sets them).
+ */
+TEST_F(edu, release_restores_the_dma_masks)
+{
+	struct genode_revoke rv = { .argsz = sizeof(rv) };
+	int dev;
+
+	EXPECT_EQ(28, mask_bits(&self->addr, "dma_mask_bits"));
+	EXPECT_EQ(28, mask_bits(&self->addr, "consistent_dma_mask_bits"));
+	ASSERT_EQ(0, set_mask(self->session, self->dev, 40));
+	EXPECT_EQ(40, mask_bits(&self->addr, "dma_mask_bits"));
+
+	munmap((void *)self->bar, 1 * MIB);
+	self->bar = NULL;
+	close(self->bar_fd);
+	self->bar_fd = -1;
+	rv.fd = self->dev;
+	ASSERT_EQ(0, ioctl(self->session, GENODE_REVOKE, &rv));
+	EXPECT_EQ(32, mask_bits(&self->addr, "dma_mask_bits"));
+	EXPECT_EQ(32, mask_bits(&self->addr, "consistent_dma_mask_bits"));
+
+	/* a new claim starts from there */
+	close(self->dev);
+	self->dev = -1;
+	dev = claim(self->session, &self->addr);
+	ASSERT_LE(0, dev) TH_LOG("claim: %s", strerror(-dev));
+	self->dev = dev;
+	EXPECT_EQ(32, mask_bits(&self->addr, "dma_mask_bits"));
 }
 
 TEST_F(edu, bad_device_arguments)

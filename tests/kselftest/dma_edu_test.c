@@ -63,27 +63,20 @@ struct edu_addr {
 	char bdf[16];	/* "00:02.0", as the IOMMU's fault lines name it */
 };
 
-/* A number in a device's sysfs file, in base 16 or 10; -1 on error. */
-static long sysfs_num(const char *dir, const char *name, int base)
+static long sysfs_hex(const char *dir, const char *name)
 {
-	char path[512], line[64], *end;
+	char path[512];
 	FILE *f;
-	long v;
+	long v = -1;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dir, name);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	if (!fgets(line, sizeof(line), f))
-		line[0] = 0;
+	if (fscanf(f, "%lx", &v) != 1)
+		v = -1;
 	fclose(f);
-	v = strtol(line, &end, base);
-	return end == line ? -1 : v;
-}
-
-static long sysfs_hex(const char *dir, const char *name)
-{
-	return sysfs_num(dir, name, 16);
+	return v;
 }
 
 static int find_edu(struct edu_addr *a)
@@ -707,11 +700,11 @@ TEST_F(edu, device_release_revokes_its_buffers)
 
 static long mask_bits(const struct edu_addr *a, const char *name)
 {
-	char dir[64];
+	char path[128];
 
-	snprintf(dir, sizeof(dir), "%04x:%02x:%02x.%x", a->domain, a->bus,
-		 a->dev, a->fn);
-	return sysfs_num(dir, name, 10);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/%s",
+		 a->domain, a->bus, a->dev, a->fn, name);
+	return read_sysfs_long(path);
 }
 
 /*

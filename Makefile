@@ -261,9 +261,10 @@ BENCH_ROUNDS ?= 40
 BENCH_SCALE ?= 100
 
 $(BUILD)/bench/genode_bench: bench/genode_bench.c $(BUILD)/userlib/libgenode_dev.a \
-		userlib/libgenode_dev.h $(UAPI)
+		userlib/libgenode_dev.h tests/kselftest/pci_util.h $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib $< $(BUILD)/userlib/libgenode_dev.a -o $@
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib -Itests/kselftest $< \
+		$(BUILD)/userlib/libgenode_dev.a -o $@
 
 # KVER=debug works, but the debug kernel's checkers distort every number.
 bench: deps $(VM_DEPS)

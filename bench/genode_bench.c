@@ -76,9 +76,8 @@
 #include <linux/vfio.h>
 
 #include "libgenode_dev.h"
+#include "pci_util.h"
 
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
 #define EDU_IDENT	0x00
 #define EDU_RAISE	0x60
 #define EDU_ACK		0x64
@@ -88,8 +87,6 @@
 #define PCI_COMMAND		0x04
 #define PCI_COMMAND_MASTER	0x4
 #define PCI_COMMAND_INTX_DISABLE 0x400
-
-#define SYSFS_PCI	"/sys/bus/pci/devices"
 
 /* How long a raised interrupt may take to arrive before we give up. */
 #define IRQ_TIMEOUT_MS	2000
@@ -234,40 +231,12 @@ static void fmt_time(char *buf, size_t len, double ns)
 
 /* ---- sysfs and binding ---- */
 
-static char edu_name[32];		/* 0000:00:03.0 */
-static char edu_dir[96];		/* /sys/bus/pci/devices/0000:00:03.0 */
-static uint32_t edu_domain, edu_bus, edu_devfn;
-
-static int sysfs_write(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
+/* edu's address, its name and its sysfs directory */
+static struct pci_addr edu;
 
 static void edu_path(char *buf, size_t len, const char *name)
 {
-	snprintf(buf, len, "%s/%s", edu_dir, name);
-}
-
-/* The driver bound to edu, "" if none. */
-static void edu_driver(char *buf, size_t len)
-{
-	char path[160], link[256];
-	ssize_t n;
-
-	edu_path(path, sizeof(path), "driver");
-	n = readlink(path, link, sizeof(link) - 1);
-	buf[0] = '\0';
-	if (n > 0) {
-		link[n] = '\0';
-		snprintf(buf, len, "%s", strrchr(link, '/') + 1);
-	}
+	snprintf(buf, len, "%s/%s", edu.dir, name);
 }
 
 /* Bind edu to drv through driver_override, as vfio users do. */
@@ -280,8 +249,8 @@ static int bind_edu(const char *drv)
 	ret = sysfs_write(path, drv);
 	if (ret)
 		return ret;
-	sysfs_write("/sys/bus/pci/drivers_probe", edu_name);
-	edu_driver(cur, sizeof(cur));
+	sysfs_write("/sys/bus/pci/drivers_probe", edu.name);
+	pci_driver_of(&edu, cur, sizeof(cur));
 	return strcmp(cur, drv) ? -ENODEV : 0;
 }
 
@@ -289,10 +258,10 @@ static void unbind_edu(void)
 {
 	char path[160], cur[64];
 
-	edu_driver(cur, sizeof(cur));
+	pci_driver_of(&edu, cur, sizeof(cur));
 	if (cur[0]) {
 		edu_path(path, sizeof(path), "driver/unbind");
-		sysfs_write(path, edu_name);
+		sysfs_write(path, edu.name);
 	}
 	edu_path(path, sizeof(path), "driver_override");
 	sysfs_write(path, "\n");
@@ -556,7 +525,7 @@ static void genode_dma(size_t size, unsigned int n, unsigned int bits)
 			goto out;
 		}
 	} else {
-		dev = genode_pci_claim(session, edu_domain, edu_bus, edu_devfn);
+		dev = genode_pci_claim(session, edu.domain, edu.bus, edu.devfn);
 		if (dev < 0) {
 			fail(s, "GENODE_PCI_CLAIM: %s", strerror(-dev));
 			goto out;
@@ -632,7 +601,7 @@ static void phase_genode(void)
 		fail(s, "open /dev/genode: %s", strerror(-session));
 		return;
 	}
-	dev = genode_pci_claim(session, edu_domain, edu_bus, edu_devfn);
+	dev = genode_pci_claim(session, edu.domain, edu.bus, edu.devfn);
 	if (dev < 0) {
 		fail(s, "GENODE_PCI_CLAIM: %s", strerror(-dev));
 		goto out_session;
@@ -944,7 +913,7 @@ static int vfio_open(struct vfio *v, const char **what)
 	if (ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
 		return -errno;
 	*what = "VFIO_GROUP_GET_DEVICE_FD";
-	v->dev = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, edu_name);
+	v->dev = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, edu.name);
 	if (v->dev < 0)
 		return -errno;
 	*what = "VFIO_DEVICE_GET_REGION_INFO";
@@ -1115,20 +1084,6 @@ static void phase_udmabuf(void)
 
 /* ---- the table ---- */
 
-static void read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (f) {
-		if (fgets(buf, (int)len, f))
-			buf[strcspn(buf, "\n")] = '\0';
-		fclose(f);
-	}
-	if (!buf[0])
-		snprintf(buf, len, "?");
-}
-
 /* The reference of a group's ratios: its first (genode's) row. */
 struct ref {
 	double median, p10;
@@ -1175,12 +1130,13 @@ static int print_table(unsigned int rounds)
 	char cs[64];
 
 	uname(&u);
-	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-		  cs, sizeof(cs));
+	if (sysfs_read("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		       cs, sizeof(cs)) || !cs[0])
+		snprintf(cs, sizeof(cs), "?");
 	printf("@@BENCH-BEGIN@@\n");
 	printf("kernel %s, %s, %ld vCPU, clocksource %s, edu %s, %u rounds\n",
 	       u.release, iommu ? "IOMMU (intel-iommu)" : "no IOMMU",
-	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu_name, rounds);
+	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu.name, rounds);
 	if (note && note[0])
 		printf("%s\n", note);
 	printf("%-28s %-28s %5s %9s %21s %s\n", "", "", "", "", "",
@@ -1204,15 +1160,13 @@ static int print_table(unsigned int rounds)
 
 static int find_edu(void)
 {
+	uint32_t domain, bus, devfn;
 	int ret;
 
-	ret = genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &edu_domain, &edu_bus,
-			      &edu_devfn);
+	ret = genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus, &devfn);
 	if (ret)
 		return ret;
-	snprintf(edu_name, sizeof(edu_name), "%04x:%02x:%02x.%x", edu_domain,
-		 edu_bus, edu_devfn >> 3, edu_devfn & 7);
-	snprintf(edu_dir, sizeof(edu_dir), SYSFS_PCI "/%s", edu_name);
+	pci_addr_set(&edu, domain, bus, devfn);
 	return 0;
 }
 

@@ -221,7 +221,8 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
  * another CPU, has acked the device and the ack has re-enabled the line.
  * The handler would then count an interrupt that the device no longer
  * asserts.  Masked at once, there is one message per assertion.  Only for
- * the lifetime of our handler on a line that is ours alone.
+ * the lifetime of our handler on a line that is ours alone.  Every source
+ * requests and frees its interrupt through these two.
  */
 static int genode_irq_request_line(struct genode_irq *gi, unsigned long flags)
 {
@@ -847,8 +848,7 @@ static int __genode_irq_setup_intx(struct genode_irq *gi)
 	gi->ackmask = GENODE_IRQ_ACKMASK_INTX;
 	gi->shared = true;
 	pci_intx(pdev, 0);
-	ret = request_irq(gi->irq, genode_irq_handler, IRQF_SHARED, gi->name,
-			  gi);
+	ret = genode_irq_request_line(gi, IRQF_SHARED);
 	if (ret)
 		return ret;
 	pci_intx(pdev, 1);
@@ -902,7 +902,7 @@ static int __genode_irq_setup_msi(struct genode_irq *gi, u32 vector,
 	gi->irq = pci_irq_vector(pdev, vector);
 	snprintf(gi->name, sizeof(gi->name), "genode-%s-%s%u", pci_name(pdev),
 		 msix ? "msix" : "msi", vector);
-	ret = request_irq(gi->irq, genode_irq_handler, 0, gi->name, gi);
+	ret = genode_irq_request_line(gi, 0);
 	if (ret && enable)
 		pci_free_irq_vectors(pdev);
 	return ret;

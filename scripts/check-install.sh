@@ -14,6 +14,8 @@
 #                           module's parameters, each has a description
 #   check_userlib_install   make install DESTDIR=..., build against it with
 #                           pkg-config (static and shared), make uninstall
+#   check_host_diff         the before/after comparison of the host lets
+#                           DKMS's own first-use files through, nothing else
 #   check_dkms KVER...      make dkms-install on this host, the VM runs the
 #                           tests with DKMS's genode.ko, make dkms-remove
 #   check_deb KVER...       make deb, dpkg -i, the module for each kernel,
@@ -177,19 +179,83 @@ check_userlib_install() {
 	result $? "make uninstall leaves no file behind" "$log"
 }
 
+# The files DKMS keeps for itself across all its modules and creates on its
+# first build on a machine: the module-signing key and certificate
+# (mok_signing_key and mok_certificate of /etc/dkms/framework.conf, by
+# default /var/lib/dkms/mok.key and mok.pub).  They are not ours to remove.
+dkms_own_files() {
+	local key=/var/lib/dkms/mok.key cert=/var/lib/dkms/mok.pub f v
+	for f in /etc/dkms/framework.conf /etc/dkms/framework.conf.d/*.conf; do
+		[ -r "$f" ] || continue
+		v=$(sed -n 's/^[ \t]*mok_signing_key=["]*\([^"]*\)["]*[ \t]*$/\1/p' "$f" | tail -n 1)
+		[ -n "$v" ] && key=$v
+		v=$(sed -n 's/^[ \t]*mok_certificate=["]*\([^"]*\)["]*[ \t]*$/\1/p' "$f" | tail -n 1)
+		[ -n "$v" ] && cert=$v
+	done
+	echo "$key"
+	echo "$cert"
+}
+
 # What genode-dev may touch on the host, to compare before and after.
+# DKMS's own files are listed apart, each as "dkms-own PATH MD5SUM", so that
+# host_diff can tell them from ours.
 host_snapshot() {
-	local v
+	local v own
+	own=$(dkms_own_files)
 	{
 		find /usr/src -maxdepth 1 -name 'genode*'
 		find /var/lib/dkms /etc/modprobe.d /usr/share/genode-dev \
-			/usr/share/doc/genode-dev-dkms 2>/dev/null
+			/usr/share/doc/genode-dev-dkms 2>/dev/null | grep -vxF "$own"
 		for v in "$@"; do
 			find "/lib/modules/$v" ! -path "*/kernel/*"
 			(cd "/lib/modules/$v" && md5sum modules.*)
 		done
-		dpkg-query -W -f='${Package} ${Status}\n' 'genode*' 2>/dev/null
+		# a purged package may stay in dpkg's database as not-installed
+		dpkg-query -W -f='${Package} ${Status}\n' 'genode*' 2>/dev/null |
+			grep -v ' not-installed$'
+		for v in $own; do
+			[ -e "$v" ] && echo "dkms-own $v $(md5sum < "$v" | cut -d' ' -f1)"
+		done
 	} | sort
+}
+
+# host_diff BEFORE AFTER: the differences between two host_snapshots, in
+# diff's format; fails when there are any.  DKMS's own files may appear
+# (its first build on this machine made them), but once there they must be
+# the same afterwards: neither removed nor changed.
+host_diff() {
+	local before=$1 after=$2 created
+	created=$(grep '^dkms-own ' <<< "$after" | while read -r _ f _; do
+		grep -q "^dkms-own $f " <<< "$before" || echo "dkms-own $f "
+	done)
+	if [ -n "$created" ]; then
+		echo "# DKMS made its own files (not ours, left in place):"
+		grep -F "$created" <<< "$after" | sed 's/^/#   /'
+		after=$(grep -vF "$created" <<< "$after")
+	fi
+	diff <(echo "$before") <(echo "$after")
+}
+
+# check_host_diff: host_diff lets DKMS's first-use files through and
+# nothing else, on made-up snapshots.
+check_host_diff() {
+	local log=$out/host-diff st=0
+	local base=$'/usr/src/linux-headers-x\n/var/lib/dkms'
+	local key=$'dkms-own /var/lib/dkms/mok.key 1111\ndkms-own /var/lib/dkms/mok.pub 2222'
+	{
+		echo "1. DKMS made its key: no difference"
+		host_diff "$base" "$(sort <<< "$base"$'\n'"$key")" || st=1
+		echo "2. a file of ours left behind: a difference"
+		host_diff "$base" "$(sort <<< "$base"$'\n/var/lib/dkms/genode-dev')" && st=1
+		echo "3. the key there before and changed: a difference"
+		host_diff "$(sort <<< "$base"$'\n'"$key")" \
+			"$(sort <<< "$base"$'\n'"${key/1111/3333}")" && st=1
+		echo "4. the key there before and removed: a difference"
+		host_diff "$(sort <<< "$base"$'\n'"$key")" "$base" && st=1
+		echo "5. the key made and a file of ours left: a difference"
+		host_diff "$base" "$(sort <<< "$base"$'\n'"$key"$'\n/lib/modules/x/updates/dkms/genode.ko')" && st=1
+	} > "$log" 2>&1
+	result $st "the host comparison allows DKMS's first-use signing key and nothing else" "$log"
 }
 
 # host_clean LOG: nothing of genode-dev installed; says what is, otherwise
@@ -317,7 +383,7 @@ __check_dkms() {
 	result $? "make dkms-remove" "$log"
 	after=$(host_snapshot "$@")
 	log=$out/dkms-leftovers
-	diff <(echo "$before") <(echo "$after") > "$log"
+	host_diff "$before" "$after" > "$log"
 	result $? "make dkms-remove leaves the host as before (/usr/src, /var/lib/dkms, /lib/modules)" "$log"
 }
 
@@ -362,7 +428,7 @@ __check_deb() {
 	result $? "dpkg --purge genode-dev-dkms" "$log"
 	after=$(host_snapshot "$@")
 	log=$out/deb-leftovers
-	diff <(echo "$before") <(echo "$after") > "$log"
+	host_diff "$before" "$after" > "$log"
 	result $? "purging the package leaves the host as before (/usr/src, /var/lib/dkms, /lib/modules, /etc)" "$log"
 }
 

@@ -104,6 +104,7 @@ check_kbuild_old "$1"
 check_llvm "${@: -1}"
 check_modprobe_example "$@"
 check_userlib_install
+check_host_diff
 summary+=("build and install checks: $((passed - p0)) passed, $((failed - f0)) failed, $((skipped - s0)) skipped")
 
 vm() { # vm KVER IOMMU [run.sh options]

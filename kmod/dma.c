@@ -620,6 +620,9 @@ static int genode_dma_mmap(struct genode_resource *res,
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	/* memory a device can write is never executable */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
 	if (vma->vm_pgoff >= buf->nr_pages ||
 	    pages > buf->nr_pages - vma->vm_pgoff)
 		return -EINVAL;
@@ -629,6 +632,7 @@ static int genode_dma_mmap(struct genode_resource *res,
 	 * VM_PFNMAP, so that get_user_pages() works on the mapping.
 	 */
 	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_clear(vma, VM_MAYEXEC);
 	vma->vm_page_prot = genode_dma_pgprot(buf->cache, vma->vm_page_prot);
 	vma->vm_ops = &genode_dma_vm_ops;
 	vma->vm_private_data = buf;
@@ -644,9 +648,12 @@ static void genode_dma_revoke(struct genode_resource *res)
 	 * Without translation the device may still reach the memory: it is
 	 * freed by the device's release hook, after bus mastering is off.
 	 * (@device_gone is read without gdev->lock: the hook sets it before
-	 * it takes revoke_lock and frees whatever is left.)
+	 * it takes revoke_lock and frees whatever is left.)  A buffer that
+	 * never got a file (its GENODE_DMA_ALLOC failed before the caller
+	 * could learn of it) is freed at once.
 	 */
-	if (buf->gdev && !buf->translated && !READ_ONCE(buf->device_gone)) {
+	if (buf->gdev && !buf->translated && res->file &&
+	    !READ_ONCE(buf->device_gone)) {
 		mutex_lock(&genode_dma_buffers_lock);
 		buf->deferred = true;
 		mutex_unlock(&genode_dma_buffers_lock);
@@ -659,19 +666,23 @@ static void genode_dma_free(struct genode_resource *res)
 {
 	struct genode_dma_buffer *buf = to_dma_buffer(res);
 	struct genode_pci_device *gdev = buf->gdev;
+	struct file *dev_file = buf->dev_file;
 
 	if (gdev) {
 		mutex_lock(&gdev->lock);
 		if (buf->pages && !buf->device_gone) {
-			/* the device's release frees the memory and us */
+			/*
+			 * The device's release frees the memory and us: once
+			 * the lock is dropped, @buf may be gone.
+			 */
 			buf->hook_frees = true;
 			mutex_unlock(&gdev->lock);
-			fput(buf->dev_file);
+			fput(dev_file);
 			return;
 		}
 		mutex_unlock(&gdev->lock);
 		genode_pci_hook_del(gdev, &buf->hook);
-		fput(buf->dev_file);
+		fput(dev_file);
 	}
 	kfree(buf);
 }
@@ -711,25 +722,6 @@ static const struct genode_resource_ops genode_dma_ops = {
 };
 
 /* ---- allocation ---- */
-
-/*
- * The claimed device behind @fd, held by @s, with a reference to its file
- * in *@filep and gdev->lock held.
- */
-static struct genode_pci_device *genode_dma_lock_device(struct genode_session *s,
-							int fd,
-							struct file **filep)
-{
-	struct genode_pci_device *gdev = genode_pci_device_lock_fd(fd, filep);
-
-	if (IS_ERR(gdev))
-		return gdev;
-	if (gdev->res.owner != s) {
-		genode_pci_device_unlock_fput(gdev, *filep);
-		return ERR_PTR(-EPERM);
-	}
-	return gdev;
-}
 
 /*
  * The zone modifier that makes the buddy allocator's block likely to lie
@@ -780,7 +772,7 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		struct device *dev;
 		struct file *file;
 
-		gdev = genode_dma_lock_device(s, cmd->device_fd, &file);
+		gdev = genode_pci_device_lock_fd(s, cmd->device_fd, &file);
 		if (IS_ERR(gdev))
 			return PTR_ERR(gdev);
 		dev = &gdev->pdev->dev;
@@ -885,7 +877,8 @@ int genode_dma_set_mask(struct genode_ucmd *ucmd)
 		return -EINVAL;
 	mask = DMA_BIT_MASK(cmd->bits);
 
-	gdev = genode_dma_lock_device(ucmd->session, cmd->device_fd, &file);
+	gdev = genode_pci_device_lock_fd(ucmd->session, cmd->device_fd,
+					 &file);
 	if (IS_ERR(gdev))
 		return PTR_ERR(gdev);
 

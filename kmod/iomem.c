@@ -203,7 +203,8 @@ static int genode_iomem_request_bar(struct genode_ucmd *ucmd,
 	if (!r)
 		return -ENOMEM;
 
-	gdev = genode_pci_device_lock_fd(cmd->device_fd, &file);
+	gdev = genode_pci_device_lock_fd(ucmd->session, cmd->device_fd,
+					 &file);
 	if (IS_ERR(gdev)) {
 		ret = PTR_ERR(gdev);
 		goto err_free;

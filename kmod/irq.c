@@ -977,14 +977,10 @@ static int genode_irq_request_pci(struct genode_ucmd *ucmd)
 	if (!gi)
 		return -ENOMEM;
 
-	gdev = genode_pci_device_lock_fd(cmd->device_fd, &file);
+	gdev = genode_pci_device_lock_fd(ucmd->session, cmd->device_fd, &file);
 	if (IS_ERR(gdev)) {
 		ret = PTR_ERR(gdev);
 		goto err_destroy;
-	}
-	if (gdev->res.owner != ucmd->session) {
-		ret = -EPERM;
-		goto err_unlock;
 	}
 	gi->gdev = gdev;
 	gi->pdev = gdev->pdev;

@@ -637,7 +637,8 @@ struct genode_pci_device *genode_pci_device_from_file(struct file *file)
 	return container_of(res, struct genode_pci_device, res);
 }
 
-struct genode_pci_device *genode_pci_device_lock_fd(int fd,
+struct genode_pci_device *genode_pci_device_lock_fd(struct genode_session *s,
+						    int fd,
 						    struct file **filep)
 {
 	struct genode_pci_device *gdev;
@@ -650,6 +651,10 @@ struct genode_pci_device *genode_pci_device_lock_fd(int fd,
 	if (!gdev) {
 		fput(file);
 		return ERR_PTR(-EINVAL);
+	}
+	if (gdev->res.owner != s) {
+		fput(file);
+		return ERR_PTR(-EPERM);
 	}
 	if (genode_pci_enter(gdev)) {
 		fput(file);
@@ -701,6 +706,8 @@ static int genode_pci_take(struct genode_pci_device *gdev)
 	ret = pci_enable_device(pdev);
 	if (ret)
 		goto err_unlock;
+	/* whatever firmware or the last driver left: GENODE_PCI_BUS_MASTER's */
+	pci_clear_master(pdev);
 	ret = pci_request_regions(pdev, GENODE_PCI_DRIVER);
 	if (ret)
 		goto err_disable;
@@ -726,6 +733,20 @@ err_unbind:
 	return ret;
 }
 
+/*
+ * Functions that are part of the platform rather than devices a driver
+ * runs: bridges (host, ISA/LPC, PCI), whose registers route the chipset's
+ * decoding and interrupts, and IOMMUs, which isolate everything else.
+ */
+#define GENODE_PCI_CLASS_IOMMU	0x0806	/* PCI code and ID assignment spec */
+
+static bool genode_pci_is_platform(struct pci_dev *pdev)
+{
+	return pdev->hdr_type != PCI_HEADER_TYPE_NORMAL ||
+	       pdev->class >> 16 == PCI_BASE_CLASS_BRIDGE ||
+	       pdev->class >> 8 == GENODE_PCI_CLASS_IOMMU;
+}
+
 int genode_pci_claim(struct genode_ucmd *ucmd)
 {
 	struct genode_pci_claim *cmd = ucmd->cmd;
@@ -739,7 +760,7 @@ int genode_pci_claim(struct genode_ucmd *ucmd)
 	pdev = pci_get_domain_bus_and_slot(cmd->domain, cmd->bus, cmd->devfn);
 	if (!pdev)
 		return -ENODEV;
-	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL) {
+	if (genode_pci_is_platform(pdev)) {
 		ret = -EINVAL;
 		goto err_put_pdev;
 	}

@@ -8,7 +8,7 @@
  * that hang off the device.  They use this interface:
  *
  *   struct file *file;
- *   struct genode_pci_device *gdev = genode_pci_device_lock_fd(fd, &file);
+ *   struct genode_pci_device *gdev = genode_pci_device_lock_fd(s, fd, &file);
  *
  *   if (IS_ERR(gdev))
  *           return PTR_ERR(gdev);
@@ -141,12 +141,16 @@ struct genode_pci_device {
 };
 
 /*
- * The device behind the device fd @fd, with gdev->lock held, not
- * released.  *@filep holds a reference to the device fd's file.
- * Returns -EBADF (@fd not open), -EINVAL (no device fd) or -ENODEV (the
- * device was released) as an ERR_PTR.
+ * The device behind the device fd @fd that session @s claimed, with
+ * gdev->lock held, not released.  *@filep holds a reference to the device
+ * fd's file.  Returns -EBADF (@fd not open), -EINVAL (no device fd),
+ * -EPERM (another session claimed it) or -ENODEV (the device was
+ * released) as an ERR_PTR.  Every resource of a device is made through
+ * it, so that only the session that claimed a device hangs resources off
+ * it.
  */
-struct genode_pci_device *genode_pci_device_lock_fd(int fd,
+struct genode_pci_device *genode_pci_device_lock_fd(struct genode_session *s,
+						    int fd,
 						    struct file **filep);
 /* Undo genode_pci_device_lock_fd(). */
 void genode_pci_device_unlock_fput(struct genode_pci_device *gdev,

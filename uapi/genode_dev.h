@@ -283,8 +283,9 @@ struct genode_ioport_info {
  *
  * Claim the PCI function domain:bus:devfn for this session and return it
  * as a device fd.  The module binds the function to its own PCI driver
- * "genode" (through driver_override, as vfio-pci is bound), enables it
- * and requests all its BARs.  A function that the administrator assigned
+ * "genode" (through driver_override, as vfio-pci is bound), enables it,
+ * switches its bus mastering off (whatever firmware or the last driver
+ * left) and requests all its BARs.  A function that the administrator assigned
  * to the module before (module parameter ids=, or driver_override and
  * drivers_probe in sysfs) is taken as it is and stays bound to "genode"
  * after its release; any other function is unbound again on release.
@@ -303,7 +304,9 @@ struct genode_ioport_info {
  * Who may call: any session.
  * Return: 0 on success;
  *  -EINVAL bad argsz or flags, bus or devfn above 255, or the function
- *          is a bridge (its header type is not 0);
+ *          is part of the platform: a bridge (its header type is not 0,
+ *          or its base class is 0x06: host, ISA/LPC and other bridges)
+ *          or an IOMMU (class 0x0806);
  *  -ENODEV there is no such function;
  *  -EBUSY  another driver is bound to the function, driver_override names
  *          another driver, a session holds it already, or a kernel driver
@@ -534,7 +537,8 @@ struct genode_pci_reset {
  *          a nonzero device_fd or bar; device_fd is no device fd;
  *  -EBADF  device_fd is not open;
  *  -ENXIO  the BAR is not implemented or is not a memory BAR;
- *  -EPERM  the range touches System RAM; no CAP_SYS_RAWIO for a physical
+ *  -EPERM  another session holds the device of device_fd;
+ *          the range touches System RAM; no CAP_SYS_RAWIO for a physical
  *          range; the kernel is locked down (physical ranges:
  *          LOCKDOWN_DEV_MEM, BARs: LOCKDOWN_PCI_ACCESS);
  *  -EBUSY  a page of it belongs to another region; a kernel driver holds
@@ -860,7 +864,9 @@ struct genode_irq_mask {
  *    can still reach it.
  *
  * mmap() of a buffer fd: MAP_SHARED only (EINVAL otherwise), the whole
- * buffer or any page-aligned part of it (EINVAL beyond its end).  After
+ * buffer or any page-aligned part of it (EINVAL beyond its end), never
+ * executable: PROT_EXEC fails with EPERM, and mprotect() cannot add it
+ * later (EACCES).  After
  * revocation every access through an old mapping faults with SIGBUS.
  *
  * Buffers larger than the buddy allocator's largest block (4 MiB on x86)
@@ -913,9 +919,10 @@ struct genode_irq_mask {
  *      physical address goes only to a caller with CAP_SYS_RAWIO and
  *      never where an IOMMU translates.
  *
- * The buffer counts against the session's DMA quota until it is freed.
- * The quota is the module parameter dma_quota_mb (MiB) as it was when the
- * session was opened (GENODE_DMA_QUOTA reports it).
+ * The buffer counts against the session's DMA quota until it is freed;
+ * a call that fails leaves the quota as it was.  The quota is the module
+ * parameter dma_quota_mb (MiB) as it was when the session was opened
+ * (GENODE_DMA_QUOTA reports it).
  *
  * Who may call: any session.
  * Return: 0 on success;

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -800,6 +802,125 @@ TEST_F(edu, bad_device_arguments)
 	close(s2);
 	/* the device fd and the BAR region */
 	EXPECT_EQ(self->resources + 2, read_sysfs_long(RESOURCES));
+}
+
+static __u64 quota_used(int session)
+{
+	struct genode_dma_quota q = { .argsz = sizeof(q) };
+
+	return ioctl(session, GENODE_DMA_QUOTA, &q) ? ~0ULL : q.used;
+}
+
+/*
+ * A GENODE_DMA_ALLOC that fails for want of an fd leaves nothing: neither
+ * memory held for the device nor a charge on the quota.
+ */
+TEST_F(edu, failed_alloc_leaves_the_quota)
+{
+	struct genode_dma_alloc a;
+	struct rlimit old, low;
+	__u64 used = quota_used(self->session);
+	int fds[64], n = 0, fd;
+
+	ASSERT_NE(~0ULL, used);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	/* room for exactly one more fd, taken by a dup */
+	fd = dup(0);
+	ASSERT_LE(0, fd);
+	close(fd);
+	low = old;
+	low.rlim_cur = fd + 1;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &low));
+	while (n < 64 && (fd = dup(0)) >= 0)
+		fds[n++] = fd;
+	ASSERT_EQ(EMFILE, errno);
+
+	EXPECT_EQ(-EMFILE, dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED,
+				     self->dev, &a));
+	EXPECT_EQ(used, quota_used(self->session));
+	EXPECT_EQ(-EMFILE, dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED,
+				     -1, &a));
+	EXPECT_EQ(used, quota_used(self->session));
+
+	while (n)
+		close(fds[--n]);
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	/* the device fd and the BAR region */
+	EXPECT_EQ(self->resources + 2, read_sysfs_long(RESOURCES));
+	/* the device still takes buffers */
+	fd = dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+struct churn {
+	int session, dev;
+	volatile int stop;
+	unsigned long closed;
+};
+
+/* Allocate a buffer for the device and close it, until the device goes. */
+static void *churn_buffers(void *arg)
+{
+	struct churn *c = arg;
+	struct genode_dma_alloc a;
+	int fd;
+
+	while (!c->stop) {
+		fd = dma_alloc(c->session, PAGE, GENODE_DMA_CACHED, c->dev, &a);
+		if (fd < 0)
+			break;
+		close(fd);
+		c->closed++;
+	}
+	return NULL;
+}
+
+/*
+ * The last close of a device's buffer races the device's release, which
+ * frees the buffers it kept (revocation, or an unbind through sysfs).
+ * KASAN (the debug kernel) reports a use of a freed buffer.
+ */
+TEST(edu_buffer_close_races_the_device_release)
+{
+	struct edu_addr addr;
+	unsigned long closed = 0;
+	char bdf[32];
+	long resources = read_sysfs_long(RESOURCES);
+
+	if (!find_edu(&addr))
+		SKIP(return, "no edu device in this VM");
+	snprintf(bdf, sizeof(bdf), "%04x:%s", addr.domain, addr.bdf);
+	for (int round = 0; round < 40; round++) {
+		struct genode_revoke rv = { .argsz = sizeof(rv) };
+		struct churn c = { .stop = 0 };
+		pthread_t t;
+
+		c.session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, c.session);
+		c.dev = claim(c.session, &addr);
+		ASSERT_LE(0, c.dev);
+		ASSERT_EQ(0, pthread_create(&t, NULL, churn_buffers, &c));
+		usleep(1000 + (round % 8) * 700);
+		if (round % 2) {
+			rv.fd = c.dev;
+			EXPECT_EQ(0, ioctl(c.session, GENODE_REVOKE, &rv));
+		} else {
+			FILE *f = fopen("/sys/bus/pci/drivers/genode/unbind", "w");
+
+			ASSERT_NE(NULL, f);
+			EXPECT_LT(0, fputs(bdf, f));
+			EXPECT_EQ(0, fclose(f));
+		}
+		c.stop = 1;
+		pthread_join(t, NULL);
+		closed += c.closed;
+		close(c.dev);
+		close(c.session);
+		EXPECT_EQ(resources, read_sysfs_long(RESOURCES));
+	}
+	TH_LOG("%lu buffers closed while their device was released", closed);
+	EXPECT_LT(0, closed);
 }
 
 TEST_F(edu, device_buffers_are_zeroed)

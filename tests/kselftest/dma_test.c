@@ -504,6 +504,29 @@ TEST_F(dma, partial_mappings_and_mapping_rules)
 	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
 }
 
+/* Memory a device can write is never executable, now or later. */
+TEST_F(dma, buffers_are_never_executable)
+{
+	struct genode_dma_alloc a;
+	void *p;
+	int fd;
+
+	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, &a);
+	ASSERT_LE(0, fd);
+	errno = 0;
+	p = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EPERM, errno);
+	p = map(fd, 2 * PAGE, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	errno = 0;
+	EXPECT_EQ(-1, mprotect(p, PAGE, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	munmap(p, 2 * PAGE);
+	close(fd);
+	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+}
+
 TEST_F(dma, forked_child_shares_the_mapping)
 {
 	struct genode_dma_alloc a;

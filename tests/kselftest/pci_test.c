@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,6 +503,61 @@ TEST_F(pci, bus_master_toggles)
 	EXPECT_EQ(0, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
 }
 
+/*
+ * Bus mastering that firmware or an earlier driver left on does not
+ * survive the claim: without it, a session without CAP_SYS_RAWIO would
+ * have a device that reaches all memory.
+ */
+TEST_F(pci, claim_clears_bus_mastering_left_on)
+{
+	unsigned char cfg[64];
+	char path[256];
+	uint16_t cmd;
+	int fd, dev;
+
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	cmd = cfg[PCI_COMMAND] | cfg[PCI_COMMAND + 1] << 8;
+	cmd |= PCI_COMMAND_MASTER;
+	snprintf(path, sizeof(path), "%s/config", self->edu.dir);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(2, pwrite(fd, &cmd, 2, PCI_COMMAND));
+	close(fd);
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	ASSERT_EQ(PCI_COMMAND_MASTER, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
+
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
+	EXPECT_EQ(0, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
+	close(dev);
+}
+
+/* A BAR is requested with a device fd of the caller's session only. */
+TEST_F(pci, bar_of_another_sessions_device_is_refused)
+{
+	struct genode_iomem_request r = {
+		.argsz = sizeof(r), .flags = GENODE_IOMEM_BAR, .bar = 0,
+	};
+	int other = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	int dev;
+
+	ASSERT_LE(0, other);
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	r.device_fd = dev;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(other, GENODE_IOMEM_REQUEST, &r));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(self->resources + 1, read_sysfs_long(SYSFS_GENODE "/resources"));
+	/* the holder's own session may */
+	ASSERT_EQ(0, ioctl(self->session, GENODE_IOMEM_REQUEST, &r));
+	close(r.fd);
+	close(dev);
+	close(other);
+}
+
 TEST_F(pci, reset_where_the_function_can)
 {
 	struct genode_pci_info info = { .argsz = sizeof(info) };
@@ -590,6 +646,33 @@ TEST_F(pci, bridge_is_refused)
 	EXPECT_EQ(-EINVAL, pci_claim(self->session, &br));
 }
 
+/*
+ * Host and ISA/LPC bridges have a type-0 header, and their registers route
+ * the chipset's decoding and interrupts: no session may claim one, bound to
+ * a driver or not, and the refusal changes nothing.
+ */
+TEST_F(pci, platform_functions_are_refused)
+{
+	static const unsigned int classes[] = { 0x060000, 0x060100 };
+	char before[64], after[64];
+	struct pci_addr f;
+	int tried = 0;
+
+	for (unsigned int i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		if (pci_find_class(classes[i], 0xffff00, &f))
+			continue;
+		tried++;
+		pci_driver_of(&f, before, sizeof(before));
+		EXPECT_EQ(-EINVAL, pci_claim(self->session, &f))
+			TH_LOG("%s (class %06x)", f.name, classes[i]);
+		pci_driver_of(&f, after, sizeof(after));
+		EXPECT_STREQ(before, after);
+	}
+	/* the q35 machine has both: 00:00.0 and 00:1f.0 */
+	EXPECT_EQ(2, tried);
+	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+}
+
 TEST_F(pci, second_claim_is_busy)
 {
 	int other = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
@@ -613,27 +696,26 @@ TEST_F(pci, second_claim_is_busy)
 
 TEST_F(pci, device_of_another_driver_is_busy)
 {
-	struct pci_addr host;
+	struct pci_addr *edu = &self->edu;
 	char drv[64], ovr[64], path[256];
 
 	ASSERT_EQ(0, system("modprobe uio_pci_generic"));
-	/* the q35 host bridge, bound to uio_pci_generic */
-	ASSERT_EQ(0, pci_find_class(0x060000, 0xffff00, &host));
-	snprintf(path, sizeof(path), "%s/driver_override", host.dir);
+	/* edu, bound to uio_pci_generic */
+	snprintf(path, sizeof(path), "%s/driver_override", edu->dir);
 	ASSERT_EQ(0, sysfs_write(path, "uio_pci_generic"));
-	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers_probe", host.name));
-	pci_driver_of(&host, drv, sizeof(drv));
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers_probe", edu->name));
+	pci_driver_of(edu, drv, sizeof(drv));
 	ASSERT_STREQ("uio_pci_generic", drv);
 
-	EXPECT_EQ(-EBUSY, pci_claim(self->session, &host));
-	pci_driver_of(&host, drv, sizeof(drv));
+	EXPECT_EQ(-EBUSY, pci_claim(self->session, edu));
+	pci_driver_of(edu, drv, sizeof(drv));
 	EXPECT_STREQ("uio_pci_generic", drv);
-	pci_override_of(&host, ovr, sizeof(ovr));
+	pci_override_of(edu, ovr, sizeof(ovr));
 	EXPECT_STREQ("uio_pci_generic", ovr);
 	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
 
 	EXPECT_EQ(0, sysfs_write("/sys/bus/pci/drivers/uio_pci_generic/unbind",
-				 host.name));
+				 edu->name));
 	EXPECT_EQ(0, sysfs_write(path, "\n"));
 	EXPECT_EQ(0, system("rmmod uio_pci_generic"));
 }

@@ -747,6 +747,11 @@ static int genode_irq_request_legacy(struct genode_ucmd *ucmd)
 	if (ret)
 		goto err_unlock;
 	gi->irq = irq;
+	/* a claimed device's line is its owner's, through INTx */
+	if (genode_pci_irq_in_use(irq)) {
+		ret = -EBUSY;
+		goto err_unmap;
+	}
 	if (irqd_is_level_type(irq_get_irq_data(irq)))
 		gi->ackmask = GENODE_IRQ_ACKMASK_LINE;
 
@@ -848,7 +853,8 @@ static int __genode_irq_setup_intx(struct genode_irq *gi)
 	gi->ackmask = GENODE_IRQ_ACKMASK_INTX;
 	gi->shared = true;
 	pci_intx(pdev, 0);
-	ret = genode_irq_request_line(gi, IRQF_SHARED);
+	/* a line held exclusively: EBUSY, and nothing in the kernel log */
+	ret = genode_irq_request_line(gi, IRQF_SHARED | IRQF_PROBE_SHARED);
 	if (ret)
 		return ret;
 	pci_intx(pdev, 1);

@@ -671,6 +671,19 @@ void genode_pci_device_unlock_fput(struct genode_pci_device *gdev,
 	fput(file);
 }
 
+static int genode_pci_routes_to(struct device *dev, void *irq)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+
+	return pdev->pin && pdev->irq == *(unsigned int *)irq;
+}
+
+bool genode_pci_irq_in_use(unsigned int irq)
+{
+	return driver_for_each_device(genode_pci_drv(), NULL, &irq,
+				      genode_pci_routes_to);
+}
+
 /* ---- GENODE_PCI_CLAIM ---- */
 
 /* Bind, publish and enable @gdev's function; everything undone on error. */

@@ -152,6 +152,13 @@ struct genode_pci_device {
 struct genode_pci_device *genode_pci_device_lock_fd(struct genode_session *s,
 						    int fd,
 						    struct file **filep);
+/*
+ * Does the INTx pin of a function bound to genode.ko (claimed, or
+ * assigned by the administrator) route to Linux interrupt @irq?  Such a
+ * line is the device's, not free for a legacy IRQ fd.
+ */
+bool genode_pci_irq_in_use(unsigned int irq);
+
 /* Undo genode_pci_device_lock_fd(). */
 void genode_pci_device_unlock_fput(struct genode_pci_device *gdev,
 				   struct file *file);

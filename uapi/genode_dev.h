@@ -696,9 +696,13 @@ struct genode_iomem_info {
  *  -EPERM    device_fd belongs to another session;
  *  -EBUSY    the line is held by a kernel driver or another IRQ fd, or is
  *            configured (by the firmware or its holder) with another
- *            trigger mode or polarity; the vector is held by another IRQ
- *            fd; the device has another kind of interrupt (INTx, MSI,
- *            MSI-X) enabled, or a different number of vectors;
+ *            trigger mode or polarity; LEGACY: the line is the INTx line
+ *            of a device bound to genode.ko (claimed by any session, or
+ *            assigned by the administrator), which only INTX serves;
+ *            INTX: a legacy IRQ fd holds the line; the vector is held
+ *            by another IRQ fd; the device has another kind of
+ *            interrupt (INTx, MSI, MSI-X) enabled, or a different number
+ *            of vectors.  A refusal leaves nothing in the kernel log;
  *  -ENXIO    no interrupt controller serves the line;
  *  -ENOSPC   the device cannot have num_vectors vectors now;
  *  -ENODEV   the device fd was revoked;

@@ -494,6 +494,112 @@ TEST_F(edu_intx, outlives_a_closed_device_fd)
 	EXPECT_FALSE(readable(self->irq, 100));
 }
 
+static int put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fputs(text, f) < 0 ? -EIO : 0;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* Does /dev/kmsg, read from @fd on (opened at its end), hold @text? */
+static bool kmsg_has(int fd, const char *text)
+{
+	char rec[1024];
+	ssize_t n;
+	bool found = false;
+
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		if (strstr(rec, text))
+			found = true;
+	}
+	return found;
+}
+
+/*
+ * A claimed device's INTx line is the device's: no session takes it as a
+ * legacy GSI, its own holder included.  A line taken as a legacy GSI
+ * before the claim makes the INTx request fail, quietly.
+ */
+TEST(edu_line_of_a_claimed_device_is_not_free)
+{
+	struct claimed c;
+	unsigned int gsi;
+	int other, irq, ret;
+
+	ret = claim(&c, EDU_VENDOR, EDU_DEVICE);
+	if (ret == -ENODEV && c.session < 0)
+		SKIP(return, "no edu device (-device edu) in this VM");
+	ASSERT_EQ(0, ret) TH_LOG("claiming edu: %s", strerror(-ret));
+	irq = request(c.session, c.dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
+	ASSERT_LE(0, irq);
+	gsi = info_of(irq).linux_irq;
+	/* above the ISA range, Linux numbers an IO-APIC pin by its GSI */
+	ASSERT_LE(16, gsi);
+	close(irq);
+
+	other = genode_session_open(NULL);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(-EBUSY, genode_irq_open_line(other, gsi, 0));
+	EXPECT_EQ(-EBUSY, genode_irq_open_line(c.session, gsi, 0));
+	EXPECT_EQ(c.base, resources());
+	/* the holder still has it through INTx */
+	irq = request(c.session, c.dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
+	EXPECT_LE(0, irq);
+	close(irq);
+	unclaim(&c);
+	close(other);
+}
+
+/*
+ * A line taken as a legacy GSI before the claim (edu enabled through
+ * sysfs, so that the line keeps the attributes the firmware gives it):
+ * the claim works, INTx is busy, and the kernel log stays quiet.
+ */
+TEST(edu_intx_on_a_line_held_as_a_gsi_is_refused_quietly)
+{
+	uint32_t domain, bus, devfn;
+	struct claimed c;
+	char enable[128], irqpath[128];
+	int other, legacy, kmsg;
+	long gsi;
+
+	if (genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus, &devfn))
+		SKIP(return, "no edu device (-device edu) in this VM");
+	other = genode_session_open(NULL);
+	ASSERT_LE(0, other);
+	snprintf(enable, sizeof(enable),
+		 "/sys/bus/pci/devices/%04x:%02x:%02x.%x/enable", domain, bus,
+		 devfn >> 3, devfn & 7);
+	snprintf(irqpath, sizeof(irqpath),
+		 "/sys/bus/pci/devices/%04x:%02x:%02x.%x/irq", domain, bus,
+		 devfn >> 3, devfn & 7);
+	ASSERT_EQ(0, put_file(enable, "1"));
+	gsi = read_sysfs_long(irqpath);
+	ASSERT_LE(16, gsi);
+	legacy = genode_irq_open_line(other, gsi, 0);
+	ASSERT_LE(0, legacy) TH_LOG("GSI %u: %s", gsi, strerror(-legacy));
+	ASSERT_EQ(0, claim(&c, EDU_VENDOR, EDU_DEVICE));
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
+	EXPECT_EQ(-EBUSY, request(c.session, c.dev, GENODE_IRQ_SOURCE_INTX, 0, 0));
+	EXPECT_FALSE(kmsg_has(kmsg, "genirq"));
+	close(kmsg);
+	close(legacy);
+	unclaim(&c);
+	EXPECT_EQ(0, put_file(enable, "0"));
+	close(other);
+}
+
 /* ---- edu: MSI ---- */
 
 FIXTURE(edu_msi) {

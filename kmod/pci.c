@@ -157,27 +157,38 @@ err_clear_override:
 
 /*
  * The end of a claim, after genode_pci_teardown(): forget the holder, and
- * unbind the function and clear driver_override if the claim set them.
+ * unbind the function and clear driver_override if the claim set them,
+ * unless a later claim holds the function now (this one ended behind our
+ * back, by an unbind through sysfs, and another session claimed it
+ * since): that claim's binding is not ours to undo, and the override this
+ * one set is the later claim's to clear.
  */
 static void genode_pci_unbind(struct genode_pci_device *gdev)
 {
 	struct pci_dev *pdev = gdev->pdev;
 	struct device *dev = &pdev->dev;
-	bool ours;
+	struct genode_pci_device *later;
+	bool bound;
 
 	mutex_lock(&claim_lock);
 	device_lock(dev);
 	/* the remove callback cleared it if the function went away */
 	if (pci_get_drvdata(pdev) == gdev)
 		pci_set_drvdata(pdev, NULL);
-	ours = dev->driver == genode_pci_drv();
+	later = pci_get_drvdata(pdev);
+	/* it took our driver_override for the administrator's */
+	if (later && gdev->override_by_claim)
+		later->override_by_claim = true;
+	bound = gdev->bound_by_claim && dev->driver == genode_pci_drv();
 	device_unlock(dev);
 
-	if (gdev->bound_by_claim && ours)
-		device_release_driver(dev);
-	if (gdev->override_by_claim &&
-	    genode_match_driver_override(pdev, genode_pci_drv()) > 0)
-		genode_set_driver_override(pdev, "");
+	if (!later) {
+		if (bound)
+			device_release_driver(dev);
+		if (gdev->override_by_claim &&
+		    genode_match_driver_override(pdev, genode_pci_drv()) > 0)
+			genode_set_driver_override(pdev, "");
+	}
 	mutex_unlock(&claim_lock);
 }
 
@@ -244,11 +255,25 @@ out_unlock:
 
 /* ---- the "genode" PCI driver ---- */
 
+/*
+ * Functions that are part of the platform rather than devices a driver
+ * runs: bridges (host, ISA/LPC, PCI), whose registers route the chipset's
+ * decoding and interrupts, and IOMMUs, which isolate everything else.
+ */
+#define GENODE_PCI_CLASS_IOMMU	0x0806	/* PCI code and ID assignment spec */
+
+static bool genode_pci_is_platform(struct pci_dev *pdev)
+{
+	return pdev->hdr_type != PCI_HEADER_TYPE_NORMAL ||
+	       pdev->class >> 16 == PCI_BASE_CLASS_BRIDGE ||
+	       pdev->class >> 8 == GENODE_PCI_CLASS_IOMMU;
+}
+
 static int genode_pci_probe(struct pci_dev *pdev,
 			    const struct pci_device_id *id)
 {
-	/* bridges stay with the PCI core */
-	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
+	/* the platform stays with the PCI core, assigned to us or not */
+	if (genode_pci_is_platform(pdev))
 		return -EINVAL;
 	return 0;
 }
@@ -267,6 +292,8 @@ static void genode_pci_remove(struct pci_dev *pdev)
 		return;
 	pci_info(pdev, "unbound while claimed, claim released\n");
 	genode_pci_teardown(gdev, true);
+	/* a later binding (the administrator's) is not the claim's */
+	gdev->bound_by_claim = false;
 	pci_set_drvdata(pdev, NULL);
 }
 
@@ -744,20 +771,6 @@ err_unlock:
 err_unbind:
 	genode_pci_unbind(gdev);
 	return ret;
-}
-
-/*
- * Functions that are part of the platform rather than devices a driver
- * runs: bridges (host, ISA/LPC, PCI), whose registers route the chipset's
- * decoding and interrupts, and IOMMUs, which isolate everything else.
- */
-#define GENODE_PCI_CLASS_IOMMU	0x0806	/* PCI code and ID assignment spec */
-
-static bool genode_pci_is_platform(struct pci_dev *pdev)
-{
-	return pdev->hdr_type != PCI_HEADER_TYPE_NORMAL ||
-	       pdev->class >> 16 == PCI_BASE_CLASS_BRIDGE ||
-	       pdev->class >> 8 == GENODE_PCI_CLASS_IOMMU;
 }
 
 int genode_pci_claim(struct genode_ucmd *ucmd)

@@ -132,7 +132,9 @@ struct genode_pci_device {
 	/*
 	 * The claim bound the function to the "genode" driver and set its
 	 * driver_override, so the release undoes that; both false when the
-	 * administrator had assigned it.  Under claim_lock (pci.c).
+	 * administrator had assigned it.  Set under claim_lock (pci.c);
+	 * bound_by_claim is also cleared by the remove callback, under the
+	 * device lock, under which the release reads it.
 	 */
 	bool bound_by_claim;
 	bool override_by_claim;

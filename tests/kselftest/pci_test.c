@@ -654,7 +654,7 @@ TEST_F(pci, bridge_is_refused)
 TEST_F(pci, platform_functions_are_refused)
 {
 	static const unsigned int classes[] = { 0x060000, 0x060100 };
-	char before[64], after[64];
+	char before[64], after[64], path[256];
 	struct pci_addr f;
 	int tried = 0;
 
@@ -667,6 +667,15 @@ TEST_F(pci, platform_functions_are_refused)
 			TH_LOG("%s (class %06x)", f.name, classes[i]);
 		pci_driver_of(&f, after, sizeof(after));
 		EXPECT_STREQ(before, after);
+		if (before[0])
+			continue;
+		/* nor can the administrator assign one to genode.ko */
+		snprintf(path, sizeof(path), "%s/driver_override", f.dir);
+		ASSERT_EQ(0, sysfs_write(path, "genode"));
+		sysfs_write("/sys/bus/pci/drivers_probe", f.name);
+		pci_driver_of(&f, after, sizeof(after));
+		EXPECT_STREQ("", after);
+		EXPECT_EQ(0, sysfs_write(path, "\n"));
 	}
 	/* the q35 machine has both: 00:00.0 and 00:1f.0 */
 	EXPECT_EQ(2, tried);
@@ -911,6 +920,33 @@ static void *claim_loop(void *arg)
 	}
 	close(s);
 	return (void *)bad;
+}
+
+/*
+ * A claim that ended behind its back (unbound through sysfs) leaves the
+ * function alone when its fd closes, if another session claimed it since.
+ */
+TEST_F(pci, stale_claim_leaves_a_later_claim_alone)
+{
+	int other = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	char drv[64];
+	int dev, dev2;
+
+	ASSERT_LE(0, other);
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers/genode/unbind",
+				 self->edu.name));
+	EXPECT_EQ(-ENODEV, pci_cfg_read(dev, 0, 4));
+	dev2 = pci_claim(other, &self->edu);
+	ASSERT_LE(0, dev2);
+
+	close(dev);
+	pci_driver_of(&self->edu, drv, sizeof(drv));
+	EXPECT_STREQ("genode", drv);
+	EXPECT_EQ(EDU_DEVICE << 16 | EDU_VENDOR, pci_cfg_read(dev2, 0, 4));
+	close(dev2);
+	close(other);
 }
 
 TEST_F_TIMEOUT(pci, concurrent_claims_have_one_winner, 300)

@@ -49,12 +49,15 @@
  *    below it); the mapping is checked to be the physical address itself
  *    (never a swiotlb bounce buffer).  A buffer that cannot be placed
  *    below the mask is ENOMEM;
- *  - with a translating IOMMU (a DMA domain of its own per device, under
- *    intel_iommu=on) the memory is built from the largest blocks the buddy
- *    allocator has (all charged to the memcg), and the IOMMU maps it at
- *    one contiguous I/O virtual range below the mask.  The device reaches
- *    nothing but what is mapped in its domain: the buffers allocated for
- *    it, so no other session's buffers.
+ *  - with a translating IOMMU (intel_iommu=on) the memory is built from
+ *    the largest blocks the buddy allocator has (all charged to the
+ *    memcg), and the IOMMU maps it at one contiguous I/O virtual range
+ *    below the mask, in the DMA domain of the device's IOMMU group.  The
+ *    device reaches nothing but what is mapped in that domain: where the
+ *    group has no other member (genode_pci_dma_isolated()), the buffers
+ *    allocated for it, so no other session's buffers; otherwise also
+ *    what the kernel mapped for the group's other devices, which is why
+ *    bus mastering then needs CAP_SYS_RAWIO.
  *
  * Lifetime.  The memory is freed at revocation (GENODE_REVOKE, or the
  * last fd and mapping gone), after every user mapping has been zapped, and

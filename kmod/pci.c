@@ -322,9 +322,30 @@ bool genode_pci_iommu_translates(struct pci_dev *pdev)
 	return domain && (domain->type & __IOMMU_DOMAIN_PAGING);
 }
 
+static int genode_pci_count_dev(struct device *dev, void *count)
+{
+	(*(unsigned int *)count)++;
+	return 0;
+}
+
+bool genode_pci_dma_isolated(struct pci_dev *pdev)
+{
+	struct iommu_group *group;
+	unsigned int n = 0;
+
+	if (!genode_pci_iommu_translates(pdev))
+		return false;
+	group = iommu_group_get(&pdev->dev);
+	if (!group)
+		return false;
+	iommu_group_for_each_dev(group, &n, genode_pci_count_dev);
+	iommu_group_put(group);
+	return n == 1;
+}
+
 int genode_pci_dma_permitted(struct genode_pci_device *gdev)
 {
-	if (genode_pci_iommu_translates(gdev->pdev))
+	if (genode_pci_dma_isolated(gdev->pdev))
 		return 0;
 	return capable(CAP_SYS_RAWIO) ? 0 : -EPERM;
 }
@@ -356,6 +377,8 @@ static int genode_pci_info(struct genode_ucmd *ucmd)
 	cmd->caps = 0;
 	if (genode_pci_iommu_translates(pdev))
 		cmd->caps |= GENODE_PCI_CAP_IOMMU;
+	if (genode_pci_dma_isolated(pdev))
+		cmd->caps |= GENODE_PCI_CAP_ISOLATED;
 	if (pdev->reset_methods[0])
 		cmd->caps |= GENODE_PCI_CAP_RESET;
 	if (pci_is_pcie(pdev))

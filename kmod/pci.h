@@ -182,8 +182,14 @@ void genode_pci_hook_del(struct genode_pci_device *gdev,
 bool genode_pci_iommu_translates(struct pci_dev *pdev);
 
 /*
- * May the caller let the device master the bus (DMA, MSI)?  Without an
- * IOMMU that translates for it, only with CAP_SYS_RAWIO: 0 or -EPERM.
+ * Is the device's DMA isolated: translated, in an IOMMU group of its own
+ * (so its DMA domain is shared with no other device)?
+ */
+bool genode_pci_dma_isolated(struct pci_dev *pdev);
+
+/*
+ * May the caller let the device master the bus (DMA, MSI)?  Unless its
+ * DMA is isolated, only with CAP_SYS_RAWIO: 0 or -EPERM.
  */
 int genode_pci_dma_permitted(struct genode_pci_device *gdev);
 

@@ -374,6 +374,17 @@ struct genode_pci_info {
 #define GENODE_PCI_CAP_RESET	_BITUL(1)
 /* the function is PCI Express */
 #define GENODE_PCI_CAP_PCIE	_BITUL(2)
+/*
+ * The function's DMA is isolated: an IOMMU translates it, and its IOMMU
+ * group has no other member, so it shares its DMA domain with no other
+ * device (a kernel driver's included) and reaches only the buffers
+ * allocated for it.  GENODE_PCI_CAP_IOMMU without this flag: the addresses
+ * are translated, but the domain is the group's, shared with the other
+ * functions in it (those of a multi-function device without ACS, or
+ * behind a PCIe-to-PCI bridge), which may also reach each other without
+ * the IOMMU.
+ */
+#define GENODE_PCI_CAP_ISOLATED	_BITUL(3)
 
 #define GENODE_PCI_INFO		_IO(GENODE_IOCTL_TYPE, 0x21)
 
@@ -449,15 +460,16 @@ struct genode_pci_config {
  * GENODE_PCI_BUS_MASTER - _IO(GENODE_IOCTL_TYPE, 0x25), struct genode_pci_bus_master
  *
  * Switch the function's bus mastering (its DMA, and with it MSI) on or
- * off.  Without an IOMMU that translates the device's DMA (see
- * GENODE_PCI_CAP_IOMMU), DMA reaches all memory, so switching it on then
- * needs CAP_SYS_RAWIO, as VFIO's no-IOMMU mode does.  Switching it off
- * needs nothing.  It is switched off when the device is released.
+ * off.  Unless the function's DMA is isolated (GENODE_PCI_CAP_ISOLATED),
+ * it reaches all memory (no IOMMU) or what the kernel mapped for the other
+ * devices of its IOMMU group, so switching it on then needs
+ * CAP_SYS_RAWIO, as VFIO's no-IOMMU mode does.  Switching it off needs
+ * nothing.  It is switched off when the device is released.
  *
  * In:  argsz, flags (must be 0), enable (0 or 1), __reserved (must be 0).
  *
- * Return: 0; -EINVAL enable is neither 0 nor 1; -EPERM no IOMMU and no
- *  CAP_SYS_RAWIO; or an error listed above.
+ * Return: 0; -EINVAL enable is neither 0 nor 1; -EPERM not isolated and
+ *  no CAP_SYS_RAWIO; or an error listed above.
  */
 struct genode_pci_bus_master {
 	__u32 argsz;

@@ -6,6 +6,7 @@
  * kill -9 of the holder, and the functions an administrator assigns.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -109,6 +110,25 @@ static int sysfs_iommu_translates(const struct pci_addr *a)
 	return !strncmp(type, "DMA", 3) || !strcmp(type, "unmanaged");
 }
 
+/* How many devices the function's IOMMU group has (0: no group). */
+static int iommu_group_size(const struct pci_addr *a)
+{
+	char path[256];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/iommu_group/devices", a->dir);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
 FIXTURE(pci) {
 	int session;
 	struct pci_addr edu;
@@ -210,6 +230,8 @@ TEST_F(pci, identity)
 	caps = 0;
 	if (sysfs_iommu_translates(&self->edu))
 		caps |= GENODE_PCI_CAP_IOMMU;
+	if (sysfs_iommu_translates(&self->edu) && iommu_group_size(&self->edu) == 1)
+		caps |= GENODE_PCI_CAP_ISOLATED;
 	snprintf(path, sizeof(path), "%s/reset", self->edu.dir);
 	if (!access(path, F_OK))
 		caps |= GENODE_PCI_CAP_RESET;
@@ -474,11 +496,11 @@ TEST_F(pci, bus_master_toggles)
 	EXPECT_EQ(-EINVAL, pci_bus_master(dev, 2));
 	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
 
-	/* without CAP_SYS_RAWIO: only where an IOMMU translates */
+	/* without CAP_SYS_RAWIO: only where the device's DMA is isolated */
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int want = info.caps & GENODE_PCI_CAP_IOMMU ? 0 : -EPERM;
+		int want = info.caps & GENODE_PCI_CAP_ISOLATED ? 0 : -EPERM;
 
 		if (drop_cap_sys_rawio())
 			_exit(10);
@@ -556,6 +578,54 @@ TEST_F(pci, bar_of_another_sessions_device_is_refused)
 	close(r.fd);
 	close(dev);
 	close(other);
+}
+
+/*
+ * A function that shares its IOMMU group (ICH9's functions at 00:1f.*, a
+ * multi-function device without ACS) is translated but not isolated: bus
+ * mastering for it needs CAP_SYS_RAWIO.  Prints the machine's groups.
+ */
+TEST_F(pci, shared_iommu_group_is_not_isolated)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	struct pci_addr f;
+	char drv[64], cmd[160];
+	int dev, status;
+	pid_t pid;
+
+	snprintf(cmd, sizeof(cmd),
+		 "for g in /sys/kernel/iommu_groups/*; do echo \"# group ${g##*/}:\" $(ls $g/devices); done");
+	system(cmd);
+	/* ICH9's SMBus controller, a function of the multi-function 00:1f */
+	ASSERT_EQ(0, pci_find_class(0x0c0500, 0xffff00, &f));
+	pci_driver_of(&f, drv, sizeof(drv));
+	if (drv[0])
+		SKIP(return, "%s is bound to %s", f.name, drv);
+	dev = pci_claim(self->session, &f);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
+	EXPECT_EQ(sysfs_iommu_translates(&f), !!(info.caps & GENODE_PCI_CAP_IOMMU));
+	if (sysfs_iommu_translates(&f)) {
+		/* q35 puts all of 00:1f.* in one group */
+		EXPECT_LT(1, iommu_group_size(&f));
+	}
+	EXPECT_EQ(0, info.caps & GENODE_PCI_CAP_ISOLATED);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (drop_cap_sys_rawio())
+			_exit(10);
+		_exit(pci_bus_master(dev, 1) == -EPERM ? 0 : 11);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("10: capset, 11: not EPERM");
+	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	/* with the capability */
+	EXPECT_EQ(0, pci_bus_master(dev, 1));
+	EXPECT_EQ(0, pci_bus_master(dev, 0));
+	close(dev);
 }
 
 TEST_F(pci, reset_where_the_function_can)

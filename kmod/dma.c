@@ -65,10 +65,9 @@
  *  - a buffer for no device is freed then (no device has it mapped; a
  *    driver that hands the physical address of such a buffer to a device
  *    without an IOMMU must stop the device before letting go of it);
- *  - a buffer for a translating device is unmapped from the IOMMU first
- *    (in the kernel's lazy IOTLB mode, iommu.strict=0, the IOTLB flush
- *    that follows the unmap is batched: the same window every kernel
- *    driver has);
+ *  - a buffer for a translating device is unmapped from the IOMMU first,
+ *    and the IOTLB flushed before the pages are freed (in the kernel's
+ *    lazy mode, iommu.strict=0, the unmap alone only queues the flush);
  *  - a buffer for a device without translation stays allocated until the
  *    device is released: the device's release (pci.h) clears bus
  *    mastering and resets it, and only then its DMA hook frees the memory.
@@ -86,6 +85,7 @@
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
+#include <linux/iommu.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -387,9 +387,21 @@ err_free:
  */
 static void genode_dma_unmap_device(struct genode_dma_buffer *buf)
 {
-	if (buf->mapped)
-		dma_unmap_sgtable(&buf->gdev->pdev->dev, &buf->sgt,
-				  DMA_BIDIRECTIONAL, 0);
+	struct device *dev = &buf->gdev->pdev->dev;
+	struct iommu_domain *domain;
+
+	if (buf->mapped) {
+		dma_unmap_sgtable(dev, &buf->sgt, DMA_BIDIRECTIONAL, 0);
+		/*
+		 * A lazy (flush-queue) domain, Debian's default, batches the
+		 * IOTLB flush of the unmap, and the device is the user's and
+		 * may still be running: flush now, before the pages are
+		 * freed, so that it cannot reach them through a stale entry.
+		 */
+		domain = iommu_get_domain_for_dev(dev);
+		if (buf->translated && domain)
+			iommu_flush_iotlb_all(domain);
+	}
 	buf->mapped = false;
 	sg_free_table(&buf->sgt);
 }

@@ -26,6 +26,7 @@
 #include <linux/file.h>
 #include <linux/iommu.h>
 #include <linux/moduleparam.h>
+#include <linux/security.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -347,7 +348,10 @@ int genode_pci_dma_permitted(struct genode_pci_device *gdev)
 {
 	if (genode_pci_dma_isolated(gdev->pdev))
 		return 0;
-	return capable(CAP_SYS_RAWIO) ? 0 : -EPERM;
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	/* DMA that reaches all memory reaches the kernel's */
+	return security_locked_down(LOCKDOWN_PCI_ACCESS);
 }
 
 /* Lock the device for an ioctl on its fd; -ENODEV once released. */
@@ -559,6 +563,9 @@ static int genode_pci_config_write(struct genode_ucmd *ucmd)
 		return ret;
 	if (cmd->width < 4 && cmd->value >> (8 * cmd->width))
 		return -EINVAL;
+	ret = security_locked_down(LOCKDOWN_PCI_ACCESS);
+	if (ret)
+		return ret;
 	ret = genode_pci_enter(gdev);
 	if (ret)
 		return ret;

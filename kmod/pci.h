@@ -189,7 +189,8 @@ bool genode_pci_dma_isolated(struct pci_dev *pdev);
 
 /*
  * May the caller let the device master the bus (DMA, MSI)?  Unless its
- * DMA is isolated, only with CAP_SYS_RAWIO: 0 or -EPERM.
+ * DMA is isolated, only with CAP_SYS_RAWIO and without kernel lockdown:
+ * 0 or -EPERM.
  */
 int genode_pci_dma_permitted(struct genode_pci_device *gdev);
 

@@ -147,7 +147,7 @@ fi
 # their own: the whole program, with GENODE_TEST_LOCKDOWN=1, then rmmod.
 echo "== lockdown"
 for v in "$@"; do
-	for prog in ioport_test iomem_test; do
+	for prog in ioport_test iomem_test pci_test; do
 		dir=$out/vm-$v-lockdown-$prog
 		"$top/tests/vm/run.sh" --append "genode.lockdown=$prog" \
 			--ko "$build/$v/kmod/genode.ko" --tests "$build/tests" \

@@ -434,7 +434,9 @@ struct genode_pci_bar_info {
  *    management control register fails with -EPERM and writes nothing;
  *    the other bits of those registers are written.  Decoding is on while
  *    the device is claimed; bus mastering is GENODE_PCI_BUS_MASTER's,
- *    interrupts are the IRQ ioctls', reset is GENODE_PCI_RESET's.
+ *    interrupts are the IRQ ioctls', reset is GENODE_PCI_RESET's;
+ *  - under kernel lockdown (LOCKDOWN_PCI_ACCESS, as for config writes
+ *    through sysfs) every write fails with -EPERM.
  *
  * In:  argsz, flags (must be 0), offset, width (1, 2 or 4), value (write:
  *      in the low width bytes, the rest must be 0), __reserved (must be 0).
@@ -463,13 +465,15 @@ struct genode_pci_config {
  * off.  Unless the function's DMA is isolated (GENODE_PCI_CAP_ISOLATED),
  * it reaches all memory (no IOMMU) or what the kernel mapped for the other
  * devices of its IOMMU group, so switching it on then needs
- * CAP_SYS_RAWIO, as VFIO's no-IOMMU mode does.  Switching it off needs
- * nothing.  It is switched off when the device is released.
+ * CAP_SYS_RAWIO, as VFIO's no-IOMMU mode does, and is refused under kernel
+ * lockdown (LOCKDOWN_PCI_ACCESS).  Switching it off needs nothing.  It is
+ * switched off when the device is released.
  *
  * In:  argsz, flags (must be 0), enable (0 or 1), __reserved (must be 0).
  *
- * Return: 0; -EINVAL enable is neither 0 nor 1; -EPERM not isolated and
- *  no CAP_SYS_RAWIO; or an error listed above.
+ * Return: 0; -EINVAL enable is neither 0 nor 1; -EPERM not isolated, and
+ *  no CAP_SYS_RAWIO or the kernel is locked down; or an error listed
+ *  above.
  */
 struct genode_pci_bus_master {
 	__u32 argsz;

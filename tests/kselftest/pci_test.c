@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1110,6 +1111,45 @@ TEST(functions_assigned_by_module_parameter)
 	EXPECT_STREQ("", drv);
 	if (access(GENODE_DEV_PATH, F_OK))
 		reload("");
+}
+
+/*
+ * Last, because it cannot be undone: raise lockdown and check that config
+ * writes and bus mastering that reaches all memory are refused, even to
+ * root.  make check runs this in a boot of its own, without an IOMMU.
+ */
+TEST_F(pci, lockdown_refuses_config_writes_and_bus_mastering)
+{
+	const char *path = "/sys/kernel/security/lockdown";
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+	int dev, lfd;
+
+	if (!getenv("GENODE_TEST_LOCKDOWN"))
+		SKIP(return,
+		     "raising lockdown cannot be undone: make check runs this in a boot of its own (GENODE_TEST_LOCKDOWN=1)");
+	if (access(path, F_OK))
+		mount("securityfs", "/sys/kernel/security", "securityfs", 0,
+		      NULL);
+	lfd = open(path, O_WRONLY);
+	if (lfd < 0)
+		SKIP(return, "no lockdown LSM in this kernel (%s)",
+		     strerror(errno));
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
+	/* before: both work */
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 1, 0x10));
+	EXPECT_EQ(0, pci_bus_master(dev, 1));
+	EXPECT_EQ(0, pci_bus_master(dev, 0));
+
+	ASSERT_EQ(9, write(lfd, "integrity", 9)) TH_LOG("%s", strerror(errno));
+	close(lfd);
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 1, 0));
+	EXPECT_EQ(0x10, pci_cfg_read(dev, PCI_CACHE_LINE_SIZE, 1));
+	EXPECT_EQ(info.caps & GENODE_PCI_CAP_ISOLATED ? 0 : -EPERM,
+		  pci_bus_master(dev, 1));
+	EXPECT_EQ(0, pci_bus_master(dev, 0));
+	close(dev);
 }
 
 TEST_HARNESS_MAIN

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctl ABI as a whole, from one table of every ioctl in the uapi
+ * header: the fd kind it is called on, the size of its struct and the
+ * smallest argsz it takes (offsetofend of its last field).  For each, on
+ * an fd of every kind:
+ *
+ *  - every command number of the ioctl type is ENOTTY on every fd kind
+ *    but the table's, so the table is the module's whole surface;
+ *  - an argsz below the smallest is EINVAL, above a page E2BIG, and one
+ *    above the struct with a nonzero tail E2BIG;
+ *  - one above the struct with a zero tail is taken as the struct itself
+ *    (the same answer as the exact size);
+ *  - a bad pointer is EFAULT.
+ *
+ * The fds: a session, a DMA buffer for no device, QEMU's edu claimed,
+ * its BAR0 as an IO-memory region, its INTx as an IRQ fd, and COM2's
+ * IO ports (0x2f8-0x2ff).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "genode_dev.h"
+#include "kselftest_harness.h"
+#include "libgenode_dev.h"
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define COM2		0x2f8
+#define PAGE		4096
+
+#ifndef offsetofend
+#define offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+#endif
+
+enum fd_kind { SESSION, IOPORT, PCI, IOMEM, IRQ, DMA, NR_KINDS };
+
+static const char *const kind_name[NR_KINDS] = {
+	"session", "ioport", "pci", "iomem", "irq", "dma",
+};
+
+struct abi_op {
+	const char *name;
+	unsigned long cmd;
+	enum fd_kind kind;
+	size_t size;
+	size_t min;
+};
+
+#define OP(_cmd, _kind, _struct, _last)					\
+	{ #_cmd, _cmd, _kind, sizeof(struct _struct),			\
+	  offsetofend(struct _struct, _last) }
+
+static const struct abi_op ops[] = {
+	OP(GENODE_INFO, SESSION, genode_info, features),
+	OP(GENODE_REVOKE, SESSION, genode_revoke, __reserved),
+	OP(GENODE_IOPORT_REQUEST, SESSION, genode_ioport_request, __reserved),
+	OP(GENODE_PCI_CLAIM, SESSION, genode_pci_claim, fd),
+	OP(GENODE_IOMEM_REQUEST, SESSION, genode_iomem_request, __reserved),
+	OP(GENODE_IRQ_REQUEST, SESSION, genode_irq_request, fd),
+	OP(GENODE_DMA_ALLOC, SESSION, genode_dma_alloc, phys_addr),
+	OP(GENODE_DMA_QUOTA, SESSION, genode_dma_quota, used),
+	OP(GENODE_DMA_SET_MASK, SESSION, genode_dma_set_mask, bits),
+	OP(GENODE_IOPORT_BATCH, IOPORT, genode_ioport_batch, __reserved),
+	OP(GENODE_IOPORT_INFO, IOPORT, genode_ioport_info, __reserved),
+	OP(GENODE_PCI_INFO, PCI, genode_pci_info, __reserved),
+	OP(GENODE_PCI_BAR_INFO, PCI, genode_pci_bar_info, size),
+	OP(GENODE_PCI_CONFIG_READ, PCI, genode_pci_config, __reserved),
+	OP(GENODE_PCI_CONFIG_WRITE, PCI, genode_pci_config, __reserved),
+	OP(GENODE_PCI_BUS_MASTER, PCI, genode_pci_bus_master, __reserved),
+	OP(GENODE_PCI_RESET, PCI, genode_pci_reset, flags),
+	OP(GENODE_IOMEM_INFO, IOMEM, genode_iomem_info, page_offset),
+	OP(GENODE_IRQ_ACK, IRQ, genode_irq_ack, flags),
+	OP(GENODE_IRQ_SET_EVENTFD, IRQ, genode_irq_set_eventfd, __reserved),
+	OP(GENODE_IRQ_GET_INFO, IRQ, genode_irq_info, pending),
+	OP(GENODE_IRQ_MASK, IRQ, genode_irq_mask, flags),
+	OP(GENODE_IRQ_UNMASK, IRQ, genode_irq_mask, flags),
+	OP(GENODE_DMA_INFO, DMA, genode_dma_info, phys_addr),
+	OP(GENODE_DMA_SYNC, DMA, genode_dma_sync, __reserved),
+};
+
+#define NR_OPS (sizeof(ops) / sizeof(ops[0]))
+
+static const struct abi_op *op_of(unsigned long cmd, enum fd_kind kind)
+{
+	for (unsigned int i = 0; i < NR_OPS; i++)
+		if (ops[i].cmd == cmd && ops[i].kind == kind)
+			return &ops[i];
+	return NULL;
+}
+
+FIXTURE(abi) {
+	int fd[NR_KINDS];
+	int watermark;
+	/* two pages, argument buffers start at the end of the first */
+	unsigned char *buf;
+};
+
+FIXTURE_SETUP(abi)
+{
+	uint32_t domain, bus, devfn;
+	int ret;
+
+	memset(self->fd, -1, sizeof(self->fd));
+	self->buf = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->buf);
+
+	self->fd[SESSION] = genode_session_open(NULL);
+	ASSERT_LE(0, self->fd[SESSION]);
+	ret = genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus, &devfn);
+	if (ret)
+		SKIP(return, "no edu device (-device edu) in this VM");
+	self->fd[PCI] = genode_pci_claim(self->fd[SESSION], domain, bus, devfn);
+	ASSERT_LE(0, self->fd[PCI]) TH_LOG("claim edu: %s", strerror(-self->fd[PCI]));
+	self->fd[IOMEM] = genode_iomem_request_bar(self->fd[SESSION],
+						   self->fd[PCI], 0, 0);
+	ASSERT_LE(0, self->fd[IOMEM]);
+	self->fd[IRQ] = genode_irq_open_pci(self->fd[SESSION], self->fd[PCI],
+					    GENODE_IRQ_SOURCE_INTX, 0, 0);
+	ASSERT_LE(0, self->fd[IRQ]);
+	self->fd[DMA] = genode_dma_alloc(self->fd[SESSION], PAGE,
+					 GENODE_DMA_CACHED, -1, NULL, NULL,
+					 NULL);
+	ASSERT_LE(0, self->fd[DMA]);
+	self->fd[IOPORT] = genode_ioport_open(self->fd[SESSION], COM2, 8);
+	ASSERT_LE(0, self->fd[IOPORT]) TH_LOG("COM2: %s", strerror(-self->fd[IOPORT]));
+
+	self->watermark = 0;
+	for (int k = 0; k < NR_KINDS; k++)
+		if (self->fd[k] > self->watermark)
+			self->watermark = self->fd[k];
+}
+
+FIXTURE_TEARDOWN(abi)
+{
+	for (int k = NR_KINDS - 1; k >= 0; k--)
+		if (self->fd[k] >= 0)
+			close(self->fd[k]);
+	if (self->buf != MAP_FAILED)
+		munmap(self->buf, 3 * PAGE);
+}
+
+/*
+ * An argument with argsz @argsz, zero but for one byte at offset
+ * @tail_at (if @tail_at is nonzero), with at least a page of it readable:
+ * the ioctl's answer, 0 or -errno.  Whatever fd a successful call made
+ * is closed.
+ */
+static int call(FIXTURE_DATA(abi) *self, int fd, unsigned long cmd,
+		uint32_t argsz, size_t tail_at)
+{
+	unsigned char *arg = self->buf + PAGE;
+	bool was_open[16];
+	int ret;
+
+	memset(self->buf, 0, 3 * PAGE);
+	memcpy(arg, &argsz, sizeof(argsz));
+	if (tail_at)
+		arg[tail_at] = 0x5a;
+	for (int i = 0; i < 16; i++)
+		was_open[i] = fcntl(self->watermark + 1 + i, F_GETFD) >= 0;
+	ret = ioctl(fd, cmd, arg) ? -errno : 0;
+	for (int i = 0; i < 16; i++)
+		if (!was_open[i])
+			close(self->watermark + 1 + i);
+	return ret;
+}
+
+TEST_F(abi, every_command_is_served_on_its_own_fd_kind_only)
+{
+	for (unsigned int nr = 0; nr < 256; nr++) {
+		unsigned long cmd = _IO(GENODE_IOCTL_TYPE, nr);
+
+		for (int k = 0; k < NR_KINDS; k++) {
+			const struct abi_op *op = op_of(cmd, k);
+			int want = op ? -EINVAL : -ENOTTY;
+
+			/* argsz 0: below every minimum, so nothing happens */
+			EXPECT_EQ(want, call(self, self->fd[k], cmd, 0, 0))
+				TH_LOG("nr 0x%02x on the %s fd", nr, kind_name[k]);
+		}
+	}
+	/* the same numbers with a direction and a size are other commands */
+	for (unsigned int i = 0; i < NR_OPS; i++) {
+		unsigned long cmd = _IOWR(GENODE_IOCTL_TYPE,
+					  _IOC_NR(ops[i].cmd), uint64_t);
+
+		for (int k = 0; k < NR_KINDS; k++) {
+			EXPECT_EQ(-ENOTTY, call(self, self->fd[k], cmd, 0, 0))
+				TH_LOG("_IOWR of %s on the %s fd", ops[i].name,
+				       kind_name[k]);
+		}
+	}
+}
+
+TEST_F(abi, argsz_below_the_minimum_or_above_a_page)
+{
+	for (unsigned int i = 0; i < NR_OPS; i++) {
+		const struct abi_op *op = &ops[i];
+		int fd = self->fd[op->kind];
+
+		EXPECT_EQ(-EINVAL, call(self, fd, op->cmd, 4, 0))
+			TH_LOG("%s, argsz 4", op->name);
+		EXPECT_EQ(-EINVAL, call(self, fd, op->cmd, op->min - 1, 0))
+			TH_LOG("%s, argsz %zu", op->name, op->min - 1);
+		EXPECT_EQ(-E2BIG, call(self, fd, op->cmd, PAGE + 1, 0))
+			TH_LOG("%s, argsz a page and a byte", op->name);
+		EXPECT_EQ(-E2BIG, call(self, fd, op->cmd, UINT32_MAX, 0))
+			TH_LOG("%s, argsz 4 GiB - 1", op->name);
+	}
+}
+
+TEST_F(abi, a_longer_struct_must_end_in_zeroes)
+{
+	for (unsigned int i = 0; i < NR_OPS; i++) {
+		const struct abi_op *op = &ops[i];
+		int fd = self->fd[op->kind];
+		size_t sizes[] = { op->size + 1, op->size + 8, PAGE };
+
+		for (unsigned int j = 0; j < 3; j++) {
+			/* a nonzero byte anywhere past the struct */
+			EXPECT_EQ(-E2BIG, call(self, fd, op->cmd, sizes[j],
+					       sizes[j] - 1))
+				TH_LOG("%s, argsz %zu, last byte set", op->name, sizes[j]);
+			EXPECT_EQ(-E2BIG, call(self, fd, op->cmd, sizes[j],
+					       op->size))
+				TH_LOG("%s, argsz %zu, first byte after the struct set",
+				       op->name, sizes[j]);
+		}
+	}
+}
+
+TEST_F(abi, a_zero_tail_is_the_struct_itself)
+{
+	for (unsigned int i = 0; i < NR_OPS; i++) {
+		const struct abi_op *op = &ops[i];
+		int fd = self->fd[op->kind];
+		int exact, longer;
+
+		exact = call(self, fd, op->cmd, op->size, 0);
+		longer = call(self, fd, op->cmd, op->size + 64, 0);
+		EXPECT_EQ(exact, longer) TH_LOG("%s: %d with argsz %zu, %d with %zu",
+						op->name, exact, op->size, longer,
+						op->size + 64);
+		longer = call(self, fd, op->cmd, PAGE, 0);
+		EXPECT_EQ(exact, longer) TH_LOG("%s: %d with argsz %zu, %d with a page",
+						op->name, exact, op->size, longer);
+	}
+}
+
+TEST_F(abi, bad_pointers_are_efault)
+{
+	for (unsigned int i = 0; i < NR_OPS; i++) {
+		const struct abi_op *op = &ops[i];
+		int fd = self->fd[op->kind];
+		uint32_t argsz = op->size;
+		/* a struct that runs into the unmapped page after the buffer */
+		unsigned char *edge = self->buf + 2 * PAGE - 4;
+
+		ASSERT_EQ(0, munmap(self->buf + 2 * PAGE, PAGE));
+		memcpy(edge, &argsz, sizeof(argsz));
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(fd, op->cmd, NULL)) TH_LOG("%s, NULL", op->name);
+		EXPECT_EQ(EFAULT, errno) TH_LOG("%s, NULL", op->name);
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(fd, op->cmd, edge)) TH_LOG("%s, at a page's end", op->name);
+		EXPECT_EQ(EFAULT, errno) TH_LOG("%s, at a page's end", op->name);
+		ASSERT_EQ(self->buf + 2 * PAGE,
+			  mmap(self->buf + 2 * PAGE, PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -176,6 +176,9 @@ struct genode_revoke {
  *  -EBUSY  another resource holds part of the range, or a kernel driver
  *          does (or the range straddles the boundary of a bus window in
  *          /proc/ioports) and the allow list does not contain the range;
+ *          also when the kernel has no memory for the range's entry in
+ *          /proc/ioports, which __request_region() reports as it reports
+ *          a conflict;
  *  -EMFILE no free fd; -ENOMEM; -EFAULT.
  */
 struct genode_ioport_request {
@@ -563,6 +566,9 @@ struct genode_pci_reset {
  *          write-combined memory type cannot be set: another mapping of it
  *          uses another type, or the range is not held by this region
  *          (a range that only the allow list let through is uncached);
+ *          physical ranges also when the kernel has no memory for the
+ *          range's entry in /proc/iomem (request_mem_region() reports it
+ *          as it reports a conflict);
  *  -ENODEV the device was released;
  *  -EMFILE, -ENFILE, -ENOMEM, -EFAULT as usual.
  */

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every error path of the creating calls, by fault injection: for each
+ * call, fail its 1st, 2nd, ... allocation (the task's fail-nth, with
+ * failslab and fail_page_alloc taking sleeping allocations too) until the
+ * call succeeds without the failure being reached.  After each failed
+ * call, and after the last one's resource is closed, the module must be
+ * back where it was: the same number of sessions and resources, the same
+ * DMA quota in use, and the same genode lines in /proc/ioports,
+ * /proc/iomem and /proc/interrupts.  KASAN and kmemleak (the debug kernel)
+ * see what the counters cannot.
+ *
+ * The calls are those whose allocations are the module's own or plain
+ * allocator calls: opening a session, DMA buffers for no device (one page,
+ * and beyond the buddy allocator's largest block), for a claimed device,
+ * IO ports, IO memory by physical range and by BAR, a legacy line and
+ * INTx.  The claim itself and MSI are left out: failing allocations
+ * inside pci_enable_device() (ACPICA) and inside the MSI setup hits the
+ * kernel's own error paths, whose bugs are not the module's.
+ *
+ * Needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB and CONFIG_FAIL_PAGE_ALLOC
+ * with debugfs (the debug kernel); skips elsewhere.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "genode_dev.h"
+#include "kselftest_harness.h"
+#include "libgenode_dev.h"
+#include "test_util.h"
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define COM2		0x2f8
+#define COM2_GSI	3
+#define PAGE		4096UL
+#define MIB		(1024UL * 1024)
+#define GENODE_SYSFS	"/sys/class/misc/genode"
+#define DEBUGFS		"/sys/kernel/debug"
+/* more allocations than any of the calls makes */
+#define MAX_NTH		400
+
+struct state {
+	long sessions, resources;
+	uint64_t quota_used;
+	char proc[3][2048];
+};
+
+/*
+ * What of @path names genode, concatenated: from each line the part from
+ * the first "genode" on (so that /proc/interrupts' counters do not count).
+ */
+static void genode_lines(const char *path, char *out, size_t len)
+{
+	char line[512], *g;
+	size_t n = 0;
+	FILE *f = fopen(path, "r");
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		g = strstr(line, "genode");
+		if (g && n + strlen(g) < len) {
+			strcpy(out + n, g);
+			n += strlen(g);
+		}
+	}
+	fclose(f);
+}
+
+static void snapshot(int session, struct state *st)
+{
+	uint64_t limit;
+
+	st->sessions = read_sysfs_long(GENODE_SYSFS "/sessions");
+	st->resources = read_sysfs_long(GENODE_SYSFS "/resources");
+	if (genode_dma_quota(session, &limit, &st->quota_used))
+		st->quota_used = ~0ULL;
+	genode_lines("/proc/ioports", st->proc[0], sizeof(st->proc[0]));
+	genode_lines("/proc/iomem", st->proc[1], sizeof(st->proc[1]));
+	genode_lines("/proc/interrupts", st->proc[2], sizeof(st->proc[2]));
+}
+
+static bool state_equal(const struct state *a, const struct state *b)
+{
+	return a->sessions == b->sessions && a->resources == b->resources &&
+	       a->quota_used == b->quota_used &&
+	       !strcmp(a->proc[0], b->proc[0]) &&
+	       !strcmp(a->proc[1], b->proc[1]) &&
+	       !strcmp(a->proc[2], b->proc[2]);
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -EIO;
+}
+
+/* Arm the calling thread's fail-nth: the nth fault-injectable call fails. */
+static int fail_nth_fd(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/thread-self/fail-nth");
+	return open(path, O_RDWR);
+}
+
+/* What a call under test works with, set up before fail-nth is armed. */
+struct ctx {
+	int session;
+	int dev;		/* edu claimed, or -1 */
+	uint64_t bar0;		/* edu's BAR0, for a physical range */
+};
+
+typedef int (*create_fn)(struct ctx *c);
+
+/* How a call may fail, besides ENOMEM, and what its success leaves. */
+enum {
+	/*
+	 * The call reserves the range with __request_region(), which
+	 * returns NULL both for a conflict and when it cannot allocate its
+	 * entry: EBUSY for both (the uapi header says so).
+	 */
+	MAY_EBUSY = 1 << 0,
+	/*
+	 * A buffer for a device without an IOMMU keeps its memory and its
+	 * quota until the device's release, after its fd is closed.
+	 */
+	KEPT = 1 << 1,
+};
+
+static int create_session(struct ctx *c)
+{
+	(void)c;
+	return genode_session_open(NULL);
+}
+
+static int create_dma_page(struct ctx *c)
+{
+	return genode_dma_alloc(c->session, PAGE, GENODE_DMA_CACHED, -1, NULL,
+				NULL, NULL);
+}
+
+static int create_dma_large(struct ctx *c)
+{
+	return genode_dma_alloc(c->session, 6 * MIB, GENODE_DMA_CACHED, -1,
+				NULL, NULL, NULL);
+}
+
+static int create_dma_device(struct ctx *c)
+{
+	return genode_dma_alloc(c->session, 3 * PAGE, GENODE_DMA_UNCACHED,
+				c->dev, NULL, NULL, NULL);
+}
+
+static int create_ioport(struct ctx *c)
+{
+	return genode_ioport_open(c->session, COM2, 8);
+}
+
+static int create_iomem_phys(struct ctx *c)
+{
+	return genode_iomem_request_phys(c->session, c->bar0, PAGE,
+					 GENODE_IOMEM_WC);
+}
+
+static int create_iomem_bar(struct ctx *c)
+{
+	return genode_iomem_request_bar(c->session, c->dev, 0, 0);
+}
+
+static int create_irq_line(struct ctx *c)
+{
+	return genode_irq_open_line(c->session, COM2_GSI, 0);
+}
+
+static int create_irq_intx(struct ctx *c)
+{
+	return genode_irq_open_pci(c->session, c->dev, GENODE_IRQ_SOURCE_INTX,
+				   0, 0);
+}
+
+static uint64_t quota_used(int session)
+{
+	uint64_t limit, used;
+
+	return genode_dma_quota(session, &limit, &used) ? ~0ULL : used;
+}
+
+FIXTURE(fail_nth) {
+	struct ctx c;
+	int nth;
+};
+
+FIXTURE_SETUP(fail_nth)
+{
+	static const char *const knobs[][2] = {
+		{ DEBUGFS "/failslab/ignore-gfp-wait", "N" },
+		{ DEBUGFS "/fail_page_alloc/ignore-gfp-wait", "N" },
+		{ DEBUGFS "/fail_page_alloc/ignore-gfp-highmem", "N" },
+		{ DEBUGFS "/fail_page_alloc/min-order", "0" },
+		{ DEBUGFS "/failslab/verbose", "0" },
+		{ DEBUGFS "/fail_page_alloc/verbose", "0" },
+	};
+	uint32_t domain, bus, devfn;
+	char path[128], line[128];
+	unsigned long long start;
+	FILE *f;
+
+	self->c.session = -1;
+	self->c.dev = -1;
+	self->nth = fail_nth_fd();
+	if (self->nth < 0)
+		SKIP(return, "no fault injection in this kernel (/proc/thread-self/fail-nth: %s)",
+		     strerror(errno));
+	if (access(DEBUGFS "/failslab", F_OK))
+		mount("debugfs", DEBUGFS, "debugfs", 0, NULL);
+	if (access(DEBUGFS "/failslab", F_OK) ||
+	    access(DEBUGFS "/fail_page_alloc", F_OK))
+		SKIP(return, "no failslab or fail_page_alloc in debugfs");
+	for (unsigned int i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
+		ASSERT_EQ(0, write_str(knobs[i][0], knobs[i][1]))
+			TH_LOG("%s", knobs[i][0]);
+	}
+
+	self->c.session = genode_session_open(NULL);
+	ASSERT_LE(0, self->c.session);
+	ASSERT_EQ(0, genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus,
+				     &devfn));
+	/* edu's BAR0, unclaimed, as a physical range (CAP_SYS_RAWIO) */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/resource",
+		 domain, bus, devfn >> 3, devfn & 7);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	fclose(f);
+	ASSERT_EQ(1, sscanf(line, "%llx", &start));
+	self->c.bar0 = start;
+}
+
+FIXTURE_TEARDOWN(fail_nth)
+{
+	if (self->c.dev >= 0)
+		close(self->c.dev);
+	if (self->c.session >= 0)
+		close(self->c.session);
+	if (self->nth >= 0)
+		close(self->nth);
+}
+
+/* Run @fn under fail-nth n = 1, 2, ... until it succeeds unfailed. */
+static void run_fail_nth(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(fail_nth) *self, const char *name,
+			 create_fn fn, unsigned int how)
+{
+	struct state before, after;
+	unsigned int n, failed = 0;
+	char buf[16];
+	bool reached;
+	int ret;
+
+	snapshot(self->c.session, &before);
+	for (n = 1; n <= MAX_NTH; n++) {
+		int len = snprintf(buf, sizeof(buf), "%u", n);
+
+		ASSERT_EQ(len, pwrite(self->nth, buf, len, 0));
+		ret = fn(&self->c);
+		/* 0 once the nth call failed; the calls still to go otherwise */
+		memset(buf, 0, sizeof(buf));
+		ASSERT_LT(0, pread(self->nth, buf, sizeof(buf) - 1, 0));
+		reached = atoi(buf) == 0;
+		ASSERT_EQ(1, pwrite(self->nth, "0", 1, 0));
+
+		if (ret >= 0)
+			close(ret);
+		snapshot(self->c.session, &after);
+		/* a kept buffer: the next call starts from here */
+		if (ret >= 0 && (how & KEPT))
+			before.quota_used = after.quota_used;
+		EXPECT_TRUE(state_equal(&before, &after))
+			TH_LOG("%s, allocation %u failed (%d): sessions %ld/%ld, resources %ld/%ld, quota %llu/%llu, %s",
+			       name, n, ret, before.sessions, after.sessions,
+			       before.resources, after.resources,
+			       (unsigned long long)before.quota_used,
+			       (unsigned long long)after.quota_used,
+			       strcmp(before.proc[0], after.proc[0]) ? "/proc/ioports differs" :
+			       strcmp(before.proc[1], after.proc[1]) ? "/proc/iomem differs" :
+			       strcmp(before.proc[2], after.proc[2]) ? "/proc/interrupts differs" : "");
+		if (!state_equal(&before, &after))
+			return;
+		if (!reached) {
+			/* the call made fewer than n allocations */
+			EXPECT_LE(0, ret) TH_LOG("%s failed unfailed: %s", name, strerror(-ret));
+			break;
+		}
+		if (ret < 0) {
+			failed++;
+			/* an allocation failure is ENOMEM, never a bogus errno */
+			EXPECT_TRUE(ret == -ENOMEM ||
+				    ((how & MAY_EBUSY) && ret == -EBUSY))
+				TH_LOG("%s, allocation %u failed: %s", name, n,
+				       strerror(-ret));
+		}
+	}
+	EXPECT_GE(MAX_NTH, n) TH_LOG("%s still fails after %u allocations", name, MAX_NTH);
+	TH_LOG("%s: %u allocations, %u of whose failures failed the call", name,
+	       n - 1, failed);
+	EXPECT_LT(0, n - 1);
+}
+
+TEST_F_TIMEOUT(fail_nth, calls_without_a_device, 600)
+{
+	run_fail_nth(_metadata, self, "open", create_session, 0);
+	run_fail_nth(_metadata, self, "DMA, one page", create_dma_page, 0);
+	run_fail_nth(_metadata, self, "DMA, 6 MiB", create_dma_large, 0);
+	run_fail_nth(_metadata, self, "IO ports", create_ioport, MAY_EBUSY);
+	run_fail_nth(_metadata, self, "IO memory, physical", create_iomem_phys,
+		     MAY_EBUSY);
+	run_fail_nth(_metadata, self, "legacy line", create_irq_line, 0);
+}
+
+TEST_F_TIMEOUT(fail_nth, calls_on_a_claimed_device, 600)
+{
+	uint32_t domain, bus, devfn;
+
+	ASSERT_EQ(0, genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus,
+				     &devfn));
+	self->c.dev = genode_pci_claim(self->c.session, domain, bus, devfn);
+	ASSERT_LE(0, self->c.dev);
+	run_fail_nth(_metadata, self, "DMA for edu", create_dma_device, KEPT);
+	run_fail_nth(_metadata, self, "IO memory, BAR", create_iomem_bar, 0);
+	run_fail_nth(_metadata, self, "INTx", create_irq_intx, 0);
+	/* the device's release frees what it kept */
+	close(self->c.dev);
+	self->c.dev = -1;
+	EXPECT_EQ(0, quota_used(self->c.session));
+}
+
+TEST_HARNESS_MAIN

@@ -227,8 +227,10 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a userlib/libge
 
 tests: $(TESTS)
 
-# The tests link the user library's source, so that it is tested too.
-$(BUILD)/tests/%: tests/kselftest/%.c tests/kselftest/*.h $(UAPI) \
+# The tests link the user library's source, so that it is tested too; the
+# test library (tests/kselftest/lib/) is headers.
+TEST_LIB := $(wildcard tests/kselftest/lib/*.h tests/kselftest/lib/drivers/*.h)
+$(BUILD)/tests/%: tests/kselftest/%.c tests/kselftest/*.h $(TEST_LIB) $(UAPI) \
 		userlib/libgenode_dev.c userlib/libgenode_dev.h | linux-source
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -isystem $(KSFT) -Iuapi -Iuserlib -Itests/kselftest \
@@ -261,7 +263,7 @@ BENCH_ROUNDS ?= 40
 BENCH_SCALE ?= 100
 
 $(BUILD)/bench/genode_bench: bench/genode_bench.c $(BUILD)/userlib/libgenode_dev.a \
-		userlib/libgenode_dev.h tests/kselftest/pci_util.h $(UAPI)
+		userlib/libgenode_dev.h $(TEST_LIB) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib -Itests/kselftest $< \
 		$(BUILD)/userlib/libgenode_dev.a -o $@

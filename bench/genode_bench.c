@@ -76,17 +76,7 @@
 #include <linux/vfio.h>
 
 #include "libgenode_dev.h"
-#include "pci_util.h"
-
-#define EDU_IDENT	0x00
-#define EDU_RAISE	0x60
-#define EDU_ACK		0x64
-#define EDU_IDENT_VALUE	0x010000ed
-#define EDU_DMA_BITS	28
-
-#define PCI_COMMAND		0x04
-#define PCI_COMMAND_MASTER	0x4
-#define PCI_COMMAND_INTX_DISABLE 0x400
+#include "lib/genode_test.h"
 
 /* How long a raised interrupt may take to arrive before we give up. */
 #define IRQ_TIMEOUT_MS	2000
@@ -191,14 +181,6 @@ static void absent(struct series *s, const char *fmt, ...)
 	s->absent = true;
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -239,34 +221,6 @@ static void edu_path(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%s/%s", edu.dir, name);
 }
 
-/* Bind edu to drv through driver_override, as vfio users do. */
-static int bind_edu(const char *drv)
-{
-	char path[160], cur[64];
-	int ret;
-
-	edu_path(path, sizeof(path), "driver_override");
-	ret = sysfs_write(path, drv);
-	if (ret)
-		return ret;
-	sysfs_write("/sys/bus/pci/drivers_probe", edu.name);
-	pci_driver_of(&edu, cur, sizeof(cur));
-	return strcmp(cur, drv) ? -ENODEV : 0;
-}
-
-static void unbind_edu(void)
-{
-	char path[160], cur[64];
-
-	pci_driver_of(&edu, cur, sizeof(cur));
-	if (cur[0]) {
-		edu_path(path, sizeof(path), "driver/unbind");
-		sysfs_write(path, edu.name);
-	}
-	edu_path(path, sizeof(path), "driver_override");
-	sysfs_write(path, "\n");
-}
-
 static bool file_exists(const char *path)
 {
 	struct stat st;
@@ -275,16 +229,6 @@ static bool file_exists(const char *path)
 }
 
 /* ---- the measured loops, shared by all implementations ---- */
-
-static inline uint32_t rd(volatile uint32_t *bar, unsigned int reg)
-{
-	return bar[reg / 4];
-}
-
-static inline void wr(volatile uint32_t *bar, unsigned int reg, uint32_t v)
-{
-	bar[reg / 4] = v;
-}
 
 /* poll() for fd, then read() len bytes: 0, or -errno (-ETIMEDOUT). */
 static int wait_fd(int fd, size_t len)
@@ -321,16 +265,16 @@ static void irq_loop(struct series *s, struct series *also,
 
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
-		wr(bar, EDU_RAISE, 1);
+		edu_irq_raise(bar, 1);
 		ret = wait_fd(fd, len);
 		if (ret) {
 			fail(s, "no interrupt: %s", strerror(-ret));
 			if (also)
 				fail(also, "no interrupt: %s", strerror(-ret));
-			wr(bar, EDU_ACK, 0xffffffff);
+			edu_irq_ack(bar, 0xffffffff);
 			return;
 		}
-		wr(bar, EDU_ACK, 1);
+		edu_irq_ack(bar, 1);
 		ret = rearm ? rearm(ctx) : 0;
 		if (ret) {
 			fail(s, "re-arming: %s", strerror(-ret));
@@ -355,7 +299,7 @@ static void read_loop(struct series *s, volatile uint32_t *bar)
 	for (b = 0; b < nb; b++) {
 		t0 = now_ns();
 		for (i = 0; i < read_batch; i++)
-			bad |= rd(bar, EDU_IDENT) ^ EDU_IDENT_VALUE;
+			bad |= edu_read(bar, EDU_ID) ^ EDU_ID_VALUE;
 		add(s, (now_ns() - t0) / read_batch);
 	}
 	if (bad)
@@ -405,10 +349,10 @@ static void map_loop(struct series *s, int fd, off_t offset, size_t size)
 			break;
 		}
 		bar = p;
-		v = rd(bar, EDU_IDENT);
+		v = edu_read(bar, EDU_ID);
 		munmap(p, size);
 		add(s, now_ns() - t0);
-		if (v != EDU_IDENT_VALUE) {
+		if (v != EDU_ID_VALUE) {
 			fail(s, "edu's ident read 0x%x", v);
 			break;
 		}
@@ -623,7 +567,7 @@ static void phase_genode(void)
 		goto out_region;
 	}
 	bar = (volatile uint32_t *)((char *)mapping + info.page_offset);
-	wr(bar, EDU_ACK, 0xffffffff);
+	edu_irq_ack(bar, 0xffffffff);
 
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, true);
@@ -697,7 +641,7 @@ static void phase_uio(void)
 	size_t size;
 	void *p;
 
-	ret = bind_edu("uio_pci_generic");
+	ret = pci_bind(&edu, "uio_pci_generic");
 	if (ret) {
 		fail(s, "binding uio_pci_generic: %s", strerror(-ret));
 		fail(r, "not bound to uio_pci_generic");
@@ -728,7 +672,7 @@ static void phase_uio(void)
 		goto out_res;
 	}
 	bar = p;
-	wr(bar, EDU_ACK, 0xffffffff);
+	edu_irq_ack(bar, 0xffffffff);
 
 	edu_path(path, sizeof(path), "config");
 	u.config = open(path, O_RDWR | O_CLOEXEC);
@@ -749,7 +693,7 @@ out_res:
 out_uio:
 	close(uio);
 out:
-	unbind_edu();
+	pci_unbind(&edu);
 }
 
 /* ---- vfio-pci, type1 IOMMU ---- */
@@ -974,7 +918,7 @@ static void phase_vfio(void)
 			       "%s", why);
 		return;
 	}
-	ret = bind_edu("vfio-pci");
+	ret = pci_bind(&edu, "vfio-pci");
 	if (ret) {
 		vfio_fail_all("%s: %s", "binding vfio-pci", -ret);
 		goto out;
@@ -991,7 +935,7 @@ static void phase_vfio(void)
 		goto out_close;
 	}
 	bar = p;
-	wr(bar, EDU_ACK, 0xffffffff);
+	edu_irq_ack(bar, 0xffffffff);
 
 	vfio_irq(&v, bar, VFIO_PCI_INTX_IRQ_INDEX);
 	ret = vfio_bus_master(&v);
@@ -1016,7 +960,7 @@ out_close:
 	if (v.container >= 0)
 		close(v.container);
 out:
-	unbind_edu();
+	pci_unbind(&edu);
 }
 
 /* ---- udmabuf: pinned memfd pages as a dma-buf, no device address ---- */
@@ -1160,14 +1104,7 @@ static int print_table(unsigned int rounds)
 
 static int find_edu(void)
 {
-	uint32_t domain, bus, devfn;
-	int ret;
-
-	ret = genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus, &devfn);
-	if (ret)
-		return ret;
-	pci_addr_set(&edu, domain, bus, devfn);
-	return 0;
+	return edu_find(0, &edu);
 }
 
 int main(int argc, char **argv)

@@ -25,8 +25,7 @@
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
-#include "pci_util.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
 _Static_assert(sizeof(struct genode_iomem_request) == 40, "genode_iomem_request");
 _Static_assert(offsetof(struct genode_iomem_request, device_fd) == 24,
@@ -39,196 +38,6 @@ _Static_assert(offsetof(struct genode_iomem_info, page_offset) == 40,
 
 #define PAGE 4096ull
 
-/* edu's registers in BAR0 */
-#define EDU_IDENT	0x00
-#define EDU_LIVENESS	0x04
-#define EDU_FACTORIAL	0x08
-#define EDU_STATUS	0x20
-
-#define ALLOW_PARAM "/sys/module/genode/parameters/allow"
-#define PAT_LIST "/sys/kernel/debug/x86/pat_memtype_list"
-
-static int request(int session, uint32_t flags, uint64_t base, uint64_t size,
-		   int device_fd, uint32_t bar)
-{
-	struct genode_iomem_request r = {
-		.argsz = sizeof(r),
-		.flags = flags,
-		.base = base,
-		.size = size,
-		.device_fd = device_fd,
-		.bar = bar,
-		.fd = -1,
-	};
-
-	if (ioctl(session, GENODE_IOMEM_REQUEST, &r))
-		return -errno;
-	return r.fd;
-}
-
-static int request_bar(int session, int dev, uint32_t bar, uint32_t flags)
-{
-	return request(session, flags | GENODE_IOMEM_BAR, 0, 0, dev, bar);
-}
-
-static int request_phys(int session, uint64_t base, uint64_t size,
-			uint32_t flags)
-{
-	return request(session, flags, base, size, 0, 0);
-}
-
-static int region_info(int fd, struct genode_iomem_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
-	return ioctl(fd, GENODE_IOMEM_INFO, info) ? -errno : 0;
-}
-
-static volatile uint32_t *map_region(int fd, struct genode_iomem_info *info)
-{
-	void *p;
-
-	if (region_info(fd, info))
-		return NULL;
-	p = mmap(NULL, info->map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 fd, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	return (volatile uint32_t *)((char *)p + info->page_offset);
-}
-
-static void unmap_region(volatile uint32_t *p, struct genode_iomem_info *info)
-{
-	munmap((char *)p - info->page_offset, info->map_size);
-}
-
-static uint32_t rd(volatile uint32_t *base, unsigned int off)
-{
-	return base[off / 4];
-}
-
-static void wr(volatile uint32_t *base, unsigned int off, uint32_t v)
-{
-	base[off / 4] = v;
-}
-
-/* edu computes n! in a thread; -1 on a timeout */
-static int64_t edu_factorial(volatile uint32_t *bar, uint32_t n)
-{
-	struct timespec t0, t;
-
-	wr(bar, EDU_FACTORIAL, n);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (rd(bar, EDU_STATUS) & 1) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (t.tv_sec - t0.tv_sec > 5)
-			return -1;
-	}
-	return rd(bar, EDU_FACTORIAL);
-}
-
-/* ident, liveness and two factorials: 0, or the step that failed */
-static int edu_works(volatile uint32_t *bar)
-{
-	if ((rd(bar, EDU_IDENT) & 0xff) != 0xed)
-		return 1;
-	wr(bar, EDU_LIVENESS, 0x12345678);
-	if (rd(bar, EDU_LIVENESS) != (uint32_t)~0x12345678u)
-		return 2;
-	wr(bar, EDU_LIVENESS, 0);
-	if (rd(bar, EDU_LIVENESS) != 0xffffffffu)
-		return 3;
-	if (edu_factorial(bar, 5) != 120)
-		return 4;
-	if (edu_factorial(bar, 10) != 3628800)
-		return 5;
-	return 0;
-}
-
-/* Is memory decoding on in the function's command register? */
-static int edu_decodes(const struct pci_addr *a)
-{
-	unsigned char cfg[8];
-
-	return !pci_sysfs_config(a, cfg, sizeof(cfg)) && (cfg[4] & 0x2);
-}
-
-/*
- * The first range in /proc/iomem whose name is @name (at any depth).
- * Returns 0 and [start, end], or -ENOENT.
- */
-static int iomem_find(const char *name, uint64_t *start, uint64_t *end)
-{
-	FILE *f = fopen("/proc/iomem", "r");
-	char line[256], n[200];
-	unsigned long long s, e;
-	int ret = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (ret && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %llx-%llx : %199[^\n]", &s, &e, n) == 3 &&
-		    !strcmp(n, name)) {
-			*start = s;
-			*end = e;
-			ret = 0;
-		}
-	}
-	fclose(f);
-	return ret;
-}
-
-/* How many lines of /proc/iomem are ours. */
-static int iomem_count(const char *name)
-{
-	FILE *f = fopen("/proc/iomem", "r");
-	char line[256], n[200];
-	unsigned long long s, e;
-	int count = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %llx-%llx : %199[^\n]", &s, &e, n) == 3 &&
-		    !strcmp(n, name))
-			count++;
-	fclose(f);
-	return count;
-}
-
-/* Does the PAT list have [start, end) with @type? -1: no list. */
-static int pat_has(uint64_t start, uint64_t end, const char *type)
-{
-	FILE *f = fopen(PAT_LIST, "r");
-	unsigned long long s, e;
-	char line[256], t[64];
-	int found = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "PAT: [mem 0x%llx-0x%llx] %63s", &s, &e, t) == 3 &&
-		    s == start && e == end && !strcmp(t, type))
-			found = 1;
-	fclose(f);
-	return found;
-}
-
-/* Run @fn in a child process; its wait status. */
-static int in_child(int (*fn)(void *), void *arg)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0)
-		_exit(fn(arg));
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return status;
-}
-
 FIXTURE(iomem) {
 	int session;
 	int dev;		/* edu, claimed */
@@ -239,9 +48,9 @@ FIXTURE(iomem) {
 
 FIXTURE_SETUP(iomem)
 {
-	self->sessions = read_sysfs_long(SYSFS_GENODE "/sessions");
-	self->resources = read_sysfs_long(SYSFS_GENODE "/resources");
-	ASSERT_EQ(0, pci_find(EDU_VENDOR, EDU_DEVICE, 0, &self->edu));
+	self->sessions = genode_sessions();
+	self->resources = genode_resources();
+	ASSERT_EQ(0, edu_find(0, &self->edu));
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session);
 	self->dev = pci_claim(self->session, &self->edu);
@@ -257,11 +66,11 @@ FIXTURE_TEARDOWN(iomem)
 
 	close(self->dev);
 	close(self->session);
-	EXPECT_EQ(self->sessions, read_sysfs_long(SYSFS_GENODE "/sessions"));
-	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->sessions, genode_sessions());
+	EXPECT_EQ(self->resources, genode_resources());
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	EXPECT_STREQ("", drv);
-	EXPECT_EQ(0, iomem_count("genode"));
+	EXPECT_EQ(0, proc_iomem_count("genode"));
 }
 
 TEST_F(iomem, edu_bar0_uncached)
@@ -270,11 +79,11 @@ TEST_F(iomem, edu_bar0_uncached)
 	volatile uint32_t *bar;
 	int fd;
 
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd) TH_LOG("request: %s", strerror(-fd));
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
-	EXPECT_EQ(self->resources + 2, read_sysfs_long(SYSFS_GENODE "/resources"));
-	ASSERT_EQ(0, region_info(fd, &info));
+	EXPECT_EQ(self->resources + 2, genode_resources());
+	ASSERT_EQ(0, genode_iomem_query(fd, &info));
 	EXPECT_EQ(GENODE_IOMEM_BAR, info.attrs);
 	EXPECT_EQ(0, info.bar);
 	EXPECT_EQ(self->bar0.addr, info.phys);
@@ -282,11 +91,10 @@ TEST_F(iomem, edu_bar0_uncached)
 	EXPECT_EQ(self->bar0.size, info.map_size);
 	EXPECT_EQ(0, info.page_offset);
 
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
-	EXPECT_EQ(0, edu_works(bar));
-	TH_LOG("edu ident 0x%08x", rd(bar, EDU_IDENT));
-	unmap_region(bar, &info);
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
+	EXPECT_EQ(0, edu_check(bar));
+	TH_LOG("edu ident 0x%08x", edu_read(bar, EDU_ID));
+	iomem_unmap(bar, &info);
 	close(fd);
 }
 
@@ -296,18 +104,17 @@ TEST_F(iomem, edu_bar0_write_combined)
 	volatile uint32_t *bar;
 	int fd;
 
-	fd = request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC);
 	ASSERT_LE(0, fd) TH_LOG("request: %s", strerror(-fd));
-	ASSERT_EQ(0, region_info(fd, &info));
+	ASSERT_EQ(0, genode_iomem_query(fd, &info));
 	EXPECT_EQ(GENODE_IOMEM_BAR | GENODE_IOMEM_WC, info.attrs);
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
 	/*
 	 * The registers work through it (on real hardware a driver would
 	 * fence between a write and a read that depends on it).
 	 */
-	EXPECT_EQ(0, edu_works(bar));
-	unmap_region(bar, &info);
+	EXPECT_EQ(0, edu_check(bar));
+	iomem_unmap(bar, &info);
 	close(fd);
 }
 
@@ -318,24 +125,23 @@ TEST_F(iomem, memory_type_follows_the_request)
 	volatile uint32_t *bar;
 	int fd;
 
-	if (pat_has(0, 0, "") < 0)
-		SKIP(return, "no %s (no PAT or no debugfs)", PAT_LIST);
-	EXPECT_EQ(0, pat_has(s, e, "write-combining"));
+	if (pat_memtype_has(0, 0, "") < 0)
+		SKIP(return, "no %s (no PAT or no debugfs)", PAT_MEMTYPE_LIST);
+	EXPECT_EQ(0, pat_memtype_has(s, e, "write-combining"));
 
-	fd = request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(1, pat_has(s, e, "write-combining"));
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
-	EXPECT_EQ(0, edu_works(bar));
-	unmap_region(bar, &info);
+	EXPECT_EQ(1, pat_memtype_has(s, e, "write-combining"));
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
+	EXPECT_EQ(0, edu_check(bar));
+	iomem_unmap(bar, &info);
 	close(fd);
-	EXPECT_EQ(0, pat_has(s, e, "write-combining"));
+	EXPECT_EQ(0, pat_memtype_has(s, e, "write-combining"));
 
 	/* uncached takes no write-combining type */
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, pat_has(s, e, "write-combining"));
+	EXPECT_EQ(0, pat_memtype_has(s, e, "write-combining"));
 	close(fd);
 }
 
@@ -345,33 +151,33 @@ TEST_F(iomem, bar_requests_that_are_refused)
 	struct pci_addr sata;
 	int fd, null_fd, sdev, i;
 
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd);
 	/* one region per BAR */
-	EXPECT_EQ(-EBUSY, request_bar(self->session, self->dev, 0, 0));
-	EXPECT_EQ(-EBUSY, request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_bar(self->session, self->dev, 0, 0));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC));
 	/* nor as a physical range */
-	EXPECT_EQ(-EBUSY, request_phys(self->session, self->bar0.addr, PAGE, 0));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0));
 
-	EXPECT_EQ(-EINVAL, request_bar(self->session, self->dev, 6, 0));
-	EXPECT_EQ(-EINVAL, request_bar(self->session, self->dev, ~0u, 0));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_bar(self->session, self->dev, 6, 0));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_bar(self->session, self->dev, ~0u, 0));
 	for (i = 1; i < 6; i++)	/* edu has BAR0 only */
-		EXPECT_EQ(-ENXIO, request_bar(self->session, self->dev, i, 0));
-	EXPECT_EQ(-EINVAL, request(self->session, GENODE_IOMEM_BAR, self->bar0.addr,
-				   0, self->dev, 1));
-	EXPECT_EQ(-EINVAL, request(self->session, GENODE_IOMEM_BAR, 0, PAGE,
-				   self->dev, 1));
-	EXPECT_EQ(-EBADF, request_bar(self->session, -1, 0, 0));
-	EXPECT_EQ(-EBADF, request_bar(self->session, 1000, 0, 0));
-	EXPECT_EQ(-EINVAL, request_bar(self->session, self->session, 0, 0));
-	EXPECT_EQ(-EINVAL, request_bar(self->session, fd, 0, 0));
+		EXPECT_EQ(-ENXIO, genode_iomem_request_bar(self->session, self->dev, i, 0));
+	EXPECT_EQ(-EINVAL, iomem_request(self->session, GENODE_IOMEM_BAR, self->bar0.addr,
+					 0, self->dev, 1));
+	EXPECT_EQ(-EINVAL, iomem_request(self->session, GENODE_IOMEM_BAR, 0, PAGE,
+					 self->dev, 1));
+	EXPECT_EQ(-EBADF, genode_iomem_request_bar(self->session, -1, 0, 0));
+	EXPECT_EQ(-EBADF, genode_iomem_request_bar(self->session, 1000, 0, 0));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_bar(self->session, self->session, 0, 0));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_bar(self->session, fd, 0, 0));
 	null_fd = open("/dev/null", O_RDWR);
-	EXPECT_EQ(-EINVAL, request_bar(self->session, null_fd, 0, 0));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_bar(self->session, null_fd, 0, 0));
 	close(null_fd);
 
 	/* flags and reserved fields */
-	EXPECT_EQ(-EINVAL, request_bar(self->session, self->dev, 1, 1u << 2));
-	EXPECT_EQ(-EINVAL, request_bar(self->session, self->dev, 1, 1u << 31));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_bar(self->session, self->dev, 1, 1u << 2));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_bar(self->session, self->dev, 1, 1u << 31));
 	r.flags = GENODE_IOMEM_BAR;
 	r.device_fd = self->dev;
 	r.bar = 1;
@@ -393,14 +199,14 @@ TEST_F(iomem, bar_requests_that_are_refused)
 		ASSERT_LE(0, sdev);
 		ASSERT_EQ(0, ioctl(sdev, GENODE_PCI_BAR_INFO, &b));
 		EXPECT_EQ(GENODE_PCI_BAR_IO, b.bar_flags);
-		EXPECT_EQ(-ENXIO, request_bar(self->session, sdev, 4, 0));
+		EXPECT_EQ(-ENXIO, genode_iomem_request_bar(self->session, sdev, 4, 0));
 		close(sdev);
 	}
 
-	EXPECT_EQ(self->resources + 2, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->resources + 2, genode_resources());
 	close(fd);
 	/* the BAR is free again */
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	EXPECT_LE(0, fd);
 	close(fd);
 }
@@ -411,9 +217,9 @@ TEST_F(iomem, mmaps_that_are_refused)
 	void *p;
 	int fd;
 
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, region_info(fd, &info));
+	ASSERT_EQ(0, genode_iomem_query(fd, &info));
 
 	errno = 0;
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, info.map_size + PAGE, PROT_READ,
@@ -485,29 +291,28 @@ TEST_F(iomem, physical_range)
 	int fd, dev;
 
 	unclaim(_metadata, self);
-	fd = request_phys(self->session, self->bar0.addr, PAGE, 0);
+	fd = genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0);
 	ASSERT_LE(0, fd) TH_LOG("request: %s", strerror(-fd));
-	EXPECT_EQ(1, iomem_count("genode"));
-	ASSERT_EQ(0, region_info(fd, &info));
+	EXPECT_EQ(1, proc_iomem_count("genode"));
+	ASSERT_EQ(0, genode_iomem_query(fd, &info));
 	EXPECT_EQ(0, info.attrs);
 	EXPECT_EQ(self->bar0.addr, info.phys);
 	EXPECT_EQ(PAGE, info.size);
 	EXPECT_EQ(PAGE, info.map_size);
 	EXPECT_EQ(0, info.page_offset);
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
 	/* unclaimed, edu decodes memory if the firmware left it doing so */
-	if (edu_decodes(&self->edu)) {
-		EXPECT_EQ(0, edu_works(bar));
+	if (pci_decodes_memory(&self->edu) > 0) {
+		EXPECT_EQ(0, edu_check(bar));
 	} else {
-		EXPECT_EQ(0xffffffff, rd(bar, EDU_IDENT));
+		EXPECT_EQ(0xffffffff, edu_read(bar, EDU_ID));
 	}
 
 	/* a region holds its pages: the device cannot be claimed now */
 	EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
-	unmap_region(bar, &info);
+	iomem_unmap(bar, &info);
 	close(fd);
-	EXPECT_EQ(0, iomem_count("genode"));
+	EXPECT_EQ(0, proc_iomem_count("genode"));
 	dev = pci_claim(self->session, &self->edu);
 	EXPECT_LE(0, dev);
 	close(dev);
@@ -520,23 +325,22 @@ TEST_F(iomem, physical_range_write_combined)
 	int fd;
 
 	unclaim(_metadata, self);
-	fd = request_phys(self->session, self->bar0.addr, 16 * PAGE,
-			  GENODE_IOMEM_WC);
+	fd = genode_iomem_request_phys(self->session, self->bar0.addr, 16 * PAGE,
+				       GENODE_IOMEM_WC);
 	ASSERT_LE(0, fd) TH_LOG("request: %s", strerror(-fd));
-	ASSERT_EQ(0, region_info(fd, &info));
+	ASSERT_EQ(0, genode_iomem_query(fd, &info));
 	EXPECT_EQ(GENODE_IOMEM_WC, info.attrs);
 	EXPECT_EQ(16 * PAGE, info.map_size);
-	if (pat_has(0, 0, "") >= 0) {
-		EXPECT_EQ(1, pat_has(self->bar0.addr, self->bar0.addr + 16 * PAGE,
-				     "write-combining"));
+	if (pat_memtype_has(0, 0, "") >= 0) {
+		EXPECT_EQ(1, pat_memtype_has(self->bar0.addr, self->bar0.addr + 16 * PAGE,
+					     "write-combining"));
 	}
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
-	unmap_region(bar, &info);
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
+	iomem_unmap(bar, &info);
 	close(fd);
-	if (pat_has(0, 0, "") >= 0) {
-		EXPECT_EQ(0, pat_has(self->bar0.addr, self->bar0.addr + 16 * PAGE,
-				     "write-combining"));
+	if (pat_memtype_has(0, 0, "") >= 0) {
+		EXPECT_EQ(0, pat_memtype_has(self->bar0.addr, self->bar0.addr + 16 * PAGE,
+					     "write-combining"));
 	}
 }
 
@@ -547,16 +351,15 @@ TEST_F(iomem, sub_page_range)
 	int fd, fd2;
 
 	unclaim(_metadata, self);
-	fd = request_phys(self->session, self->bar0.addr + EDU_LIVENESS, 4, 0);
+	fd = genode_iomem_request_phys(self->session, self->bar0.addr + EDU_LIVENESS, 4, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, region_info(fd, &info));
+	ASSERT_EQ(0, genode_iomem_query(fd, &info));
 	EXPECT_EQ(self->bar0.addr + EDU_LIVENESS, info.phys);
 	EXPECT_EQ(4, info.size);
 	EXPECT_EQ(EDU_LIVENESS, info.page_offset);
 	EXPECT_EQ(PAGE, info.map_size);
-	reg = map_region(fd, &info);
-	ASSERT_NE(NULL, reg);
-	if (edu_decodes(&self->edu)) {
+	ASSERT_EQ(0, iomem_map(fd, &info, &reg));
+	if (pci_decodes_memory(&self->edu) > 0) {
 		*reg = 0x0f0f0f0f;
 		EXPECT_EQ(0xf0f0f0f0, *reg);
 		EXPECT_EQ(0xed, reg[-1] & 0xff);	/* ident, the same page */
@@ -564,19 +367,19 @@ TEST_F(iomem, sub_page_range)
 		EXPECT_EQ(0xffffffff, *reg);
 	}
 	/* its page is taken, even where the ranges do not overlap */
-	EXPECT_EQ(-EBUSY, request_phys(self->session, self->bar0.addr + 0x100,
-				       4, 0));
-	fd2 = request_phys(self->session, self->bar0.addr + PAGE + 0x10, 0x20, 0);
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr + 0x100,
+						    4, 0));
+	fd2 = genode_iomem_request_phys(self->session, self->bar0.addr + PAGE + 0x10, 0x20, 0);
 	EXPECT_LE(0, fd2);
 	close(fd2);
 	/* crossing into the next page touches two */
-	fd2 = request_phys(self->session, self->bar0.addr + 2 * PAGE - 4, 8, 0);
+	fd2 = genode_iomem_request_phys(self->session, self->bar0.addr + 2 * PAGE - 4, 8, 0);
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, region_info(fd2, &info2));
+	ASSERT_EQ(0, genode_iomem_query(fd2, &info2));
 	EXPECT_EQ(2 * PAGE, info2.map_size);
 	EXPECT_EQ(PAGE - 4, info2.page_offset);
 	close(fd2);
-	unmap_region(reg, &info);
+	iomem_unmap(reg, &info);
 	close(fd);
 }
 
@@ -587,11 +390,11 @@ static int request_without_rawio(void *arg)
 
 	if (drop_cap_sys_rawio())
 		return 10;
-	fd = request_phys(self->session, self->bar0.addr, PAGE, 0);
+	fd = genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0);
 	if (fd != -EPERM)
 		return 11;
 	/* a BAR of a claimed device needs no CAP_SYS_RAWIO */
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	if (fd < 0)
 		return 12;
 	return 0;
@@ -604,55 +407,56 @@ TEST_F(iomem, physical_ranges_that_are_refused)
 	int status, n = 0, fd;
 
 	/* the physical request needs CAP_SYS_RAWIO, the BAR request not */
-	status = in_child(request_without_rawio, self);
+	status = run_in_child(request_without_rawio, self);
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status))
 		TH_LOG("10: capset, 11: physical range allowed, 12: BAR refused");
 
 	/* System RAM: inside, and straddling its end */
-	ASSERT_EQ(0, iomem_find("System RAM", &ram_s, &ram_e));
-	EXPECT_EQ(-EPERM, request_phys(self->session, ram_s + (ram_e - ram_s) / 2 / PAGE * PAGE,
-				       PAGE, 0));
-	EXPECT_EQ(-EPERM, request_phys(self->session, ram_e - PAGE + 1, 2 * PAGE, 0));
-	EXPECT_EQ(-EPERM, request_phys(self->session, ram_s + 0x10, 4, 0));
+	ASSERT_EQ(0, proc_iomem_find("System RAM", &ram_s, &ram_e));
+	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session,
+						    ram_s + (ram_e - ram_s) / 2 / PAGE * PAGE,
+						    PAGE, 0));
+	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session, ram_e - PAGE + 1, 2 * PAGE, 0));
+	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session, ram_s + 0x10, 4, 0));
 
 	/* ranges that the kernel holds */
 	for (unsigned int i = 0; i < sizeof(held) / sizeof(held[0]); i++) {
-		if (iomem_find(held[i], &s, &e))
+		if (proc_iomem_find(held[i], &s, &e))
 			continue;
 		n++;
-		EXPECT_EQ(-EBUSY, request_phys(self->session, s, e - s + 1, 0))
+		EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, s, e - s + 1, 0))
 			TH_LOG("%s", held[i]);
-		EXPECT_EQ(-EBUSY, request_phys(self->session, s, e - s + 1,
-					       GENODE_IOMEM_WC)) TH_LOG("%s", held[i]);
+		EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, s, e - s + 1,
+							    GENODE_IOMEM_WC)) TH_LOG("%s", held[i]);
 	}
 	EXPECT_LT(0, n) TH_LOG("none of the usual kernel-held ranges in /proc/iomem");
 
 	/* a range that straddles the end of a BAR */
-	EXPECT_EQ(-EBUSY, request_phys(self->session,
-				       self->bar0.addr + self->bar0.size - PAGE,
-				       2 * PAGE, 0));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session,
+						    self->bar0.addr + self->bar0.size - PAGE,
+						    2 * PAGE, 0));
 
 	/* sizes */
-	EXPECT_EQ(-EINVAL, request_phys(self->session, self->bar0.addr, 0, 0));
-	EXPECT_EQ(-EINVAL, request_phys(self->session, ~0ull - PAGE + 1, 2 * PAGE, 0));
-	EXPECT_EQ(-EINVAL, request_phys(self->session, 1, ~0ull, 0));
-	EXPECT_EQ(-EINVAL, request_phys(self->session, 1ull << 60, PAGE, 0));
-	EXPECT_EQ(-EINVAL, request(self->session, 0, self->bar0.addr, PAGE,
-				   self->dev, 0));
-	EXPECT_EQ(-EINVAL, request(self->session, 0, self->bar0.addr, PAGE, 0, 1));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_phys(self->session, self->bar0.addr, 0, 0));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_phys(self->session, ~0ull - PAGE + 1, 2 * PAGE, 0));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_phys(self->session, 1, ~0ull, 0));
+	EXPECT_EQ(-EINVAL, genode_iomem_request_phys(self->session, 1ull << 60, PAGE, 0));
+	EXPECT_EQ(-EINVAL, iomem_request(self->session, 0, self->bar0.addr, PAGE,
+					 self->dev, 0));
+	EXPECT_EQ(-EINVAL, iomem_request(self->session, 0, self->bar0.addr, PAGE, 0, 1));
 
 	/* nothing was handed out or requested */
-	EXPECT_EQ(self->resources + 1, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->resources + 1, genode_resources());
 
 	/* the second request of the same range */
 	unclaim(_metadata, self);
-	EXPECT_EQ(0, iomem_count("genode"));
-	fd = request_phys(self->session, self->bar0.addr, PAGE, 0);
+	EXPECT_EQ(0, proc_iomem_count("genode"));
+	fd = genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EBUSY, request_phys(self->session, self->bar0.addr, PAGE, 0));
-	EXPECT_EQ(-EBUSY, request_phys(self->session, self->bar0.addr, 2 * PAGE, 0));
-	EXPECT_EQ(1, iomem_count("genode"));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr, 2 * PAGE, 0));
+	EXPECT_EQ(1, proc_iomem_count("genode"));
 	close(fd);
 }
 
@@ -664,40 +468,39 @@ TEST_F(iomem, allow_list_lets_a_held_range_through)
 	volatile uint32_t *hpet;
 	int fd;
 
-	if (iomem_find("HPET 0", &s, &e))
+	if (proc_iomem_find("HPET 0", &s, &e))
 		SKIP(return, "no HPET in /proc/iomem");
-	ASSERT_EQ(1, iomem_count("genode"));
-	ASSERT_EQ(0, sysfs_read(ALLOW_PARAM, old, sizeof(old)));
-	EXPECT_EQ(-EBUSY, request_phys(self->session, s, e - s + 1, 0));
+	ASSERT_EQ(1, proc_iomem_count("genode"));
+	ASSERT_EQ(0, genode_allow_get(old, sizeof(old)));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, s, e - s + 1, 0));
 
 	/* the entry must cover the pages, not only the range */
 	snprintf(allow, sizeof(allow), "mem:0x%llx-0x%llx",
 		 (unsigned long long)s, (unsigned long long)e);
-	ASSERT_EQ(0, sysfs_write(ALLOW_PARAM, allow));
-	EXPECT_EQ(-EBUSY, request_phys(self->session, s, e - s + 1, 0));
+	ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, allow));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, s, e - s + 1, 0));
 
 	snprintf(allow, sizeof(allow), "mem:0x%llx-0x%llx",
 		 (unsigned long long)(s & ~(PAGE - 1)),
 		 (unsigned long long)(e | (PAGE - 1)));
-	ASSERT_EQ(0, sysfs_write(ALLOW_PARAM, allow));
+	ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, allow));
 	/* a held range is not ours to give a memory type */
-	EXPECT_EQ(-EBUSY, request_phys(self->session, s, e - s + 1, GENODE_IOMEM_WC));
-	fd = request_phys(self->session, s, e - s + 1, 0);
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, s, e - s + 1, GENODE_IOMEM_WC));
+	fd = genode_iomem_request_phys(self->session, s, e - s + 1, 0);
 	ASSERT_LE(0, fd) TH_LOG("request: %s", strerror(-fd));
 	/* the kernel keeps it: no "genode" entry (edu's claim has one) */
-	EXPECT_EQ(1, iomem_count("genode"));
-	hpet = map_region(fd, &info);
-	ASSERT_NE(NULL, hpet);
+	EXPECT_EQ(1, proc_iomem_count("genode"));
+	ASSERT_EQ(0, iomem_map(fd, &info, &hpet));
 	/* GCAP_ID: the vendor in the upper half, revision nonzero */
-	EXPECT_EQ(0x8086, rd(hpet, 0) >> 16);
-	EXPECT_NE(0, rd(hpet, 0) & 0xff);
+	EXPECT_EQ(0x8086, edu_read(hpet, 0) >> 16);
+	EXPECT_NE(0, edu_read(hpet, 0) & 0xff);
 	/* still exclusive */
-	EXPECT_EQ(-EBUSY, request_phys(self->session, s, e - s + 1, 0));
-	unmap_region(hpet, &info);
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, s, e - s + 1, 0));
+	iomem_unmap(hpet, &info);
 	close(fd);
 
-	ASSERT_EQ(0, sysfs_write(ALLOW_PARAM, *old ? old : "\n"));
-	EXPECT_EQ(-EBUSY, request_phys(self->session, s, e - s + 1, 0));
+	ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, *old ? old : "\n"));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, s, e - s + 1, 0));
 }
 
 /*
@@ -749,9 +552,8 @@ struct revoke_arg {
 static void do_revoke(void *arg)
 {
 	struct revoke_arg *a = arg;
-	struct genode_revoke rv = { .argsz = sizeof(rv), .fd = a->fd };
 
-	a->ret = ioctl(a->session, GENODE_REVOKE, &rv) ? -errno : 0;
+	a->ret = genode_revoke(a->session, a->fd);
 }
 
 TEST_F(iomem, revoked_region_faults_everywhere)
@@ -761,11 +563,10 @@ TEST_F(iomem, revoked_region_faults_everywhere)
 	volatile uint32_t *bar;
 	int fd, fd2, status;
 
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd);
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
-	EXPECT_EQ(0xed, rd(bar, EDU_IDENT) & 0xff);
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
+	EXPECT_EQ(0xed, edu_read(bar, EDU_ID) & 0xff);
 
 	a.fd = fd;
 	status = child_touches_after(bar, do_revoke, &a);
@@ -780,7 +581,7 @@ TEST_F(iomem, revoked_region_faults_everywhere)
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0));
 	EXPECT_EQ(ENODEV, errno);
 	/* the BAR can be requested again while the old fd is open */
-	fd2 = request_bar(self->session, self->dev, 0, 0);
+	fd2 = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd2);
 	munmap((void *)bar, info.map_size ? info.map_size : 1 << 20);
 	close(fd2);
@@ -795,11 +596,10 @@ TEST_F(iomem, revoked_device_revokes_its_regions)
 	char drv[64];
 	int fd, status;
 
-	fd = request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC);
 	ASSERT_LE(0, fd);
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
-	EXPECT_EQ(0, edu_works(bar));
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
+	EXPECT_EQ(0, edu_check(bar));
 
 	a.fd = self->dev;
 	status = child_touches_after(bar, do_revoke, &a);
@@ -811,8 +611,8 @@ TEST_F(iomem, revoked_device_revokes_its_regions)
 	EXPECT_EQ(ENODEV, errno);
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	EXPECT_STREQ("", drv);
-	EXPECT_EQ(0, iomem_count("genode"));
-	EXPECT_EQ(-ENODEV, request_bar(self->session, self->dev, 0, 0));
+	EXPECT_EQ(0, proc_iomem_count("genode"));
+	EXPECT_EQ(-ENODEV, genode_iomem_request_bar(self->session, self->dev, 0, 0));
 
 	munmap((void *)bar, info.map_size);
 	close(fd);
@@ -831,10 +631,9 @@ TEST_F(iomem, unbound_device_revokes_its_regions)
 	volatile uint32_t *bar;
 	int fd, status;
 
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd);
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
 	status = child_touches_after(bar, do_unbind, &self->edu);
 	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child status 0x%x", status);
 	EXPECT_EQ(SIGBUS, WTERMSIG(status));
@@ -861,7 +660,7 @@ TEST_F(iomem, region_fd_passed_to_another_process)
 		/* claims, requests, passes the region on and exits */
 		int s = open(GENODE_DEV_PATH, O_RDWR);
 		int d = s < 0 ? -1 : pci_claim(s, &self->edu);
-		int r = d < 0 ? -1 : request_bar(s, d, 0, 0);
+		int r = d < 0 ? -1 : genode_iomem_request_bar(s, d, 0, 0);
 
 		_exit(r < 0 || send_fd(sv[1], r) ? 1 : 0);
 	}
@@ -874,19 +673,18 @@ TEST_F(iomem, region_fd_passed_to_another_process)
 	ASSERT_LE(0, fd);
 
 	/* the creator is gone: the region, and the device it holds, live on */
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
-	EXPECT_EQ(0, edu_works(bar));
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
+	EXPECT_EQ(0, edu_check(bar));
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	EXPECT_STREQ("genode", drv);
 	EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
 
 	/* the fd goes, the mapping keeps it */
 	close(fd);
-	EXPECT_EQ(0, edu_works(bar));
+	EXPECT_EQ(0, edu_check(bar));
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	EXPECT_STREQ("genode", drv);
-	unmap_region(bar, &info);
+	iomem_unmap(bar, &info);
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	EXPECT_STREQ("", drv);
 }
@@ -905,14 +703,16 @@ TEST_F(iomem, kill9_of_a_process_with_mappings)
 		struct genode_iomem_info info;
 		int s = open(GENODE_DEV_PATH, O_RDWR);
 		int d = s < 0 ? -1 : pci_claim(s, &self->edu);
-		int r = d < 0 ? -1 : request_bar(s, d, 0, GENODE_IOMEM_WC);
-		int p = request_phys(s, self->bar0.addr + self->bar0.size, PAGE, 0);
-		volatile uint32_t *bar = r < 0 ? NULL : map_region(r, &info);
+		int r = d < 0 ? -1 : genode_iomem_request_bar(s, d, 0, GENODE_IOMEM_WC);
+		int p = genode_iomem_request_phys(s, self->bar0.addr + self->bar0.size,
+						  PAGE, 0);
+		volatile uint32_t *bar;
 
 		(void)p;	/* the page after edu's BAR, if no one has it */
-		if (!bar || pci_bus_master(d, 1) || edu_works(bar))
+		if (r < 0 || iomem_map(r, &info, &bar) || pci_bus_master(d, 1) ||
+		    edu_check(bar))
 			_exit(1);
-		wr(bar, EDU_FACTORIAL, 12);
+		edu_write(bar, EDU_FACTORIAL, 12);
 		if (write(pipefd[1], "r", 1) != 1)
 			_exit(2);
 		for (;;)
@@ -930,8 +730,8 @@ TEST_F(iomem, kill9_of_a_process_with_mappings)
 
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	EXPECT_STREQ("", drv);
-	EXPECT_EQ(0, iomem_count("genode"));
-	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(0, proc_iomem_count("genode"));
+	EXPECT_EQ(self->resources, genode_resources());
 	dev = pci_claim(self->session, &self->edu);
 	ASSERT_LE(0, dev);
 	self->dev = dev;	/* the teardown closes it */
@@ -960,20 +760,20 @@ TEST_F(iomem, lockdown_refuses_requests)
 	if (lfd < 0)
 		SKIP(return, "no lockdown LSM in this kernel (%s)", strerror(errno));
 
-	fd = request_bar(self->session, self->dev, 0, 0);
+	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(9, write(lfd, "integrity", 9)) TH_LOG("%s", strerror(errno));
 	close(lfd);
 
-	EXPECT_EQ(-EPERM, request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC));
-	EXPECT_EQ(-EPERM, request_phys(self->session, self->bar0.addr + self->bar0.size,
-				       PAGE, 0));
-	bar = map_region(fd, &info);
-	ASSERT_NE(NULL, bar);
-	EXPECT_EQ(0, edu_works(bar));
-	unmap_region(bar, &info);
+	EXPECT_EQ(-EPERM, genode_iomem_request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC));
+	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session,
+						    self->bar0.addr + self->bar0.size,
+						    PAGE, 0));
+	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
+	EXPECT_EQ(0, edu_check(bar));
+	iomem_unmap(bar, &info);
 	close(fd);
-	EXPECT_EQ(-EPERM, request_bar(self->session, self->dev, 0, 0));
+	EXPECT_EQ(-EPERM, genode_iomem_request_bar(self->session, self->dev, 0, 0));
 }
 
 TEST_HARNESS_MAIN

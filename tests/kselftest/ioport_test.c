@@ -16,7 +16,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -27,14 +26,12 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
 _Static_assert(sizeof(struct genode_ioport_request) == 24, "request layout");
 _Static_assert(offsetof(struct genode_ioport_request, fd) == 16,
@@ -48,197 +45,6 @@ _Static_assert(offsetof(struct genode_ioport_batch, count) == 16,
 _Static_assert(sizeof(struct genode_ioport_info) == 24, "info layout");
 _Static_assert(offsetof(struct genode_ioport_info, attrs) == 16,
 	       "info layout");
-
-#define ALLOW_PARAM	"/sys/module/genode/parameters/allow"
-#define RESOURCES	"/sys/class/misc/genode/resources"
-
-/* the second UART (COM2) and its registers */
-#define COM2		0x2f8
-#define COM2_SIZE	8
-#define UART_RBR	0	/* in */
-#define UART_THR	0	/* out */
-#define UART_DLL	0	/* with LCR.DLAB */
-#define UART_IER	1
-#define UART_DLM	1	/* with LCR.DLAB */
-#define UART_FCR	2	/* out */
-#define UART_LCR	3
-#define UART_MCR	4
-#define UART_LSR	5
-#define UART_SCR	7
-#define LCR_DLAB	0x80
-#define LCR_8N1		0x03
-#define FCR_FIFO_CLEAR	0x07
-#define MCR_LOOP	0x10
-#define LSR_DR		0x01
-#define LSR_THRE	0x20
-#define LSR_TEMT	0x40
-
-/* the PIT */
-#define PIT		0x40
-#define PIT_CH2		0x42
-#define PIT_CMD		0x43
-#define PIT_GATE	0x61	/* bit 0 gate 2, bit 1 speaker, bit 5 OUT2 */
-#define PIT_HZ		1193182.0
-
-/* ---- helpers ---- */
-
-/* 0 or the errno of GENODE_IOPORT_REQUEST */
-static int request(int session, __u32 base, __u32 size, int *fd)
-{
-	struct genode_ioport_request req = {
-		.argsz = sizeof(req),
-		.base = base,
-		.size = size,
-		.fd = -1,
-	};
-
-	if (ioctl(session, GENODE_IOPORT_REQUEST, &req))
-		return errno;
-	*fd = req.fd;
-	return 0;
-}
-
-/* The value read, or -errno. */
-static long in(int fd, unsigned int port, size_t width)
-{
-	__u32 v = 0;
-	ssize_t n = pread(fd, &v, width, port);
-
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)width ? (long)v : -EIO;
-}
-
-/* 0 or -errno */
-static int out(int fd, unsigned int port, size_t width, __u32 v)
-{
-	ssize_t n = pwrite(fd, &v, width, port);
-
-	if (n < 0)
-		return -errno;
-	return n == (ssize_t)width ? 0 : -EIO;
-}
-
-/* 0 or the errno of GENODE_IOPORT_BATCH */
-static int batch(int fd, struct genode_ioport_op *ops, __u32 count)
-{
-	struct genode_ioport_batch b = {
-		.argsz = sizeof(b),
-		.ops = (__u64)(uintptr_t)ops,
-		.count = count,
-	};
-
-	return ioctl(fd, GENODE_IOPORT_BATCH, &b) ? errno : 0;
-}
-
-static struct genode_ioport_op op_in(__u16 port, __u8 width)
-{
-	return (struct genode_ioport_op){ .port = port, .width = width,
-					  .dir = GENODE_IOPORT_IN };
-}
-
-static struct genode_ioport_op op_out(__u16 port, __u8 width, __u32 value)
-{
-	return (struct genode_ioport_op){ .port = port, .width = width,
-					  .dir = GENODE_IOPORT_OUT,
-					  .value = value };
-}
-
-/* 0 or the errno of GENODE_IOPORT_INFO */
-static int info(int fd, struct genode_ioport_info *i)
-{
-	memset(i, 0, sizeof(*i));
-	i->argsz = sizeof(*i);
-	return ioctl(fd, GENODE_IOPORT_INFO, i) ? errno : 0;
-}
-
-/* Does /proc/ioports hold a line containing @what? */
-static int ioports_has(const char *what)
-{
-	char line[256];
-	int found = 0;
-	FILE *f = fopen("/proc/ioports", "r");
-
-	if (!f)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, what) != NULL;
-	fclose(f);
-	return found;
-}
-
-/* The allow list as the module shows it, without the newline. */
-static int allow_get(char *buf, size_t len)
-{
-	int fd = open(ALLOW_PARAM, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return 0;
-}
-
-/* 0 or the errno of writing the allow list */
-static int allow_set(const char *list)
-{
-	int fd = open(ALLOW_PARAM, O_WRONLY);
-	char buf[1024];
-	ssize_t n;
-	int len;
-
-	if (fd < 0)
-		return errno;
-	/* like echo: a newline, which also makes an empty list a write */
-	len = snprintf(buf, sizeof(buf), "%s\n", list);
-	n = write(fd, buf, len);
-	close(fd);
-	if (n < 0)
-		return errno;
-	return n == len ? 0 : EIO;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Drop CAP_SYS_RAWIO from the calling process's effective and permitted sets. */
-static int drop_rawio(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[CAP_SYS_RAWIO / 32].effective &= ~(1u << (CAP_SYS_RAWIO % 32));
-	data[CAP_SYS_RAWIO / 32].permitted &= ~(1u << (CAP_SYS_RAWIO % 32));
-	return syscall(SYS_capset, &hdr, data);
-}
-
-static int has_rawio(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	return !!(data[CAP_SYS_RAWIO / 32].effective &
-		  (1u << (CAP_SYS_RAWIO % 32)));
-}
 
 /* ---- GENODE_IOPORT_REQUEST: ownership, policy, bad input ---- */
 
@@ -256,15 +62,15 @@ FIXTURE_SETUP(request)
 {
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session) TH_LOG("open: %s", strerror(errno));
-	self->resources = read_sysfs_long(RESOURCES);
+	self->resources = genode_resources();
 	ASSERT_LE(0, self->resources);
-	ASSERT_EQ(0, allow_get(self->saved_allow, sizeof(self->saved_allow)));
-	ASSERT_EQ(0, allow_set(""));
+	ASSERT_EQ(0, genode_allow_get(self->saved_allow, sizeof(self->saved_allow)));
+	ASSERT_EQ(0, genode_allow_set(""));
 }
 
 FIXTURE_TEARDOWN(request)
 {
-	allow_set(self->saved_allow);
+	genode_allow_set(self->saved_allow);
 	close(self->session);
 }
 
@@ -281,21 +87,21 @@ TEST_F(request, free_range_is_held_as_genode)
 	struct genode_ioport_info i;
 	int fd = -1;
 
-	EXPECT_EQ(0, ioports_has("02f8-02ff : genode"));
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd));
+	EXPECT_EQ(0, proc_ioports_has("02f8-02ff : genode"));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
 	EXPECT_LE(0, fd);
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
-	EXPECT_EQ(1, ioports_has("02f8-02ff : genode"));
-	EXPECT_EQ(self->resources + 1, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(1, proc_ioports_has("02f8-02ff : genode"));
+	EXPECT_EQ(self->resources + 1, genode_resources());
 
-	ASSERT_EQ(0, info(fd, &i));
-	EXPECT_EQ(COM2, i.base);
-	EXPECT_EQ(COM2_SIZE, i.size);
+	ASSERT_EQ(0, ioport_info(fd, &i));
+	EXPECT_EQ(UART_COM2, i.base);
+	EXPECT_EQ(UART_PORTS, i.size);
 	EXPECT_EQ(0, i.attrs);
 
 	EXPECT_EQ(0, close(fd));
-	EXPECT_EQ(0, ioports_has("02f8-02ff : genode"));
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(0, proc_ioports_has("02f8-02ff : genode"));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(request, range_up_to_the_last_port)
@@ -303,16 +109,16 @@ TEST_F(request, range_up_to_the_last_port)
 	int fd = -1;
 
 	/* inside the PCI bus window 0d00-ffff, which no driver holds */
-	ASSERT_EQ(0, request(self->session, 0xfff8, 8, &fd));
-	EXPECT_EQ(1, ioports_has("fff8-ffff : genode"));
+	ASSERT_EQ(0, ioport_request(self->session, 0xfff8, 8, &fd));
+	EXPECT_EQ(1, proc_ioports_has("fff8-ffff : genode"));
 	close(fd);
-	EXPECT_EQ(0, ioports_has("fff8-ffff : genode"));
+	EXPECT_EQ(0, proc_ioports_has("fff8-ffff : genode"));
 }
 
 TEST_F(request, bad_ranges_are_einval)
 {
 	static const struct { __u32 base, size; } bad[] = {
-		{ COM2, 0 },			/* empty */
+		{ UART_COM2, 0 },			/* empty */
 		{ 0x10000, 1 },			/* base past 0xffff */
 		{ 0xfff8, 9 },			/* last port 0x10000 */
 		{ 0xffff, 2 },
@@ -325,18 +131,18 @@ TEST_F(request, bad_ranges_are_einval)
 	int fd = -1;
 
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
-		EXPECT_EQ(EINVAL, request(self->session, bad[k].base,
-					  bad[k].size, &fd))
+		EXPECT_EQ(-EINVAL, ioport_request(self->session, bad[k].base,
+						  bad[k].size, &fd))
 			TH_LOG("base 0x%x size 0x%x", bad[k].base, bad[k].size);
 	EXPECT_EQ(-1, fd);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	EXPECT_EQ(0, ioports_has(": genode"));
+	EXPECT_EQ(self->resources, genode_resources());
+	EXPECT_EQ(0, proc_ioports_has(": genode"));
 }
 
 TEST_F(request, bad_flags_reserved_and_argsz_are_einval)
 {
 	struct genode_ioport_request req = {
-		.argsz = sizeof(req), .base = COM2, .size = COM2_SIZE,
+		.argsz = sizeof(req), .base = UART_COM2, .size = UART_PORTS,
 	};
 	unsigned int bit;
 
@@ -359,8 +165,8 @@ TEST_F(request, bad_flags_reserved_and_argsz_are_einval)
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOPORT_REQUEST, NULL));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	EXPECT_EQ(0, ioports_has("02f8-02ff : genode"));
+	EXPECT_EQ(self->resources, genode_resources());
+	EXPECT_EQ(0, proc_ioports_has("02f8-02ff : genode"));
 }
 
 TEST_F(request, unwritable_argument_is_efault_and_holds_nothing)
@@ -372,25 +178,25 @@ TEST_F(request, unwritable_argument_is_efault_and_holds_nothing)
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, req);
 	req->argsz = sizeof(*req);
-	req->base = COM2;
-	req->size = COM2_SIZE;
+	req->base = UART_COM2;
+	req->size = UART_PORTS;
 	ASSERT_EQ(0, mprotect(req, 4096, PROT_READ));
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOPORT_REQUEST, req));
 	EXPECT_EQ(EFAULT, errno);
 	munmap(req, 4096);
 	/* no fd was installed and the range is free again */
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	EXPECT_EQ(0, ioports_has("02f8-02ff : genode"));
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd));
+	EXPECT_EQ(self->resources, genode_resources());
+	EXPECT_EQ(0, proc_ioports_has("02f8-02ff : genode"));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
 	close(fd);
 }
 
 TEST_F(request, kernel_held_ports_are_ebusy)
 {
 	static const struct { __u32 base, size; } held[] = {
-		{ PIT, 4 },		/* the PIT (timer0) */
-		{ PIT + 3, 1 },		/* its last port */
+		{ PIT_BASE, 4 },		/* the PIT (timer0) */
+		{ PIT_BASE + 3, 1 },		/* its last port */
 		{ 0x3f8, 8 },		/* the console UART */
 		{ 0x3f0, 9 },		/* a range ending in it */
 		{ 0x20, 2 },		/* the PIC */
@@ -401,13 +207,13 @@ TEST_F(request, kernel_held_ports_are_ebusy)
 	int fd = -1;
 
 	for (k = 0; k < sizeof(held) / sizeof(held[0]); k++)
-		EXPECT_EQ(EBUSY, request(self->session, held[k].base,
-					 held[k].size, &fd))
+		EXPECT_EQ(-EBUSY, ioport_request(self->session, held[k].base,
+						 held[k].size, &fd))
 			TH_LOG("0x%x+%u", held[k].base, held[k].size);
 	EXPECT_EQ(-1, fd);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	EXPECT_EQ(0, ioports_has(": genode"));
-	EXPECT_EQ(1, ioports_has("0040-0043 : timer0"));
+	EXPECT_EQ(self->resources, genode_resources());
+	EXPECT_EQ(0, proc_ioports_has(": genode"));
+	EXPECT_EQ(1, proc_ioports_has("0040-0043 : timer0"));
 }
 
 TEST_F(request, allow_list_admits_kernel_held_ports)
@@ -415,85 +221,85 @@ TEST_F(request, allow_list_admits_kernel_held_ports)
 	struct genode_ioport_info i;
 	int fd = -1, fd2 = -1;
 
-	ASSERT_EQ(0, allow_set("io:0x40-0x43"));
-	ASSERT_EQ(0, request(self->session, PIT, 4, &fd));
-	ASSERT_EQ(0, info(fd, &i));
-	EXPECT_EQ(PIT, i.base);
+	ASSERT_EQ(0, genode_allow_set("io:0x40-0x43"));
+	ASSERT_EQ(0, ioport_request(self->session, PIT_BASE, 4, &fd));
+	ASSERT_EQ(0, ioport_info(fd, &i));
+	EXPECT_EQ(PIT_BASE, i.base);
 	EXPECT_EQ(4, i.size);
 	EXPECT_EQ(GENODE_IOPORT_ATTR_KERNEL_HELD, i.attrs);
 	/* the kernel's entry stays, none of ours is added */
-	EXPECT_EQ(1, ioports_has("0040-0043 : timer0"));
-	EXPECT_EQ(0, ioports_has(": genode"));
+	EXPECT_EQ(1, proc_ioports_has("0040-0043 : timer0"));
+	EXPECT_EQ(0, proc_ioports_has(": genode"));
 
 	/* still exclusive among genode resources */
-	EXPECT_EQ(EBUSY, request(self->session, PIT + 2, 1, &fd2));
+	EXPECT_EQ(-EBUSY, ioport_request(self->session, PIT_BASE + 2, 1, &fd2));
 
 	/* the allow list must hold the whole range */
 	close(fd);
-	EXPECT_EQ(EBUSY, request(self->session, PIT, 8, &fd2));
-	EXPECT_EQ(EBUSY, request(self->session, 0x3c, 8, &fd2));
-	EXPECT_EQ(0, request(self->session, PIT + 1, 2, &fd2));
+	EXPECT_EQ(-EBUSY, ioport_request(self->session, PIT_BASE, 8, &fd2));
+	EXPECT_EQ(-EBUSY, ioport_request(self->session, 0x3c, 8, &fd2));
+	EXPECT_EQ(0, ioport_request(self->session, PIT_BASE + 1, 2, &fd2));
 	close(fd2);
 
 	/* a range the list allows and nobody holds is still ours in /proc */
-	ASSERT_EQ(0, allow_set("io:0x2f8-0x2ff"));
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd));
-	ASSERT_EQ(0, info(fd, &i));
+	ASSERT_EQ(0, genode_allow_set("io:0x2f8-0x2ff"));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
+	ASSERT_EQ(0, ioport_info(fd, &i));
 	EXPECT_EQ(0, i.attrs);
-	EXPECT_EQ(1, ioports_has("02f8-02ff : genode"));
+	EXPECT_EQ(1, proc_ioports_has("02f8-02ff : genode"));
 	close(fd);
 
 	/* taking the entry off the list keeps what is held, refuses more */
-	ASSERT_EQ(0, allow_set("io:0x40-0x43"));
-	ASSERT_EQ(0, request(self->session, PIT, 4, &fd));
-	ASSERT_EQ(0, allow_set(""));
-	EXPECT_LE(0, in(fd, PIT_CH2, 1));
+	ASSERT_EQ(0, genode_allow_set("io:0x40-0x43"));
+	ASSERT_EQ(0, ioport_request(self->session, PIT_BASE, 4, &fd));
+	ASSERT_EQ(0, genode_allow_set(""));
+	EXPECT_LE(0, ioport_in(fd, PIT_CH2, 1));
 	close(fd);
-	EXPECT_EQ(EBUSY, request(self->session, PIT, 4, &fd));
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(-EBUSY, ioport_request(self->session, PIT_BASE, 4, &fd));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(request, held_ranges_are_exclusive)
 {
 	static const struct { __u32 base, size; } overlapping[] = {
-		{ COM2, COM2_SIZE },	/* the same */
-		{ COM2, 1 },		/* the first port */
-		{ COM2 + 7, 1 },	/* the last port */
-		{ COM2 + 2, 2 },	/* inside */
-		{ COM2 - 8, 9 },	/* overlapping the start */
-		{ COM2 + 7, 8 },	/* overlapping the end */
-		{ COM2 - 8, 24 },	/* containing it */
+		{ UART_COM2, UART_PORTS },	/* the same */
+		{ UART_COM2, 1 },		/* the first port */
+		{ UART_COM2 + 7, 1 },	/* the last port */
+		{ UART_COM2 + 2, 2 },	/* inside */
+		{ UART_COM2 - 8, 9 },	/* overlapping the start */
+		{ UART_COM2 + 7, 8 },	/* overlapping the end */
+		{ UART_COM2 - 8, 24 },	/* containing it */
 	};
 	int other = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	int fd = -1, fd2 = -1;
 	unsigned int k;
 
 	ASSERT_LE(0, other);
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
 	for (k = 0; k < sizeof(overlapping) / sizeof(overlapping[0]); k++) {
-		EXPECT_EQ(EBUSY, request(other, overlapping[k].base,
-					 overlapping[k].size, &fd2))
+		EXPECT_EQ(-EBUSY, ioport_request(other, overlapping[k].base,
+						 overlapping[k].size, &fd2))
 			TH_LOG("other session: 0x%x+%u", overlapping[k].base,
 			       overlapping[k].size);
-		EXPECT_EQ(EBUSY, request(self->session, overlapping[k].base,
-					 overlapping[k].size, &fd2))
+		EXPECT_EQ(-EBUSY, ioport_request(self->session, overlapping[k].base,
+						 overlapping[k].size, &fd2))
 			TH_LOG("same session: 0x%x+%u", overlapping[k].base,
 			       overlapping[k].size);
 	}
 	EXPECT_EQ(-1, fd2);
-	EXPECT_EQ(self->resources + 1, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources + 1, genode_resources());
 
 	/* adjacent ranges are not overlapping */
-	ASSERT_EQ(0, request(other, COM2 + COM2_SIZE, 8, &fd2));
+	ASSERT_EQ(0, ioport_request(other, UART_COM2 + UART_PORTS, 8, &fd2));
 	close(fd2);
-	ASSERT_EQ(0, request(other, COM2 - 8, 8, &fd2));
+	ASSERT_EQ(0, ioport_request(other, UART_COM2 - 8, 8, &fd2));
 	close(fd2);
 
 	close(fd);
-	ASSERT_EQ(0, request(other, COM2 + 4, 4, &fd2));
+	ASSERT_EQ(0, ioport_request(other, UART_COM2 + 4, 4, &fd2));
 	close(fd2);
 	close(other);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 struct race {
@@ -511,10 +317,10 @@ static void *race_request(void *arg)
 
 	for (i = 0; i < r->rounds; i++) {
 		pthread_barrier_wait(r->barrier);
-		ret = request(session, COM2, COM2_SIZE, &fd);
+		ret = ioport_request(session, UART_COM2, UART_PORTS, &fd);
 		if (!ret)
 			r->wins++;
-		else if (ret != EBUSY)
+		else if (ret != -EBUSY)
 			r->errors++;
 		/* everybody has tried before the winner lets go */
 		pthread_barrier_wait(r->barrier);
@@ -545,8 +351,8 @@ TEST_F(request, concurrent_requests_have_one_winner)
 	}
 	EXPECT_EQ(ROUNDS, wins);
 	pthread_barrier_destroy(&barrier);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	EXPECT_EQ(0, ioports_has("02f8-02ff : genode"));
+	EXPECT_EQ(self->resources, genode_resources());
+	EXPECT_EQ(0, proc_ioports_has("02f8-02ff : genode"));
 }
 
 /* ---- access: the second UART ---- */
@@ -562,10 +368,10 @@ FIXTURE_SETUP(uart)
 	self->fd = -1;
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &self->fd));
-	self->lcr = in(self->fd, COM2 + UART_LCR, 1);
-	self->mcr = in(self->fd, COM2 + UART_MCR, 1);
-	self->ier = in(self->fd, COM2 + UART_IER, 1);
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &self->fd));
+	self->lcr = ioport_in(self->fd, UART_COM2 + UART_LCR, 1);
+	self->mcr = ioport_in(self->fd, UART_COM2 + UART_MCR, 1);
+	self->ier = ioport_in(self->fd, UART_COM2 + UART_IER, 1);
 	ASSERT_LE(0, self->lcr);
 	ASSERT_LE(0, self->mcr);
 	ASSERT_LE(0, self->ier);
@@ -574,44 +380,12 @@ FIXTURE_SETUP(uart)
 FIXTURE_TEARDOWN(uart)
 {
 	if (self->fd >= 0) {
-		out(self->fd, COM2 + UART_IER, 1, self->ier);
-		out(self->fd, COM2 + UART_MCR, 1, self->mcr);
-		out(self->fd, COM2 + UART_LCR, 1, self->lcr);
+		ioport_out(self->fd, UART_COM2 + UART_IER, 1, self->ier);
+		ioport_out(self->fd, UART_COM2 + UART_MCR, 1, self->mcr);
+		ioport_out(self->fd, UART_COM2 + UART_LCR, 1, self->lcr);
 		close(self->fd);
 	}
 	close(self->session);
-}
-
-/* 115200 8N1, FIFOs on and empty, no interrupts, loopback. */
-static int uart_loopback(int fd)
-{
-	int ret = 0;
-
-	ret |= out(fd, COM2 + UART_IER, 1, 0);
-	ret |= out(fd, COM2 + UART_LCR, 1, LCR_DLAB);
-	ret |= out(fd, COM2 + UART_DLL, 1, 1);
-	ret |= out(fd, COM2 + UART_DLM, 1, 0);
-	ret |= out(fd, COM2 + UART_LCR, 1, LCR_8N1);
-	ret |= out(fd, COM2 + UART_FCR, 1, FCR_FIFO_CLEAR);
-	ret |= out(fd, COM2 + UART_MCR, 1, MCR_LOOP);
-	/* anything left in the receiver */
-	for (int i = 0; i < 64 && (in(fd, COM2 + UART_LSR, 1) & LSR_DR); i++)
-		in(fd, COM2 + UART_RBR, 1);
-	return ret;
-}
-
-/* The LSR once (LSR & mask) == mask, or the last LSR after a second. */
-static long uart_wait(int fd, long mask)
-{
-	double end = now() + 1.0;
-	long lsr;
-
-	do {
-		lsr = in(fd, COM2 + UART_LSR, 1);
-		if (lsr < 0 || (lsr & mask) == mask)
-			return lsr;
-	} while (now() < end);
-	return lsr;
 }
 
 TEST_F(uart, loopback_echoes_bytes)
@@ -619,19 +393,20 @@ TEST_F(uart, loopback_echoes_bytes)
 	static const char msg[] = "Genode\x00\xff\x55\xaa";
 	long lsr;
 
-	ASSERT_EQ(0, uart_loopback(self->fd));
-	lsr = in(self->fd, COM2 + UART_LSR, 1);
-	EXPECT_EQ(LSR_THRE | LSR_TEMT, lsr & (LSR_THRE | LSR_TEMT | LSR_DR));
+	ASSERT_EQ(0, uart_loopback(self->fd, UART_COM2));
+	lsr = ioport_in(self->fd, UART_COM2 + UART_LSR, 1);
+	EXPECT_EQ(UART_LSR_THRE | UART_LSR_TEMT,
+		  lsr & (UART_LSR_THRE | UART_LSR_TEMT | UART_LSR_DR));
 
 	for (unsigned int k = 0; k < sizeof(msg) - 1; k++) {
-		ASSERT_EQ(0, out(self->fd, COM2 + UART_THR, 1,
-				 (unsigned char)msg[k]));
-		lsr = uart_wait(self->fd, LSR_DR | LSR_THRE);
-		ASSERT_EQ(LSR_DR | LSR_THRE, lsr & (LSR_DR | LSR_THRE))
+		ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_TX, 1,
+					(unsigned char)msg[k]));
+		lsr = uart_wait_lsr(self->fd, UART_COM2, UART_LSR_DR | UART_LSR_THRE, 1000);
+		ASSERT_EQ(UART_LSR_DR | UART_LSR_THRE, lsr & (UART_LSR_DR | UART_LSR_THRE))
 			TH_LOG("byte %u: LSR 0x%lx", k, lsr);
 		EXPECT_EQ((unsigned char)msg[k],
-			  in(self->fd, COM2 + UART_RBR, 1));
-		EXPECT_EQ(0, in(self->fd, COM2 + UART_LSR, 1) & LSR_DR);
+			  ioport_in(self->fd, UART_COM2 + UART_RX, 1));
+		EXPECT_EQ(0, ioport_in(self->fd, UART_COM2 + UART_LSR, 1) & UART_LSR_DR);
 	}
 }
 
@@ -639,83 +414,83 @@ TEST_F(uart, loopback_fifo_keeps_order)
 {
 	long lsr;
 
-	ASSERT_EQ(0, uart_loopback(self->fd));
+	ASSERT_EQ(0, uart_loopback(self->fd, UART_COM2));
 	for (int k = 0; k < 8; k++)
-		ASSERT_EQ(0, out(self->fd, COM2 + UART_THR, 1, 0xa0 + k));
-	lsr = uart_wait(self->fd, LSR_DR | LSR_TEMT);
-	ASSERT_EQ(LSR_DR | LSR_TEMT, lsr & (LSR_DR | LSR_TEMT));
+		ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_TX, 1, 0xa0 + k));
+	lsr = uart_wait_lsr(self->fd, UART_COM2, UART_LSR_DR | UART_LSR_TEMT, 1000);
+	ASSERT_EQ(UART_LSR_DR | UART_LSR_TEMT, lsr & (UART_LSR_DR | UART_LSR_TEMT));
 	for (int k = 0; k < 8; k++) {
-		EXPECT_EQ(LSR_DR, in(self->fd, COM2 + UART_LSR, 1) & LSR_DR);
-		EXPECT_EQ(0xa0 + k, in(self->fd, COM2 + UART_RBR, 1));
+		EXPECT_EQ(UART_LSR_DR, ioport_in(self->fd, UART_COM2 + UART_LSR, 1) & UART_LSR_DR);
+		EXPECT_EQ(0xa0 + k, ioport_in(self->fd, UART_COM2 + UART_RX, 1));
 	}
-	EXPECT_EQ(0, in(self->fd, COM2 + UART_LSR, 1) & LSR_DR);
+	EXPECT_EQ(0, ioport_in(self->fd, UART_COM2 + UART_LSR, 1) & UART_LSR_DR);
 }
 
 TEST_F(uart, loopback_through_one_batch)
 {
 	struct genode_ioport_op ops[] = {
-		op_out(COM2 + UART_IER, 1, 0),
-		op_out(COM2 + UART_LCR, 1, LCR_DLAB),
-		op_out(COM2 + UART_DLL, 1, 1),
-		op_out(COM2 + UART_DLM, 1, 0),
-		op_out(COM2 + UART_LCR, 1, LCR_8N1),
-		op_out(COM2 + UART_FCR, 1, FCR_FIFO_CLEAR),
-		op_out(COM2 + UART_MCR, 1, MCR_LOOP),
-		op_in(COM2 + UART_MCR, 1),
-		op_in(COM2 + UART_LCR, 1),
+		ioport_op_out(UART_COM2 + UART_IER, 1, 0),
+		ioport_op_out(UART_COM2 + UART_LCR, 1, UART_LCR_DLAB),
+		ioport_op_out(UART_COM2 + UART_DLL, 1, 1),
+		ioport_op_out(UART_COM2 + UART_DLM, 1, 0),
+		ioport_op_out(UART_COM2 + UART_LCR, 1, UART_LCR_WLEN8),
+		ioport_op_out(UART_COM2 + UART_FCR, 1, UART_FCR_RESET),
+		ioport_op_out(UART_COM2 + UART_MCR, 1, UART_MCR_LOOP),
+		ioport_op_in(UART_COM2 + UART_MCR, 1),
+		ioport_op_in(UART_COM2 + UART_LCR, 1),
 	};
 	struct genode_ioport_op echo[] = {
-		op_out(COM2 + UART_THR, 1, 0x42),
-		op_out(COM2 + UART_THR, 1, 0x24),
+		ioport_op_out(UART_COM2 + UART_TX, 1, 0x42),
+		ioport_op_out(UART_COM2 + UART_TX, 1, 0x24),
 	};
 	long lsr;
 
-	ASSERT_EQ(0, batch(self->fd, ops, 9));
-	EXPECT_EQ(MCR_LOOP, ops[7].value & 0x1f);
-	EXPECT_EQ(LCR_8N1, ops[8].value);
+	ASSERT_EQ(0, genode_ioport_batch(self->fd, ops, 9));
+	EXPECT_EQ(UART_MCR_LOOP, ops[7].value & 0x1f);
+	EXPECT_EQ(UART_LCR_WLEN8, ops[8].value);
 	/* OUT elements are left as they were */
-	EXPECT_EQ(LCR_DLAB, ops[1].value);
+	EXPECT_EQ(UART_LCR_DLAB, ops[1].value);
 	EXPECT_EQ(GENODE_IOPORT_OUT, ops[1].dir);
 
-	ASSERT_EQ(0, batch(self->fd, echo, 2));
-	lsr = uart_wait(self->fd, LSR_DR | LSR_TEMT);
-	ASSERT_EQ(LSR_DR | LSR_TEMT, lsr & (LSR_DR | LSR_TEMT));
+	ASSERT_EQ(0, genode_ioport_batch(self->fd, echo, 2));
+	lsr = uart_wait_lsr(self->fd, UART_COM2, UART_LSR_DR | UART_LSR_TEMT, 1000);
+	ASSERT_EQ(UART_LSR_DR | UART_LSR_TEMT, lsr & (UART_LSR_DR | UART_LSR_TEMT));
 	{
 		struct genode_ioport_op rx[] = {
-			op_in(COM2 + UART_RBR, 1),
-			op_in(COM2 + UART_RBR, 1),
-			op_in(COM2 + UART_LSR, 1),
+			ioport_op_in(UART_COM2 + UART_RX, 1),
+			ioport_op_in(UART_COM2 + UART_RX, 1),
+			ioport_op_in(UART_COM2 + UART_LSR, 1),
 		};
 
-		ASSERT_EQ(0, batch(self->fd, rx, 3));
+		ASSERT_EQ(0, genode_ioport_batch(self->fd, rx, 3));
 		EXPECT_EQ(0x42, rx[0].value);
 		EXPECT_EQ(0x24, rx[1].value);
-		EXPECT_EQ(0, rx[2].value & LSR_DR);
-		EXPECT_EQ(LSR_THRE, rx[2].value & LSR_THRE);
+		EXPECT_EQ(0, rx[2].value & UART_LSR_DR);
+		EXPECT_EQ(UART_LSR_THRE, rx[2].value & UART_LSR_THRE);
 	}
 }
 
 TEST_F(uart, scratch_register_all_widths)
 {
 	/* byte access */
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_SCR, 1, 0x5a));
-	EXPECT_EQ(0x5a, in(self->fd, COM2 + UART_SCR, 1));
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_SCR, 1, 0xa5));
-	EXPECT_EQ(0xa5, in(self->fd, COM2 + UART_SCR, 1));
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0x5a));
+	EXPECT_EQ(0x5a, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0xa5));
+	EXPECT_EQ(0xa5, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 	/* a word at 0x2fe covers MSR (0x2fe) and SCR (0x2ff) */
-	EXPECT_EQ(0xa5, (in(self->fd, COM2 + 6, 2) >> 8) & 0xff);
+	EXPECT_EQ(0xa5, (ioport_in(self->fd, UART_COM2 + 6, 2) >> 8) & 0xff);
 	/* a dword at 0x2fc: MCR, LSR, MSR, SCR */
-	EXPECT_EQ(0xa5, (in(self->fd, COM2 + 4, 4) >> 24) & 0xff);
+	EXPECT_EQ(0xa5, (ioport_in(self->fd, UART_COM2 + 4, 4) >> 24) & 0xff);
 	/* in a batch, all three widths */
 	{
 		struct genode_ioport_op ops[] = {
-			op_out(COM2 + UART_SCR, 1, 0x3c),
-			op_in(COM2 + UART_SCR, 1),
-			op_in(COM2 + 6, 2),
-			op_in(COM2 + 4, 4),
+			ioport_op_out(UART_COM2 + UART_SCR, 1, 0x3c),
+			ioport_op_in(UART_COM2 + UART_SCR, 1),
+			ioport_op_in(UART_COM2 + 6, 2),
+			ioport_op_in(UART_COM2 + 4, 4),
 		};
 
-		ASSERT_EQ(0, batch(self->fd, ops, 4));
+		ASSERT_EQ(0, genode_ioport_batch(self->fd, ops, 4));
 		EXPECT_EQ(0x3c, ops[1].value);
 		EXPECT_EQ(0x3c, ops[2].value >> 8);
 		EXPECT_EQ(0x3c, ops[3].value >> 24);
@@ -725,26 +500,26 @@ TEST_F(uart, scratch_register_all_widths)
 TEST_F(uart, bad_accesses_are_einval_and_touch_nothing)
 {
 	static const struct { unsigned int port; size_t width; } bad[] = {
-		{ COM2 + UART_SCR, 3 },		/* width 3 */
-		{ COM2, 3 },
-		{ COM2, 8 },			/* width 8 */
-		{ COM2, 0 },			/* width 0 */
-		{ COM2 + 6, 4 },		/* misaligned and past the end */
-		{ COM2 + 7, 2 },
-		{ COM2 + 1, 2 },		/* misaligned inside */
-		{ COM2 + 2, 4 },
-		{ COM2 + 5, 2 },
-		{ COM2 + 8, 1 },		/* outside */
-		{ COM2 - 1, 1 },
-		{ COM2 - 8, 4 },
+		{ UART_COM2 + UART_SCR, 3 },		/* width 3 */
+		{ UART_COM2, 3 },
+		{ UART_COM2, 8 },			/* width 8 */
+		{ UART_COM2, 0 },			/* width 0 */
+		{ UART_COM2 + 6, 4 },		/* misaligned and past the end */
+		{ UART_COM2 + 7, 2 },
+		{ UART_COM2 + 1, 2 },		/* misaligned inside */
+		{ UART_COM2 + 2, 4 },
+		{ UART_COM2 + 5, 2 },
+		{ UART_COM2 + 8, 1 },		/* outside */
+		{ UART_COM2 - 1, 1 },
+		{ UART_COM2 - 8, 4 },
 		{ 0x40, 1 },
-		{ 0x10000 + COM2 + UART_SCR, 1 },	/* high bits */
+		{ 0x10000 + UART_COM2 + UART_SCR, 1 },	/* high bits */
 		{ 0x3f8 + UART_SCR, 1 },	/* the console's scratch */
 	};
 	unsigned int k;
 	char buf[8];
 
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_SCR, 1, 0x5a));
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0x5a));
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		memset(buf, 0xa5, sizeof(buf));
 		errno = 0;
@@ -757,7 +532,7 @@ TEST_F(uart, bad_accesses_are_einval_and_touch_nothing)
 		EXPECT_EQ(EINVAL, errno);
 		EXPECT_EQ(0xa5, (unsigned char)buf[0]);
 	}
-	EXPECT_EQ(0x5a, in(self->fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(0x5a, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 
 	/* read() and write() use the file position 0, outside the range */
 	errno = 0;
@@ -767,11 +542,11 @@ TEST_F(uart, bad_accesses_are_einval_and_touch_nothing)
 	EXPECT_EQ(-1, read(self->fd, buf, 1));
 	EXPECT_EQ(EINVAL, errno);
 	/* and lseek does not move it */
-	lseek(self->fd, COM2 + UART_SCR, SEEK_SET);
+	lseek(self->fd, UART_COM2 + UART_SCR, SEEK_SET);
 	errno = 0;
 	EXPECT_EQ(-1, read(self->fd, buf, 1));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0x5a, in(self->fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(0x5a, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 }
 
 TEST_F(uart, bad_buffers_are_efault_and_touch_nothing)
@@ -784,26 +559,26 @@ TEST_F(uart, bad_buffers_are_efault_and_touch_nothing)
 
 	ASSERT_NE(MAP_FAILED, ro);
 	ASSERT_NE(MAP_FAILED, none);
-	ASSERT_EQ(0, uart_loopback(self->fd));
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_THR, 1, 0x77));
-	lsr = uart_wait(self->fd, LSR_DR);
-	ASSERT_EQ(LSR_DR, lsr & LSR_DR);
+	ASSERT_EQ(0, uart_loopback(self->fd, UART_COM2));
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_TX, 1, 0x77));
+	lsr = uart_wait_lsr(self->fd, UART_COM2, UART_LSR_DR, 1000);
+	ASSERT_EQ(UART_LSR_DR, lsr & UART_LSR_DR);
 
 	/* an IN consumes the byte: it must not happen for a bad buffer */
 	errno = 0;
-	EXPECT_EQ(-1, pread(self->fd, none, 1, COM2 + UART_RBR));
+	EXPECT_EQ(-1, pread(self->fd, none, 1, UART_COM2 + UART_RX));
 	EXPECT_EQ(EFAULT, errno);
 	errno = 0;
-	EXPECT_EQ(-1, pread(self->fd, ro, 1, COM2 + UART_RBR));
+	EXPECT_EQ(-1, pread(self->fd, ro, 1, UART_COM2 + UART_RX));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(LSR_DR, in(self->fd, COM2 + UART_LSR, 1) & LSR_DR);
-	EXPECT_EQ(0x77, in(self->fd, COM2 + UART_RBR, 1));
+	EXPECT_EQ(UART_LSR_DR, ioport_in(self->fd, UART_COM2 + UART_LSR, 1) & UART_LSR_DR);
+	EXPECT_EQ(0x77, ioport_in(self->fd, UART_COM2 + UART_RX, 1));
 
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_SCR, 1, 0x5a));
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0x5a));
 	errno = 0;
-	EXPECT_EQ(-1, pwrite(self->fd, none, 1, COM2 + UART_SCR));
+	EXPECT_EQ(-1, pwrite(self->fd, none, 1, UART_COM2 + UART_SCR));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(0x5a, in(self->fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(0x5a, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 	munmap(ro, 4096);
 	munmap(none, 4096);
 }
@@ -811,40 +586,40 @@ TEST_F(uart, bad_buffers_are_efault_and_touch_nothing)
 TEST_F(uart, batch_with_one_bad_op_touches_no_port)
 {
 	static const struct genode_ioport_op bad[] = {
-		{ .port = COM2 + UART_SCR, .width = 3, .dir = GENODE_IOPORT_OUT },
-		{ .port = COM2 + UART_SCR, .width = 0, .dir = GENODE_IOPORT_IN },
-		{ .port = COM2 + UART_SCR, .width = 8, .dir = GENODE_IOPORT_IN },
-		{ .port = COM2 + 8, .width = 1, .dir = GENODE_IOPORT_IN },
-		{ .port = COM2 - 1, .width = 1, .dir = GENODE_IOPORT_OUT },
-		{ .port = COM2 + 6, .width = 4, .dir = GENODE_IOPORT_IN },
-		{ .port = COM2 + 1, .width = 2, .dir = GENODE_IOPORT_IN },
+		{ .port = UART_COM2 + UART_SCR, .width = 3, .dir = GENODE_IOPORT_OUT },
+		{ .port = UART_COM2 + UART_SCR, .width = 0, .dir = GENODE_IOPORT_IN },
+		{ .port = UART_COM2 + UART_SCR, .width = 8, .dir = GENODE_IOPORT_IN },
+		{ .port = UART_COM2 + 8, .width = 1, .dir = GENODE_IOPORT_IN },
+		{ .port = UART_COM2 - 1, .width = 1, .dir = GENODE_IOPORT_OUT },
+		{ .port = UART_COM2 + 6, .width = 4, .dir = GENODE_IOPORT_IN },
+		{ .port = UART_COM2 + 1, .width = 2, .dir = GENODE_IOPORT_IN },
 		{ .port = 0x40, .width = 1, .dir = GENODE_IOPORT_IN },
-		{ .port = COM2 + UART_SCR, .width = 1, .dir = 2 },
-		{ .port = COM2 + UART_SCR, .width = 1, .dir = 0xff },
+		{ .port = UART_COM2 + UART_SCR, .width = 1, .dir = 2 },
+		{ .port = UART_COM2 + UART_SCR, .width = 1, .dir = 0xff },
 		/* an OUT value wider than the access */
-		{ .port = COM2 + UART_SCR, .width = 1,
+		{ .port = UART_COM2 + UART_SCR, .width = 1,
 		  .dir = GENODE_IOPORT_OUT, .value = 0x100 },
-		{ .port = COM2 + 6, .width = 2,
+		{ .port = UART_COM2 + 6, .width = 2,
 		  .dir = GENODE_IOPORT_OUT, .value = 0x10000 },
 	};
 	struct genode_ioport_op ops[GENODE_IOPORT_BATCH_MAX];
 	unsigned int k, n;
 
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_SCR, 1, 0x5a));
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0x5a));
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 		/* the first op would change the scratch register */
-		ops[0] = op_out(COM2 + UART_SCR, 1, 0xa5);
-		ops[1] = op_in(COM2 + UART_SCR, 1);
+		ops[0] = ioport_op_out(UART_COM2 + UART_SCR, 1, 0xa5);
+		ops[1] = ioport_op_in(UART_COM2 + UART_SCR, 1);
 		ops[1].value = 0xdeadbeef;
 		n = 2;
 		/* a long batch for some, the bad op last */
 		if (k & 1)
 			for (; n < GENODE_IOPORT_BATCH_MAX - 1; n++)
-				ops[n] = op_out(COM2 + UART_SCR, 1, n & 0xff);
+				ops[n] = ioport_op_out(UART_COM2 + UART_SCR, 1, n & 0xff);
 		ops[n++] = bad[k];
-		EXPECT_EQ(EINVAL, batch(self->fd, ops, n))
+		EXPECT_EQ(-EINVAL, genode_ioport_batch(self->fd, ops, n))
 			TH_LOG("bad op %u", k);
-		EXPECT_EQ(0x5a, in(self->fd, COM2 + UART_SCR, 1))
+		EXPECT_EQ(0x5a, ioport_in(self->fd, UART_COM2 + UART_SCR, 1))
 			TH_LOG("bad op %u: scratch register changed", k);
 		/* nothing written back either */
 		EXPECT_EQ(0xdeadbeef, ops[1].value);
@@ -859,14 +634,14 @@ TEST_F(uart, batch_limits_and_header)
 
 	ops = calloc(GENODE_IOPORT_BATCH_MAX + 1, sizeof(*ops));
 	ASSERT_NE(NULL, ops);
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_SCR, 1, 0x5a));
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0x5a));
 	for (n = 0; n <= GENODE_IOPORT_BATCH_MAX; n++)
-		ops[n] = op_out(COM2 + UART_SCR, 1, 0xa5);
+		ops[n] = ioport_op_out(UART_COM2 + UART_SCR, 1, 0xa5);
 
-	EXPECT_EQ(E2BIG, batch(self->fd, ops, GENODE_IOPORT_BATCH_MAX + 1));
-	EXPECT_EQ(E2BIG, batch(self->fd, ops, 0xffffffff));
-	EXPECT_EQ(EINVAL, batch(self->fd, ops, 0));
-	EXPECT_EQ(0x5a, in(self->fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(-E2BIG, genode_ioport_batch(self->fd, ops, GENODE_IOPORT_BATCH_MAX + 1));
+	EXPECT_EQ(-E2BIG, genode_ioport_batch(self->fd, ops, 0xffffffff));
+	EXPECT_EQ(-EINVAL, genode_ioport_batch(self->fd, ops, 0));
+	EXPECT_EQ(0x5a, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 
 	b.ops = (uintptr_t)ops;
 	b.count = 1;
@@ -886,13 +661,13 @@ TEST_F(uart, batch_limits_and_header)
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->fd, GENODE_IOPORT_BATCH, &b));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0x5a, in(self->fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(0x5a, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 
 	/* the largest batch works, and its INs come back */
 	for (n = 0; n < GENODE_IOPORT_BATCH_MAX; n++)
-		ops[n] = n % 2 ? op_in(COM2 + UART_SCR, 1) :
-				 op_out(COM2 + UART_SCR, 1, n / 2);
-	ASSERT_EQ(0, batch(self->fd, ops, GENODE_IOPORT_BATCH_MAX));
+		ops[n] = n % 2 ? ioport_op_in(UART_COM2 + UART_SCR, 1) :
+				 ioport_op_out(UART_COM2 + UART_SCR, 1, n / 2);
+	ASSERT_EQ(0, genode_ioport_batch(self->fd, ops, GENODE_IOPORT_BATCH_MAX));
 	for (n = 1; n < GENODE_IOPORT_BATCH_MAX; n += 2)
 		ASSERT_EQ(n / 2, ops[n].value) TH_LOG("op %u", n);
 	free(ops);
@@ -902,22 +677,22 @@ TEST_F(uart, batch_bad_pointers_are_efault_and_touch_nothing)
 {
 	struct genode_ioport_op *ro;
 
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_SCR, 1, 0x5a));
-	EXPECT_EQ(EFAULT, batch(self->fd, NULL, 1));
-	EXPECT_EQ(EFAULT, batch(self->fd, (void *)-4096L, 1));
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0x5a));
+	EXPECT_EQ(-EFAULT, genode_ioport_batch(self->fd, NULL, 1));
+	EXPECT_EQ(-EFAULT, genode_ioport_batch(self->fd, (void *)-4096L, 1));
 
 	/* readable, but the IN's value cannot be written back */
 	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
-	ro[0] = op_out(COM2 + UART_SCR, 1, 0xa5);
-	ro[1] = op_in(COM2 + UART_SCR, 1);
+	ro[0] = ioport_op_out(UART_COM2 + UART_SCR, 1, 0xa5);
+	ro[1] = ioport_op_in(UART_COM2 + UART_SCR, 1);
 	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
-	EXPECT_EQ(EFAULT, batch(self->fd, ro, 2));
-	EXPECT_EQ(0x5a, in(self->fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(-EFAULT, genode_ioport_batch(self->fd, ro, 2));
+	EXPECT_EQ(0x5a, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 	/* OUTs only need no writing back */
-	EXPECT_EQ(0, batch(self->fd, ro, 1));
-	EXPECT_EQ(0xa5, in(self->fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(0, genode_ioport_batch(self->fd, ro, 1));
+	EXPECT_EQ(0xa5, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 	munmap(ro, 4096);
 }
 
@@ -967,56 +742,24 @@ FIXTURE_SETUP(pit)
 	self->pit = self->gate = -1;
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, allow_get(self->saved_allow, sizeof(self->saved_allow)));
-	ASSERT_EQ(0, allow_set("io:0x40-0x43,io:0x61"));
-	ASSERT_EQ(0, request(self->session, PIT, 4, &self->pit));
-	ASSERT_EQ(0, request(self->session, PIT_GATE, 1, &self->gate));
-	self->saved_gate = in(self->gate, PIT_GATE, 1);
+	ASSERT_EQ(0, genode_allow_get(self->saved_allow, sizeof(self->saved_allow)));
+	ASSERT_EQ(0, genode_allow_set("io:0x40-0x43,io:0x61"));
+	ASSERT_EQ(0, ioport_request(self->session, PIT_BASE, 4, &self->pit));
+	ASSERT_EQ(0, ioport_request(self->session, PIT_GATE, 1, &self->gate));
+	self->saved_gate = ioport_in(self->gate, PIT_GATE, 1);
 	ASSERT_LE(0, self->saved_gate);
 }
 
 FIXTURE_TEARDOWN(pit)
 {
 	if (self->gate >= 0) {
-		out(self->gate, PIT_GATE, 1, self->saved_gate & 0x0f);
+		ioport_out(self->gate, PIT_GATE, 1, self->saved_gate & 0x0f);
 		close(self->gate);
 	}
 	if (self->pit >= 0)
 		close(self->pit);
-	allow_set(self->saved_allow);
+	genode_allow_set(self->saved_allow);
 	close(self->session);
-}
-
-/* Program channel 2 in @mode with @reload and open its gate, speaker off. */
-static int pit_start(int pit, int gate, int mode, unsigned int reload)
-{
-	struct genode_ioport_op ops[] = {
-		/* channel 2, low byte then high byte, binary */
-		op_out(PIT_CMD, 1, 0x80 | 0x30 | mode << 1),
-		op_out(PIT_CH2, 1, reload & 0xff),
-		op_out(PIT_CH2, 1, (reload >> 8) & 0xff),
-	};
-	long g = in(gate, PIT_GATE, 1);
-
-	if (g < 0)
-		return g;
-	if (out(gate, PIT_GATE, 1, (g & 0x0c) | 0x01))
-		return -1;
-	return batch(pit, ops, 3) ? -1 : 0;
-}
-
-/* Latch channel 2 and read its count, in one batch; or -1. */
-static long pit_read(int pit)
-{
-	struct genode_ioport_op ops[] = {
-		op_out(PIT_CMD, 1, 0x80),	/* latch channel 2 */
-		op_in(PIT_CH2, 1),
-		op_in(PIT_CH2, 1),
-	};
-
-	if (batch(pit, ops, 3))
-		return -1;
-	return ops[1].value | ops[2].value << 8;
 }
 
 TEST_F(pit, channel2_counter_runs_down_and_reloads)
@@ -1026,10 +769,10 @@ TEST_F(pit, channel2_counter_runs_down_and_reloads)
 	double t, t0, prev_t, span = 0, ticks = 0;
 	long v, prev;
 
-	ASSERT_EQ(0, pit_start(self->pit, self->gate, 2, reload));
-	prev = pit_read(self->pit);
+	ASSERT_EQ(0, pit_ch2_start(self->pit, self->gate, 2, reload));
+	prev = pit_ch2_read(self->pit);
 	ASSERT_LE(1, prev);
-	t0 = prev_t = now();
+	t0 = prev_t = now_s();
 	/*
 	 * Sample until the counter has reloaded a few times.  The bound on
 	 * time only ends a counter that does not run; how many samples fit
@@ -1038,8 +781,8 @@ TEST_F(pit, channel2_counter_runs_down_and_reloads)
 	 */
 	do {
 		usleep(300);
-		v = pit_read(self->pit);
-		t = now();
+		v = pit_ch2_read(self->pit);
+		t = now_s();
 		ASSERT_LE(0, v);
 		n++;
 		if (v < 1 || v > (long)reload)
@@ -1074,13 +817,13 @@ TEST_F(pit, square_wave_toggles_out2)
 	long g;
 
 	/* mode 3 at 1 kHz: OUT2 is high for 0.5 ms, then low */
-	ASSERT_EQ(0, pit_start(self->pit, self->gate, 3, 1193));
+	ASSERT_EQ(0, pit_ch2_start(self->pit, self->gate, 3, 1193));
 	/* the bound only ends a wave that never toggles */
-	end = now() + 10;
-	while (now() < end && !(high > 10 && low > 10)) {
-		g = in(self->gate, PIT_GATE, 1);
+	end = now_s() + 10;
+	while (now_s() < end && !(high > 10 && low > 10)) {
+		g = ioport_in(self->gate, PIT_GATE, 1);
 		ASSERT_LE(0, g);
-		if (g & 0x20)
+		if (g & PIT_GATE_OUT2)
 			high++;
 		else
 			low++;
@@ -1099,12 +842,12 @@ FIXTURE(allow) {
 
 FIXTURE_SETUP(allow)
 {
-	ASSERT_EQ(0, allow_get(self->saved, sizeof(self->saved)));
+	ASSERT_EQ(0, genode_allow_get(self->saved, sizeof(self->saved)));
 }
 
 FIXTURE_TEARDOWN(allow)
 {
-	allow_set(self->saved);
+	genode_allow_set(self->saved);
 }
 
 TEST_F(allow, valid_lists_read_back_normalized)
@@ -1123,8 +866,8 @@ TEST_F(allow, valid_lists_read_back_normalized)
 	unsigned int k;
 
 	for (k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
-		ASSERT_EQ(0, allow_set(lists[k].in)) TH_LOG("'%s'", lists[k].in);
-		ASSERT_EQ(0, allow_get(buf, sizeof(buf)));
+		ASSERT_EQ(0, genode_allow_set(lists[k].in)) TH_LOG("'%s'", lists[k].in);
+		ASSERT_EQ(0, genode_allow_get(buf, sizeof(buf)));
 		EXPECT_STREQ(lists[k].out, buf);
 	}
 }
@@ -1153,10 +896,10 @@ TEST_F(allow, malformed_lists_are_refused_and_change_nothing)
 	unsigned int k;
 	int len = 0;
 
-	ASSERT_EQ(0, allow_set(good));
+	ASSERT_EQ(0, genode_allow_set(good));
 	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
-		EXPECT_EQ(EINVAL, allow_set(bad[k])) TH_LOG("'%s'", bad[k]);
-		ASSERT_EQ(0, allow_get(buf, sizeof(buf)));
+		EXPECT_EQ(-EINVAL, genode_allow_set(bad[k])) TH_LOG("'%s'", bad[k]);
+		ASSERT_EQ(0, genode_allow_get(buf, sizeof(buf)));
 		EXPECT_STREQ(good, buf) TH_LOG("after '%s'", bad[k]);
 	}
 
@@ -1164,8 +907,8 @@ TEST_F(allow, malformed_lists_are_refused_and_change_nothing)
 	for (k = 0; k < 33; k++)
 		len += snprintf(many + len, sizeof(many) - len, "%sio:%u",
 				k ? "," : "", 0x100 + k);
-	EXPECT_EQ(ENOSPC, allow_set(many));
-	ASSERT_EQ(0, allow_get(buf, sizeof(buf)));
+	EXPECT_EQ(-ENOSPC, genode_allow_set(many));
+	ASSERT_EQ(0, genode_allow_get(buf, sizeof(buf)));
 	EXPECT_STREQ(good, buf);
 }
 
@@ -1180,7 +923,7 @@ FIXTURE_SETUP(release)
 {
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session) TH_LOG("open: %s", strerror(errno));
-	self->resources = read_sysfs_long(RESOURCES);
+	self->resources = genode_resources();
 	ASSERT_LE(0, self->resources);
 }
 
@@ -1189,43 +932,36 @@ FIXTURE_TEARDOWN(release)
 	close(self->session);
 }
 
-static int revoke_res(int session, int fd)
-{
-	struct genode_revoke rv = { .argsz = sizeof(rv), .fd = fd };
-
-	return ioctl(session, GENODE_REVOKE, &rv) ? errno : 0;
-}
-
 TEST_F(release, revoked_fd_is_enodev_and_range_is_free)
 {
-	struct genode_ioport_op op = op_in(COM2 + UART_SCR, 1);
+	struct genode_ioport_op op = ioport_op_in(UART_COM2 + UART_SCR, 1);
 	struct genode_ioport_info i;
 	int fd = -1, fd2 = -1;
 	char c = 0;
 
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd));
-	ASSERT_LE(0, in(fd, COM2 + UART_SCR, 1));
-	ASSERT_EQ(0, revoke_res(self->session, fd));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
+	ASSERT_LE(0, ioport_in(fd, UART_COM2 + UART_SCR, 1));
+	ASSERT_EQ(0, genode_revoke(self->session, fd));
 
-	EXPECT_EQ(-ENODEV, in(fd, COM2 + UART_SCR, 1));
-	EXPECT_EQ(-ENODEV, out(fd, COM2 + UART_SCR, 1, 0));
-	EXPECT_EQ(ENODEV, batch(fd, &op, 1));
-	EXPECT_EQ(ENODEV, info(fd, &i));
+	EXPECT_EQ(-ENODEV, ioport_in(fd, UART_COM2 + UART_SCR, 1));
+	EXPECT_EQ(-ENODEV, ioport_out(fd, UART_COM2 + UART_SCR, 1, 0));
+	EXPECT_EQ(-ENODEV, genode_ioport_batch(fd, &op, 1));
+	EXPECT_EQ(-ENODEV, ioport_info(fd, &i));
 	errno = 0;
 	EXPECT_EQ(-1, read(fd, &c, 1));
 	EXPECT_EQ(ENODEV, errno);
-	EXPECT_EQ(ENODEV, revoke_res(self->session, fd));
-	EXPECT_EQ(0, ioports_has("02f8-02ff : genode"));
+	EXPECT_EQ(-ENODEV, genode_revoke(self->session, fd));
+	EXPECT_EQ(0, proc_ioports_has("02f8-02ff : genode"));
 
 	/* free again while the revoked fd is still open */
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd2));
-	EXPECT_EQ(1, ioports_has("02f8-02ff : genode"));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd2));
+	EXPECT_EQ(1, proc_ioports_has("02f8-02ff : genode"));
 	close(fd);
-	EXPECT_LE(0, in(fd2, COM2 + UART_SCR, 1));
-	EXPECT_EQ(1, ioports_has("02f8-02ff : genode"));
+	EXPECT_LE(0, ioport_in(fd2, UART_COM2 + UART_SCR, 1));
+	EXPECT_EQ(1, proc_ioports_has("02f8-02ff : genode"));
 	close(fd2);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	EXPECT_EQ(0, ioports_has("02f8-02ff : genode"));
+	EXPECT_EQ(self->resources, genode_resources());
+	EXPECT_EQ(0, proc_ioports_has("02f8-02ff : genode"));
 }
 
 TEST_F(release, only_the_creating_session_revokes)
@@ -1234,9 +970,9 @@ TEST_F(release, only_the_creating_session_revokes)
 	int fd = -1;
 
 	ASSERT_LE(0, other);
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd));
-	EXPECT_EQ(EPERM, revoke_res(other, fd));
-	EXPECT_LE(0, in(fd, COM2 + UART_SCR, 1));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
+	EXPECT_EQ(-EPERM, genode_revoke(other, fd));
+	EXPECT_LE(0, ioport_in(fd, UART_COM2 + UART_SCR, 1));
 	close(other);
 	close(fd);
 }
@@ -1246,11 +982,11 @@ TEST_F(release, close_releases)
 	int fd = -1;
 
 	for (int k = 0; k < 50; k++) {
-		ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd))
+		ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd))
 			TH_LOG("round %d", k);
 		ASSERT_EQ(0, close(fd));
 	}
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(release, resource_outlives_its_session)
@@ -1259,16 +995,16 @@ TEST_F(release, resource_outlives_its_session)
 	int other = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 
 	ASSERT_LE(0, other);
-	ASSERT_EQ(0, request(other, COM2, COM2_SIZE, &fd));
+	ASSERT_EQ(0, ioport_request(other, UART_COM2, UART_PORTS, &fd));
 	close(other);
 	/* still held and usable */
-	EXPECT_EQ(EBUSY, request(self->session, COM2, COM2_SIZE, &fd2));
-	EXPECT_EQ(0, out(fd, COM2 + UART_SCR, 1, 0x11));
-	EXPECT_EQ(0x11, in(fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(-EBUSY, ioport_request(self->session, UART_COM2, UART_PORTS, &fd2));
+	EXPECT_EQ(0, ioport_out(fd, UART_COM2 + UART_SCR, 1, 0x11));
+	EXPECT_EQ(0x11, ioport_in(fd, UART_COM2 + UART_SCR, 1));
 	close(fd);
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd2));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd2));
 	close(fd2);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(release, kill_9_releases)
@@ -1284,7 +1020,7 @@ TEST_F(release, kill_9_releases)
 		int s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 		int held;
 
-		if (s < 0 || request(s, COM2, COM2_SIZE, &held))
+		if (s < 0 || ioport_request(s, UART_COM2, UART_PORTS, &held))
 			_exit(1);
 		if (write(pipefd[1], "r", 1) != 1)
 			_exit(2);
@@ -1295,15 +1031,15 @@ TEST_F(release, kill_9_releases)
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
 	close(pipefd[0]);
 
-	EXPECT_EQ(EBUSY, request(self->session, COM2, COM2_SIZE, &fd));
-	EXPECT_EQ(1, ioports_has("02f8-02ff : genode"));
+	EXPECT_EQ(-EBUSY, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
+	EXPECT_EQ(1, proc_ioports_has("02f8-02ff : genode"));
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
 
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
 	close(fd);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 struct hammer {
@@ -1316,12 +1052,12 @@ static void *hammer_ports(void *arg)
 {
 	struct hammer *h = arg;
 	struct genode_ioport_op ops[2] = {
-		op_out(COM2 + UART_SCR, 1, 0x33),
-		op_in(COM2 + UART_SCR, 1),
+		ioport_op_out(UART_COM2 + UART_SCR, 1, 0x33),
+		ioport_op_in(UART_COM2 + UART_SCR, 1),
 	};
 
 	for (;;) {
-		long v = in(h->fd, COM2 + UART_SCR, 1);
+		long v = ioport_in(h->fd, UART_COM2 + UART_SCR, 1);
 		int ret;
 
 		if (v == -ENODEV)
@@ -1330,11 +1066,11 @@ static void *hammer_ports(void *arg)
 			h->bad_errno = -v;
 			break;
 		}
-		ret = batch(h->fd, ops, 2);
-		if (ret == ENODEV)
+		ret = genode_ioport_batch(h->fd, ops, 2);
+		if (ret == -ENODEV)
 			break;
 		if (ret) {
-			h->bad_errno = ret;
+			h->bad_errno = -ret;
 			break;
 		}
 		h->accesses++;
@@ -1349,21 +1085,21 @@ TEST_F(release, revoke_during_access)
 	int fd = -1, i;
 
 	for (int round = 0; round < 10; round++) {
-		ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &fd));
+		ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
 		for (i = 0; i < 3; i++) {
 			h[i] = (struct hammer){ .fd = fd };
 			ASSERT_EQ(0, pthread_create(&th[i], NULL, hammer_ports,
 						    &h[i]));
 		}
 		usleep(2000);
-		ASSERT_EQ(0, revoke_res(self->session, fd));
+		ASSERT_EQ(0, genode_revoke(self->session, fd));
 		for (i = 0; i < 3; i++) {
 			ASSERT_EQ(0, pthread_join(th[i], NULL));
 			EXPECT_EQ(0, h[i].bad_errno);
 		}
 		close(fd);
 	}
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 /* ---- privilege ---- */
@@ -1378,7 +1114,7 @@ FIXTURE_SETUP(privilege)
 	self->fd = -1;
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session) TH_LOG("open: %s", strerror(errno));
-	ASSERT_EQ(0, request(self->session, COM2, COM2_SIZE, &self->fd));
+	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &self->fd));
 }
 
 FIXTURE_TEARDOWN(privilege)
@@ -1392,26 +1128,26 @@ TEST_F(privilege, request_needs_cap_sys_rawio_but_the_fd_carries_it)
 	int status;
 	pid_t pid;
 
-	ASSERT_EQ(1, has_rawio());
-	ASSERT_EQ(0, out(self->fd, COM2 + UART_SCR, 1, 0x21));
+	ASSERT_EQ(1, has_cap_sys_rawio());
+	ASSERT_EQ(0, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0x21));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		int s, fd = -1;
 
-		if (drop_rawio() || has_rawio() != 0)
+		if (drop_cap_sys_rawio() || has_cap_sys_rawio() != 0)
 			_exit(10);
 		/* still root: the session opens */
 		s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 		if (s < 0)
 			_exit(11);
 		/* a free range, to tell EPERM from EBUSY */
-		if (request(s, COM2 + COM2_SIZE, 8, &fd) != EPERM)
+		if (ioport_request(s, UART_COM2 + UART_PORTS, 8, &fd) != -EPERM)
 			_exit(12);
 		/* the inherited fd is the permission */
-		if (in(self->fd, COM2 + UART_SCR, 1) != 0x21)
+		if (ioport_in(self->fd, UART_COM2 + UART_SCR, 1) != 0x21)
 			_exit(13);
-		if (out(self->fd, COM2 + UART_SCR, 1, 0x12))
+		if (ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0x12))
 			_exit(14);
 		_exit(0);
 	}
@@ -1419,7 +1155,7 @@ TEST_F(privilege, request_needs_cap_sys_rawio_but_the_fd_carries_it)
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status))
 		TH_LOG("10: could not drop CAP_SYS_RAWIO, 11: no session, 12: request not EPERM, 13/14: inherited fd refused");
-	EXPECT_EQ(0x12, in(self->fd, COM2 + UART_SCR, 1));
+	EXPECT_EQ(0x12, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
 }
 
 /*
@@ -1428,7 +1164,7 @@ TEST_F(privilege, request_needs_cap_sys_rawio_but_the_fd_carries_it)
  */
 TEST_F(privilege, lockdown_refuses_io_ports)
 {
-	struct genode_ioport_op op = op_in(COM2 + UART_SCR, 1);
+	struct genode_ioport_op op = ioport_op_in(UART_COM2 + UART_SCR, 1);
 	const char *path = "/sys/kernel/security/lockdown";
 	int fd = -1, lfd;
 
@@ -1445,10 +1181,10 @@ TEST_F(privilege, lockdown_refuses_io_ports)
 	ASSERT_EQ(9, write(lfd, "integrity", 9)) TH_LOG("%s", strerror(errno));
 	close(lfd);
 
-	EXPECT_EQ(EPERM, request(self->session, COM2 + COM2_SIZE, 8, &fd));
-	EXPECT_EQ(-EPERM, in(self->fd, COM2 + UART_SCR, 1));
-	EXPECT_EQ(-EPERM, out(self->fd, COM2 + UART_SCR, 1, 0));
-	EXPECT_EQ(EPERM, batch(self->fd, &op, 1));
+	EXPECT_EQ(-EPERM, ioport_request(self->session, UART_COM2 + UART_PORTS, 8, &fd));
+	EXPECT_EQ(-EPERM, ioport_in(self->fd, UART_COM2 + UART_SCR, 1));
+	EXPECT_EQ(-EPERM, ioport_out(self->fd, UART_COM2 + UART_SCR, 1, 0));
+	EXPECT_EQ(-EPERM, genode_ioport_batch(self->fd, &op, 1));
 }
 
 TEST_HARNESS_MAIN

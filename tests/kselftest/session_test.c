@@ -20,7 +20,7 @@
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
 _Static_assert(sizeof(struct genode_info) == 24, "genode_info layout");
 _Static_assert(offsetof(struct genode_info, features) == 16,
@@ -264,18 +264,17 @@ TEST(unprivileged_user_cannot_open)
 TEST(many_sessions_are_counted_and_released)
 {
 	int fds[MANY];
-	long base = read_sysfs_long("/sys/class/misc/genode/sessions");
+	long base = genode_sessions();
 
 	ASSERT_LE(0, base);
 	for (int i = 0; i < MANY; i++) {
 		fds[i] = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, fds[i]) TH_LOG("open %d: %s", i, strerror(errno));
 	}
-	EXPECT_EQ(base + MANY,
-		  read_sysfs_long("/sys/class/misc/genode/sessions"));
+	EXPECT_EQ(base + MANY, genode_sessions());
 	for (int i = 0; i < MANY; i++)
 		ASSERT_EQ(0, close(fds[i]));
-	EXPECT_EQ(base, read_sysfs_long("/sys/class/misc/genode/sessions"));
+	EXPECT_EQ(base, genode_sessions());
 }
 
 static void *open_close_loop(void *arg)
@@ -298,7 +297,7 @@ static void *open_close_loop(void *arg)
 
 TEST(concurrent_open_close)
 {
-	long base = read_sysfs_long("/sys/class/misc/genode/sessions");
+	long base = genode_sessions();
 	pthread_t th[4];
 	void *fails;
 
@@ -308,7 +307,7 @@ TEST(concurrent_open_close)
 		ASSERT_EQ(0, pthread_join(th[i], &fails));
 		EXPECT_EQ(0, (long)fails);
 	}
-	EXPECT_EQ(base, read_sysfs_long("/sys/class/misc/genode/sessions"));
+	EXPECT_EQ(base, genode_sessions());
 }
 
 TEST_HARNESS_MAIN

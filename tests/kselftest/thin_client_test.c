@@ -56,33 +56,12 @@
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
-#include "pci_util.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
 _Static_assert(sizeof(struct genode_irq_request) == 32, "genode_irq_request");
 _Static_assert(sizeof(struct genode_dma_alloc) == 48, "genode_dma_alloc");
 _Static_assert(sizeof(struct genode_iomem_request) == 40,
 	       "genode_iomem_request");
-
-#define EDU_IDENT	0x00
-#define EDU_LIVENESS	0x04
-#define EDU_FACT	0x08
-#define EDU_FACT_STATUS	0x20
-#define EDU_FACT_BUSY	0x01
-#define EDU_FACT_IRQ	0x80
-#define EDU_IRQ_STATUS	0x24
-#define EDU_IRQ_ACK	0x64
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_CNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_DMA_RUN	0x1
-#define EDU_DMA_TO_RAM	0x2
-#define EDU_DMA_IRQ	0x4
-#define EDU_BUF		0x40000
-#define EDU_CAUSE_FACT	0x001
-#define EDU_CAUSE_DMA	0x100
-#define EDU_IDENT_V1	0x010000ed
 
 #define DMA_SIZE	8192UL
 #define DMA_LEN		1024U	/* bytes per transfer, well inside edu's 4 KiB */
@@ -127,57 +106,6 @@ struct report {
 	int32_t step_failed;	/* 0, or the line where the driver gave up */
 };
 
-static int send_msg(int sock, const struct msg *m, int fd)
-{
-	struct iovec iov = { .iov_base = (void *)m, .iov_len = sizeof(*m) };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
-
-	if (fd >= 0) {
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof(u.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == sizeof(*m) ? 0 : -errno;
-}
-
-/* A message of size len; *fd gets the fd passed with it, or -1. */
-static int recv_msg(int sock, void *m, size_t len, int *fd)
-{
-	struct iovec iov = { .iov_base = m, .iov_len = len };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	if (fd)
-		*fd = -1;
-	n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != len)
-		return -EPROTO;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (cm && cm->cmsg_type == SCM_RIGHTS && fd)
-		memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return 0;
-}
-
 /* ---- the driver: a component under seccomp ---- */
 
 /* open, openat, openat2 and ioctl fail with FILTER_ERRNO; a foreign ABI dies */
@@ -208,26 +136,11 @@ static int install_filter(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) ? -errno : 0;
 }
 
-static uint32_t rd32(volatile uint8_t *bar, unsigned int off)
-{
-	return *(volatile uint32_t *)(bar + off);
-}
-
-static void wr32(volatile uint8_t *bar, unsigned int off, uint32_t v)
-{
-	*(volatile uint32_t *)(bar + off) = v;
-}
-
-static void wr64(volatile uint8_t *bar, unsigned int off, uint64_t v)
-{
-	*(volatile uint64_t *)(bar + off) = v;
-}
-
 /*
  * Wait for core's signal of an interrupt, clear its cause in edu, ask
  * core for the ack.  The cause, or 0 when no signal came.
  */
-static uint32_t driver_wait_irq(int sock, volatile uint8_t *bar,
+static uint32_t driver_wait_irq(int sock, volatile uint32_t *bar,
 				struct report *r)
 {
 	struct pollfd p = { .fd = sock, .events = POLLIN };
@@ -236,35 +149,25 @@ static uint32_t driver_wait_irq(int sock, volatile uint8_t *bar,
 
 	if (poll(&p, 1, TIMEOUT_MS) != 1)
 		return 0;
-	if (recv_msg(sock, &m, sizeof(m), NULL) || m.type != MSG_IRQ)
+	if (recv_msg_fd(sock, &m, sizeof(m), NULL) || m.type != MSG_IRQ)
 		return 0;
 	r->irq_signals++;
-	cause = rd32(bar, EDU_IRQ_STATUS);
-	wr32(bar, EDU_IRQ_ACK, cause);
+	cause = edu_irq_status(bar);
+	edu_irq_ack(bar, cause);
 	m = (struct msg){ .type = MSG_ACK };
-	if (send_msg(sock, &m, -1))
+	if (send_msg_fd(sock, &m, sizeof(m), -1))
 		return 0;
 	return cause;
-}
-
-static uint32_t factorial_polled(volatile uint8_t *bar, uint32_t n)
-{
-	int i;
-
-	wr32(bar, EDU_FACT, n);
-	for (i = 0; i < TIMEOUT_MS * 10 &&
-	     (rd32(bar, EDU_FACT_STATUS) & EDU_FACT_BUSY); i++)
-		usleep(100);
-	return rd32(bar, EDU_FACT);
 }
 
 static void driver(int sock)
 {
 	struct report r = { 0 };
 	struct msg m;
-	volatile uint8_t *bar = NULL;
+	volatile uint32_t *bar = NULL;
 	uint8_t *buf = NULL;
 	uint64_t bus = 0;
+	void *p;
 	int fd, i, region = -1, dma = -1;
 
 #define GIVE_UP() do { r.step_failed = __LINE__; goto report; } while (0)
@@ -291,7 +194,7 @@ static void driver(int sock)
 
 	/* core hands out the dataspaces */
 	for (i = 0; i < 2; i++) {
-		if (recv_msg(sock, &m, sizeof(m), &fd) || fd < 0)
+		if (recv_msg_fd(sock, &m, sizeof(m), &fd) || fd < 0)
 			GIVE_UP();
 		if (m.type == MSG_REGION) {
 			struct genode_iomem_info info = {
@@ -304,11 +207,11 @@ static void driver(int sock)
 			if (!ioctl(region, GENODE_IOMEM_INFO, &info))
 				GIVE_UP();
 			r.ioctl_errno = errno;
-			bar = mmap(NULL, m.a, PROT_READ | PROT_WRITE,
-				   MAP_SHARED, region, 0);
-			if (bar == MAP_FAILED)
+			p = mmap(NULL, m.a, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, region, 0);
+			if (p == MAP_FAILED)
 				GIVE_UP();
-			bar += m.b;
+			bar = (volatile uint32_t *)((char *)p + m.b);
 		} else if (m.type == MSG_DMA) {
 			r.got_dma = 1;
 			dma = fd;
@@ -325,36 +228,30 @@ static void driver(int sock)
 		GIVE_UP();
 
 	/* registers */
-	r.ident = rd32(bar, EDU_IDENT);
-	wr32(bar, EDU_LIVENESS, 0x12345678);
-	r.liveness[0] = rd32(bar, EDU_LIVENESS);
-	wr32(bar, EDU_LIVENESS, 0xa5a5a5a5);
-	r.liveness[1] = rd32(bar, EDU_LIVENESS);
-	r.fact_polled = factorial_polled(bar, 10);
+	r.ident = edu_read(bar, EDU_ID);
+	edu_write(bar, EDU_LIVENESS, 0x12345678);
+	r.liveness[0] = edu_read(bar, EDU_LIVENESS);
+	edu_write(bar, EDU_LIVENESS, 0xa5a5a5a5);
+	r.liveness[1] = edu_read(bar, EDU_LIVENESS);
+	r.fact_polled = edu_factorial(bar, 10, TIMEOUT_MS);
 
 	/* a factorial that signals its end */
-	wr32(bar, EDU_FACT_STATUS, EDU_FACT_IRQ);
-	wr32(bar, EDU_FACT, 12);
+	edu_write(bar, EDU_STATUS, EDU_STATUS_IRQ_FACT);
+	edu_write(bar, EDU_FACTORIAL, 12);
 	r.irq_cause[0] = driver_wait_irq(sock, bar, &r);
-	r.fact_irq = rd32(bar, EDU_FACT);
-	wr32(bar, EDU_FACT_STATUS, 0);
+	r.fact_irq = edu_read(bar, EDU_FACTORIAL);
+	edu_write(bar, EDU_STATUS, 0);
 
 	/* DMA: a pattern to edu's buffer, and back behind it */
 	for (i = 0; i < (int)DMA_LEN; i++)
 		buf[i] = (uint8_t)(i * 7 + 3);
-	wr64(bar, EDU_DMA_SRC, bus);
-	wr64(bar, EDU_DMA_DST, EDU_BUF);
-	wr64(bar, EDU_DMA_CNT, DMA_LEN);
-	wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | EDU_DMA_IRQ);
+	edu_dma_to_edu(bar, bus, 0, DMA_LEN, EDU_DMA_IRQ);
 	r.irq_cause[1] = driver_wait_irq(sock, bar, &r);
-	r.dma_to_dev_cmd = rd32(bar, EDU_DMA_CMD);
+	r.dma_to_dev_cmd = edu_dma_cmd(bar);
 
-	wr64(bar, EDU_DMA_SRC, EDU_BUF);
-	wr64(bar, EDU_DMA_DST, bus + 4096);
-	wr64(bar, EDU_DMA_CNT, DMA_LEN);
-	wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | EDU_DMA_TO_RAM | EDU_DMA_IRQ);
+	edu_dma_to_ram(bar, 0, bus + 4096, DMA_LEN, EDU_DMA_IRQ);
 	r.irq_cause[2] = driver_wait_irq(sock, bar, &r);
-	r.dma_to_ram_cmd = rd32(bar, EDU_DMA_CMD);
+	r.dma_to_ram_cmd = edu_dma_cmd(bar);
 
 	for (i = 0; i < (int)DMA_LEN; i++)
 		if (buf[4096 + i] != (uint8_t)(i * 7 + 3))
@@ -365,7 +262,7 @@ static void driver(int sock)
 
 report:
 	m = (struct msg){ .type = MSG_REPORT };
-	send_msg(sock, &m, -1);
+	send_msg_fd(sock, &m, sizeof(m), -1);
 	send(sock, &r, sizeof(r), MSG_NOSIGNAL);
 	/*
 	 * Exit only once core has hung up: a socket closed with messages
@@ -385,8 +282,9 @@ report:
  */
 static void driver_revoked(int sock)
 {
-	volatile uint8_t *bar;
+	volatile uint32_t *bar;
 	struct msg m;
+	void *p;
 	int fd;
 
 	for (fd = 3; fd < 1024; fd++)
@@ -394,20 +292,20 @@ static void driver_revoked(int sock)
 			close(fd);
 	if (install_filter())
 		_exit(10);
-	if (recv_msg(sock, &m, sizeof(m), &fd) || fd < 0 ||
+	if (recv_msg_fd(sock, &m, sizeof(m), &fd) || fd < 0 ||
 	    m.type != MSG_REGION)
 		_exit(11);
-	bar = mmap(NULL, m.a, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (bar == MAP_FAILED)
+	p = mmap(NULL, m.a, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
 		_exit(12);
-	bar += m.b;
-	m = (struct msg){ .type = MSG_REPORT, .count = rd32(bar, EDU_IDENT) };
-	if (send_msg(sock, &m, -1))
+	bar = (volatile uint32_t *)((char *)p + m.b);
+	m = (struct msg){ .type = MSG_REPORT, .count = edu_read(bar, EDU_ID) };
+	if (send_msg_fd(sock, &m, sizeof(m), -1))
 		_exit(13);
-	if (recv_msg(sock, &m, sizeof(m), NULL) || m.type != MSG_TOUCH)
+	if (recv_msg_fd(sock, &m, sizeof(m), NULL) || m.type != MSG_TOUCH)
 		_exit(14);
-	m = (struct msg){ .type = MSG_REPORT, .count = rd32(bar, EDU_IDENT) };
-	send_msg(sock, &m, -1);
+	m = (struct msg){ .type = MSG_REPORT, .count = edu_read(bar, EDU_ID) };
+	send_msg_fd(sock, &m, sizeof(m), -1);
 	_exit(0);
 }
 
@@ -439,9 +337,9 @@ FIXTURE_SETUP(thin_client)
 	self->session = self->dev = self->region = self->irq = self->dma = -1;
 	self->sock[0] = self->sock[1] = -1;
 	self->driver = -1;
-	self->sessions = read_sysfs_long(SYSFS_GENODE "/sessions");
-	self->resources = read_sysfs_long(SYSFS_GENODE "/resources");
-	ASSERT_EQ(0, pci_find(EDU_VENDOR, EDU_DEVICE, 0, &self->edu))
+	self->sessions = genode_sessions();
+	self->resources = genode_resources();
+	ASSERT_EQ(0, edu_find(0, &self->edu))
 		TH_LOG("no edu device (-device edu) in this VM");
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session);
@@ -468,21 +366,8 @@ FIXTURE_TEARDOWN(thin_client)
 	if (self->dev >= 0)
 		close(self->dev);
 	close(self->session);
-	EXPECT_EQ(self->sessions, read_sysfs_long(SYSFS_GENODE "/sessions"));
-	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
-}
-
-static int core_request_irq(int session, int dev, uint32_t source)
-{
-	struct genode_irq_request q = {
-		.argsz = sizeof(q),
-		.source = source,
-		.device_fd = dev,
-		.num_vectors = source == GENODE_IRQ_SOURCE_MSI ? 1 : 0,
-		.fd = -1,
-	};
-
-	return ioctl(session, GENODE_IRQ_REQUEST, &q) ? -errno : q.fd;
+	EXPECT_EQ(self->sessions, genode_sessions());
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(thin_client, driver_under_seccomp_drives_edu)
@@ -526,8 +411,9 @@ TEST_F(thin_client, driver_under_seccomp_drives_edu)
 	ASSERT_EQ(0, ioctl(self->region, GENODE_IOMEM_INFO, &ri));
 	ASSERT_EQ(1 << 20, ri.size);
 
-	self->irq = core_request_irq(self->session, self->dev,
-				     variant->source);
+	self->irq = genode_irq_open_pci(self->session, self->dev,
+					variant->source, 0,
+					variant->source == GENODE_IRQ_SOURCE_MSI);
 	ASSERT_LE(0, self->irq) TH_LOG("IRQ: %s", strerror(-self->irq));
 
 	da.device_fd = self->dev;
@@ -549,9 +435,9 @@ TEST_F(thin_client, driver_under_seccomp_drives_edu)
 	/* its dataspaces */
 	m = (struct msg){ .type = MSG_REGION, .a = ri.map_size,
 			  .b = ri.page_offset };
-	ASSERT_EQ(0, send_msg(self->sock[0], &m, self->region));
+	ASSERT_EQ(0, send_msg_fd(self->sock[0], &m, sizeof(m), self->region));
 	m = (struct msg){ .type = MSG_DMA, .a = DMA_SIZE, .b = da.bus_addr };
-	ASSERT_EQ(0, send_msg(self->sock[0], &m, self->dma));
+	ASSERT_EQ(0, send_msg_fd(self->sock[0], &m, sizeof(m), self->dma));
 
 	/* the IRQ thread and the ack path, until the driver reports */
 	while (!done) {
@@ -567,12 +453,12 @@ TEST_F(thin_client, driver_under_seccomp_drives_edu)
 				  read(self->irq, &count, sizeof(count)));
 			ASSERT_LT(0, count);
 			m = (struct msg){ .type = MSG_IRQ, .count = count };
-			ASSERT_EQ(0, send_msg(self->sock[0], &m, -1));
+			ASSERT_EQ(0, send_msg_fd(self->sock[0], &m, sizeof(m), -1));
 			signals++;
 		}
 		if (p[1].revents & (POLLIN | POLLHUP)) {
-			ASSERT_EQ(0, recv_msg(self->sock[0], &m, sizeof(m),
-					      NULL));
+			ASSERT_EQ(0, recv_msg_fd(self->sock[0], &m, sizeof(m),
+						 NULL));
 			if (m.type == MSG_ACK) {
 				ASSERT_EQ(0, ioctl(self->irq, GENODE_IRQ_ACK,
 						   &ack));
@@ -603,16 +489,16 @@ TEST_F(thin_client, driver_under_seccomp_drives_edu)
 	EXPECT_EQ(1, r.got_dma);
 
 	/* and drove the device through its dataspaces alone */
-	EXPECT_EQ(EDU_IDENT_V1, r.ident);
+	EXPECT_EQ(EDU_ID_VALUE, r.ident);
 	EXPECT_EQ(~0x12345678u, r.liveness[0]);
 	EXPECT_EQ(~0xa5a5a5a5u, r.liveness[1]);
 	EXPECT_EQ(3628800, r.fact_polled);
 	EXPECT_EQ(479001600, r.fact_irq);
-	EXPECT_EQ(EDU_CAUSE_FACT, r.irq_cause[0]);
-	EXPECT_EQ(EDU_CAUSE_DMA, r.irq_cause[1]);
-	EXPECT_EQ(EDU_CAUSE_DMA, r.irq_cause[2]);
-	EXPECT_EQ(0, r.dma_to_dev_cmd & EDU_DMA_RUN);
-	EXPECT_EQ(0, r.dma_to_ram_cmd & EDU_DMA_RUN);
+	EXPECT_EQ(EDU_IRQ_FACT, r.irq_cause[0]);
+	EXPECT_EQ(EDU_IRQ_DMA, r.irq_cause[1]);
+	EXPECT_EQ(EDU_IRQ_DMA, r.irq_cause[2]);
+	EXPECT_EQ(0, r.dma_to_dev_cmd & EDU_DMA_START);
+	EXPECT_EQ(0, r.dma_to_ram_cmd & EDU_DMA_START);
 	EXPECT_EQ(0, r.dma_mismatch);
 	EXPECT_EQ(4096 - DMA_LEN, r.dma_untouched);
 
@@ -659,15 +545,15 @@ TEST_F(thin_client, revoked_region_faults_in_the_driver)
 
 	m = (struct msg){ .type = MSG_REGION, .a = ri.map_size,
 			  .b = ri.page_offset };
-	ASSERT_EQ(0, send_msg(self->sock[0], &m, self->region));
-	ASSERT_EQ(0, recv_msg(self->sock[0], &m, sizeof(m), NULL));
+	ASSERT_EQ(0, send_msg_fd(self->sock[0], &m, sizeof(m), self->region));
+	ASSERT_EQ(0, recv_msg_fd(self->sock[0], &m, sizeof(m), NULL));
 	ASSERT_EQ(MSG_REPORT, m.type);
-	EXPECT_EQ(EDU_IDENT_V1, m.count);
+	EXPECT_EQ(EDU_ID_VALUE, m.count);
 
 	rv.fd = self->region;
 	ASSERT_EQ(0, ioctl(self->session, GENODE_REVOKE, &rv));
 	m = (struct msg){ .type = MSG_TOUCH };
-	ASSERT_EQ(0, send_msg(self->sock[0], &m, -1));
+	ASSERT_EQ(0, send_msg_fd(self->sock[0], &m, sizeof(m), -1));
 
 	ASSERT_EQ(self->driver, waitpid(self->driver, &status, 0));
 	self->driver = -1;

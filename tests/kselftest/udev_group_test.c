@@ -25,31 +25,10 @@
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
+#include "lib/genode_test.h"
 
 #define GROUP_NAME "genode"
 #define NOBODY 65534
-
-/* The gid of name in /etc/group (no NSS in a static binary), or -1. */
-static long group_id(const char *name)
-{
-	FILE *f = fopen("/etc/group", "r");
-	char line[256];
-	long gid = -1;
-
-	if (!f)
-		return -1;
-	while (gid < 0 && fgets(line, sizeof(line), f)) {
-		char *gr_name = strtok(line, ":");
-		char *gid_str;
-
-		strtok(NULL, ":");
-		gid_str = strtok(NULL, ":");
-		if (gr_name && gid_str && !strcmp(gr_name, name))
-			gid = strtol(gid_str, NULL, 10);
-	}
-	fclose(f);
-	return gid;
-}
 
 /*
  * Fork a child that becomes uid NOBODY with primary group gid and the
@@ -112,7 +91,7 @@ FIXTURE_SETUP(udev_group)
 	ASSERT_EQ(0, stat(GENODE_DEV_PATH, &self->orig));
 	if (!apply || !*apply)
 		return;	/* each test skips */
-	gid = group_id(GROUP_NAME);
+	gid = group_gid(GROUP_NAME);
 	ASSERT_LT(0, gid) TH_LOG("no group %s in /etc/group", GROUP_NAME);
 	ASSERT_NE(NOBODY, gid);
 	self->gid = gid;

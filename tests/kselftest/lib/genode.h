@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sessions and resources of /dev/genode beyond what libgenode_dev offers:
+ * the raw requests that tests feed with bad arguments, revocation, and
+ * the feature bits the tests know.  Every function returns 0, an fd or a
+ * value, or a negative errno, and prints nothing.
+ */
+#ifndef GENODE_TEST_GENODE_H
+#define GENODE_TEST_GENODE_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "genode_dev.h"
+#include "libgenode_dev.h"
+
+/* Every feature bit this test suite knows about. */
+#define GENODE_TEST_KNOWN_FEATURES \
+	(GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT | GENODE_FEATURE_PCI | \
+	 GENODE_FEATURE_IOMEM | GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA)
+
+/* GENODE_REVOKE of fd through session. */
+static inline int genode_revoke(int session, int fd)
+{
+	struct genode_revoke rv = { .argsz = sizeof(rv), .fd = fd };
+
+	return ioctl(session, GENODE_REVOKE, &rv) ? -errno : 0;
+}
+
+/* ---- IO ports ---- */
+
+/*
+ * GENODE_IOPORT_REQUEST with any base and size (also those the ABI
+ * refuses): 0 and *fd, or -errno with *fd untouched.
+ */
+static inline int ioport_request(int session, uint32_t base, uint32_t size,
+				 int *fd)
+{
+	struct genode_ioport_request req = {
+		.argsz = sizeof(req),
+		.base = base,
+		.size = size,
+		.fd = -1,
+	};
+
+	if (ioctl(session, GENODE_IOPORT_REQUEST, &req))
+		return -errno;
+	*fd = req.fd;
+	return 0;
+}
+
+/* One IN of width 1, 2 or 4 at port: the value read, or -errno. */
+static inline long ioport_in(int fd, unsigned int port, size_t width)
+{
+	uint32_t l;
+	uint16_t w;
+	uint8_t b;
+	int ret;
+
+	switch (width) {
+	case 1:
+		ret = genode_ioport_inb(fd, port, &b);
+		return ret ? ret : b;
+	case 2:
+		ret = genode_ioport_inw(fd, port, &w);
+		return ret ? ret : w;
+	case 4:
+		ret = genode_ioport_inl(fd, port, &l);
+		return ret ? ret : (long)l;
+	}
+	return -EINVAL;
+}
+
+/* One OUT of width 1, 2 or 4 at port: 0 or -errno. */
+static inline int ioport_out(int fd, unsigned int port, size_t width,
+			     uint32_t v)
+{
+	switch (width) {
+	case 1:
+		return genode_ioport_outb(fd, port, v);
+	case 2:
+		return genode_ioport_outw(fd, port, v);
+	case 4:
+		return genode_ioport_outl(fd, port, v);
+	}
+	return -EINVAL;
+}
+
+static inline struct genode_ioport_op ioport_op_in(uint16_t port,
+						   uint8_t width)
+{
+	return (struct genode_ioport_op){ .port = port, .width = width,
+					  .dir = GENODE_IOPORT_IN };
+}
+
+static inline struct genode_ioport_op ioport_op_out(uint16_t port,
+						    uint8_t width,
+						    uint32_t value)
+{
+	return (struct genode_ioport_op){ .port = port, .width = width,
+					  .dir = GENODE_IOPORT_OUT,
+					  .value = value };
+}
+
+/* GENODE_IOPORT_INFO into *i: 0 or -errno. */
+static inline int ioport_info(int fd, struct genode_ioport_info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->argsz = sizeof(*i);
+	return ioctl(fd, GENODE_IOPORT_INFO, i) ? -errno : 0;
+}
+
+/* ---- IO memory ---- */
+
+/* GENODE_IOMEM_REQUEST with every field given: a region fd, or -errno. */
+static inline int iomem_request(int session, uint32_t flags, uint64_t base,
+				uint64_t size, int device_fd, uint32_t bar)
+{
+	struct genode_iomem_request r = {
+		.argsz = sizeof(r),
+		.flags = flags,
+		.base = base,
+		.size = size,
+		.device_fd = device_fd,
+		.bar = bar,
+		.fd = -1,
+	};
+
+	if (ioctl(session, GENODE_IOMEM_REQUEST, &r))
+		return -errno;
+	return r.fd;
+}
+
+/*
+ * Map all of a region; *regs is its first byte (info->page_offset into
+ * the mapping).  0 or -errno.
+ */
+static inline int iomem_map(int region, struct genode_iomem_info *info,
+			    volatile uint32_t **regs)
+{
+	void *p;
+	int ret = genode_iomem_map(region, &p, info);
+
+	if (ret)
+		return ret;
+	*regs = (volatile uint32_t *)((char *)p + info->page_offset);
+	return 0;
+}
+
+/* Undo iomem_map(). */
+static inline int iomem_unmap(volatile uint32_t *regs,
+			      const struct genode_iomem_info *info)
+{
+	return munmap((char *)regs - info->page_offset, info->map_size) ?
+	       -errno : 0;
+}
+
+/* 32- and 64-bit registers at a byte offset. */
+static inline uint32_t mmio_read32(volatile void *base, unsigned int off)
+{
+	return *(volatile uint32_t *)((volatile char *)base + off);
+}
+
+static inline void mmio_write32(volatile void *base, unsigned int off,
+				uint32_t v)
+{
+	*(volatile uint32_t *)((volatile char *)base + off) = v;
+}
+
+static inline void mmio_write64(volatile void *base, unsigned int off,
+				uint64_t v)
+{
+	*(volatile uint64_t *)((volatile char *)base + off) = v;
+}
+
+#endif

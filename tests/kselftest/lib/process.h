@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Processes: passing fds over UNIX sockets (SCM_RIGHTS), CAP_SYS_RAWIO,
+ * groups, and running a function in a child.  Every function
+ * returns 0 or a value, or a negative errno, and prints nothing.
+ */
+#ifndef GENODE_TEST_PROCESS_H
+#define GENODE_TEST_PROCESS_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+/* One message of len bytes, with fd attached unless it is negative. */
+static inline int send_msg_fd(int sock, const void *buf, size_t len, int fd)
+{
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (fd >= 0) {
+		memset(&u, 0, sizeof(u));
+		m.msg_control = u.buf;
+		m.msg_controllen = sizeof(u.buf);
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	n = sendmsg(sock, &m, MSG_NOSIGNAL);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EPROTO;
+}
+
+/*
+ * One message of exactly len bytes; *fd (if fd is not NULL) gets the fd
+ * passed with it (close-on-exec), or -1.
+ */
+static inline int recv_msg_fd(int sock, void *buf, size_t len, int *fd)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr m = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	if (fd)
+		*fd = -1;
+	n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != len)
+		return -EPROTO;
+	cm = CMSG_FIRSTHDR(&m);
+	if (cm && cm->cmsg_level == SOL_SOCKET &&
+	    cm->cmsg_type == SCM_RIGHTS && fd)
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return 0;
+}
+
+/* Send fd alone (with one byte). */
+static inline int send_fd(int sock, int fd)
+{
+	char c = 'f';
+
+	return send_msg_fd(sock, &c, 1, fd);
+}
+
+/* The fd that send_fd() sent, or -errno (-EPROTO: none came). */
+static inline int recv_fd(int sock)
+{
+	int ret, fd;
+	char c;
+
+	ret = recv_msg_fd(sock, &c, 1, &fd);
+	if (ret)
+		return ret;
+	return fd < 0 ? -EPROTO : fd;
+}
+
+static inline int caps_get(struct __user_cap_header_struct *h,
+			   struct __user_cap_data_struct d[2])
+{
+	h->version = _LINUX_CAPABILITY_VERSION_3;
+	h->pid = 0;
+	return syscall(SYS_capget, h, d) ? -errno : 0;
+}
+
+/* Drop CAP_SYS_RAWIO from the effective and permitted sets of the caller. */
+static inline int drop_cap_sys_rawio(void)
+{
+	struct __user_cap_header_struct h;
+	struct __user_cap_data_struct d[2];
+	int ret = caps_get(&h, d);
+
+	if (ret)
+		return ret;
+	d[CAP_SYS_RAWIO / 32].effective &= ~(1u << (CAP_SYS_RAWIO % 32));
+	d[CAP_SYS_RAWIO / 32].permitted &= ~(1u << (CAP_SYS_RAWIO % 32));
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
+/* Is CAP_SYS_RAWIO effective?  1, 0 or -errno. */
+static inline int has_cap_sys_rawio(void)
+{
+	struct __user_cap_header_struct h;
+	struct __user_cap_data_struct d[2];
+	int ret = caps_get(&h, d);
+
+	if (ret)
+		return ret;
+	return !!(d[CAP_SYS_RAWIO / 32].effective &
+		  (1u << (CAP_SYS_RAWIO % 32)));
+}
+
+/* The gid of name in /etc/group (no NSS in a static binary), or -errno. */
+static inline long group_gid(const char *name)
+{
+	FILE *f = fopen("/etc/group", "r");
+	char line[256];
+	long gid = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (gid < 0 && fgets(line, sizeof(line), f)) {
+		char *gr_name = strtok(line, ":");
+		char *gid_str;
+
+		strtok(NULL, ":");
+		gid_str = strtok(NULL, ":");
+		if (gr_name && gid_str && !strcmp(gr_name, name))
+			gid = strtol(gid_str, NULL, 10);
+	}
+	fclose(f);
+	return gid;
+}
+
+/* Run fn(arg) in a child that exits with its result: its wait status, or -errno. */
+static inline int run_in_child(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(fn(arg));
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return status;
+}
+
+#endif

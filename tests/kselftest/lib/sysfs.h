@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sysfs and procfs: small files read and written whole, the module's
+ * counters and its allow list, and the resource lists of /proc.
+ * Every function returns 0 or a value, or a negative errno, and prints
+ * nothing.
+ */
+#ifndef GENODE_TEST_SYSFS_H
+#define GENODE_TEST_SYSFS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SYSFS_PCI "/sys/bus/pci/devices"
+#define SYSFS_GENODE "/sys/class/misc/genode"
+#define GENODE_ALLOW_PARAM "/sys/module/genode/parameters/allow"
+#define PAT_MEMTYPE_LIST "/sys/kernel/debug/x86/pat_memtype_list"
+
+/* A whole small sysfs file into buf (NUL-terminated, newline cut). */
+static inline int sysfs_read(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* s, in one write(). */
+static inline int sysfs_write(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* dir/name as a hexadecimal number, or ~0ul. */
+static inline unsigned long sysfs_hex(const char *dir, const char *name)
+{
+	char path[512], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (sysfs_read(path, buf, sizeof(buf)))
+		return ~0ul;
+	return strtoul(buf, NULL, 16);
+}
+
+/* A file holding one decimal number: the number, or -errno. */
+static inline long sysfs_long(const char *path)
+{
+	char buf[64], *end;
+	long v;
+	int ret;
+
+	ret = sysfs_read(path, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	errno = 0;
+	v = strtol(buf, &end, 10);
+	if (end == buf || errno)
+		return -EINVAL;
+	return v;
+}
+
+/* The module's counters: open sessions, and resources handed out. */
+static inline long genode_sessions(void)
+{
+	return sysfs_long(SYSFS_GENODE "/sessions");
+}
+
+static inline long genode_resources(void)
+{
+	return sysfs_long(SYSFS_GENODE "/resources");
+}
+
+/* The allow list as the module shows it, without the newline. */
+static inline int genode_allow_get(char *buf, size_t len)
+{
+	return sysfs_read(GENODE_ALLOW_PARAM, buf, len);
+}
+
+/* Write the allow list as echo does: with a newline, so "" is a write too. */
+static inline int genode_allow_set(const char *list)
+{
+	int fd = open(GENODE_ALLOW_PARAM, O_WRONLY);
+	char buf[1024];
+	ssize_t n;
+	int len;
+
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%s\n", list);
+	n = write(fd, buf, len);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return n == len ? 0 : -EIO;
+}
+
+/* Does /proc/ioports hold a line containing what?  1, 0 or -errno. */
+static inline int proc_ioports_has(const char *what)
+{
+	FILE *f = fopen("/proc/ioports", "r");
+	char line[256];
+	int found = 0;
+
+	if (!f)
+		return -errno;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, what) != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * The first range in /proc/iomem whose name is name (at any depth):
+ * 0 and [start, end], or -ENOENT (and [0, 0]).
+ */
+static inline int proc_iomem_find(const char *name, uint64_t *start,
+				  uint64_t *end)
+{
+	FILE *f = fopen("/proc/iomem", "r");
+	char line[256], n[200];
+	unsigned long long s, e;
+	int ret = -ENOENT;
+
+	*start = *end = 0;
+	if (!f)
+		return -errno;
+	while (ret && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %llx-%llx : %199[^\n]", &s, &e, n) == 3 &&
+		    !strcmp(n, name)) {
+			*start = s;
+			*end = e;
+			ret = 0;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+/* How many ranges in /proc/iomem are named name, or -errno. */
+static inline int proc_iomem_count(const char *name)
+{
+	FILE *f = fopen("/proc/iomem", "r");
+	char line[256], n[200];
+	unsigned long long s, e;
+	int count = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %llx-%llx : %199[^\n]", &s, &e, n) == 3 &&
+		    !strcmp(n, name))
+			count++;
+	fclose(f);
+	return count;
+}
+
+/*
+ * Does the PAT memtype list hold [start, end) with type?  1, 0, or
+ * -errno when there is no list (no PAT, or no debugfs).
+ */
+static inline int pat_memtype_has(uint64_t start, uint64_t end,
+				  const char *type)
+{
+	FILE *f = fopen(PAT_MEMTYPE_LIST, "r");
+	unsigned long long s, e;
+	char line[256], t[64];
+	int found = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "PAT: [mem 0x%llx-0x%llx] %63s", &s, &e, t) == 3 &&
+		    s == start && e == end && !strcmp(t, type))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+#endif

@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2154
 # (out, build, top, CACHE, passed, failed, skipped and summary are check.sh's)
-# Sourced by check.sh: the checks of issue 7, installing on real machines.
+# Sourced by check.sh: the checks that build and install on real machines.
 # Each function counts its results through check.sh's result/skip helpers
 # and writes its logs to $out.
 #

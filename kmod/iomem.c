@@ -12,7 +12,10 @@
  * range also requests them from iomem_resource as "genode", which refuses
  * ranges that a kernel driver holds and keeps drivers off them later.
  * A BAR needs no request of its own: the device claim requested all its
- * BARs.
+ * BARs.  A BAR smaller than its pages (or not aligned to them) would map
+ * whatever else lives in the rest of them, another device's registers
+ * perhaps: the rest is requested as "genode-pad", as vfio-pci reserves
+ * it, and a BAR whose rest of page is taken is refused.
  *
  * Write-combining needs the memory type of the pages reserved as WC in the
  * PAT tracking: without a reservation, a PFN mapping inserted on x86 gets
@@ -32,6 +35,7 @@
 #include "policy.h"
 
 #define GENODE_IOMEM_NAME "genode"
+#define GENODE_IOMEM_PAD_NAME "genode-pad"
 
 struct genode_iomem {
 	struct genode_resource res;
@@ -47,6 +51,8 @@ struct genode_iomem {
 	struct genode_range range;
 	/* a physical range: its pages requested from iomem_resource */
 	struct resource *kres;
+	/* a BAR: the rest of its first and last page, where it has one */
+	struct resource *pad[2];
 	/* the pages' memory type is reserved as write-combined */
 	bool wc_reserved;
 
@@ -129,6 +135,44 @@ static const struct genode_ioctl_op genode_iomem_ioctls[] = {
 			struct genode_iomem_info, page_offset),
 };
 
+static void genode_iomem_release_pad(struct genode_iomem *r)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(r->pad); i++) {
+		if (r->pad[i])
+			release_mem_region(r->pad[i]->start,
+					   resource_size(r->pad[i]));
+		r->pad[i] = NULL;
+	}
+}
+
+/*
+ * Request what a BAR's pages hold besides the BAR: EBUSY if anything has
+ * some of it (another device's BAR, a driver).
+ */
+static int genode_iomem_request_pad(struct genode_iomem *r)
+{
+	u64 end = r->phys + r->size, map_end = r->map_phys + r->map_size;
+
+	if (r->phys > r->map_phys) {
+		r->pad[0] = request_mem_region(r->map_phys,
+					       r->phys - r->map_phys,
+					       GENODE_IOMEM_PAD_NAME);
+		if (!r->pad[0])
+			return -EBUSY;
+	}
+	if (end < map_end) {
+		r->pad[1] = request_mem_region(end, map_end - end,
+					       GENODE_IOMEM_PAD_NAME);
+		if (!r->pad[1]) {
+			genode_iomem_release_pad(r);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
 /*
  * Give the pages back.  The mappings are zapped already; a BAR's device
  * may be in its release right now (and hold gdev->lock), so nothing here
@@ -142,6 +186,7 @@ static void genode_iomem_revoke(struct genode_resource *res)
 		arch_io_free_memtype_wc(r->map_phys, r->map_size);
 	if (r->kres)
 		release_mem_region(r->map_phys, r->map_size);
+	genode_iomem_release_pad(r);
 	genode_range_release(&r->range);
 	if (r->gdev)
 		clear_bit(r->bar, &r->gdev->bars_in_use);
@@ -231,10 +276,13 @@ static int genode_iomem_request_bar(struct genode_ucmd *ucmd,
 				 r->map_phys + r->map_size - 1);
 	if (ret)
 		goto err_clear_bar;
+	ret = genode_iomem_request_pad(r);
+	if (ret)
+		goto err_release_range;
 	if (r->attrs & GENODE_IOMEM_WC) {
 		if (arch_io_reserve_memtype_wc(r->map_phys, r->map_size)) {
 			ret = -EBUSY;
-			goto err_release_range;
+			goto err_release_pad;
 		}
 		r->wc_reserved = true;
 	}
@@ -250,6 +298,8 @@ static int genode_iomem_request_bar(struct genode_ucmd *ucmd,
 
 	return genode_resource_install(&r->res, ucmd, sizeof(*cmd), &cmd->fd);
 
+err_release_pad:
+	genode_iomem_release_pad(r);
 err_release_range:
 	genode_range_release(&r->range);
 err_clear_bar:

@@ -560,7 +560,11 @@ struct genode_pci_reset {
  *          the range touches System RAM; no CAP_SYS_RAWIO for a physical
  *          range; the kernel is locked down (physical ranges:
  *          LOCKDOWN_DEV_MEM, BARs: LOCKDOWN_PCI_ACCESS);
- *  -EBUSY  a page of it belongs to another region; a kernel driver holds
+ *  -EBUSY  a page of it belongs to another region; a BAR that does not
+ *          fill its pages, and something else (another device's BAR, a
+ *          driver) has some of the rest of them (the rest is requested
+ *          as "genode-pad" in /proc/iomem while the region lives, as
+ *          vfio-pci does); a kernel driver holds
  *          part of it (or it straddles the boundary of a range in
  *          /proc/iomem) and the allow list does not cover it; or the
  *          write-combined memory type cannot be set: another mapping of it

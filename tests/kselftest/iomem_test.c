@@ -776,4 +776,74 @@ TEST_F(iomem, lockdown_refuses_requests)
 	EXPECT_EQ(-EPERM, genode_iomem_request_bar(self->session, self->dev, 0, 0));
 }
 
+/*
+ * "genode-pad" in /proc/iomem: how many entries, their total size and the
+ * lowest and highest address they cover.
+ */
+static int pad_entries(unsigned long long *total, unsigned long long *lo,
+		       unsigned long long *hi)
+{
+	char line[256];
+	unsigned long long s, e;
+	int n = 0;
+	FILE *f = fopen("/proc/iomem", "r");
+
+	*total = 0;
+	*lo = ~0ULL;
+	*hi = 0;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " : genode-pad"))
+			continue;
+		if (sscanf(line, " %llx-%llx", &s, &e) != 2)
+			continue;
+		n++;
+		*total += e - s + 1;
+		if (s < *lo)
+			*lo = s;
+		if (e > *hi)
+			*hi = e;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * A BAR smaller than a page (the i6300esb watchdog's 16 bytes): while its
+ * region lives, the rest of its page is requested as "genode-pad", so that
+ * nothing else can be there to be mapped with it.
+ */
+TEST(sub_page_bar_reserves_the_rest_of_its_page)
+{
+	struct genode_pci_bar_info bar = { .argsz = sizeof(bar) };
+	unsigned long long total, lo, hi, page;
+	struct pci_addr a;
+	int session, dev, region;
+
+	if (pci_find(0x8086, 0x25ab, 0, &a))
+		SKIP(return, "no i6300esb (-device i6300esb) in this VM");
+	session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, session);
+	dev = pci_claim(session, &a);
+	ASSERT_LE(0, dev) TH_LOG("claim %s: %s", a.name, strerror(-dev));
+	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_BAR_INFO, &bar));
+	ASSERT_GT(PAGE, bar.size);
+	page = bar.addr & ~(PAGE - 1);
+	EXPECT_EQ(0, pad_entries(&total, &lo, &hi));
+
+	region = genode_iomem_request_bar(session, dev, 0, 0);
+	ASSERT_LE(0, region) TH_LOG("BAR0: %s", strerror(-region));
+	EXPECT_LE(1, pad_entries(&total, &lo, &hi));
+	/* the page but the BAR */
+	EXPECT_EQ(PAGE - bar.size, total);
+	EXPECT_EQ(page, lo < bar.addr ? lo : page);
+	EXPECT_EQ(page + PAGE - 1, hi > bar.addr ? hi : page + PAGE - 1);
+
+	close(region);
+	EXPECT_EQ(0, pad_entries(&total, &lo, &hi));
+	close(dev);
+	close(session);
+}
+
 TEST_HARNESS_MAIN

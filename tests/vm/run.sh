@@ -91,6 +91,9 @@ devices+=(-chardev "$com2,id=com2" -device isa-serial,chardev=com2,index=1,iobas
 devices+=(-device VGA)
 # An empty PCIe root port: a bridge, which a claim must refuse.
 devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
+# A device with a BAR smaller than a page (the i6300esb watchdog: 16 bytes
+# of MMIO), left unbound: no driver for it is in the initramfs.
+devices+=(-device i6300esb)
 
 # One host thread for all vCPUs (thread=single): with multi-threaded TCG,
 # a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU

@@ -105,10 +105,10 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 
 /*
  * Arguments larger than this are refused with E2BIG before their tail is
- * scanned for nonzero bytes.  The kernel's own structs fit GENODE_MAX_CMDSZ.
+ * scanned for nonzero bytes.  The kernel's own structs fit GENODE_MAX_CMDSZ
+ * (GENODE_IOCTL_OP() checks it at build time).
  */
 #define GENODE_MAX_ARGSZ PAGE_SIZE
-#define GENODE_MAX_CMDSZ 256
 
 long genode_ioctl_dispatch(const struct genode_ioctl_op *ops, unsigned int n,
 			   unsigned int cmd, struct genode_ucmd *ucmd)
@@ -126,8 +126,6 @@ long genode_ioctl_dispatch(const struct genode_ioctl_op *ops, unsigned int n,
 	}
 	if (!op)
 		return -ENOTTY;
-	if (WARN_ON_ONCE(op->size > sizeof(buf)))
-		return -EINVAL;
 
 	if (get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer))
 		return -EFAULT;

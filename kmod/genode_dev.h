@@ -5,9 +5,10 @@
 #ifndef _GENODE_DEV_H
 #define _GENODE_DEV_H
 
-#include <linux/types.h>
+#include <linux/build_bug.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/types.h>
 
 #include "genode_dev_uapi.h"
 
@@ -63,10 +64,15 @@ struct genode_ioctl_op {
 	int (*execute)(struct genode_ucmd *ucmd);
 };
 
+/* The largest kernel struct of an ioctl: the dispatcher's buffer. */
+#define GENODE_MAX_CMDSZ 256
+
+/* A struct that does not fit the dispatcher's buffer does not build. */
 #define GENODE_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
 	{								\
 		.cmd = _ioctl,						\
-		.size = sizeof(_struct),				\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(_struct) > GENODE_MAX_CMDSZ), \
 		.min_size = offsetofend(_struct, _last),		\
 		.execute = _fn,						\
 	}

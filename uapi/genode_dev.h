@@ -26,6 +26,46 @@
  * session is owned by it.  The device is mode 0600, root only, unless a udev
  * rule hands it to a group.
  *
+ * Threat model.  The module assumes that whoever holds /dev/genode (root,
+ * or a member of the group the udev rule names) or any resource fd is
+ * hostile, as VFIO does for the holder of a group or device fd.  A
+ * resource fd is a capability: whoever holds it (after fork or
+ * SCM_RIGHTS) may use it without any privilege of its own, and only the
+ * session that created it may revoke it (GENODE_REVOKE), which zaps every
+ * mapping of it in every process.
+ *
+ *  - Any session may: claim an unbound PCI function that is not part of
+ *    the platform (no bridge, no IOMMU); map the memory BARs of its own
+ *    claimed devices, request their INTx, MSI and MSI-X vectors and
+ *    allocate DMA buffers for them (the resources of a device are its
+ *    claimer's only: EPERM for another session's device fd); take a
+ *    legacy interrupt line that no kernel driver, other IRQ fd or device
+ *    bound to the module uses; allocate DMA buffers for no device within
+ *    its DMA quota; write config space except what the kernel owns (see
+ *    GENODE_PCI_CONFIG_WRITE).
+ *  - CAP_SYS_RAWIO is needed for: IO ports; physical IO-memory ranges;
+ *    bus mastering of a device whose DMA is not isolated (no translating
+ *    IOMMU, or an IOMMU group shared with other devices:
+ *    GENODE_PCI_CAP_ISOLATED); the physical and bus addresses of DMA
+ *    buffers that no IOMMU translates.
+ *  - Kernel lockdown (integrity or confidentiality) refuses, even to
+ *    root: IO ports (checked again on every access), physical ranges, BAR
+ *    regions, config writes, and bus mastering that is not isolated.
+ *  - Memory a device can reach by DMA is never executable, is zeroed when
+ *    allocated, and is freed only when no device can reach it any more:
+ *    after the IOTLB flush where an IOMMU translates, after the device's
+ *    release (bus mastering off, reset where the function has a reset
+ *    method) where none does.  A device without a reset method may keep a
+ *    transfer queued across its release, which its next holder's bus
+ *    mastering lets complete; holders of such devices must be trusted
+ *    with each other's memory, or the device must be reset some other
+ *    way.
+ *
+ * What the module does not bound: the number of sessions (the DMA quota
+ * is per session), and DMA buffers beyond the buddy allocator's largest
+ * block for a device without an IOMMU, which no memory cgroup is charged
+ * for.
+ *
  * The ioctl type byte 0xB9 is unassigned in
  * Documentation/userspace-api/ioctl/ioctl-number.rst (checked up to 6.18).
  *

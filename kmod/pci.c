@@ -135,6 +135,9 @@ static int genode_pci_bind(struct genode_pci_device *gdev)
 	override = genode_match_driver_override(pdev, genode_pci_drv());
 	if (override == 0)
 		return -EBUSY;
+	/* one not assigned to us is the administrator's to hand out */
+	if (override < 0 && !capable(CAP_SYS_RAWIO))
+		return -EPERM;
 	if (override < 0) {
 		ret = genode_set_driver_override(pdev, GENODE_PCI_DRIVER);
 		if (ret)

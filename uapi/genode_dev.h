@@ -34,8 +34,10 @@
  * session that created it may revoke it (GENODE_REVOKE), which zaps every
  * mapping of it in every process.
  *
- *  - Any session may: claim an unbound PCI function that is not part of
- *    the platform (no bridge, no IOMMU); map the memory BARs of its own
+ *  - Any session may: claim a PCI function that the administrator
+ *    assigned to the module (ids=, or driver_override "genode") and that
+ *    is not part of the platform (no bridge, no IOMMU); map the memory
+ *    BARs of its own
  *    claimed devices, request their INTx, MSI and MSI-X vectors and
  *    allocate DMA buffers for them (the resources of a device are its
  *    claimer's only: EPERM for another session's device fd); take a
@@ -43,7 +45,8 @@
  *    bound to the module uses; allocate DMA buffers for no device within
  *    its DMA quota; write config space except what the kernel owns (see
  *    GENODE_PCI_CONFIG_WRITE).
- *  - CAP_SYS_RAWIO is needed for: IO ports; physical IO-memory ranges;
+ *  - CAP_SYS_RAWIO is needed for: claiming a function nobody assigned
+ *    (no driver, no driver_override); IO ports; physical IO-memory ranges;
  *    bus mastering of a device whose DMA is not isolated (no translating
  *    IOMMU, or an IOMMU group shared with other devices:
  *    GENODE_PCI_CAP_ISOLATED); the physical and bus addresses of DMA
@@ -344,8 +347,12 @@ struct genode_ioport_info {
  *      device << 3 | function).
  * Out: fd, the device fd (O_CLOEXEC).
  *
- * Who may call: any session.
+ * Who may call: any session for a function the administrator assigned to
+ * the module; for any other, a caller with CAP_SYS_RAWIO (the claim binds
+ * it, as the administrator would).
  * Return: 0 on success;
+ *  -EPERM  the function is not assigned to the module and the caller
+ *          lacks CAP_SYS_RAWIO;
  *  -EINVAL bad argsz or flags, bus or devfn above 255, or the function
  *          is part of the platform: a bridge (its header type is not 0,
  *          or its base class is 0x06: host, ISA/LPC and other bridges)

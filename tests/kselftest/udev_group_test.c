@@ -159,4 +159,71 @@ TEST_F(udev_group, member_of_other_groups_cannot_open)
 	EXPECT_EQ(EACCES, open_as(NOBODY, groups, 2));
 }
 
+/*
+ * What a member of the group (not root, no CAP_SYS_RAWIO) may do with a
+ * session, in a child: exit 0, or the number of the step that went wrong.
+ */
+static int member_session(gid_t gid, const struct pci_addr *edu, bool assigned)
+{
+	gid_t groups[] = { gid };
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int s, dev, fd;
+
+		if (setgroups(1, groups) || setgid(NOBODY) || setuid(NOBODY))
+			_exit(200);
+		s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+		if (s < 0)
+			_exit(201);
+		dev = pci_claim(s, edu);
+		if (!assigned)
+			_exit(dev == -EPERM ? 0 : 1);
+		if (dev < 0)
+			_exit(2);
+		/* its BAR needs nothing more */
+		fd = genode_iomem_request_bar(s, dev, 0, 0);
+		if (fd < 0)
+			_exit(3);
+		close(fd);
+		/* what needs CAP_SYS_RAWIO */
+		if (ioport_request(s, 0x2f8, 8, &fd) != -EPERM)
+			_exit(4);
+		if (genode_iomem_request_phys(s, 0xfed00000, 4096, 0) != -EPERM)
+			_exit(5);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -2;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A member claims only a function that the administrator assigned to the
+ * module: an unassigned one needs CAP_SYS_RAWIO, as binding a driver does.
+ */
+TEST_F(udev_group, member_claims_only_what_the_administrator_assigned)
+{
+	struct pci_addr edu;
+	char drv[64];
+
+	NEED_RULE();
+	if (edu_find(0, &edu))
+		SKIP(return, "no edu device (-device edu) in this VM");
+	pci_driver_of(&edu, drv, sizeof(drv));
+	ASSERT_STREQ("", drv);
+	EXPECT_EQ(0, member_session(self->gid, &edu, false))
+		TH_LOG("1: the claim of an unassigned function was not EPERM");
+	pci_driver_of(&edu, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+
+	ASSERT_EQ(0, pci_bind(&edu, "genode"));
+	EXPECT_EQ(0, member_session(self->gid, &edu, true))
+		TH_LOG("2: claim, 3: BAR, 4: IO ports not EPERM, 5: physical range not EPERM");
+	EXPECT_EQ(0, pci_unbind(&edu));
+}
+
 TEST_HARNESS_MAIN

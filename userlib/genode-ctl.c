@@ -99,10 +99,11 @@ static int cmd_status(void)
 /*
  * One line per PCI endpoint: address, vendor:device, class, the driver
  * bound ("-" for none), and whether GENODE_PCI_CLAIM can take it:
- * "claimable" (no driver, no foreign driver_override), "genode" (bound
- * to the module: claimed by a session, or assigned by the administrator),
- * "busy" (another driver holds it or is reserved for it), "bridge"
- * (never claimable).
+ * "claimable" (no driver, no foreign driver_override: with
+ * CAP_SYS_RAWIO), "genode" (bound to the module: claimed by a session, or
+ * assigned by the administrator, so any session may claim it), "busy"
+ * (another driver holds it or is reserved for it), "platform" (a bridge
+ * or an IOMMU: never claimable).
  */
 static int cmd_devices(void)
 {
@@ -163,8 +164,10 @@ static int cmd_devices(void)
 			}
 		}
 
-		if ((header[0] & 0x7f) != 0)
-			state = "bridge";
+		/* class 0x06xxxx: bridges; 0x0806xx: IOMMUs */
+		if ((header[0] & 0x7f) != 0 || !strncmp(class, "0x06", 4) ||
+		    !strncmp(class, "0x0806", 6))
+			state = "platform";
 		else if (!strcmp(driver, "genode"))
 			state = "genode";
 		else if (strcmp(driver, "-") ||

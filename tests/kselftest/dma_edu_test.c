@@ -34,197 +34,17 @@
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
 _Static_assert(sizeof(struct genode_dma_set_mask) == 16, "genode_dma_set_mask");
 
 #define PAGE 4096UL
 #define MIB (1024UL * 1024)
-#define RESOURCES "/sys/class/misc/genode/resources"
-#define SESSIONS "/sys/class/misc/genode/sessions"
 #define DEBUGFS_BUFFERS "/sys/kernel/debug/genode/dma_buffers"
 
-#define EDU_VENDOR 0x1234
-#define EDU_DEVICE 0x11e8
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_DMA_RUN 1u
-#define EDU_DMA_TO_RAM 2u
-#define EDU_BUF 0x40000
-#define EDU_BUF_SIZE 4096
 /* the longest transfer from the start of edu's buffer (see above) */
 #define EDU_MAX (EDU_BUF_SIZE - 1)
-#define EDU_MASK ((1ULL << 28) - 1)
-
-/* ---- finding and claiming edu ---- */
-
-struct edu_addr {
-	unsigned int domain, bus, dev, fn;
-	char bdf[16];	/* "00:02.0", as the IOMMU's fault lines name it */
-};
-
-static long sysfs_hex(const char *dir, const char *name)
-{
-	char path[512];
-	FILE *f;
-	long v = -1;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lx", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-static int find_edu(struct edu_addr *a)
-{
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *e;
-	int found = 0;
-
-	if (!d)
-		return 0;
-	while (!found && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (sysfs_hex(e->d_name, "vendor") != EDU_VENDOR ||
-		    sysfs_hex(e->d_name, "device") != EDU_DEVICE)
-			continue;
-		if (sscanf(e->d_name, "%x:%x:%x.%x", &a->domain, &a->bus,
-			   &a->dev, &a->fn) == 4)
-			found = 1;
-	}
-	closedir(d);
-	snprintf(a->bdf, sizeof(a->bdf), "%02x:%02x.%x", a->bus, a->dev, a->fn);
-	return found;
-}
-
-static int claim(int session, const struct edu_addr *a)
-{
-	struct genode_pci_claim c = {
-		.argsz = sizeof(c),
-		.domain = a->domain,
-		.bus = a->bus,
-		.devfn = (a->dev << 3) | a->fn,
-	};
-
-	return ioctl(session, GENODE_PCI_CLAIM, &c) ? -errno : c.fd;
-}
-
-static int bus_master(int dev, int on)
-{
-	struct genode_pci_bus_master b = { .argsz = sizeof(b), .enable = on };
-
-	return ioctl(dev, GENODE_PCI_BUS_MASTER, &b) ? -errno : 0;
-}
-
-static int set_mask(int session, int dev, unsigned int bits)
-{
-	struct genode_dma_set_mask m = {
-		.argsz = sizeof(m), .device_fd = dev, .bits = bits,
-	};
-
-	return ioctl(session, GENODE_DMA_SET_MASK, &m) ? -errno : 0;
-}
-
-/* BAR0, mapped (1 MiB): its region fd in *fd */
-static volatile void *map_bar0(int session, int dev, int *fd)
-{
-	struct genode_iomem_request r = {
-		.argsz = sizeof(r), .flags = GENODE_IOMEM_BAR,
-		.device_fd = dev, .bar = 0,
-	};
-	void *p;
-
-	if (ioctl(session, GENODE_IOMEM_REQUEST, &r))
-		return NULL;
-	p = mmap(NULL, 1 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd, 0);
-	if (p == MAP_FAILED) {
-		close(r.fd);
-		return NULL;
-	}
-	*fd = r.fd;
-	return p;
-}
-
-static int dma_alloc(int session, __u64 size, __u32 cache, int dev,
-		     struct genode_dma_alloc *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->argsz = sizeof(*a);
-	a->size = size;
-	a->cache = cache;
-	a->device_fd = dev;
-	a->fd = -1;
-	return ioctl(session, GENODE_DMA_ALLOC, a) ? -errno : a->fd;
-}
-
-static void *map(int fd, size_t len)
-{
-	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-}
-
-static int dma_sync(int fd, __u32 flags, __u64 off, __u64 len, __u32 dir)
-{
-	struct genode_dma_sync s = {
-		.argsz = sizeof(s), .flags = flags, .offset = off,
-		.length = len, .direction = dir,
-	};
-
-	return ioctl(fd, GENODE_DMA_SYNC, &s) ? -errno : 0;
-}
-
-static void wr64(volatile void *bar, unsigned int off, uint64_t v)
-{
-	*(volatile uint64_t *)((volatile char *)bar + off) = v;
-}
-
-static uint32_t rd32(volatile void *bar, unsigned int off)
-{
-	return *(volatile uint32_t *)((volatile char *)bar + off);
-}
-
-/*
- * One edu transfer: RAM (bus address @ram) to its buffer at @dev_off, or
- * back (@to_ram).  0, or -ETIMEDOUT.
- */
-static int edu_dma(volatile void *bar, uint64_t ram, unsigned int dev_off,
-		   unsigned int len, int to_ram)
-{
-	int i;
-
-	wr64(bar, to_ram ? EDU_DMA_DST : EDU_DMA_SRC, ram);
-	wr64(bar, to_ram ? EDU_DMA_SRC : EDU_DMA_DST, EDU_BUF + dev_off);
-	wr64(bar, EDU_DMA_CNT, len);
-	wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
-	for (i = 0; i < 5000; i++) {
-		if (!(rd32(bar, EDU_DMA_CMD) & EDU_DMA_RUN))
-			return 0;
-		usleep(1000);
-	}
-	return -ETIMEDOUT;
-}
-
-/* The PFN behind a mapped, present page, or 0. */
-static uint64_t pfn_of(const void *addr)
-{
-	uint64_t entry = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &entry, 8, (uintptr_t)addr / PAGE * 8) != 8)
-		entry = 0;
-	close(fd);
-	if (!(entry & (1ULL << 63)))
-		return 0;
-	return entry & ((1ULL << 55) - 1);
-}
+#define EDU_MASK ((1ULL << EDU_DMA_BITS) - 1)
 
 static void fill(unsigned char *p, size_t len, unsigned int seed)
 {
@@ -240,25 +60,11 @@ static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
 	return true;
 }
 
-/* Is the first page of the debugfs buffer list at @pfn listed? */
-static bool buffer_listed(uint64_t pfn)
-{
-	FILE *f = fopen(DEBUGFS_BUFFERS, "r");
-	char line[256];
-	unsigned long long p;
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "pfn %llx", &p) == 1 && p == pfn)
-			found = true;
-	fclose(f);
-	return found;
-}
-
-/* Is the buffer at @pfn listed as deferred (revoked, memory kept)? */
-static bool buffer_deferred(uint64_t pfn)
+/*
+ * Does the debugfs buffer list show the buffer whose first page is @pfn
+ * (with @word in its line, unless @word is NULL)?
+ */
+static bool buffer_listed(uint64_t pfn, const char *word)
 {
 	FILE *f = fopen(DEBUGFS_BUFFERS, "r");
 	char line[256];
@@ -269,16 +75,17 @@ static bool buffer_deferred(uint64_t pfn)
 		return false;
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "pfn %llx", &p) == 1 && p == pfn &&
-		    strstr(line, " deferred"))
+		    (!word || strstr(line, word)))
 			found = true;
 	fclose(f);
 	return found;
 }
 
 FIXTURE(edu) {
-	struct edu_addr addr;
+	struct pci_addr addr;
 	int session, dev, bar_fd;
-	volatile void *bar;
+	struct genode_iomem_info bar_info;
+	volatile uint32_t *bar;
 	bool translated;
 	long resources;
 };
@@ -289,27 +96,28 @@ FIXTURE_SETUP(edu)
 
 	self->dev = -1;
 	self->bar_fd = -1;
-	self->resources = read_sysfs_long(RESOURCES);
+	self->resources = genode_resources();
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session);
-	if (!find_edu(&self->addr))
+	if (edu_find(0, &self->addr))
 		SKIP(return, "no edu device in this VM");
-	self->dev = claim(self->session, &self->addr);
-	ASSERT_LE(0, self->dev) TH_LOG("claim %s: %s", self->addr.bdf,
+	self->dev = edu_claim(self->session, &self->addr);
+	ASSERT_LE(0, self->dev) TH_LOG("claim %s: %s", self->addr.name,
 				       strerror(-self->dev));
 	ASSERT_EQ(0, ioctl(self->dev, GENODE_PCI_INFO, &info));
 	self->translated = info.caps & GENODE_PCI_CAP_IOMMU;
-	self->bar = map_bar0(self->session, self->dev, &self->bar_fd);
-	ASSERT_NE(NULL, self->bar);
-	ASSERT_EQ(0x010000ed, rd32(self->bar, 0) & 0xff0000ff);
-	ASSERT_EQ(0, set_mask(self->session, self->dev, 28));
-	ASSERT_EQ(0, bus_master(self->dev, 1));
+	self->bar_fd = edu_map_bar0(self->session, self->dev, 0,
+				    &self->bar_info, &self->bar);
+	ASSERT_LE(0, self->bar_fd) TH_LOG("BAR0: %s", strerror(-self->bar_fd));
+	ASSERT_EQ(EDU_ID_VALUE, edu_read(self->bar, EDU_ID) & 0xff0000ff);
+	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->dev, 28));
+	ASSERT_EQ(0, pci_bus_master(self->dev, 1));
 }
 
 FIXTURE_TEARDOWN(edu)
 {
 	if (self->bar)
-		munmap((void *)self->bar, 1 * MIB);
+		iomem_unmap(self->bar, &self->bar_info);
 	if (self->bar_fd >= 0)
 		close(self->bar_fd);
 	if (self->dev >= 0)
@@ -336,10 +144,8 @@ TEST_F(edu, round_trip_at_offsets_and_sizes)
 	ASSERT_LE(0, fb);
 	EXPECT_EQ(self->translated ? GENODE_DMA_TRANSLATED | GENODE_DMA_PHYS_WITHHELD : 0,
 		  a.out_flags);
-	pa = map(fa, 4 * PAGE);
-	pb = map(fb, 4 * PAGE);
-	ASSERT_NE(MAP_FAILED, pa);
-	ASSERT_NE(MAP_FAILED, pb);
+	ASSERT_EQ(0, genode_dma_map(fa, 0, 4 * PAGE, (void **)&pa));
+	ASSERT_EQ(0, genode_dma_map(fb, 0, 4 * PAGE, (void **)&pb));
 	fill(pa, 4 * PAGE, 7);
 
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -347,12 +153,12 @@ TEST_F(edu, round_trip_at_offsets_and_sizes)
 		unsigned int len = cases[i].len;
 
 		memset(pb, 0, 4 * PAGE);
-		ASSERT_EQ(0, dma_sync(fa, GENODE_DMA_SYNC_FOR_DEVICE, ao, len,
-				      GENODE_DMA_TO_DEVICE));
+		ASSERT_EQ(0, genode_dma_sync(fa, GENODE_DMA_SYNC_FOR_DEVICE, ao,
+					     len, GENODE_DMA_TO_DEVICE));
 		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + ao, d, len, 0));
 		ASSERT_EQ(0, edu_dma(self->bar, b.bus_addr + bo, d, len, 1));
-		ASSERT_EQ(0, dma_sync(fb, GENODE_DMA_SYNC_FOR_CPU, bo, len,
-				      GENODE_DMA_FROM_DEVICE));
+		ASSERT_EQ(0, genode_dma_sync(fb, GENODE_DMA_SYNC_FOR_CPU, bo,
+					     len, GENODE_DMA_FROM_DEVICE));
 		ASSERT_EQ(0, memcmp(pa + ao, pb + bo, len))
 			TH_LOG("case %u: A+%u -> edu+%u -> B+%u, %u bytes",
 			       i, ao, d, bo, len);
@@ -388,8 +194,7 @@ TEST_F_TIMEOUT(edu, buffers_lie_below_the_28_bit_mask, 120)
 			       (unsigned long long)a.bus_addr);
 		if (!self->translated)
 			EXPECT_EQ(a.phys_addr, a.bus_addr);
-		p = map(fds[i], sizes[i]);
-		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0, genode_dma_map(fds[i], 0, sizes[i], (void **)&p));
 		/* the device reaches the first and the last bytes */
 		p[0] = 0x11;
 		p[sizes[i] - 1] = 0x22;
@@ -415,8 +220,7 @@ TEST_F_TIMEOUT(edu, large_buffer_for_the_device, 180)
 	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, self->dev, &a);
 	ASSERT_LE(0, fd) TH_LOG("64 MiB below 256 MiB: %s", strerror(-fd));
 	EXPECT_LE(a.bus_addr + size - 1, EDU_MASK);
-	p = map(fd, size);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, genode_dma_map(fd, 0, size, (void **)&p));
 	for (size_t off = 0; off < size; off += PAGE)
 		ASSERT_EQ(0, p[off]);
 	if (!self->translated) {
@@ -424,7 +228,7 @@ TEST_F_TIMEOUT(edu, large_buffer_for_the_device, 180)
 		uint64_t pfn0 = a.phys_addr / PAGE;
 
 		for (size_t off = 0; off < size; off += PAGE) {
-			ASSERT_EQ(pfn0 + off / PAGE, pfn_of(p + off)) {
+			ASSERT_EQ(pfn0 + off / PAGE, pagemap_pfn(p + off)) {
 				TH_LOG("page %zu not contiguous", off / PAGE);
 			}
 		}
@@ -461,10 +265,9 @@ TEST_F(edu, bus_address_is_translated_with_an_iommu)
 	ASSERT_EQ(0, ioctl(fd, GENODE_DMA_INFO, &info));
 	EXPECT_EQ(a.bus_addr, info.bus_addr);
 	EXPECT_EQ(a.out_flags, info.out_flags);
-	p = map(fd, 16 * PAGE);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, genode_dma_map(fd, 0, 16 * PAGE, (void **)&p));
 	p[0] = 1;
-	pfn = pfn_of(p);
+	pfn = pagemap_pfn(p);
 	ASSERT_NE(0, pfn);
 	EXPECT_NE(pfn * PAGE, a.bus_addr)
 		TH_LOG("IOVA 0x%llx is the physical address",
@@ -520,9 +323,7 @@ TEST_F(edu, device_has_a_dma_domain_of_its_own)
 
 	if (!self->translated)
 		SKIP(return, "no IOMMU translates for edu in this VM");
-	snprintf(path, sizeof(path),
-		 "/sys/bus/pci/devices/%04x:%s/iommu_group/type",
-		 self->addr.domain, self->addr.bdf);
+	snprintf(path, sizeof(path), "%s/iommu_group/type", self->addr.dir);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
 	ASSERT_EQ(1, fscanf(f, "%31s", type));
@@ -531,9 +332,7 @@ TEST_F(edu, device_has_a_dma_domain_of_its_own)
 	EXPECT_STREQ("DMA", type);
 
 	/* and edu is alone in its group, so in its domain */
-	snprintf(path, sizeof(path),
-		 "/sys/bus/pci/devices/%04x:%s/iommu_group/devices",
-		 self->addr.domain, self->addr.bdf);
+	snprintf(path, sizeof(path), "%s/iommu_group/devices", self->addr.dir);
 	d = opendir(path);
 	ASSERT_NE(NULL, d);
 	while ((e = readdir(d)))
@@ -547,6 +346,8 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 {
 	struct genode_dma_alloc own, other;
 	unsigned char *po, *px;
+	/* "00:02.0", as the IOMMU's fault lines name it */
+	const char *bdf = self->addr.name + 5;
 	char fault[64];
 	uint64_t target;
 	int s2, fx, fo, kmsg;
@@ -560,15 +361,13 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 	fx = dma_alloc(s2, PAGE, GENODE_DMA_CACHED, -1, &other);
 	ASSERT_LE(0, fx);
 	ASSERT_NE(0, other.phys_addr);
-	px = map(fx, PAGE);
-	ASSERT_NE(MAP_FAILED, px);
+	ASSERT_EQ(0, genode_dma_map(fx, 0, PAGE, (void **)&px));
 	memset(px, 0x11, PAGE);
 
 	/* edu's buffer, full of 0xee, through a buffer of our own */
 	fo = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &own);
 	ASSERT_LE(0, fo);
-	po = map(fo, PAGE);
-	ASSERT_NE(MAP_FAILED, po);
+	ASSERT_EQ(0, genode_dma_map(fo, 0, PAGE, (void **)&po));
 	memset(po, 0xee, PAGE);
 	ASSERT_EQ(0, edu_dma(self->bar, own.bus_addr, 0, EDU_MAX, 0));
 
@@ -587,10 +386,9 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 	ASSERT_EQ(0, edu_dma(self->bar, other.phys_addr, 0, EDU_MAX, 1));
 	snprintf(fault, sizeof(fault), "fault addr 0x%llx ",
 		 (unsigned long long)target);
-	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Write", self->addr.bdf, fault,
-			      10))
+	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Write", bdf, fault, 10))
 		TH_LOG("no IOMMU fault of %s at 0x%llx in the kernel log",
-		       self->addr.bdf, (unsigned long long)target);
+		       bdf, (unsigned long long)target);
 	kmsg_note("genode-test: expect DMAR faults end\n");
 	close(kmsg);
 
@@ -624,11 +422,10 @@ TEST_F(edu, release_order_keeps_memory_until_the_device_cannot_reach_it)
 	used_before = q.used;
 	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
 	ASSERT_LE(0, fd);
-	p = map(fd, 4 * PAGE);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, genode_dma_map(fd, 0, 4 * PAGE, (void **)&p));
 	p[0] = 1;
-	pfn = pfn_of(p);
-	ASSERT_TRUE(buffer_listed(pfn));
+	pfn = pagemap_pfn(p);
+	ASSERT_TRUE(buffer_listed(pfn, NULL));
 	munmap(p, 4 * PAGE);
 	ASSERT_EQ(0, close(fd));
 	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
@@ -636,27 +433,27 @@ TEST_F(edu, release_order_keeps_memory_until_the_device_cannot_reach_it)
 
 	if (self->translated) {
 		/* unmapped from the IOMMU, so freed at once */
-		EXPECT_FALSE(buffer_listed(pfn));
+		EXPECT_FALSE(buffer_listed(pfn, NULL));
 		EXPECT_EQ(used_before, used);
 	} else {
 		/* the device could still reach it: kept until its release */
-		EXPECT_TRUE(buffer_listed(pfn));
-		EXPECT_TRUE(buffer_deferred(pfn));
+		EXPECT_TRUE(buffer_listed(pfn, NULL));
+		EXPECT_TRUE(buffer_listed(pfn, " deferred"));
 		EXPECT_EQ(used_before + 4 * PAGE, used);
 	}
 	/* the device's release (bus mastering off first) frees it */
 	if (self->bar)
-		munmap((void *)self->bar, 1 * MIB);
+		iomem_unmap(self->bar, &self->bar_info);
 	self->bar = NULL;
 	if (self->bar_fd >= 0)
 		close(self->bar_fd);
 	self->bar_fd = -1;
 	close(self->dev);
 	self->dev = -1;
-	EXPECT_FALSE(buffer_listed(pfn));
+	EXPECT_FALSE(buffer_listed(pfn, NULL));
 	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
 	EXPECT_EQ(used_before, q.used);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(edu, device_release_revokes_its_buffers)
@@ -671,8 +468,7 @@ TEST_F(edu, device_release_revokes_its_buffers)
 
 	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
 	ASSERT_LE(0, fd);
-	p = map(fd, 2 * PAGE);
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, genode_dma_map(fd, 0, 2 * PAGE, (void **)&p));
 	p[0] = 5;
 
 	/* the BAR region holds the device too: revoke the device itself */
@@ -700,13 +496,12 @@ TEST_F(edu, device_release_revokes_its_buffers)
 	close(fd);
 }
 
-static long mask_bits(const struct edu_addr *a, const char *name)
+static long mask_bits(const struct pci_addr *a, const char *name)
 {
-	char path[128];
+	char path[160];
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/%s",
-		 a->domain, a->bus, a->dev, a->fn, name);
-	return read_sysfs_long(path);
+	snprintf(path, sizeof(path), "%s/%s", a->dir, name);
+	return sysfs_long(path);
 }
 
 /*
@@ -721,10 +516,10 @@ TEST_F(edu, release_restores_the_dma_masks)
 
 	EXPECT_EQ(28, mask_bits(&self->addr, "dma_mask_bits"));
 	EXPECT_EQ(28, mask_bits(&self->addr, "consistent_dma_mask_bits"));
-	ASSERT_EQ(0, set_mask(self->session, self->dev, 40));
+	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->dev, 40));
 	EXPECT_EQ(40, mask_bits(&self->addr, "dma_mask_bits"));
 
-	munmap((void *)self->bar, 1 * MIB);
+	iomem_unmap(self->bar, &self->bar_info);
 	self->bar = NULL;
 	close(self->bar_fd);
 	self->bar_fd = -1;
@@ -736,7 +531,7 @@ TEST_F(edu, release_restores_the_dma_masks)
 	/* a new claim starts from there */
 	close(self->dev);
 	self->dev = -1;
-	dev = claim(self->session, &self->addr);
+	dev = edu_claim(self->session, &self->addr);
 	ASSERT_LE(0, dev) TH_LOG("claim: %s", strerror(-dev));
 	self->dev = dev;
 	EXPECT_EQ(32, mask_bits(&self->addr, "dma_mask_bits"));
@@ -751,17 +546,17 @@ TEST_F(edu, bad_device_arguments)
 	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, s2);
 	EXPECT_EQ(-EPERM, dma_alloc(s2, PAGE, GENODE_DMA_CACHED, self->dev, &a));
-	EXPECT_EQ(-EPERM, set_mask(s2, self->dev, 32));
+	EXPECT_EQ(-EPERM, genode_dma_set_mask(s2, self->dev, 32));
 	/* masks out of range */
-	EXPECT_EQ(-EINVAL, set_mask(self->session, self->dev, 0));
-	EXPECT_EQ(-EINVAL, set_mask(self->session, self->dev, 23));
-	EXPECT_EQ(-EINVAL, set_mask(self->session, self->dev, 65));
-	EXPECT_EQ(-EINVAL, set_mask(self->session, self->dev, ~0u));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->dev, 0));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->dev, 23));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->dev, 65));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->dev, ~0u));
 	/* no device fds */
-	EXPECT_EQ(-EBADF, set_mask(self->session, 1000, 32));
+	EXPECT_EQ(-EBADF, genode_dma_set_mask(self->session, 1000, 32));
 	null_fd = open("/dev/null", O_RDWR);
 	ASSERT_LE(0, null_fd);
-	EXPECT_EQ(-EINVAL, set_mask(self->session, null_fd, 32));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, null_fd, 32));
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
 				     null_fd, &a));
 	/* a DMA buffer is no device */
@@ -769,7 +564,7 @@ TEST_F(edu, bad_device_arguments)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
 				     fd, &big));
-	EXPECT_EQ(-EINVAL, set_mask(self->session, fd, 32));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, fd, 32));
 	close(fd);
 	{
 		struct genode_dma_set_mask m = {
@@ -786,29 +581,22 @@ TEST_F(edu, bad_device_arguments)
 	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
 	ASSERT_LE(0, fd);
 	if (a.bus_addr + PAGE - 1 > (1ULL << 24) - 1) {
-		EXPECT_EQ(-EBUSY, set_mask(self->session, self->dev, 24));
+		EXPECT_EQ(-EBUSY, genode_dma_set_mask(self->session, self->dev, 24));
 	} else {
 		TH_LOG("buffer at 0x%llx fits 24 bits: no EBUSY case",
 		       (unsigned long long)a.bus_addr);
 	}
 	close(fd);
 	/* a mask that fits nothing this size: ENOMEM, never above it */
-	ASSERT_EQ(0, set_mask(self->session, self->dev, 24));
+	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->dev, 24));
 	EXPECT_EQ(-ENOMEM, dma_alloc(self->session, 32 * MIB, GENODE_DMA_CACHED,
 				     self->dev, &big));
-	EXPECT_EQ(0, set_mask(self->session, self->dev, 28));
+	EXPECT_EQ(0, genode_dma_set_mask(self->session, self->dev, 28));
 
 	close(null_fd);
 	close(s2);
 	/* the device fd and the BAR region */
-	EXPECT_EQ(self->resources + 2, read_sysfs_long(RESOURCES));
-}
-
-static __u64 quota_used(int session)
-{
-	struct genode_dma_quota q = { .argsz = sizeof(q) };
-
-	return ioctl(session, GENODE_DMA_QUOTA, &q) ? ~0ULL : q.used;
+	EXPECT_EQ(self->resources + 2, genode_resources());
 }
 
 /*
@@ -819,10 +607,10 @@ TEST_F(edu, failed_alloc_leaves_the_quota)
 {
 	struct genode_dma_alloc a;
 	struct rlimit old, low;
-	__u64 used = quota_used(self->session);
+	int64_t used = dma_quota_used(self->session);
 	int fds[64], n = 0, fd;
 
-	ASSERT_NE(~0ULL, used);
+	ASSERT_LE(0, used) TH_LOG("quota: %s", strerror(-used));
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
 	/* room for exactly one more fd, taken by a dup */
 	fd = dup(0);
@@ -837,16 +625,16 @@ TEST_F(edu, failed_alloc_leaves_the_quota)
 
 	EXPECT_EQ(-EMFILE, dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED,
 				     self->dev, &a));
-	EXPECT_EQ(used, quota_used(self->session));
+	EXPECT_EQ(used, dma_quota_used(self->session));
 	EXPECT_EQ(-EMFILE, dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED,
 				     -1, &a));
-	EXPECT_EQ(used, quota_used(self->session));
+	EXPECT_EQ(used, dma_quota_used(self->session));
 
 	while (n)
 		close(fds[--n]);
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
 	/* the device fd and the BAR region */
-	EXPECT_EQ(self->resources + 2, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources + 2, genode_resources());
 	/* the device still takes buffers */
 	fd = dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
 	EXPECT_LE(0, fd);
@@ -883,14 +671,12 @@ static void *churn_buffers(void *arg)
  */
 TEST(edu_buffer_close_races_the_device_release)
 {
-	struct edu_addr addr;
+	struct pci_addr addr;
 	unsigned long closed = 0;
-	char bdf[32];
-	long resources = read_sysfs_long(RESOURCES);
+	long resources = genode_resources();
 
-	if (!find_edu(&addr))
+	if (edu_find(0, &addr))
 		SKIP(return, "no edu device in this VM");
-	snprintf(bdf, sizeof(bdf), "%04x:%s", addr.domain, addr.bdf);
 	for (int round = 0; round < 40; round++) {
 		struct genode_revoke rv = { .argsz = sizeof(rv) };
 		struct churn c = { .stop = 0 };
@@ -898,7 +684,7 @@ TEST(edu_buffer_close_races_the_device_release)
 
 		c.session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, c.session);
-		c.dev = claim(c.session, &addr);
+		c.dev = edu_claim(c.session, &addr);
 		ASSERT_LE(0, c.dev);
 		ASSERT_EQ(0, pthread_create(&t, NULL, churn_buffers, &c));
 		usleep(1000 + (round % 8) * 700);
@@ -909,7 +695,7 @@ TEST(edu_buffer_close_races_the_device_release)
 			FILE *f = fopen("/sys/bus/pci/drivers/genode/unbind", "w");
 
 			ASSERT_NE(NULL, f);
-			EXPECT_LT(0, fputs(bdf, f));
+			EXPECT_LT(0, fputs(addr.name, f));
 			EXPECT_EQ(0, fclose(f));
 		}
 		c.stop = 1;
@@ -917,7 +703,7 @@ TEST(edu_buffer_close_races_the_device_release)
 		closed += c.closed;
 		close(c.dev);
 		close(c.session);
-		EXPECT_EQ(resources, read_sysfs_long(RESOURCES));
+		EXPECT_EQ(resources, genode_resources());
 	}
 	TH_LOG("%lu buffers closed while their device was released", closed);
 	EXPECT_LT(0, closed);
@@ -937,8 +723,7 @@ TEST_F(edu, device_buffers_are_zeroed)
 				       round ? GENODE_DMA_UNCACHED : GENODE_DMA_CACHED,
 				       self->dev, &a);
 			ASSERT_LE(0, fd);
-			p = map(fd, sizes[i]);
-			ASSERT_NE(MAP_FAILED, p);
+			ASSERT_EQ(0, genode_dma_map(fd, 0, sizes[i], (void **)&p));
 			ASSERT_TRUE(all_bytes(p, sizes[i], 0))
 				TH_LOG("%llu bytes, round %u: not zeroed",
 				       (unsigned long long)sizes[i], round);
@@ -954,34 +739,22 @@ TEST_F(edu, device_buffers_are_zeroed)
 #define CGROOT "/sys/fs/cgroup"
 #define CGTEST CGROOT "/genode-dma-edu-test"
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
 TEST(edu_memcg_charges_iommu_buffers)
 {
-	struct edu_addr addr;
+	struct pci_addr addr;
 	struct stat st;
 	long long r[4];
 	int pipefd[2], status;
 	pid_t pid;
 
-	if (!find_edu(&addr))
+	if (edu_find(0, &addr))
 		SKIP(return, "no edu device in this VM");
 	if (stat(CGROOT "/cgroup.controllers", &st)) {
 		mkdir(CGROOT, 0755);
 		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
 			SKIP(return, "cannot mount cgroup2: %s", strerror(errno));
 	}
-	if (write_file(CGROOT "/cgroup.subtree_control", "+memory"))
+	if (sysfs_write(CGROOT "/cgroup.subtree_control", "+memory"))
 		SKIP(return, "no memory controller");
 	rmdir(CGTEST);
 	ASSERT_EQ(0, mkdir(CGTEST, 0755));
@@ -996,21 +769,21 @@ TEST(edu_memcg_charges_iommu_buffers)
 		int s, dev, fd;
 
 		snprintf(me, sizeof(me), "%d", getpid());
-		if (write_file(CGTEST "/cgroup.procs", me))
+		if (sysfs_write(CGTEST "/cgroup.procs", me))
 			_exit(2);
 		s = open(GENODE_DEV_PATH, O_RDWR);
-		dev = claim(s, &addr);
-		if (dev < 0 || set_mask(s, dev, 28) ||
+		dev = edu_claim(s, &addr);
+		if (dev < 0 || genode_dma_set_mask(s, dev, 28) ||
 		    ioctl(dev, GENODE_PCI_INFO, &info))
 			_exit(3);
 		r[3] = !!(info.caps & GENODE_PCI_CAP_IOMMU);
-		r[0] = read_sysfs_long(CGTEST "/memory.current");
+		r[0] = sysfs_long(CGTEST "/memory.current");
 		fd = dma_alloc(s, 16 * MIB, GENODE_DMA_CACHED, dev, &a);
 		if (fd < 0)
 			_exit(4);
-		r[1] = read_sysfs_long(CGTEST "/memory.current");
+		r[1] = sysfs_long(CGTEST "/memory.current");
 		close(fd);
-		r[2] = read_sysfs_long(CGTEST "/memory.current");
+		r[2] = sysfs_long(CGTEST "/memory.current");
 		if (write(pipefd[1], r, sizeof(r)) != sizeof(r))
 			_exit(5);
 		_exit(0);
@@ -1035,42 +808,39 @@ TEST(edu_memcg_charges_iommu_buffers)
 
 TEST(edu_killed_during_dma_leaves_nothing)
 {
-	long resources = read_sysfs_long(RESOURCES);
-	long sessions = read_sysfs_long(SESSIONS);
-	struct edu_addr addr;
+	long resources = genode_resources();
+	long sessions = genode_sessions();
+	struct pci_addr addr;
 	int pipefd[2], status, s, dev;
 	pid_t pid;
 	char c;
 
-	if (!find_edu(&addr))
+	if (edu_find(0, &addr))
 		SKIP(return, "no edu device in this VM");
 	ASSERT_EQ(0, pipe(pipefd));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
+		struct genode_iomem_info info;
 		struct genode_dma_alloc a;
-		volatile void *bar;
-		int s = open(GENODE_DEV_PATH, O_RDWR), dev, bfd, fd;
+		volatile uint32_t *bar = NULL;
+		int s = open(GENODE_DEV_PATH, O_RDWR), dev, fd;
 		unsigned char *p;
 
-		dev = claim(s, &addr);
-		if (dev < 0 || set_mask(s, dev, 28) || bus_master(dev, 1))
+		dev = edu_claim(s, &addr);
+		if (dev < 0 || genode_dma_set_mask(s, dev, 28) ||
+		    pci_bus_master(dev, 1))
 			_exit(2);
-		bar = map_bar0(s, dev, &bfd);
-		if (!bar)
+		if (edu_map_bar0(s, dev, 0, &info, &bar) < 0)
 			_exit(3);
 		fd = dma_alloc(s, 1 * MIB, GENODE_DMA_CACHED, dev, &a);
 		if (fd < 0)
 			_exit(4);
-		p = map(fd, 1 * MIB);
-		if (p == MAP_FAILED)
+		if (genode_dma_map(fd, 0, 1 * MIB, (void **)&p))
 			_exit(5);
 		memset(p, 0x42, PAGE);
 		/* start a transfer into the buffer, and die during it */
-		wr64(bar, EDU_DMA_SRC, EDU_BUF);
-		wr64(bar, EDU_DMA_DST, a.bus_addr);
-		wr64(bar, EDU_DMA_CNT, EDU_MAX);
-		wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+		edu_dma_to_ram(bar, 0, a.bus_addr, EDU_MAX, 0);
 		if (write(pipefd[1], "r", 1) != 1)
 			_exit(6);
 		pause();
@@ -1085,12 +855,12 @@ TEST(edu_killed_during_dma_leaves_nothing)
 	/* let the transfer end: 100 ms */
 	usleep(300 * 1000);
 
-	EXPECT_EQ(resources, read_sysfs_long(RESOURCES));
-	EXPECT_EQ(sessions, read_sysfs_long(SESSIONS));
+	EXPECT_EQ(resources, genode_resources());
+	EXPECT_EQ(sessions, genode_sessions());
 	/* the device is free again, and works */
 	s = open(GENODE_DEV_PATH, O_RDWR);
 	ASSERT_LE(0, s);
-	dev = claim(s, &addr);
+	dev = edu_claim(s, &addr);
 	ASSERT_LE(0, dev) TH_LOG("claim after the kill: %s", strerror(-dev));
 	close(dev);
 	close(s);
@@ -1112,22 +882,15 @@ TEST_F(edu, buffer_passed_over_a_socket_receives_dma)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-		struct msghdr msg = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
 		unsigned char *q;
 		int rfd;
 
 		close(sv[0]);
 		close(fd);
-		if (recvmsg(sv[1], &msg, 0) != 1 || !CMSG_FIRSTHDR(&msg))
+		rfd = recv_fd(sv[1]);
+		if (rfd < 0)
 			_exit(2);
-		memcpy(&rfd, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
-		q = map(rfd, PAGE);
-		if (q == MAP_FAILED)
+		if (genode_dma_map(rfd, 0, PAGE, (void **)&q))
 			_exit(3);
 		/* wait for the parent's DMA */
 		if (read(sv[1], &c, 1) != 1)
@@ -1135,21 +898,7 @@ TEST_F(edu, buffer_passed_over_a_socket_receives_dma)
 		_exit(all_bytes(q, EDU_MAX, 0x5c) ? 0 : 5);
 	}
 	close(sv[1]);
-	{
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-		struct msghdr msg = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-		ASSERT_EQ(1, sendmsg(sv[0], &msg, 0));
-	}
+	ASSERT_EQ(0, send_fd(sv[0], fd));
 	/* the creator lets go of its fd; the device fills the buffer */
 	ASSERT_EQ(0, close(fd));
 	{
@@ -1159,8 +908,7 @@ TEST_F(edu, buffer_passed_over_a_socket_receives_dma)
 		tfd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
 				self->dev, &t);
 		ASSERT_LE(0, tfd);
-		p = map(tfd, PAGE);
-		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0, genode_dma_map(tfd, 0, PAGE, (void **)&p));
 		memset(p, 0x5c, PAGE);
 		ASSERT_EQ(0, edu_dma(self->bar, t.bus_addr, 0, EDU_MAX, 0));
 		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 0, EDU_MAX, 1));

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Sessions and resources of /dev/genode beyond what libgenode_dev offers:
- * the raw requests that tests feed with bad arguments, revocation, and
- * the feature bits the tests know.  Every function returns 0, an fd or a
- * value, or a negative errno, and prints nothing.
+ * the raw requests that tests feed with bad arguments, revocation, DMA
+ * buffers and their quota, and the feature bits the tests know.  Every
+ * function returns 0, an fd or a value, or a negative errno, and prints
+ * nothing.
  */
 #ifndef GENODE_TEST_GENODE_H
 #define GENODE_TEST_GENODE_H
@@ -174,6 +175,33 @@ static inline void mmio_write64(volatile void *base, unsigned int off,
 				uint64_t v)
 {
 	*(volatile uint64_t *)((volatile char *)base + off) = v;
+}
+
+/* ---- DMA buffers ---- */
+
+/*
+ * GENODE_DMA_ALLOC for device_fd (-1: none), the whole answer in *a:
+ * the buffer fd, or -errno.
+ */
+static inline int dma_alloc(int session, uint64_t size, uint32_t cache,
+			    int device_fd, struct genode_dma_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->argsz = sizeof(*a);
+	a->size = size;
+	a->cache = cache;
+	a->device_fd = device_fd;
+	a->fd = -1;
+	return ioctl(session, GENODE_DMA_ALLOC, a) ? -errno : a->fd;
+}
+
+/* The bytes of the session's DMA quota in use, or -errno. */
+static inline int64_t dma_quota_used(int session)
+{
+	uint64_t limit, used;
+	int ret = genode_dma_quota(session, &limit, &used);
+
+	return ret ? ret : (int64_t)used;
 }
 
 #endif

@@ -7,9 +7,11 @@
  * TH_LOG).
  *
  *   sysfs.h    small sysfs files, the module's counters and allow list,
- *              /proc/ioports, /proc/iomem, the PAT memtype list
+ *              /proc/ioports, /proc/iomem, the PAT memtype list,
+ *              /proc/self/pagemap
  *   pci.h      PCI functions: find, bind, claim, config, bus master
- *   genode.h   raw requests, revocation, IO-port and MMIO accessors
+ *   genode.h   raw requests, revocation, IO-port and MMIO accessors,
+ *              DMA buffers
  *   process.h  fd passing, CAP_SYS_RAWIO, children
  *   timing.h   the monotonic clock
  *   drivers/   edu, the 16550 UART, the PIT

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sysfs and procfs: small files read and written whole, the module's
- * counters and its allow list, and the resource lists of /proc.
+ * counters and its allow list, the resource lists of /proc, and the
+ * page frames behind a mapping.
  * Every function returns 0 or a value, or a negative errno, and prints
  * nothing.
  */
@@ -195,6 +196,25 @@ static inline int pat_memtype_has(uint64_t start, uint64_t end,
 			found = 1;
 	fclose(f);
 	return found;
+}
+
+/*
+ * The page frame behind a mapped, present page, from /proc/self/pagemap
+ * (the frame is only shown with CAP_SYS_ADMIN): the PFN, or 0.
+ */
+static inline uint64_t pagemap_pfn(const void *addr)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, 8, (uintptr_t)addr / 4096 * 8) != 8)
+		entry = 0;
+	close(fd);
+	if (!(entry & (1ULL << 63)))
+		return 0;
+	return entry & ((1ULL << 55) - 1);
 }
 
 #endif

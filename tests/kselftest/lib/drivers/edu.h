@@ -3,10 +3,11 @@
  * QEMU's edu device (hw/misc/edu.c): its ids, the registers of its BAR0,
  * and what the tests do with them: find and claim it, map BAR0, check
  * identity and liveness, compute factorials, raise and acknowledge its
- * interrupt, DMA between RAM and its 4 KiB buffer.  The functions on the
- * registers are plain MMIO (no system call but clock_gettime() and
- * usleep()), so that they work in a process confined by seccomp.  Every
- * function returns 0 or a value, or a negative errno, and prints nothing.
+ * interrupt, DMA between RAM and its 4 KiB buffer (started, or waited
+ * for).  The functions on the registers are plain MMIO (no system call
+ * but clock_gettime() and usleep()), so that they work in a process
+ * confined by seccomp.  Every function returns 0 or a value, or a
+ * negative errno, and prints nothing.
  */
 #ifndef GENODE_TEST_EDU_H
 #define GENODE_TEST_EDU_H
@@ -182,6 +183,28 @@ static inline void edu_dma_to_ram(volatile uint32_t *regs, unsigned int off,
 static inline uint32_t edu_dma_cmd(volatile uint32_t *regs)
 {
 	return edu_read(regs, EDU_DMA_CMD);
+}
+
+/*
+ * One transfer without interrupt, waited for (polled every ms): from RAM
+ * at bus into the buffer at off, or back (to_ram).  A transfer takes
+ * 100 ms of virtual time.  0, or -ETIMEDOUT after 5 s.
+ */
+static inline int edu_dma(volatile uint32_t *regs, uint64_t bus,
+			  unsigned int off, uint64_t count, int to_ram)
+{
+	double end = now_s() + 5;
+
+	if (to_ram)
+		edu_dma_to_ram(regs, off, bus, count, 0);
+	else
+		edu_dma_to_edu(regs, bus, off, count, 0);
+	while (edu_dma_cmd(regs) & EDU_DMA_START) {
+		if (now_s() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	return 0;
 }
 
 #endif

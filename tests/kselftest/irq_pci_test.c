@@ -35,24 +35,7 @@
 #include "genode_dev.h"
 #include "libgenode_dev.h"
 #include "kselftest_harness.h"
-#include "test_util.h"
-
-#define RESOURCES "/sys/class/misc/genode/resources"
-
-#define PCI_COMMAND		0x04
-#define PCI_COMMAND_INTX_DISABLE 0x400
-#define PCI_CAPABILITY_LIST	0x34
-#define PCI_CAP_ID_MSI		0x05
-#define PCI_CAP_ID_MSIX		0x11
-#define PCI_MSI_FLAGS_ENABLE	0x0001
-#define PCI_MSIX_FLAGS_ENABLE	0x8000
-
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-#define EDU_IDENT	0x00
-#define EDU_STATUS	0x24
-#define EDU_RAISE	0x60
-#define EDU_ACK		0x64
+#include "lib/genode_test.h"
 
 #define E1000E_VENDOR	0x8086
 #define E1000E_DEVICE	0x10d3
@@ -64,167 +47,73 @@
 #define E1000_RXQ0	(1u << 20)
 #define E1000_TXQ0	(1u << 22)
 
-/* ---- helpers ---- */
-
-static long resources(void)
-{
-	return read_sysfs_long(RESOURCES);
-}
-
-static void msleep(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-static bool readable(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
-}
-
-/* The count of the next interrupts, waiting at most ms; 0 on timeout. */
-static uint64_t wait_count(int fd, int ms)
-{
-	uint64_t n = 0;
-
-	if (!readable(fd, ms))
-		return 0;
-	if (read(fd, &n, sizeof(n)) != sizeof(n))
-		return 0;
-	return n;
-}
-
-static struct genode_irq_info info_of(int fd)
-{
-	struct genode_irq_info info;
-
-	if (genode_irq_info(fd, &info))
-		memset(&info, 0xff, sizeof(info));
-	return info;
-}
-
 static int request(int session, int dev, __u32 source, __u32 vector,
 		   __u32 num_vectors)
 {
 	return genode_irq_open_pci(session, dev, source, vector, num_vectors);
 }
 
-static int revoke_fd(int session, int fd)
+/* The flags (message control) of capability id, or 0. */
+static uint32_t cap_flags(int dev, unsigned int id)
 {
-	struct genode_revoke rv = { .argsz = sizeof(rv), .fd = fd };
-
-	return ioctl(session, GENODE_REVOKE, &rv) ? -errno : 0;
-}
-
-static uint32_t cfg_read(int dev, unsigned int offset, unsigned int width)
-{
-	uint32_t v = 0xffffffff;
-
-	genode_pci_config_read(dev, offset, width, &v);
-	return v;
-}
-
-/* The config-space offset of capability id, or 0. */
-static unsigned int find_cap(int dev, unsigned int id)
-{
-	unsigned int pos = cfg_read(dev, PCI_CAPABILITY_LIST, 1) & 0xfc;
+	unsigned int pos = pci_cfg_read(dev, PCI_CAPABILITY_LIST, 1) & 0xfc;
 	int n;
 
 	for (n = 0; pos && n < 48; n++) {
-		if (cfg_read(dev, pos, 1) == id)
-			return pos;
-		pos = cfg_read(dev, pos + 1, 1) & 0xfc;
+		if (pci_cfg_read(dev, pos, 1) == id)
+			return pci_cfg_read(dev, pos + 2, 2);
+		pos = pci_cfg_read(dev, pos + 1, 1) & 0xfc;
 	}
 	return 0;
 }
 
-/* The flags (message control) of capability id. */
-static uint32_t cap_flags(int dev, unsigned int id)
-{
-	unsigned int pos = find_cap(dev, id);
-
-	return pos ? cfg_read(dev, pos + 2, 2) : 0;
-}
-
 /*
- * A claimed device, with BAR0 mapped through an IO-memory fd where this
- * tree has them (GENODE_IOMEM_REQUEST by BAR).  Where it does not, bar is
- * NULL and the tests that must make the device interrupt skip; the
- * others (bookkeeping, bad input, release) run without it.
+ * A claimed device, with BAR0 mapped through an IO-memory fd
+ * (GENODE_IOMEM_REQUEST by BAR); bar is NULL until then and after
+ * unmap_bar0().
  */
 struct claimed {
 	int session;
 	int dev;
 	int region;
+	struct genode_iomem_info info;
 	volatile uint32_t *bar;
-	void *mapping;
-	size_t map_size;
 	long base;
 };
 
-/* A test that makes the device raise interrupts needs its registers. */
-#define NEED_BAR(c)							\
-	do {								\
-		if (!(c)->bar)						\
-			SKIP(return, "no IO-memory fd for BAR0 (GENODE_IOMEM_REQUEST) in this tree"); \
-	} while (0)
-
-static int map_bar0(struct claimed *c)
-{
-#ifdef GENODE_FEATURE_IOMEM
-	struct genode_iomem_info info;
-	int ret;
-
-	c->region = genode_iomem_request_bar(c->session, c->dev, 0, 0);
-	if (c->region < 0)
-		return c->region;
-	ret = genode_iomem_map(c->region, &c->mapping, &info);
-	if (ret)
-		return ret;
-	c->map_size = info.map_size;
-	c->bar = (volatile uint32_t *)((char *)c->mapping + info.page_offset);
-#else
-	(void)c;
-#endif
-	return 0;
-}
-
 static int claim(struct claimed *c, uint16_t vendor, uint16_t device)
 {
-	uint32_t domain, bus, devfn;
+	struct pci_addr a;
 	int ret;
 
 	c->session = -1;
 	c->dev = -1;
 	c->region = -1;
 	c->bar = NULL;
-	c->mapping = NULL;
-	ret = genode_pci_find(vendor, device, 0, &domain, &bus, &devfn);
+	ret = pci_find(vendor, device, 0, &a);
 	if (ret)
 		return ret;
 	c->session = genode_session_open(NULL);
 	if (c->session < 0)
 		return c->session;
-	c->dev = genode_pci_claim(c->session, domain, bus, devfn);
+	c->dev = pci_claim(c->session, &a);
 	if (c->dev < 0)
 		return c->dev;
-	ret = map_bar0(c);
+	c->region = genode_iomem_request_bar(c->session, c->dev, 0, 0);
+	if (c->region < 0)
+		return c->region;
+	ret = iomem_map(c->region, &c->info, &c->bar);
 	if (ret)
 		return ret;
-	c->base = resources();
+	c->base = genode_resources();
 	return 0;
 }
 
 /* Drop the BAR mapping and its fd, as before a device is revoked. */
 static void unmap_bar0(struct claimed *c)
 {
-	if (c->mapping)
-		munmap(c->mapping, c->map_size);
-	c->mapping = NULL;
+	if (c->bar)
+		iomem_unmap(c->bar, &c->info);
 	c->bar = NULL;
 	if (c->region >= 0)
 		close(c->region);
@@ -238,34 +127,6 @@ static void unclaim(struct claimed *c)
 		close(c->dev);
 	if (c->session >= 0)
 		close(c->session);
-}
-
-static void reg_write(struct claimed *c, unsigned int reg, uint32_t v)
-{
-	c->bar[reg / 4] = v;
-}
-
-static uint32_t reg_read(struct claimed *c, unsigned int reg)
-{
-	return c->bar[reg / 4];
-}
-
-struct blocked_read {
-	int fd;
-	volatile int done;
-	ssize_t ret;
-	int err;
-};
-
-static void *read_thread(void *arg)
-{
-	struct blocked_read *b = arg;
-	uint64_t n;
-
-	b->ret = read(b->fd, &n, sizeof(n));
-	b->err = errno;
-	b->done = 1;
-	return NULL;
 }
 
 /* ---- edu: INTx ---- */
@@ -284,10 +145,8 @@ FIXTURE_SETUP(edu_intx)
 	if (ret == -ENODEV && self->c.session < 0)
 		SKIP(return, "no edu device (-device edu) in this VM");
 	ASSERT_EQ(0, ret) TH_LOG("claiming edu: %s", strerror(-ret));
-	if (self->c.bar) {
-		ASSERT_EQ(0x010000ed, reg_read(&self->c, EDU_IDENT));
-		reg_write(&self->c, EDU_ACK, 0xffffffff);
-	}
+	ASSERT_EQ(EDU_ID_VALUE, edu_read(self->c.bar, EDU_ID));
+	edu_irq_ack(self->c.bar, 0xffffffff);
 	self->irq = request(self->c.session, self->c.dev,
 			    GENODE_IRQ_SOURCE_INTX, 0, 0);
 	ASSERT_LE(0, self->irq) TH_LOG("INTx: %s", strerror(-self->irq));
@@ -296,7 +155,7 @@ FIXTURE_SETUP(edu_intx)
 FIXTURE_TEARDOWN(edu_intx)
 {
 	if (self->c.bar)
-		reg_write(&self->c, EDU_ACK, 0xffffffff);
+		edu_irq_ack(self->c.bar, 0xffffffff);
 	if (self->irq >= 0)
 		close(self->irq);
 	unclaim(&self->c);
@@ -304,7 +163,7 @@ FIXTURE_TEARDOWN(edu_intx)
 
 TEST_F(edu_intx, info)
 {
-	struct genode_irq_info info = info_of(self->irq);
+	struct genode_irq_info info = irq_info_of(self->irq);
 
 	EXPECT_EQ(GENODE_IRQ_SOURCE_INTX, info.source);
 	EXPECT_EQ(0, info.line);
@@ -314,9 +173,9 @@ TEST_F(edu_intx, info)
 		  info.state);
 	EXPECT_NE(0, info.linux_irq);
 	EXPECT_EQ(0, info.raised);
-	EXPECT_EQ(self->c.base + 1, resources());
+	EXPECT_EQ(self->c.base + 1, genode_resources());
 	/* INTx is not disabled in the device */
-	EXPECT_EQ(0, cfg_read(self->c.dev, PCI_COMMAND, 2) &
+	EXPECT_EQ(0, pci_cfg_read(self->c.dev, PCI_COMMAND, 2) &
 		  PCI_COMMAND_INTX_DISABLE);
 	/* a shared line cannot be masked on its own */
 	EXPECT_EQ(-EOPNOTSUPP, genode_irq_mask(self->irq));
@@ -327,26 +186,24 @@ TEST_F(edu_intx, masked_in_the_device_until_the_ack)
 {
 	struct genode_irq_info info;
 
-	NEED_BAR(&self->c);
-
-	reg_write(&self->c, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	info = info_of(self->irq);
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	info = irq_info_of(self->irq);
 	EXPECT_TRUE(info.state & GENODE_IRQ_STATE_ACK_MASKED);
 	EXPECT_EQ(PCI_COMMAND_INTX_DISABLE,
-		  cfg_read(self->c.dev, PCI_COMMAND, 2) &
+		  pci_cfg_read(self->c.dev, PCI_COMMAND, 2) &
 		  PCI_COMMAND_INTX_DISABLE);
 	/* still asserted in the device, but held back */
-	EXPECT_EQ(1, reg_read(&self->c, EDU_STATUS));
-	EXPECT_FALSE(readable(self->irq, 200));
-	EXPECT_EQ(1, info_of(self->irq).raised);
+	EXPECT_EQ(1, edu_irq_status(self->c.bar));
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	EXPECT_EQ(1, irq_info_of(self->irq).raised);
 
-	reg_write(&self->c, EDU_ACK, 1);
+	edu_irq_ack(self->c.bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_EQ(0, cfg_read(self->c.dev, PCI_COMMAND, 2) &
+	EXPECT_EQ(0, pci_cfg_read(self->c.dev, PCI_COMMAND, 2) &
 		  PCI_COMMAND_INTX_DISABLE);
-	EXPECT_FALSE(readable(self->irq, 200));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(0, info.state & GENODE_IRQ_STATE_ACK_MASKED);
 	EXPECT_EQ(1, info.raised);
 	EXPECT_EQ(1, info.delivered);
@@ -357,21 +214,19 @@ TEST_F(edu_intx, second_raise_before_the_ack_is_delivered_after_it)
 {
 	struct genode_irq_info info;
 
-	NEED_BAR(&self->c);
-
-	reg_write(&self->c, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	reg_write(&self->c, EDU_RAISE, 2);
-	EXPECT_FALSE(readable(self->irq, 100));
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_raise(self->c.bar, 2);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
 	/* the first served, the second still pending in the device */
-	reg_write(&self->c, EDU_ACK, 1);
-	EXPECT_EQ(2, reg_read(&self->c, EDU_STATUS));
+	edu_irq_ack(self->c.bar, 1);
+	EXPECT_EQ(2, edu_irq_status(self->c.bar));
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	reg_write(&self->c, EDU_ACK, 2);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->c.bar, 2);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 200));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(2, info.raised);
 	EXPECT_EQ(2, info.delivered);
 	EXPECT_EQ(2, info.acked);
@@ -381,21 +236,19 @@ TEST_F(edu_intx, ack_of_an_irq_that_never_fired_is_harmless)
 {
 	uint64_t one = 1;
 
-	NEED_BAR(&self->c);
-
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
 	ASSERT_EQ(8, write(self->irq, &one, sizeof(one)));
-	EXPECT_FALSE(readable(self->irq, 50));
-	EXPECT_EQ(0, cfg_read(self->c.dev, PCI_COMMAND, 2) &
+	EXPECT_FALSE(irq_readable(self->irq, 50));
+	EXPECT_EQ(0, pci_cfg_read(self->c.dev, PCI_COMMAND, 2) &
 		  PCI_COMMAND_INTX_DISABLE);
 
-	reg_write(&self->c, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	reg_write(&self->c, EDU_ACK, 1);
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->c.bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 100));
-	EXPECT_EQ(3, info_of(self->irq).acked);
-	EXPECT_EQ(1, info_of(self->irq).raised);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	EXPECT_EQ(3, irq_info_of(self->irq).acked);
+	EXPECT_EQ(1, irq_info_of(self->irq).raised);
 }
 
 TEST_F_TIMEOUT(edu_intx, cycles_10000, 900)
@@ -403,16 +256,14 @@ TEST_F_TIMEOUT(edu_intx, cycles_10000, 900)
 	struct genode_irq_info info;
 	unsigned int i, n = 10000;
 
-	NEED_BAR(&self->c);
-
 	for (i = 0; i < n; i++) {
-		reg_write(&self->c, EDU_RAISE, 1);
-		ASSERT_EQ(1, wait_count(self->irq, 2000)) TH_LOG("cycle %u", i);
-		reg_write(&self->c, EDU_ACK, 1);
+		edu_irq_raise(self->c.bar, 1);
+		ASSERT_EQ(1, irq_wait_count(self->irq, 2000)) TH_LOG("cycle %u", i);
+		edu_irq_ack(self->c.bar, 1);
 		ASSERT_EQ(0, genode_irq_ack(self->irq));
 	}
-	EXPECT_FALSE(readable(self->irq, 100));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(n, info.raised);
 	EXPECT_EQ(n, info.delivered);
 	EXPECT_EQ(n, info.acked);
@@ -428,7 +279,7 @@ TEST_F(edu_intx, one_intx_fd_and_no_msi_beside_it)
 				  GENODE_IRQ_SOURCE_MSI, 0, 1));
 	EXPECT_EQ(0, cap_flags(self->c.dev, PCI_CAP_ID_MSI) &
 		  PCI_MSI_FLAGS_ENABLE);
-	EXPECT_EQ(self->c.base + 1, resources());
+	EXPECT_EQ(self->c.base + 1, genode_resources());
 
 	/* free again once closed */
 	close(self->irq);
@@ -439,24 +290,22 @@ TEST_F(edu_intx, one_intx_fd_and_no_msi_beside_it)
 
 TEST_F(edu_intx, device_release_turns_it_off_and_wakes_the_reader)
 {
-	struct blocked_read r = { .fd = self->irq };
+	struct irq_reader r = { .fd = self->irq };
 	struct genode_irq_info info;
 	uint64_t one = 1;
 	pthread_t th;
 	long before;
 
-	NEED_BAR(&self->c);
-
 	/* masked for the ack when the device goes */
-	reg_write(&self->c, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	ASSERT_EQ(0, pthread_create(&th, NULL, read_thread, &r));
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	ASSERT_EQ(0, pthread_create(&th, NULL, irq_read_thread, &r));
 	msleep(100);
 	EXPECT_FALSE(r.done);
 
 	unmap_bar0(&self->c);
-	before = resources();
-	ASSERT_EQ(0, revoke_fd(self->c.session, self->c.dev));
+	before = genode_resources();
+	ASSERT_EQ(0, genode_revoke(self->c.session, self->c.dev));
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	EXPECT_EQ(-1, r.ret);
 	EXPECT_EQ(ENODEV, r.err);
@@ -474,37 +323,22 @@ TEST_F(edu_intx, device_release_turns_it_off_and_wakes_the_reader)
 		EXPECT_EQ(POLLERR | POLLHUP, p.revents & (POLLERR | POLLHUP));
 	}
 	/* the fds live on until they are closed */
-	EXPECT_EQ(before, resources());
+	EXPECT_EQ(before, genode_resources());
 	close(self->irq);
 	self->irq = -1;
-	EXPECT_EQ(before - 1, resources());
+	EXPECT_EQ(before - 1, genode_resources());
 }
 
 TEST_F(edu_intx, outlives_a_closed_device_fd)
 {
-	NEED_BAR(&self->c);
-
 	/* the IRQ fd holds the claim */
 	close(self->c.dev);
 	self->c.dev = -1;
-	reg_write(&self->c, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	reg_write(&self->c, EDU_ACK, 1);
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->c.bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 100));
-}
-
-static int put_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -errno;
-	ret = fputs(text, f) < 0 ? -EIO : 0;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
+	EXPECT_FALSE(irq_readable(self->irq, 100));
 }
 
 /* Does /dev/kmsg, read from @fd on (opened at its end), hold @text? */
@@ -541,7 +375,7 @@ TEST(edu_line_of_a_claimed_device_is_not_free)
 	ASSERT_EQ(0, ret) TH_LOG("claiming edu: %s", strerror(-ret));
 	irq = request(c.session, c.dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
 	ASSERT_LE(0, irq);
-	gsi = info_of(irq).linux_irq;
+	gsi = irq_info_of(irq).linux_irq;
 	/* above the ISA range, Linux numbers an IO-APIC pin by its GSI */
 	ASSERT_LE(16, gsi);
 	close(irq);
@@ -550,7 +384,7 @@ TEST(edu_line_of_a_claimed_device_is_not_free)
 	ASSERT_LE(0, other);
 	EXPECT_EQ(-EBUSY, genode_irq_open_line(other, gsi, 0));
 	EXPECT_EQ(-EBUSY, genode_irq_open_line(c.session, gsi, 0));
-	EXPECT_EQ(c.base, resources());
+	EXPECT_EQ(c.base, genode_resources());
 	/* the holder still has it through INTx */
 	irq = request(c.session, c.dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
 	EXPECT_LE(0, irq);
@@ -566,24 +400,20 @@ TEST(edu_line_of_a_claimed_device_is_not_free)
  */
 TEST(edu_intx_on_a_line_held_as_a_gsi_is_refused_quietly)
 {
-	uint32_t domain, bus, devfn;
+	struct pci_addr a;
 	struct claimed c;
 	char enable[128], irqpath[128];
 	int other, legacy, kmsg;
 	long gsi;
 
-	if (genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus, &devfn))
+	if (edu_find(0, &a))
 		SKIP(return, "no edu device (-device edu) in this VM");
 	other = genode_session_open(NULL);
 	ASSERT_LE(0, other);
-	snprintf(enable, sizeof(enable),
-		 "/sys/bus/pci/devices/%04x:%02x:%02x.%x/enable", domain, bus,
-		 devfn >> 3, devfn & 7);
-	snprintf(irqpath, sizeof(irqpath),
-		 "/sys/bus/pci/devices/%04x:%02x:%02x.%x/irq", domain, bus,
-		 devfn >> 3, devfn & 7);
-	ASSERT_EQ(0, put_file(enable, "1"));
-	gsi = read_sysfs_long(irqpath);
+	snprintf(enable, sizeof(enable), "%s/enable", a.dir);
+	snprintf(irqpath, sizeof(irqpath), "%s/irq", a.dir);
+	ASSERT_EQ(0, sysfs_write(enable, "1"));
+	gsi = sysfs_long(irqpath);
 	ASSERT_LE(16, gsi);
 	legacy = genode_irq_open_line(other, gsi, 0);
 	ASSERT_LE(0, legacy) TH_LOG("GSI %u: %s", gsi, strerror(-legacy));
@@ -596,7 +426,7 @@ TEST(edu_intx_on_a_line_held_as_a_gsi_is_refused_quietly)
 	close(kmsg);
 	close(legacy);
 	unclaim(&c);
-	EXPECT_EQ(0, put_file(enable, "0"));
+	EXPECT_EQ(0, sysfs_write(enable, "0"));
 	close(other);
 }
 
@@ -616,8 +446,7 @@ FIXTURE_SETUP(edu_msi)
 	if (ret == -ENODEV && self->c.session < 0)
 		SKIP(return, "no edu device (-device edu) in this VM");
 	ASSERT_EQ(0, ret) TH_LOG("claiming edu: %s", strerror(-ret));
-	if (self->c.bar)
-		reg_write(&self->c, EDU_ACK, 0xffffffff);
+	edu_irq_ack(self->c.bar, 0xffffffff);
 	ASSERT_EQ(0, genode_pci_set_bus_master(self->c.dev, 1));
 	self->irq = request(self->c.session, self->c.dev,
 			    GENODE_IRQ_SOURCE_MSI, 0, 1);
@@ -627,7 +456,7 @@ FIXTURE_SETUP(edu_msi)
 FIXTURE_TEARDOWN(edu_msi)
 {
 	if (self->c.bar)
-		reg_write(&self->c, EDU_ACK, 0xffffffff);
+		edu_irq_ack(self->c.bar, 0xffffffff);
 	if (self->irq >= 0)
 		close(self->irq);
 	unclaim(&self->c);
@@ -635,7 +464,7 @@ FIXTURE_TEARDOWN(edu_msi)
 
 TEST_F(edu_msi, info_and_capability)
 {
-	struct genode_irq_info info = info_of(self->irq);
+	struct genode_irq_info info = irq_info_of(self->irq);
 
 	EXPECT_EQ(GENODE_IRQ_SOURCE_MSI, info.source);
 	EXPECT_EQ(0, info.vector);
@@ -648,38 +477,34 @@ TEST_F(edu_msi, info_and_capability)
 	self->irq = -1;
 	EXPECT_EQ(0, cap_flags(self->c.dev, PCI_CAP_ID_MSI) &
 		  PCI_MSI_FLAGS_ENABLE);
-	EXPECT_EQ(self->c.base, resources());
+	EXPECT_EQ(self->c.base, genode_resources());
 }
 
 TEST_F(edu_msi, no_interrupt_without_bus_mastering)
 {
-	NEED_BAR(&self->c);
-
 	ASSERT_EQ(0, genode_pci_set_bus_master(self->c.dev, 0));
-	reg_write(&self->c, EDU_RAISE, 1);
-	EXPECT_FALSE(readable(self->irq, 300));
-	EXPECT_EQ(0, info_of(self->irq).raised);
-	reg_write(&self->c, EDU_ACK, 1);
+	edu_irq_raise(self->c.bar, 1);
+	EXPECT_FALSE(irq_readable(self->irq, 300));
+	EXPECT_EQ(0, irq_info_of(self->irq).raised);
+	edu_irq_ack(self->c.bar, 1);
 
 	ASSERT_EQ(0, genode_pci_set_bus_master(self->c.dev, 1));
-	reg_write(&self->c, EDU_RAISE, 1);
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
+	edu_irq_raise(self->c.bar, 1);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
 }
 
 TEST_F(edu_msi, raise_read_ack)
 {
 	struct genode_irq_info info;
 
-	NEED_BAR(&self->c);
-
-	reg_write(&self->c, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
 	/* an edge: not masked for the ack */
-	EXPECT_EQ(0, info_of(self->irq).state);
-	reg_write(&self->c, EDU_ACK, 1);
+	EXPECT_EQ(0, irq_info_of(self->irq).state);
+	edu_irq_ack(self->c.bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 200));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(1, info.raised);
 	EXPECT_EQ(1, info.delivered);
 	EXPECT_EQ(1, info.acked);
@@ -689,44 +514,40 @@ TEST_F(edu_msi, second_raise_before_the_ack_is_not_lost)
 {
 	int k;
 
-	NEED_BAR(&self->c);
-
-	reg_write(&self->c, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
 	/* an edge: counted at once, ack or not */
-	reg_write(&self->c, EDU_RAISE, 2);
-	for (k = 0; k < 2000 && info_of(self->irq).raised < 2; k++)
+	edu_irq_raise(self->c.bar, 2);
+	for (k = 0; k < 2000 && irq_info_of(self->irq).raised < 2; k++)
 		msleep(1);
-	ASSERT_EQ(2, info_of(self->irq).raised);
-	reg_write(&self->c, EDU_ACK, 1);
+	ASSERT_EQ(2, irq_info_of(self->irq).raised);
+	edu_irq_ack(self->c.bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
-	reg_write(&self->c, EDU_ACK, 2);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->c.bar, 2);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 200));
-	EXPECT_EQ(2, info_of(self->irq).delivered);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	EXPECT_EQ(2, irq_info_of(self->irq).delivered);
 }
 
 TEST_F(edu_msi, mask_holds_an_interrupt_back_and_unmask_delivers_it)
 {
 	struct genode_irq_info info;
 
-	NEED_BAR(&self->c);
-
 	ASSERT_EQ(0, genode_irq_mask(self->irq));
-	EXPECT_EQ(GENODE_IRQ_STATE_USER_MASKED, info_of(self->irq).state);
-	reg_write(&self->c, EDU_RAISE, 1);
-	EXPECT_FALSE(readable(self->irq, 300));
-	EXPECT_EQ(0, info_of(self->irq).raised);
+	EXPECT_EQ(GENODE_IRQ_STATE_USER_MASKED, irq_info_of(self->irq).state);
+	edu_irq_raise(self->c.bar, 1);
+	EXPECT_FALSE(irq_readable(self->irq, 300));
+	EXPECT_EQ(0, irq_info_of(self->irq).raised);
 	ASSERT_EQ(0, genode_irq_unmask(self->irq));
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
-	reg_write(&self->c, EDU_ACK, 1);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->c.bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
 
 	/* and unmasked it works on */
-	reg_write(&self->c, EDU_RAISE, 1);
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
-	info = info_of(self->irq);
+	edu_irq_raise(self->c.bar, 1);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(2, info.raised);
 	EXPECT_EQ(0, info.state);
 }
@@ -736,16 +557,14 @@ TEST_F_TIMEOUT(edu_msi, cycles_10000, 900)
 	struct genode_irq_info info;
 	unsigned int i, n = 10000;
 
-	NEED_BAR(&self->c);
-
 	for (i = 0; i < n; i++) {
-		reg_write(&self->c, EDU_RAISE, 1);
-		ASSERT_EQ(1, wait_count(self->irq, 2000)) TH_LOG("cycle %u", i);
-		reg_write(&self->c, EDU_ACK, 1);
+		edu_irq_raise(self->c.bar, 1);
+		ASSERT_EQ(1, irq_wait_count(self->irq, 2000)) TH_LOG("cycle %u", i);
+		edu_irq_ack(self->c.bar, 1);
 		ASSERT_EQ(0, genode_irq_ack(self->irq));
 	}
-	EXPECT_FALSE(readable(self->irq, 100));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(n, info.raised);
 	EXPECT_EQ(n, info.delivered);
 	EXPECT_EQ(n, info.acked);
@@ -814,13 +633,11 @@ TEST_F(edu_msi, bad_requests)
 	EXPECT_EQ(EINVAL, errno);
 
 	/* none of it changed anything */
-	EXPECT_EQ(self->c.base + 1, resources());
+	EXPECT_EQ(self->c.base + 1, genode_resources());
 	EXPECT_EQ(PCI_MSI_FLAGS_ENABLE,
 		  cap_flags(self->c.dev, PCI_CAP_ID_MSI) & PCI_MSI_FLAGS_ENABLE);
-	if (self->c.bar) {
-		reg_write(&self->c, EDU_RAISE, 1);
-		EXPECT_EQ(1, wait_count(self->irq, 2000));
-	}
+	edu_irq_raise(self->c.bar, 1);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
 	close(null_fd);
 	close(other);
 }
@@ -838,10 +655,8 @@ TEST_F(edu_msi, vectors_must_be_enabled_first)
 	self->irq = request(self->c.session, self->c.dev,
 			    GENODE_IRQ_SOURCE_INTX, 0, 0);
 	ASSERT_LE(0, self->irq);
-	if (self->c.bar) {
-		reg_write(&self->c, EDU_RAISE, 1);
-		EXPECT_EQ(1, wait_count(self->irq, 2000));
-	}
+	edu_irq_raise(self->c.bar, 1);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
 }
 
 TEST_F(edu_msi, request_on_a_released_device)
@@ -849,7 +664,7 @@ TEST_F(edu_msi, request_on_a_released_device)
 	close(self->irq);
 	self->irq = -1;
 	unmap_bar0(&self->c);
-	ASSERT_EQ(0, revoke_fd(self->c.session, self->c.dev));
+	ASSERT_EQ(0, genode_revoke(self->c.session, self->c.dev));
 	EXPECT_EQ(-ENODEV, request(self->c.session, self->c.dev,
 				   GENODE_IRQ_SOURCE_MSI, 0, 1));
 	EXPECT_EQ(-ENODEV, request(self->c.session, self->c.dev,
@@ -871,14 +686,14 @@ FIXTURE(e1000e_msix) {
  * the end of every later throttling interval (its pending flag is never
  * cleared).  So causes are raised well apart, and each is counted exactly.
  */
-static uint64_t e1000e_fire(struct claimed *c, uint32_t cause, int fd)
+static int64_t e1000e_fire(struct claimed *c, uint32_t cause, int fd)
 {
-	uint64_t n;
+	int64_t n;
 
 	msleep(2);
-	reg_write(c, E1000_ICS, cause);
-	n = wait_count(fd, 2000);
-	reg_write(c, E1000_ICR, cause);	/* so that it can fire again */
+	mmio_write32(c->bar, E1000_ICS, cause);
+	n = irq_wait_count(fd, 2000);
+	mmio_write32(c->bar, E1000_ICR, cause);	/* so that it can fire again */
 	return n;
 }
 
@@ -891,7 +706,7 @@ static uint64_t e1000e_fire(struct claimed *c, uint32_t cause, int fd)
 static void e1000e_quiesce(struct claimed *c)
 {
 	if (c->bar)
-		reg_write(c, E1000_IMC, 0xffffffff);
+		mmio_write32(c->bar, E1000_IMC, 0xffffffff);
 	msleep(2);
 }
 
@@ -915,13 +730,10 @@ FIXTURE_SETUP(e1000e_msix)
 			   GENODE_IRQ_SOURCE_MSIX, 1, 0);
 	ASSERT_LE(0, self->tx) TH_LOG("MSI-X 1: %s", strerror(-self->tx));
 
-	if (self->c.bar) {
-		reg_write(&self->c, E1000_IMC, 0xffffffff);
-		reg_write(&self->c, E1000_ICR, 0xffffffff);
-		reg_write(&self->c, E1000_IVAR,
-			  1u << 31 | (8 | 1) << 8 | (8 | 0));
-		reg_write(&self->c, E1000_IMS, E1000_RXQ0 | E1000_TXQ0);
-	}
+	mmio_write32(self->c.bar, E1000_IMC, 0xffffffff);
+	mmio_write32(self->c.bar, E1000_ICR, 0xffffffff);
+	mmio_write32(self->c.bar, E1000_IVAR, 1u << 31 | (8 | 1) << 8 | (8 | 0));
+	mmio_write32(self->c.bar, E1000_IMS, E1000_RXQ0 | E1000_TXQ0);
 }
 
 FIXTURE_TEARDOWN(e1000e_msix)
@@ -939,13 +751,11 @@ TEST_F(e1000e_msix, two_vectors_two_fds)
 	struct genode_irq_info rx, tx;
 	unsigned int i, n = 200;
 
-	NEED_BAR(&self->c);
-
 	EXPECT_EQ(PCI_MSIX_FLAGS_ENABLE,
 		  cap_flags(self->c.dev, PCI_CAP_ID_MSIX) &
 		  PCI_MSIX_FLAGS_ENABLE);
-	rx = info_of(self->rx);
-	tx = info_of(self->tx);
+	rx = irq_info_of(self->rx);
+	tx = irq_info_of(self->tx);
 	EXPECT_EQ(GENODE_IRQ_SOURCE_MSIX, rx.source);
 	EXPECT_EQ(0, rx.vector);
 	EXPECT_EQ(1, tx.vector);
@@ -960,10 +770,10 @@ TEST_F(e1000e_msix, two_vectors_two_fds)
 		ASSERT_EQ(0, genode_irq_ack(self->tx));
 	}
 	/* each went to its own fd only */
-	EXPECT_FALSE(readable(self->rx, 100));
-	EXPECT_FALSE(readable(self->tx, 0));
-	rx = info_of(self->rx);
-	tx = info_of(self->tx);
+	EXPECT_FALSE(irq_readable(self->rx, 100));
+	EXPECT_FALSE(irq_readable(self->tx, 0));
+	rx = irq_info_of(self->rx);
+	tx = irq_info_of(self->tx);
 	EXPECT_EQ(n, rx.raised);
 	EXPECT_EQ(n, rx.delivered);
 	EXPECT_EQ(n, tx.raised);
@@ -972,22 +782,20 @@ TEST_F(e1000e_msix, two_vectors_two_fds)
 
 TEST_F(e1000e_msix, per_vector_mask)
 {
-	NEED_BAR(&self->c);
-
 	ASSERT_EQ(0, genode_irq_mask(self->rx));
-	reg_write(&self->c, E1000_ICS, E1000_RXQ0);
-	EXPECT_FALSE(readable(self->rx, 300));
-	EXPECT_EQ(0, info_of(self->rx).raised);
+	mmio_write32(self->c.bar, E1000_ICS, E1000_RXQ0);
+	EXPECT_FALSE(irq_readable(self->rx, 300));
+	EXPECT_EQ(0, irq_info_of(self->rx).raised);
 
 	/* the other vector is not affected */
 	EXPECT_EQ(1, e1000e_fire(&self->c, E1000_TXQ0, self->tx));
 
 	ASSERT_EQ(0, genode_irq_unmask(self->rx));
-	EXPECT_EQ(1, wait_count(self->rx, 2000));
-	reg_write(&self->c, E1000_ICR, E1000_RXQ0);
+	EXPECT_EQ(1, irq_wait_count(self->rx, 2000));
+	mmio_write32(self->c.bar, E1000_ICR, E1000_RXQ0);
 	EXPECT_EQ(1, e1000e_fire(&self->c, E1000_RXQ0, self->rx));
-	EXPECT_EQ(2, info_of(self->rx).raised);
-	EXPECT_EQ(1, info_of(self->tx).raised);
+	EXPECT_EQ(2, irq_info_of(self->rx).raised);
+	EXPECT_EQ(1, irq_info_of(self->tx).raised);
 }
 
 TEST_F(e1000e_msix, vector_bookkeeping)
@@ -1008,7 +816,7 @@ TEST_F(e1000e_msix, vector_bookkeeping)
 				  GENODE_IRQ_SOURCE_MSI, 0, 1));
 	EXPECT_EQ(-EBUSY, request(self->c.session, self->c.dev,
 				  GENODE_IRQ_SOURCE_INTX, 0, 0));
-	EXPECT_EQ(self->c.base + 2, resources());
+	EXPECT_EQ(self->c.base + 2, genode_resources());
 
 	/* one vector closed: the other works on, MSI-X stays enabled */
 	close(self->rx);
@@ -1016,14 +824,12 @@ TEST_F(e1000e_msix, vector_bookkeeping)
 	EXPECT_EQ(PCI_MSIX_FLAGS_ENABLE,
 		  cap_flags(self->c.dev, PCI_CAP_ID_MSIX) &
 		  PCI_MSIX_FLAGS_ENABLE);
-	if (self->c.bar)
-		EXPECT_EQ(1, e1000e_fire(&self->c, E1000_TXQ0, self->tx));
+	EXPECT_EQ(1, e1000e_fire(&self->c, E1000_TXQ0, self->tx));
 	/* and can be had again */
 	self->rx = request(self->c.session, self->c.dev,
 			   GENODE_IRQ_SOURCE_MSIX, 0, 0);
 	ASSERT_LE(0, self->rx);
-	if (self->c.bar)
-		EXPECT_EQ(1, e1000e_fire(&self->c, E1000_RXQ0, self->rx));
+	EXPECT_EQ(1, e1000e_fire(&self->c, E1000_RXQ0, self->rx));
 
 	/* with the last one MSI-X is disabled */
 	e1000e_quiesce(&self->c);
@@ -1033,23 +839,23 @@ TEST_F(e1000e_msix, vector_bookkeeping)
 	self->tx = -1;
 	EXPECT_EQ(0, cap_flags(self->c.dev, PCI_CAP_ID_MSIX) &
 		  PCI_MSIX_FLAGS_ENABLE);
-	EXPECT_EQ(self->c.base, resources());
+	EXPECT_EQ(self->c.base, genode_resources());
 }
 
 TEST_F(e1000e_msix, device_release_wakes_readers_of_all_vectors)
 {
-	struct blocked_read r0 = { .fd = self->rx }, r1 = { .fd = self->tx };
+	struct irq_reader r0 = { .fd = self->rx }, r1 = { .fd = self->tx };
 	pthread_t t0, t1;
 	int again;
 
-	ASSERT_EQ(0, pthread_create(&t0, NULL, read_thread, &r0));
-	ASSERT_EQ(0, pthread_create(&t1, NULL, read_thread, &r1));
+	ASSERT_EQ(0, pthread_create(&t0, NULL, irq_read_thread, &r0));
+	ASSERT_EQ(0, pthread_create(&t1, NULL, irq_read_thread, &r1));
 	msleep(100);
 	EXPECT_FALSE(r0.done);
 	EXPECT_FALSE(r1.done);
 
 	unmap_bar0(&self->c);
-	ASSERT_EQ(0, revoke_fd(self->c.session, self->c.dev));
+	ASSERT_EQ(0, genode_revoke(self->c.session, self->c.dev));
 	ASSERT_EQ(0, pthread_join(t0, NULL));
 	ASSERT_EQ(0, pthread_join(t1, NULL));
 	EXPECT_EQ(ENODEV, r0.err);
@@ -1066,11 +872,10 @@ TEST_F(e1000e_msix, device_release_wakes_readers_of_all_vectors)
 
 	/* the device can be claimed again, with MSI-X off */
 	{
-		uint32_t d, b, f;
+		struct pci_addr a;
 
-		ASSERT_EQ(0, genode_pci_find(E1000E_VENDOR, E1000E_DEVICE, 0,
-					     &d, &b, &f));
-		again = genode_pci_claim(self->c.session, d, b, f);
+		ASSERT_EQ(0, pci_find(E1000E_VENDOR, E1000E_DEVICE, 0, &a));
+		again = pci_claim(self->c.session, &a);
 		ASSERT_LE(0, again) TH_LOG("%s", strerror(-again));
 		EXPECT_EQ(0, cap_flags(again, PCI_CAP_ID_MSIX) &
 			  PCI_MSIX_FLAGS_ENABLE);

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Sessions and resources of /dev/genode beyond what libgenode_dev offers:
- * the raw requests that tests feed with bad arguments, revocation, DMA
- * buffers and their quota, and the feature bits the tests know.  Every
- * function returns 0, an fd or a value, or a negative errno, and prints
- * nothing.
+ * the raw requests that tests feed with bad arguments, revocation, IRQ
+ * fds, DMA buffers and their quota, and the feature bits the tests know.
+ * Every function returns 0, an fd or a value, or a negative errno, and
+ * prints nothing (irq_info_of() returns a struct).
  */
 #ifndef GENODE_TEST_GENODE_H
 #define GENODE_TEST_GENODE_H
 
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "genode_dev.h"
 #include "libgenode_dev.h"
@@ -175,6 +177,70 @@ static inline void mmio_write64(volatile void *base, unsigned int off,
 				uint64_t v)
 {
 	*(volatile uint64_t *)((volatile char *)base + off) = v;
+}
+
+
+/* ---- IRQs ---- */
+
+/* Does fd become readable (POLLIN) within ms?  1, 0 or -errno. */
+static inline int irq_readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n = poll(&p, 1, ms);
+
+	if (n < 0)
+		return -errno;
+	return n == 1 && (p.revents & POLLIN);
+}
+
+/*
+ * The count of the next interrupts, waiting at most ms: the count, 0 on
+ * timeout, or -errno.
+ */
+static inline int64_t irq_wait_count(int fd, int ms)
+{
+	uint64_t n;
+	ssize_t r;
+	int ret = irq_readable(fd, ms);
+
+	if (ret <= 0)
+		return ret;
+	r = read(fd, &n, sizeof(n));
+	if (r < 0)
+		return -errno;
+	return r == sizeof(n) ? (int64_t)n : -EIO;
+}
+
+/*
+ * GENODE_IRQ_INFO as a value, for use in an expression: every bit of it
+ * set when the request fails.
+ */
+static inline struct genode_irq_info irq_info_of(int fd)
+{
+	struct genode_irq_info info;
+
+	if (genode_irq_info(fd, &info))
+		memset(&info, 0xff, sizeof(info));
+	return info;
+}
+
+/* One read() of an IRQ fd in a thread of its own (irq_read_thread()). */
+struct irq_reader {
+	int fd;
+	volatile int done;
+	ssize_t ret;
+	int err;
+	uint64_t count;
+};
+
+static inline void *irq_read_thread(void *arg)
+{
+	struct irq_reader *r = arg;
+
+	r->ret = read(r->fd, &r->count, sizeof(r->count));
+	r->err = errno;
+	r->done = 1;
+	return NULL;
 }
 
 /* ---- DMA buffers ---- */

@@ -11,9 +11,9 @@
  *              /proc/self/pagemap
  *   pci.h      PCI functions: find, bind, claim, config, bus master
  *   genode.h   raw requests, revocation, IO-port and MMIO accessors,
- *              DMA buffers
+ *              IRQ fds, DMA buffers
  *   process.h  fd passing, CAP_SYS_RAWIO, children
- *   timing.h   the monotonic clock
+ *   timing.h   the monotonic clock, sleeps
  *   drivers/   edu, the 16550 UART, the PIT
  */
 #ifndef GENODE_TEST_H

@@ -30,7 +30,7 @@
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
 _Static_assert(sizeof(struct genode_dma_alloc) == 48, "genode_dma_alloc");
 _Static_assert(offsetof(struct genode_dma_alloc, cache) == 16, "layout");
@@ -45,7 +45,6 @@ _Static_assert(offsetof(struct genode_dma_sync, direction) == 24, "layout");
 
 #define PAGE 4096UL
 #define MIB (1024UL * 1024)
-#define RESOURCES "/sys/class/misc/genode/resources"
 #define QUOTA_PARAM "/sys/module/genode/parameters/dma_quota_mb"
 #define DEBUGFS_BUFFERS "/sys/kernel/debug/genode/dma_buffers"
 #define DEBUGFS_KERNEL_MAP "/sys/kernel/debug/genode/kernel_map"
@@ -54,68 +53,10 @@ static const __u32 caches[] = {
 	GENODE_DMA_CACHED, GENODE_DMA_UNCACHED, GENODE_DMA_WRITE_COMBINED,
 };
 
-/* Allocate; the fd, or -errno.  *a holds the answer. */
-static int dma_alloc(int session, __u64 size, __u32 cache,
-		     struct genode_dma_alloc *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->argsz = sizeof(*a);
-	a->size = size;
-	a->cache = cache;
-	a->device_fd = -1;
-	a->fd = -1;
-	return ioctl(session, GENODE_DMA_ALLOC, a) ? -errno : a->fd;
-}
-
-static int dma_info(int fd, struct genode_dma_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->argsz = sizeof(*info);
-	return ioctl(fd, GENODE_DMA_INFO, info) ? -errno : 0;
-}
-
-static int dma_quota(int session, __u64 *limit, __u64 *used)
-{
-	struct genode_dma_quota q = { .argsz = sizeof(q) };
-
-	if (ioctl(session, GENODE_DMA_QUOTA, &q))
-		return -errno;
-	*limit = q.limit;
-	*used = q.used;
-	return 0;
-}
-
+/* mmap() of a buffer as the tests use it: shared, read/write, at off. */
 static void *map(int fd, size_t len, off_t off)
 {
 	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
-}
-
-/* The PFN behind a mapped, present page, or 0 (needs CAP_SYS_ADMIN). */
-static uint64_t pfn_of(const void *addr)
-{
-	uint64_t entry = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &entry, 8, (uintptr_t)addr / PAGE * 8) != 8)
-		entry = 0;
-	close(fd);
-	if (!(entry & (1ULL << 63)))
-		return 0;
-	return entry & ((1ULL << 55) - 1);
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
 }
 
 /* A "Key: value kB" line of /proc/meminfo, in bytes, or -1. */
@@ -165,22 +106,6 @@ static long long free_memory(void)
 	return meminfo("MemFree") + pcp_free();
 }
 
-/* Drop CAP_SYS_RAWIO from every set of this process. */
-static int drop_rawio(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[CAP_SYS_RAWIO / 32].effective &= ~(1u << (CAP_SYS_RAWIO % 32));
-	data[CAP_SYS_RAWIO / 32].permitted &= ~(1u << (CAP_SYS_RAWIO % 32));
-	data[CAP_SYS_RAWIO / 32].inheritable &= ~(1u << (CAP_SYS_RAWIO % 32));
-	return syscall(SYS_capset, &hdr, data);
-}
-
 /*
  * The debugfs line of the buffer starting at @pfn: its kernel-map
  * mismatch count and cache name, or -1 if there is none.
@@ -219,7 +144,7 @@ static long kernel_map_not_wb(uint64_t pfn, unsigned long pages, long *wb_out)
 	int n;
 
 	snprintf(q, sizeof(q), "%llx %lu", (unsigned long long)pfn, pages);
-	if (write_file(DEBUGFS_KERNEL_MAP, q))
+	if (sysfs_write(DEBUGFS_KERNEL_MAP, q))
 		return -1;
 	f = fopen(DEBUGFS_KERNEL_MAP, "r");
 	if (!f)
@@ -241,14 +166,6 @@ static bool all_zero(const unsigned char *p, size_t len)
 	return true;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 FIXTURE(dma) {
 	int session;
 	long resources;
@@ -256,7 +173,7 @@ FIXTURE(dma) {
 
 FIXTURE_SETUP(dma)
 {
-	self->resources = read_sysfs_long(RESOURCES);
+	self->resources = genode_resources();
 	ASSERT_LE(0, self->resources);
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session) TH_LOG("open: %s", strerror(errno));
@@ -279,14 +196,14 @@ TEST_F(dma, alloc_map_and_release)
 {
 	struct genode_dma_alloc a;
 	struct genode_dma_info info;
-	__u64 limit = 0, used = 0;
+	uint64_t limit = 0, used = 0;
 	unsigned char *p;
 	int fd;
 
-	fd = dma_alloc(self->session, 1, GENODE_DMA_CACHED, &a);
+	fd = dma_alloc(self->session, 1, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd) TH_LOG("alloc: %s", strerror(-fd));
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
-	EXPECT_EQ(self->resources + 1, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources + 1, genode_resources());
 
 	/* root: addresses reported, bus address = physical address */
 	EXPECT_EQ(0, a.out_flags);
@@ -294,14 +211,14 @@ TEST_F(dma, alloc_map_and_release)
 	EXPECT_EQ(a.phys_addr, a.bus_addr);
 	EXPECT_EQ(0, a.phys_addr % PAGE);
 
-	ASSERT_EQ(0, dma_info(fd, &info));
+	ASSERT_EQ(0, genode_dma_info(fd, &info));
 	EXPECT_EQ(PAGE, info.size);
 	EXPECT_EQ(GENODE_DMA_CACHED, info.cache);
 	EXPECT_EQ(a.bus_addr, info.bus_addr);
 	EXPECT_EQ(a.phys_addr, info.phys_addr);
 	EXPECT_EQ(0, info.out_flags);
 
-	ASSERT_EQ(0, dma_quota(self->session, &limit, &used));
+	ASSERT_EQ(0, genode_dma_quota(self->session, &limit, &used));
 	EXPECT_EQ(PAGE, used);
 	EXPECT_LE(PAGE, limit);
 
@@ -311,12 +228,12 @@ TEST_F(dma, alloc_map_and_release)
 	EXPECT_EQ(0x5a, p[PAGE - 1]);
 	/* the mapping holds the buffer after the fd is closed */
 	ASSERT_EQ(0, close(fd));
-	EXPECT_EQ(self->resources + 1, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources + 1, genode_resources());
 	EXPECT_EQ(0x5a, p[17]);
 	ASSERT_EQ(0, munmap(p, PAGE));
 
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	ASSERT_EQ(0, dma_quota(self->session, &limit, &used));
+	EXPECT_EQ(self->resources, genode_resources());
+	ASSERT_EQ(0, genode_dma_quota(self->session, &limit, &used));
 	EXPECT_EQ(0, used);
 }
 
@@ -334,7 +251,7 @@ TEST_F(dma, memory_is_zeroed_and_contiguous)
 			uint64_t pfn0;
 			int fd;
 
-			fd = dma_alloc(self->session, sizes[s], cache, &a);
+			fd = dma_alloc(self->session, sizes[s], cache, -1, &a);
 			ASSERT_LE(0, fd) TH_LOG("size %llu: %s",
 						 (unsigned long long)sizes[s],
 						 strerror(-fd));
@@ -345,10 +262,11 @@ TEST_F(dma, memory_is_zeroed_and_contiguous)
 				       (unsigned long long)sizes[s], cache,
 				       round);
 			/* physically contiguous, starting at phys_addr */
-			pfn0 = pfn_of(p);
+			pfn0 = pagemap_pfn(p);
 			ASSERT_EQ(a.phys_addr / PAGE, pfn0);
 			for (__u64 off = 0; off < sizes[s]; off += PAGE) {
-				ASSERT_EQ(pfn0 + off / PAGE, pfn_of(p + off))
+				ASSERT_EQ(pfn0 + off / PAGE,
+					  pagemap_pfn(p + off))
 					TH_LOG("size %llu: page %llu not contiguous",
 					       (unsigned long long)sizes[s],
 					       (unsigned long long)(off / PAGE));
@@ -359,7 +277,7 @@ TEST_F(dma, memory_is_zeroed_and_contiguous)
 			close(fd);
 		}
 	}
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
@@ -376,7 +294,7 @@ TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
 		struct genode_dma_alloc a, b;
 		int fd, fd2;
 
-		fd = dma_alloc(self->session, 64 * 1024, caches[i], &a);
+		fd = dma_alloc(self->session, 64 * 1024, caches[i], -1, &a);
 		ASSERT_LE(0, fd);
 		EXPECT_EQ(0, debugfs_mismatch(a.phys_addr / PAGE, name,
 					      sizeof(name)));
@@ -386,7 +304,8 @@ TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
 		close(fd);
 		/* the memory went back write-back */
 		EXPECT_EQ(0, kernel_map_not_wb(a.phys_addr / PAGE, 16, NULL));
-		fd2 = dma_alloc(self->session, 64 * 1024, GENODE_DMA_CACHED, &b);
+		fd2 = dma_alloc(self->session, 64 * 1024, GENODE_DMA_CACHED, -1,
+				&b);
 		ASSERT_LE(0, fd2);
 		EXPECT_EQ(0, debugfs_mismatch(b.phys_addr / PAGE, name,
 					      sizeof(name)));
@@ -396,7 +315,7 @@ TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
 	/* large buffers too */
 	for (unsigned int i = 1; i < 3; i++) {
 		struct genode_dma_alloc a;
-		int fd = dma_alloc(self->session, 8 * MIB, caches[i], &a);
+		int fd = dma_alloc(self->session, 8 * MIB, caches[i], -1, &a);
 
 		ASSERT_LE(0, fd);
 		EXPECT_EQ(0, debugfs_mismatch(a.phys_addr / PAGE, name,
@@ -410,7 +329,8 @@ TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
 	/* gone from the list once freed */
 	{
 		struct genode_dma_alloc a;
-		int fd = dma_alloc(self->session, PAGE, GENODE_DMA_UNCACHED, &a);
+		int fd = dma_alloc(self->session, PAGE, GENODE_DMA_UNCACHED, -1,
+				   &a);
 
 		ASSERT_LE(0, fd);
 		close(fd);
@@ -426,7 +346,7 @@ TEST_F(dma, uncached_and_write_combined_mappings_work)
 		unsigned char *p, *q;
 		int fd;
 
-		fd = dma_alloc(self->session, 16 * PAGE, caches[i], &a);
+		fd = dma_alloc(self->session, 16 * PAGE, caches[i], -1, &a);
 		ASSERT_LE(0, fd);
 		p = map(fd, 16 * PAGE, 0);
 		q = map(fd, 16 * PAGE, 0);
@@ -450,7 +370,7 @@ TEST_F(dma, partial_mappings_and_mapping_rules)
 	void *bad;
 	int fd;
 
-	fd = dma_alloc(self->session, 8 * PAGE, GENODE_DMA_CACHED, &a);
+	fd = dma_alloc(self->session, 8 * PAGE, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd);
 	whole = map(fd, 8 * PAGE, 0);
 	ASSERT_NE(MAP_FAILED, whole);
@@ -501,7 +421,7 @@ TEST_F(dma, partial_mappings_and_mapping_rules)
 
 	munmap(whole, 8 * PAGE);
 	close(fd);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 /* Memory a device can write is never executable, now or later. */
@@ -511,7 +431,7 @@ TEST_F(dma, buffers_are_never_executable)
 	void *p;
 	int fd;
 
-	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, &a);
+	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd);
 	errno = 0;
 	p = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
@@ -524,7 +444,7 @@ TEST_F(dma, buffers_are_never_executable)
 	EXPECT_EQ(EACCES, errno);
 	munmap(p, 2 * PAGE);
 	close(fd);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(dma, forked_child_shares_the_mapping)
@@ -534,7 +454,7 @@ TEST_F(dma, forked_child_shares_the_mapping)
 	int fd, status;
 	pid_t pid;
 
-	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, &a);
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, PAGE, 0);
 	ASSERT_NE(MAP_FAILED, (void *)p);
@@ -584,10 +504,10 @@ TEST_F(dma, revoke_zaps_mappings_and_frees)
 	struct genode_dma_alloc a;
 	struct genode_dma_info info;
 	volatile unsigned char *p;
-	__u64 limit = 0, used = 0;
+	uint64_t limit = 0, used = 0;
 	int fd;
 
-	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, &a);
+	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, 4 * PAGE, 0);
 	ASSERT_NE(MAP_FAILED, (void *)p);
@@ -595,13 +515,13 @@ TEST_F(dma, revoke_zaps_mappings_and_frees)
 
 	rv.fd = fd;
 	ASSERT_EQ(0, ioctl(self->session, GENODE_REVOKE, &rv));
-	ASSERT_EQ(0, dma_quota(self->session, &limit, &used));
+	ASSERT_EQ(0, genode_dma_quota(self->session, &limit, &used));
 	EXPECT_EQ(0, used);
 
 	EXPECT_EQ(1, access_faults(p, 0));
 	EXPECT_EQ(1, access_faults(p + 3 * PAGE, 1));
 
-	EXPECT_EQ(-ENODEV, dma_info(fd, &info));
+	EXPECT_EQ(-ENODEV, genode_dma_info(fd, &info));
 	errno = 0;
 	EXPECT_EQ(MAP_FAILED, map(fd, PAGE, 0));
 	EXPECT_EQ(ENODEV, errno);
@@ -610,7 +530,7 @@ TEST_F(dma, revoke_zaps_mappings_and_frees)
 	EXPECT_EQ(ENODEV, errno);
 	munmap((void *)p, 4 * PAGE);
 	close(fd);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(dma, sync_checks_its_arguments)
@@ -619,7 +539,7 @@ TEST_F(dma, sync_checks_its_arguments)
 	struct genode_dma_sync s;
 	int fd;
 
-	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, &a);
+	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd);
 
 #define SYNC(_flags, _off, _len, _dir, _res) do {			\
@@ -667,26 +587,28 @@ TEST_F(dma, sync_checks_its_arguments)
 TEST_F(dma, bad_allocations_change_nothing)
 {
 	struct genode_dma_alloc a;
-	__u64 limit = 0, used = 0;
+	uint64_t limit = 0, used = 0;
 	int null_fd;
 
-	ASSERT_EQ(0, dma_quota(self->session, &limit, &used));
+	ASSERT_EQ(0, genode_dma_quota(self->session, &limit, &used));
 	ASSERT_EQ(0, used);
 
-	EXPECT_EQ(-EINVAL, dma_alloc(self->session, 0, GENODE_DMA_CACHED, &a));
-	EXPECT_EQ(-EINVAL, dma_alloc(self->session, ~0ULL, GENODE_DMA_CACHED, &a));
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, 0, GENODE_DMA_CACHED, -1,
+				     &a));
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, ~0ULL, GENODE_DMA_CACHED,
+				     -1, &a));
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, ~0ULL - PAGE + 2,
-				     GENODE_DMA_CACHED, &a));
+				     GENODE_DMA_CACHED, -1, &a));
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, 1ULL << 63,
-				     GENODE_DMA_CACHED, &a));
+				     GENODE_DMA_CACHED, -1, &a));
 	EXPECT_EQ(-1, a.fd);
-	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, 3, &a));
-	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, ~0u, &a));
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, 3, -1, &a));
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, ~0u, -1, &a));
 	/* beyond the quota, but a sane size */
 	EXPECT_EQ(-EDQUOT, dma_alloc(self->session, 1ULL << 40,
-				     GENODE_DMA_CACHED, &a));
+				     GENODE_DMA_CACHED, -1, &a));
 	EXPECT_EQ(-EDQUOT, dma_alloc(self->session, limit + 1,
-				     GENODE_DMA_CACHED, &a));
+				     GENODE_DMA_CACHED, -1, &a));
 
 	/* unknown flags */
 	for (unsigned int bit = 0; bit < 32; bit++) {
@@ -733,14 +655,15 @@ TEST_F(dma, bad_allocations_change_nothing)
 	close(null_fd);
 
 	/* nothing was made, nothing is charged */
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	ASSERT_EQ(0, dma_quota(self->session, &limit, &used));
+	EXPECT_EQ(self->resources, genode_resources());
+	ASSERT_EQ(0, genode_dma_quota(self->session, &limit, &used));
 	EXPECT_EQ(0, used);
 
 	/* buffer ioctls refuse bad flags and unknown commands */
 	{
 		struct genode_dma_info info = { .argsz = sizeof(info), .flags = 1 };
-		int fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, &a);
+		int fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1,
+				   &a);
 
 		ASSERT_LE(0, fd);
 		errno = 0;
@@ -763,7 +686,7 @@ TEST_F(dma, addresses_are_withheld_without_cap_sys_rawio)
 	pid_t pid;
 
 	/* a buffer of root's, to be described to the child */
-	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, &a);
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd);
 	ASSERT_NE(0, a.phys_addr);
 	ASSERT_EQ(0, pipe(pipefd));
@@ -775,14 +698,14 @@ TEST_F(dma, addresses_are_withheld_without_cap_sys_rawio)
 		struct genode_dma_info info;
 		int r[8], bfd;
 
-		if (drop_rawio())
+		if (drop_cap_sys_rawio())
 			_exit(2);
-		bfd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, &b);
+		bfd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1, &b);
 		r[0] = bfd >= 0;
 		r[1] = b.bus_addr == 0 && b.phys_addr == 0;
 		r[2] = b.out_flags == (GENODE_DMA_BUS_WITHHELD |
 				       GENODE_DMA_PHYS_WITHHELD);
-		r[3] = !dma_info(fd, &info);
+		r[3] = !genode_dma_info(fd, &info);
 		r[4] = info.bus_addr == 0 && info.phys_addr == 0;
 		r[5] = info.out_flags == (GENODE_DMA_BUS_WITHHELD |
 					  GENODE_DMA_PHYS_WITHHELD);
@@ -811,7 +734,7 @@ TEST_F(dma, addresses_are_withheld_without_cap_sys_rawio)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(pipefd[0]);
 	close(fd);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F_TIMEOUT(dma, large_contiguous_buffer, 180)
@@ -823,25 +746,25 @@ TEST_F_TIMEOUT(dma, large_contiguous_buffer, 180)
 	double t0, t1;
 	int fd;
 
-	t0 = now();
-	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, &a);
-	t1 = now();
+	t0 = now_s();
+	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, -1, &a);
+	t1 = now_s();
 	ASSERT_LE(0, fd) TH_LOG("64 MiB: %s", strerror(-fd));
 	TH_LOG("64 MiB at 0x%llx in %.2f s", (unsigned long long)a.phys_addr,
 	       t1 - t0);
 	p = map(fd, size, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_TRUE(all_zero(p, size));
-	pfn0 = pfn_of(p);
+	pfn0 = pagemap_pfn(p);
 	ASSERT_EQ(a.phys_addr / PAGE, pfn0);
 	for (size_t off = 0; off < size; off += PAGE) {
-		ASSERT_EQ(pfn0 + off / PAGE, pfn_of(p + off)) {
+		ASSERT_EQ(pfn0 + off / PAGE, pagemap_pfn(p + off)) {
 			TH_LOG("page %zu not contiguous", off / PAGE);
 		}
 	}
 	munmap(p, size);
 	close(fd);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)
@@ -858,7 +781,8 @@ TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)
 		struct genode_dma_alloc a;
 
 		sizes[i] = i ? (size_t)i * 256 * 1024 : 64 * MIB;
-		fds[i] = dma_alloc(self->session, sizes[i], caches[i % 3], &a);
+		fds[i] = dma_alloc(self->session, sizes[i], caches[i % 3], -1,
+				   &a);
 		ASSERT_LE(0, fds[i]) TH_LOG("buffer %d: %s", i, strerror(-fds[i]));
 		maps[i] = map(fds[i], sizes[i], 0);
 		ASSERT_NE(MAP_FAILED, maps[i]);
@@ -876,7 +800,7 @@ TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)
 	TH_LOG("free memory before %lld, with buffers %lld, after %lld", before,
 	       during, after);
 	EXPECT_LT(llabs(after - before), 8 * (long long)MIB);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(dma, buffer_passed_over_a_socket_stays_valid)
@@ -886,7 +810,8 @@ TEST_F(dma, buffer_passed_over_a_socket_stays_valid)
 	int sv[2], fd, status;
 	pid_t pid;
 
-	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_WRITE_COMBINED, &a);
+	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_WRITE_COMBINED,
+		       -1, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, 2 * PAGE, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -917,7 +842,7 @@ TEST_F(dma, buffer_passed_over_a_socket_stays_valid)
 		/* wait until the parent closed its fd */
 		if (read(sv[1], &c, 1) != 1)
 			_exit(3);
-		if (dma_info(rfd, &info) || info.size != 2 * PAGE ||
+		if (genode_dma_info(rfd, &info) || info.size != 2 * PAGE ||
 		    info.cache != GENODE_DMA_WRITE_COMBINED)
 			_exit(4);
 		q = map(rfd, 2 * PAGE, 0);
@@ -956,12 +881,12 @@ TEST_F(dma, buffer_passed_over_a_socket_stays_valid)
 	EXPECT_EQ(0xc3, p[2 * PAGE - 1]);
 	munmap(p, 2 * PAGE);
 	close(sv[0]);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(dma, killed_process_leaves_nothing)
 {
-	long sessions = read_sysfs_long("/sys/class/misc/genode/sessions");
+	long sessions = genode_sessions();
 	int pipefd[2], status;
 	pid_t pid;
 	char c;
@@ -975,7 +900,7 @@ TEST_F(dma, killed_process_leaves_nothing)
 
 		for (int i = 0; i < 8; i++) {
 			int fd = dma_alloc(s, (i + 1) * 512 * 1024,
-					   caches[i % 3], &a);
+					   caches[i % 3], -1, &a);
 			void *p;
 
 			if (fd < 0)
@@ -994,12 +919,12 @@ TEST_F(dma, killed_process_leaves_nothing)
 	}
 	close(pipefd[1]);
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
-	EXPECT_EQ(self->resources + 8, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources + 8, genode_resources());
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
-	EXPECT_EQ(sessions, read_sysfs_long("/sys/class/misc/genode/sessions"));
+	EXPECT_EQ(self->resources, genode_resources());
+	EXPECT_EQ(sessions, genode_sessions());
 	close(pipefd[0]);
 }
 
@@ -1020,56 +945,56 @@ FIXTURE_SETUP(dma_quota)
 	ASSERT_LT(0, n);
 	self->saved[n] = 0;
 	close(fd);
-	self->resources = read_sysfs_long(RESOURCES);
+	self->resources = genode_resources();
 }
 
 FIXTURE_TEARDOWN(dma_quota)
 {
-	write_file(QUOTA_PARAM, self->saved);
+	sysfs_write(QUOTA_PARAM, self->saved);
 }
 
 TEST_F(dma_quota, limit_is_taken_at_open_and_enforced)
 {
 	struct genode_dma_alloc a;
 	int old, s, fd[3];
-	__u64 limit = 0, used = 0;
+	uint64_t limit = 0, used = 0;
 
 	old = open(GENODE_DEV_PATH, O_RDWR);
 	ASSERT_LE(0, old);
-	ASSERT_EQ(0, write_file(QUOTA_PARAM, "8"));
+	ASSERT_EQ(0, sysfs_write(QUOTA_PARAM, "8"));
 	s = open(GENODE_DEV_PATH, O_RDWR);
 	ASSERT_LE(0, s);
 
-	ASSERT_EQ(0, dma_quota(s, &limit, &used));
+	ASSERT_EQ(0, genode_dma_quota(s, &limit, &used));
 	EXPECT_EQ(8 * MIB, limit);
 	EXPECT_EQ(0, used);
 	/* a session opened before keeps its limit */
-	ASSERT_EQ(0, dma_quota(old, &limit, &used));
+	ASSERT_EQ(0, genode_dma_quota(old, &limit, &used));
 	EXPECT_EQ((unsigned long long)atoi(self->saved) * MIB, limit);
 
-	fd[0] = dma_alloc(s, 4 * MIB, GENODE_DMA_CACHED, &a);
+	fd[0] = dma_alloc(s, 4 * MIB, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd[0]);
-	fd[1] = dma_alloc(s, 4 * MIB - PAGE + 1, GENODE_DMA_UNCACHED, &a);
+	fd[1] = dma_alloc(s, 4 * MIB - PAGE + 1, GENODE_DMA_UNCACHED, -1, &a);
 	ASSERT_LE(0, fd[1]);
-	ASSERT_EQ(0, dma_quota(s, &limit, &used));
+	ASSERT_EQ(0, genode_dma_quota(s, &limit, &used));
 	EXPECT_EQ(8 * MIB, used);	/* counted in whole pages */
 
 	/* the one that would exceed it fails and changes nothing */
-	EXPECT_EQ(-EDQUOT, dma_alloc(s, 1, GENODE_DMA_CACHED, &a));
-	EXPECT_EQ(-EDQUOT, dma_alloc(s, 64 * MIB, GENODE_DMA_CACHED, &a));
-	ASSERT_EQ(0, dma_quota(s, &limit, &used));
+	EXPECT_EQ(-EDQUOT, dma_alloc(s, 1, GENODE_DMA_CACHED, -1, &a));
+	EXPECT_EQ(-EDQUOT, dma_alloc(s, 64 * MIB, GENODE_DMA_CACHED, -1, &a));
+	ASSERT_EQ(0, genode_dma_quota(s, &limit, &used));
 	EXPECT_EQ(8 * MIB, used);
-	EXPECT_EQ(self->resources + 2, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources + 2, genode_resources());
 	/* the other session is not affected */
-	fd[2] = dma_alloc(old, 4 * MIB, GENODE_DMA_CACHED, &a);
+	fd[2] = dma_alloc(old, 4 * MIB, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd[2]);
 	close(fd[2]);
 
 	/* freeing gives it back */
 	close(fd[1]);
-	ASSERT_EQ(0, dma_quota(s, &limit, &used));
+	ASSERT_EQ(0, genode_dma_quota(s, &limit, &used));
 	EXPECT_EQ(4 * MIB, used);
-	fd[1] = dma_alloc(s, 4 * MIB, GENODE_DMA_WRITE_COMBINED, &a);
+	fd[1] = dma_alloc(s, 4 * MIB, GENODE_DMA_WRITE_COMBINED, -1, &a);
 	ASSERT_LE(0, fd[1]);
 
 	/* buffers outlive their session, and keep it charged */
@@ -1077,13 +1002,13 @@ TEST_F(dma_quota, limit_is_taken_at_open_and_enforced)
 	close(fd[0]);
 	close(fd[1]);
 	close(old);
-	EXPECT_EQ(self->resources, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources, genode_resources());
 
 	/* a limit of 0 allows nothing */
-	ASSERT_EQ(0, write_file(QUOTA_PARAM, "0"));
+	ASSERT_EQ(0, sysfs_write(QUOTA_PARAM, "0"));
 	s = open(GENODE_DEV_PATH, O_RDWR);
 	ASSERT_LE(0, s);
-	EXPECT_EQ(-EDQUOT, dma_alloc(s, PAGE, GENODE_DMA_CACHED, &a));
+	EXPECT_EQ(-EDQUOT, dma_alloc(s, PAGE, GENODE_DMA_CACHED, -1, &a));
 	close(s);
 }
 
@@ -1096,7 +1021,7 @@ static long long cg_current(void)
 {
 	char path[] = CGTEST "/memory.current";
 
-	return read_sysfs_long(path);
+	return sysfs_long(path);
 }
 
 TEST(dma_memcg_charges_buffers)
@@ -1111,7 +1036,7 @@ TEST(dma_memcg_charges_buffers)
 		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
 			SKIP(return, "cannot mount cgroup2: %s", strerror(errno));
 	}
-	if (write_file(CGROOT "/cgroup.subtree_control", "+memory"))
+	if (sysfs_write(CGROOT "/cgroup.subtree_control", "+memory"))
 		SKIP(return, "no memory controller");
 	rmdir(CGTEST);
 	ASSERT_EQ(0, mkdir(CGTEST, 0755));
@@ -1126,13 +1051,13 @@ TEST(dma_memcg_charges_buffers)
 		int s, fd;
 
 		snprintf(me, sizeof(me), "%d", getpid());
-		if (write_file(CGTEST "/cgroup.procs", me))
+		if (sysfs_write(CGTEST "/cgroup.procs", me))
 			_exit(2);
 		s = open(GENODE_DEV_PATH, O_RDWR);
 		if (s < 0)
 			_exit(3);
 		r[0] = cg_current();
-		fd = dma_alloc(s, 4 * MIB, GENODE_DMA_CACHED, &a);
+		fd = dma_alloc(s, 4 * MIB, GENODE_DMA_CACHED, -1, &a);
 		if (fd < 0)
 			_exit(4);
 		r[1] = cg_current();
@@ -1185,7 +1110,7 @@ FIXTURE_SETUP(dma_odirect)
 
 	self->loop = -1;
 	self->backing = -1;
-	self->resources_base = read_sysfs_long(RESOURCES);
+	self->resources_base = genode_resources();
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session);
 	if (stat("/dev/loop-control", &st))
@@ -1235,7 +1160,7 @@ TEST_F(dma_odirect, read_and_write_into_the_buffer)
 		unsigned char *p, *want;
 		int fd, dio;
 
-		fd = dma_alloc(self->session, 256 * 1024, caches[i], &a);
+		fd = dma_alloc(self->session, 256 * 1024, caches[i], -1, &a);
 		ASSERT_LE(0, fd);
 		p = map(fd, 256 * 1024, 0);
 		ASSERT_NE(MAP_FAILED, p);
@@ -1348,7 +1273,8 @@ TEST_F(dma_odirect, io_uring_reads_into_the_buffer)
 		SKIP(return, "no io_uring: %s", strerror(-ret));
 	ASSERT_EQ(0, ret);
 
-	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_WRITE_COMBINED, &a);
+	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_WRITE_COMBINED,
+		       -1, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, 256 * 1024, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -1383,7 +1309,7 @@ TEST_F(dma_odirect, io_uring_fixed_buffer)
 		SKIP(return, "no io_uring: %s", strerror(-ret));
 	ASSERT_EQ(0, ret);
 
-	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_CACHED, &a);
+	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_CACHED, -1, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, 256 * 1024, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -1421,7 +1347,7 @@ TEST_F(dma_odirect, io_uring_fixed_buffer)
 	/* pinned pages outlive the buffer's fd, mapping and revocation */
 	close(fd);
 	munmap(p, 256 * 1024);
-	EXPECT_EQ(self->resources_base, read_sysfs_long(RESOURCES));
+	EXPECT_EQ(self->resources_base, genode_resources());
 	EXPECT_EQ(4096, uring_rw(&u, IORING_OP_READ_FIXED, dio, p, 4096,
 				 8 * 4096, 0));
 	close(u.fd);

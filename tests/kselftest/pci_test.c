@@ -25,8 +25,7 @@
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
-#include "pci_util.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
 _Static_assert(sizeof(struct genode_pci_claim) == 24, "genode_pci_claim");
 _Static_assert(offsetof(struct genode_pci_claim, fd) == 20, "genode_pci_claim");
@@ -40,19 +39,6 @@ _Static_assert(offsetof(struct genode_pci_bar_info, addr) == 16, "genode_pci_bar
 _Static_assert(sizeof(struct genode_pci_config) == 24, "genode_pci_config");
 _Static_assert(sizeof(struct genode_pci_bus_master) == 16, "genode_pci_bus_master");
 _Static_assert(sizeof(struct genode_pci_reset) == 8, "genode_pci_reset");
-
-#define PCI_COMMAND		0x04
-#define PCI_COMMAND_IO		0x1
-#define PCI_COMMAND_MEMORY	0x2
-#define PCI_COMMAND_MASTER	0x4
-#define PCI_COMMAND_INTX_DISABLE 0x400
-#define PCI_CACHE_LINE_SIZE	0x0c
-#define PCI_ROM_ADDRESS		0x30
-#define PCI_CAPABILITY_LIST	0x34
-#define PCI_INTERRUPT_PIN	0x3d
-#define PCI_CAP_ID_MSI		0x05
-#define PCI_CAP_ID_EXP		0x10
-#define PCI_CAP_ID_MSIX		0x11
 
 #define IORESOURCE_IO		0x00000100
 #define IORESOURCE_MEM		0x00000200
@@ -78,26 +64,6 @@ static long file_size(const char *path)
 	struct stat st;
 
 	return stat(path, &st) ? -1 : st.st_size;
-}
-
-/* Does /proc/iomem have a line naming @name? */
-static int iomem_has(const char *name)
-{
-	FILE *f = fopen("/proc/iomem", "r");
-	char line[256];
-	int found = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strstr(line, " : ");
-
-		if (colon && !strncmp(colon + 3, name, strlen(name)) &&
-		    colon[3 + strlen(name)] == '\n')
-			found = 1;
-	}
-	fclose(f);
-	return found;
 }
 
 /* An IOMMU translates for the function when its group's domain pages. */
@@ -146,8 +112,8 @@ FIXTURE_SETUP(pci)
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	ASSERT_STREQ("", drv) TH_LOG("edu is bound to %s before the test", drv);
 	pci_override_of(&self->edu, self->override, sizeof(self->override));
-	self->sessions = read_sysfs_long(SYSFS_GENODE "/sessions");
-	self->resources = read_sysfs_long(SYSFS_GENODE "/resources");
+	self->sessions = genode_sessions();
+	self->resources = genode_resources();
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session);
 }
@@ -157,8 +123,8 @@ FIXTURE_TEARDOWN(pci)
 	char drv[64], ovr[64];
 
 	close(self->session);
-	EXPECT_EQ(self->sessions, read_sysfs_long(SYSFS_GENODE "/sessions"));
-	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->sessions, genode_sessions());
+	EXPECT_EQ(self->resources, genode_resources());
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	EXPECT_STREQ("", drv);
 	pci_override_of(&self->edu, ovr, sizeof(ovr));
@@ -170,18 +136,18 @@ TEST_F(pci, claim_binds_and_release_unbinds)
 	char drv[64], ovr[64];
 	int dev;
 
-	EXPECT_EQ(0, iomem_has("genode"));
+	EXPECT_EQ(0, proc_iomem_has("genode"));
 	dev = pci_claim(self->session, &self->edu);
 	ASSERT_LE(0, dev) TH_LOG("claim: %s", strerror(-dev));
 	EXPECT_EQ(FD_CLOEXEC, fcntl(dev, F_GETFD) & FD_CLOEXEC);
-	EXPECT_EQ(self->resources + 1, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->resources + 1, genode_resources());
 
 	pci_driver_of(&self->edu, drv, sizeof(drv));
 	EXPECT_STREQ("genode", drv);
 	pci_override_of(&self->edu, ovr, sizeof(ovr));
 	EXPECT_STREQ("genode", ovr);
 	/* its BAR is requested, and decoding is on */
-	EXPECT_EQ(1, iomem_has("genode"));
+	EXPECT_EQ(1, proc_iomem_has("genode"));
 	EXPECT_EQ(PCI_COMMAND_MEMORY,
 		  pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MEMORY);
 
@@ -190,7 +156,7 @@ TEST_F(pci, claim_binds_and_release_unbinds)
 	EXPECT_STREQ("", drv);
 	pci_override_of(&self->edu, ovr, sizeof(ovr));
 	EXPECT_STREQ(self->override, ovr);
-	EXPECT_EQ(0, iomem_has("genode"));
+	EXPECT_EQ(0, proc_iomem_has("genode"));
 }
 
 TEST_F(pci, identity)
@@ -573,7 +539,7 @@ TEST_F(pci, bar_of_another_sessions_device_is_refused)
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(other, GENODE_IOMEM_REQUEST, &r));
 	EXPECT_EQ(EPERM, errno);
-	EXPECT_EQ(self->resources + 1, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->resources + 1, genode_resources());
 	/* the holder's own session may */
 	ASSERT_EQ(0, ioctl(self->session, GENODE_IOMEM_REQUEST, &r));
 	close(r.fd);
@@ -701,7 +667,7 @@ TEST_F(pci, claims_that_are_refused)
 	EXPECT_EQ(-1, c.fd);
 
 	/* nothing claimed, nothing bound */
-	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->resources, genode_resources());
 	snprintf(path, sizeof(path), "%s/driver", self->edu.dir);
 	EXPECT_NE(0, access(path, F_OK));
 }
@@ -750,7 +716,7 @@ TEST_F(pci, platform_functions_are_refused)
 	}
 	/* the q35 machine has both: 00:00.0 and 00:1f.0 */
 	EXPECT_EQ(2, tried);
-	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(pci, second_claim_is_busy)
@@ -763,7 +729,7 @@ TEST_F(pci, second_claim_is_busy)
 	ASSERT_LE(0, dev);
 	EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
 	EXPECT_EQ(-EBUSY, pci_claim(other, &self->edu));
-	EXPECT_EQ(self->resources + 1, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->resources + 1, genode_resources());
 	/* the holder still has it */
 	EXPECT_EQ(EDU_DEVICE << 16 | EDU_VENDOR, pci_cfg_read(dev, 0, 4));
 
@@ -792,7 +758,7 @@ TEST_F(pci, device_of_another_driver_is_busy)
 	EXPECT_STREQ("uio_pci_generic", drv);
 	pci_override_of(edu, ovr, sizeof(ovr));
 	EXPECT_STREQ("uio_pci_generic", ovr);
-	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
+	EXPECT_EQ(self->resources, genode_resources());
 
 	EXPECT_EQ(0, sysfs_write("/sys/bus/pci/drivers/uio_pci_generic/unbind",
 				 edu->name));
@@ -894,8 +860,8 @@ TEST_F(pci, kill9_of_the_holder_releases_the_device)
 	EXPECT_STREQ("", drv);
 	ASSERT_EQ(0, pci_sysfs_config(&self->edu, cfg, sizeof(cfg)));
 	EXPECT_EQ(0, cfg[PCI_COMMAND] & PCI_COMMAND_MASTER);
-	EXPECT_EQ(self->resources, read_sysfs_long(SYSFS_GENODE "/resources"));
-	EXPECT_EQ(self->sessions + 1, read_sysfs_long(SYSFS_GENODE "/sessions"));
+	EXPECT_EQ(self->resources, genode_resources());
+	EXPECT_EQ(self->sessions + 1, genode_sessions());
 	dev = pci_claim(self->session, &self->edu);
 	EXPECT_LE(0, dev);
 	close(dev);

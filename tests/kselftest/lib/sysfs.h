@@ -158,6 +158,17 @@ static inline int proc_iomem_find(const char *name, uint64_t *start,
 	return ret;
 }
 
+/* Is a range in /proc/iomem named name?  1, 0 or -errno. */
+static inline int proc_iomem_has(const char *name)
+{
+	uint64_t start, end;
+	int ret = proc_iomem_find(name, &start, &end);
+
+	if (ret == -ENOENT)
+		return 0;
+	return ret ? ret : 1;
+}
+
 /* How many ranges in /proc/iomem are named name, or -errno. */
 static inline int proc_iomem_count(const char *name)
 {

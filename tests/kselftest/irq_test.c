@@ -40,7 +40,7 @@
 #include "genode_dev.h"
 #include "libgenode_dev.h"
 #include "kselftest_harness.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
 _Static_assert(sizeof(struct genode_irq_request) == 32, "irq_request");
 _Static_assert(offsetof(struct genode_irq_request, device_fd) == 16,
@@ -53,26 +53,11 @@ _Static_assert(offsetof(struct genode_irq_info, raised) == 32, "irq_info");
 _Static_assert(offsetof(struct genode_irq_info, pending) == 64, "irq_info");
 _Static_assert(sizeof(struct genode_irq_mask) == 8, "irq_mask");
 
-#define RESOURCES "/sys/class/misc/genode/resources"
-
 /* ---- helpers ---- */
 
 static int session_open(void)
 {
 	return open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
-}
-
-static long resources(void)
-{
-	return read_sysfs_long(RESOURCES);
-}
-
-static void msleep(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 static int request(int session, __u32 source, __u32 line, __u32 flags)
@@ -89,33 +74,6 @@ static int request(int session, __u32 source, __u32 line, __u32 flags)
 	return req.fd;
 }
 
-static int revoke_fd(int session, int fd)
-{
-	struct genode_revoke rv = { .argsz = sizeof(rv), .fd = fd };
-
-	return ioctl(session, GENODE_REVOKE, &rv) ? -errno : 0;
-}
-
-/* POLLIN within ms milliseconds? */
-static bool readable(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
-}
-
-/* The count of the next interrupts, waiting at most ms; 0 on timeout. */
-static uint64_t wait_count(int fd, int ms)
-{
-	uint64_t n = 0;
-
-	if (!readable(fd, ms))
-		return 0;
-	if (read(fd, &n, sizeof(n)) != sizeof(n))
-		return 0;
-	return n;
-}
-
 /* An address that faults: a page with no access. */
 static void *bad_ptr(void)
 {
@@ -127,23 +85,14 @@ static void *bad_ptr(void)
 	return p;
 }
 
-static struct genode_irq_info info_of(int fd)
-{
-	struct genode_irq_info info;
-
-	if (genode_irq_info(fd, &info))
-		memset(&info, 0xff, sizeof(info));
-	return info;
-}
-
 /* Wait until the handler has taken `raised` interrupts; the count then. */
 static uint64_t wait_raised(int fd, uint64_t raised, int ms)
 {
-	struct genode_irq_info info = info_of(fd);
+	struct genode_irq_info info = irq_info_of(fd);
 
 	while (info.raised < raised && ms-- > 0) {
 		msleep(1);
-		info = info_of(fd);
+		info = irq_info_of(fd);
 	}
 	return info.raised;
 }
@@ -173,21 +122,7 @@ static void proc_interrupts(unsigned int irq, char *line, size_t len)
 
 /* ---- COM2, through an IO-port fd ---- */
 
-#define COM2_BASE	0x2f8
-#define COM2_SIZE	8
 #define COM2_GSI	3
-#define UART_RBR	0
-#define UART_THR	0
-#define UART_IER	1
-#define UART_IIR	2
-#define UART_LCR	3
-#define UART_MCR	4
-#define UART_LSR	5
-#define UART_IER_THRI	0x02
-#define UART_MCR_OUT2	0x08	/* gates the IRQ line on a PC */
-#define UART_MCR_LOOP	0x10
-#define UART_LSR_DR	0x01
-#define UART_LSR_THRE	0x20
 
 /* The IO-port fd of COM2 in this test's process. */
 static int com2_io = -1;
@@ -196,13 +131,13 @@ static uint8_t com2_in(unsigned int reg)
 {
 	uint8_t v = 0xff;
 
-	genode_ioport_inb(com2_io, COM2_BASE + reg, &v);
+	genode_ioport_inb(com2_io, UART_COM2 + reg, &v);
 	return v;
 }
 
 static void com2_out(unsigned int reg, uint8_t v)
 {
-	genode_ioport_outb(com2_io, COM2_BASE + reg, v);
+	genode_ioport_outb(com2_io, UART_COM2 + reg, v);
 }
 
 /* Loopback mode, all interrupts off: an fd, or -errno. */
@@ -210,14 +145,15 @@ static int com2_init(int session)
 {
 	int i;
 
-	com2_io = genode_ioport_open(session, COM2_BASE, COM2_SIZE);
+	com2_io = genode_ioport_open(session, UART_COM2, UART_PORTS);
 	if (com2_io < 0)
 		return com2_io;
 	com2_out(UART_IER, 0);
 	com2_out(UART_LCR, 0x03);	/* 8N1, DLAB off */
+	/* OUT2 gates the IRQ line on a PC */
 	com2_out(UART_MCR, UART_MCR_LOOP | UART_MCR_OUT2);
 	for (i = 0; i < 64 && (com2_in(UART_LSR) & UART_LSR_DR); i++)
-		com2_in(UART_RBR);
+		com2_in(UART_RX);
 	com2_in(UART_IIR);
 	/* the transmitter is empty, or THRE interrupts will not come */
 	return (com2_in(UART_LSR) & UART_LSR_THRE) ? 0 : -EIO;
@@ -249,9 +185,9 @@ FIXTURE_SETUP(com2)
 	self->session = session_open();
 	ASSERT_LE(0, self->session) TH_LOG("open: %s", strerror(errno));
 	ret = com2_init(self->session);
-	ASSERT_EQ(0, ret) TH_LOG("COM2 at 0x%x: %s", COM2_BASE, strerror(-ret));
+	ASSERT_EQ(0, ret) TH_LOG("COM2 at 0x%x: %s", UART_COM2, strerror(-ret));
 	/* what the test starts from: the session's IO-port fd */
-	self->base = resources();
+	self->base = genode_resources();
 	ASSERT_LE(0, self->base);
 	self->irq = genode_irq_open_line(self->session, COM2_GSI, 0);
 	ASSERT_LE(0, self->irq) TH_LOG("GSI %d: %s", COM2_GSI,
@@ -271,7 +207,7 @@ FIXTURE_TEARDOWN(com2)
 
 TEST_F(com2, info_describes_the_line)
 {
-	struct genode_irq_info info = info_of(self->irq);
+	struct genode_irq_info info = irq_info_of(self->irq);
 	char line[512];
 
 	EXPECT_EQ(sizeof(info), info.argsz);
@@ -287,7 +223,7 @@ TEST_F(com2, info_describes_the_line)
 	EXPECT_EQ(0, info.acked);
 	EXPECT_EQ(0, info.spurious);
 	EXPECT_EQ(0, info.pending);
-	EXPECT_EQ(self->base + 1, resources());
+	EXPECT_EQ(self->base + 1, genode_resources());
 
 	proc_interrupts(info.linux_irq, line, sizeof(line));
 	EXPECT_NE(NULL, strstr(line, "genode-gsi3")) TH_LOG("%s", line);
@@ -295,7 +231,7 @@ TEST_F(com2, info_describes_the_line)
 
 	close(self->irq);
 	self->irq = -1;
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 	proc_interrupts(3, line, sizeof(line));
 	EXPECT_EQ(NULL, strstr(line, "genode")) TH_LOG("%s", line);
 }
@@ -306,15 +242,16 @@ TEST_F(com2, counts_each_interrupt)
 	unsigned int i;
 
 	com2_thre(true);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
 	for (i = 0; i < 200; i++) {
 		ASSERT_EQ(0, genode_irq_ack(self->irq));
 		com2_kick();
-		ASSERT_EQ(1, wait_count(self->irq, 2000)) TH_LOG("kick %u", i);
+		ASSERT_EQ(1, irq_wait_count(self->irq, 2000))
+			TH_LOG("kick %u", i);
 	}
 	/* nothing more comes */
-	EXPECT_FALSE(readable(self->irq, 100));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(201, info.raised);
 	EXPECT_EQ(201, info.delivered);
 	EXPECT_EQ(200, info.acked);
@@ -333,11 +270,11 @@ TEST_F(com2, read_returns_the_count_since_the_last_read)
 		com2_kick();
 		ASSERT_EQ(i, wait_raised(self->irq, i, 2000));
 	}
-	EXPECT_EQ(5, info_of(self->irq).pending);
+	EXPECT_EQ(5, irq_info_of(self->irq).pending);
 	ASSERT_EQ(sizeof(n), read(self->irq, &n, sizeof(n)));
 	EXPECT_EQ(5, n);
-	EXPECT_EQ(0, info_of(self->irq).pending);
-	EXPECT_EQ(5, info_of(self->irq).delivered);
+	EXPECT_EQ(0, irq_info_of(self->irq).pending);
+	EXPECT_EQ(5, irq_info_of(self->irq).delivered);
 }
 
 TEST_F(com2, nonblocking_read)
@@ -377,7 +314,7 @@ TEST_F(com2, read_and_write_sizes)
 	EXPECT_EQ(EINVAL, errno);
 
 	com2_thre(true);
-	ASSERT_TRUE(readable(self->irq, 2000));
+	ASSERT_TRUE(irq_readable(self->irq, 2000));
 	/* a larger buffer gets 8 bytes */
 	buf[1] = 0x5a5a;
 	EXPECT_EQ(8, read(self->irq, buf, sizeof(buf)));
@@ -398,7 +335,7 @@ TEST_F(com2, read_and_write_sizes)
 	errno = 0;
 	EXPECT_EQ(-1, write(self->irq, bad_ptr(), 8));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(1, info_of(self->irq).acked);
+	EXPECT_EQ(1, irq_info_of(self->irq).acked);
 }
 
 TEST_F(com2, failed_copy_out_keeps_the_count)
@@ -410,8 +347,8 @@ TEST_F(com2, failed_copy_out_keeps_the_count)
 	errno = 0;
 	EXPECT_EQ(-1, read(self->irq, bad_ptr(), sizeof(n)));
 	EXPECT_EQ(EFAULT, errno);
-	EXPECT_EQ(1, info_of(self->irq).pending);
-	EXPECT_EQ(0, info_of(self->irq).delivered);
+	EXPECT_EQ(1, irq_info_of(self->irq).pending);
+	EXPECT_EQ(0, irq_info_of(self->irq).delivered);
 	ASSERT_EQ(sizeof(n), read(self->irq, &n, sizeof(n)));
 	EXPECT_EQ(1, n);
 }
@@ -465,7 +402,7 @@ TEST_F(com2, ack_ioctls)
 	EXPECT_EQ(ENOTTY, errno);
 
 	/* only the one good ack and nothing masked */
-	info = info_of(self->irq);
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(1, info.acked);
 	EXPECT_EQ(0, info.state);
 }
@@ -477,12 +414,12 @@ TEST_F(com2, ack_of_an_irq_that_never_fired_is_harmless)
 	EXPECT_EQ(0, genode_irq_ack(self->irq));
 	EXPECT_EQ(8, write(self->irq, &one, sizeof(one)));
 	EXPECT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_EQ(3, info_of(self->irq).acked);
-	EXPECT_EQ(0, info_of(self->irq).raised);
-	EXPECT_FALSE(readable(self->irq, 50));
+	EXPECT_EQ(3, irq_info_of(self->irq).acked);
+	EXPECT_EQ(0, irq_info_of(self->irq).raised);
+	EXPECT_FALSE(irq_readable(self->irq, 50));
 
 	com2_thre(true);
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
 }
 
 TEST_F(com2, user_mask_holds_an_interrupt_back)
@@ -491,20 +428,20 @@ TEST_F(com2, user_mask_holds_an_interrupt_back)
 
 	ASSERT_EQ(0, genode_irq_mask(self->irq));
 	ASSERT_EQ(0, genode_irq_mask(self->irq));	/* no deeper */
-	EXPECT_EQ(GENODE_IRQ_STATE_USER_MASKED, info_of(self->irq).state);
+	EXPECT_EQ(GENODE_IRQ_STATE_USER_MASKED, irq_info_of(self->irq).state);
 	com2_thre(true);
-	EXPECT_FALSE(readable(self->irq, 200));
-	EXPECT_EQ(0, info_of(self->irq).raised);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	EXPECT_EQ(0, irq_info_of(self->irq).raised);
 
 	ASSERT_EQ(0, genode_irq_unmask(self->irq));
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
 	ASSERT_EQ(0, genode_irq_unmask(self->irq));	/* no-op */
-	EXPECT_EQ(0, info_of(self->irq).state);
+	EXPECT_EQ(0, irq_info_of(self->irq).state);
 
 	/* and it works on */
 	com2_kick();
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
-	info = info_of(self->irq);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(2, info.raised);
 	EXPECT_EQ(2, info.delivered);
 }
@@ -519,11 +456,11 @@ TEST_F(com2, second_request_of_the_line_is_busy)
 	EXPECT_EQ(-EBUSY, genode_irq_open_line(other, COM2_GSI,
 					       GENODE_IRQ_TRIGGER_EDGE |
 					       GENODE_IRQ_POLARITY_HIGH));
-	EXPECT_EQ(self->base + 1, resources());
+	EXPECT_EQ(self->base + 1, genode_resources());
 
 	/* the first one still works */
 	com2_thre(true);
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
 
 	/* free again once closed; explicit ISA attributes match */
 	close(self->irq);
@@ -532,10 +469,10 @@ TEST_F(com2, second_request_of_the_line_is_busy)
 				  GENODE_IRQ_POLARITY_HIGH);
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
 	com2_kick();
-	EXPECT_EQ(1, wait_count(fd, 2000));
+	EXPECT_EQ(1, irq_wait_count(fd, 2000));
 	close(fd);
 	close(other);
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 }
 
 TEST_F(com2, other_trigger_mode_than_the_firmware_is_busy)
@@ -552,7 +489,7 @@ TEST_F(com2, other_trigger_mode_than_the_firmware_is_busy)
 	EXPECT_EQ(-EBUSY, genode_irq_open_line(self->session, COM2_GSI,
 					       GENODE_IRQ_TRIGGER_LEVEL |
 					       GENODE_IRQ_POLARITY_LOW));
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 
 	/* nothing changed: the line is still edge and works */
 	self->irq = genode_irq_open_line(self->session, COM2_GSI, 0);
@@ -560,7 +497,7 @@ TEST_F(com2, other_trigger_mode_than_the_firmware_is_busy)
 	proc_interrupts(3, line, sizeof(line));
 	EXPECT_NE(NULL, strstr(line, "3-edge")) TH_LOG("%s", line);
 	com2_thre(true);
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
 }
 
 TEST_F(com2, eventfd_is_signalled_instead)
@@ -597,13 +534,13 @@ TEST_F(com2, eventfd_is_signalled_instead)
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->irq, GENODE_IRQ_SET_EVENTFD, &set));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(0, info_of(self->irq).state);
+	EXPECT_EQ(0, irq_info_of(self->irq).state);
 
 	ASSERT_EQ(0, genode_irq_set_eventfd(self->irq, efd));
 	/* the IRQ fd holds its own reference */
 	close(efd);
 	efd = -1;
-	EXPECT_EQ(GENODE_IRQ_STATE_EVENTFD, info_of(self->irq).state);
+	EXPECT_EQ(GENODE_IRQ_STATE_EVENTFD, irq_info_of(self->irq).state);
 	ASSERT_EQ(0, fcntl(self->irq, F_SETFL, O_NONBLOCK));
 
 	com2_thre(true);
@@ -611,7 +548,7 @@ TEST_F(com2, eventfd_is_signalled_instead)
 	errno = 0;
 	EXPECT_EQ(-1, read(self->irq, &n, sizeof(n)));
 	EXPECT_EQ(EAGAIN, errno);
-	info = info_of(self->irq);
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(1, info.delivered);
 	EXPECT_EQ(0, info.pending);
 
@@ -628,10 +565,10 @@ TEST_F(com2, eventfd_is_signalled_instead)
 
 	/* detached: counted for read() again */
 	ASSERT_EQ(0, genode_irq_set_eventfd(self->irq, -1));
-	EXPECT_EQ(0, info_of(self->irq).state);
+	EXPECT_EQ(0, irq_info_of(self->irq).state);
 	com2_kick();
-	EXPECT_EQ(1, wait_count(self->irq, 2000));
-	info = info_of(self->irq);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(4, info.raised);
 	EXPECT_EQ(4, info.delivered);
 	errno = 0;
@@ -642,7 +579,7 @@ TEST_F(com2, eventfd_is_signalled_instead)
 	ASSERT_EQ(0, genode_irq_set_eventfd(self->irq, efd));
 	close(self->irq);
 	self->irq = -1;
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 	close(efd);
 	close(null_fd);
 }
@@ -672,11 +609,11 @@ TEST_F(com2, epoll_over_many_irq_fds)
 {
 	struct epoll_event ev, evs[16];
 	int fds[8], nquiet, ep, i, k;
-	long base = resources();
+	long base = genode_resources();
 
 	nquiet = quiet_lines(self->session, fds, 8);
 	ASSERT_LE(4, nquiet) TH_LOG("only %d free ISA lines", nquiet);
-	EXPECT_EQ(base + nquiet, resources());
+	EXPECT_EQ(base + nquiet, genode_resources());
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_LE(0, ep);
@@ -696,15 +633,15 @@ TEST_F(com2, epoll_over_many_irq_fds)
 		ASSERT_EQ(1, epoll_wait(ep, evs, 16, 2000)) TH_LOG("round %d", k);
 		EXPECT_EQ(100, evs[0].data.u32);
 		EXPECT_EQ(EPOLLIN, evs[0].events);
-		EXPECT_EQ(1, wait_count(self->irq, 0));
+		EXPECT_EQ(1, irq_wait_count(self->irq, 0));
 		EXPECT_EQ(0, epoll_wait(ep, evs, 16, 0));
 		com2_kick();
 	}
 
 	/* revoking one quiet fd wakes epoll with an error for it alone */
 	ASSERT_EQ(1, epoll_wait(ep, evs, 16, 2000));
-	EXPECT_EQ(1, wait_count(self->irq, 0));
-	ASSERT_EQ(0, revoke_fd(self->session, fds[0]));
+	EXPECT_EQ(1, irq_wait_count(self->irq, 0));
+	ASSERT_EQ(0, genode_revoke(self->session, fds[0]));
 	ASSERT_EQ(1, epoll_wait(ep, evs, 16, 2000));
 	EXPECT_EQ(0, evs[0].data.u32);
 	EXPECT_EQ(EPOLLERR | EPOLLHUP, evs[0].events & (EPOLLERR | EPOLLHUP));
@@ -713,28 +650,10 @@ TEST_F(com2, epoll_over_many_irq_fds)
 	for (i = 0; i < nquiet; i++) {
 		/* fds[0] is revoked */
 		if (i)
-			EXPECT_EQ(0, info_of(fds[i]).raised);
+			EXPECT_EQ(0, irq_info_of(fds[i]).raised);
 		close(fds[i]);
 	}
-	EXPECT_EQ(base, resources());
-}
-
-struct blocked_read {
-	int fd;
-	volatile int done;
-	ssize_t ret;
-	int err;
-	uint64_t count;
-};
-
-static void *read_thread(void *arg)
-{
-	struct blocked_read *b = arg;
-
-	b->ret = read(b->fd, &b->count, sizeof(b->count));
-	b->err = errno;
-	b->done = 1;
-	return NULL;
+	EXPECT_EQ(base, genode_resources());
 }
 
 struct blocked_poll {
@@ -757,13 +676,13 @@ static void *poll_thread(void *arg)
 
 TEST_F(com2, revoke_wakes_a_blocked_reader_with_an_error)
 {
-	struct blocked_read r = { .fd = self->irq };
+	struct irq_reader r = { .fd = self->irq };
 	struct blocked_poll p = { .fd = self->irq };
 	pthread_t rt, pt;
 	uint64_t n, one = 1;
 	int other = session_open(), fd;
 
-	ASSERT_EQ(0, pthread_create(&rt, NULL, read_thread, &r));
+	ASSERT_EQ(0, pthread_create(&rt, NULL, irq_read_thread, &r));
 	ASSERT_EQ(0, pthread_create(&pt, NULL, poll_thread, &p));
 	msleep(200);
 	EXPECT_FALSE(r.done);
@@ -771,11 +690,11 @@ TEST_F(com2, revoke_wakes_a_blocked_reader_with_an_error)
 
 	/* only the session that created it may revoke it */
 	ASSERT_LE(0, other);
-	EXPECT_EQ(-EPERM, revoke_fd(other, self->irq));
+	EXPECT_EQ(-EPERM, genode_revoke(other, self->irq));
 	msleep(50);
 	EXPECT_FALSE(r.done);
 
-	ASSERT_EQ(0, revoke_fd(self->session, self->irq));
+	ASSERT_EQ(0, genode_revoke(self->session, self->irq));
 	ASSERT_EQ(0, pthread_join(rt, NULL));
 	ASSERT_EQ(0, pthread_join(pt, NULL));
 	EXPECT_EQ(-1, r.ret);
@@ -796,19 +715,19 @@ TEST_F(com2, revoke_wakes_a_blocked_reader_with_an_error)
 
 		EXPECT_EQ(-ENODEV, genode_irq_info(self->irq, &info));
 	}
-	EXPECT_EQ(-ENODEV, revoke_fd(self->session, self->irq));
+	EXPECT_EQ(-ENODEV, genode_revoke(self->session, self->irq));
 
 	fd = genode_irq_open_line(other, COM2_GSI, 0);
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
 	com2_thre(true);
-	EXPECT_EQ(1, wait_count(fd, 2000));
+	EXPECT_EQ(1, irq_wait_count(fd, 2000));
 	/* the revoked fd saw none of it */
-	EXPECT_FALSE(readable(self->irq, 0));
+	EXPECT_FALSE(irq_readable(self->irq, 0));
 	close(fd);
 	close(other);
 	close(self->irq);
 	self->irq = -1;
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 }
 
 static char proc_state(pid_t pid)
@@ -865,11 +784,11 @@ TEST_F(com2, kill_of_a_process_blocked_in_read)
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
 
 	/* its session and IRQ are gone, and the line is free */
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 	fd = genode_irq_open_line(self->session, COM2_GSI, 0);
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(-fd));
 	com2_thre(true);
-	EXPECT_EQ(1, wait_count(fd, 2000));
+	EXPECT_EQ(1, irq_wait_count(fd, 2000));
 	close(fd);
 }
 
@@ -917,21 +836,21 @@ TEST_F(com2, concurrent_readers_see_each_interrupt_once)
 	ASSERT_EQ(1, wait_raised(self->irq, 1, 2000));
 	/* one at a time, each read before the next comes */
 	for (i = 2; i <= n + 1; i++) {
-		for (k = 0; k < 2000 && info_of(self->irq).delivered < i - 1;
-		     k++)
+		for (k = 0; k < 2000 &&
+		     irq_info_of(self->irq).delivered < i - 1; k++)
 			msleep(1);
-		ASSERT_EQ(i - 1, info_of(self->irq).delivered);
+		ASSERT_EQ(i - 1, irq_info_of(self->irq).delivered);
 		if (i <= n) {
 			com2_kick();
 			ASSERT_EQ(i, wait_raised(self->irq, i, 2000));
 		}
 	}
-	info = info_of(self->irq);
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(n, info.raised);
 	EXPECT_EQ(n, info.delivered);
 	EXPECT_EQ(0, info.pending);
 
-	ASSERT_EQ(0, revoke_fd(self->session, self->irq));
+	ASSERT_EQ(0, genode_revoke(self->session, self->irq));
 	for (i = 0; i < READERS; i++) {
 		ASSERT_EQ(0, pthread_join(rd[i].th, NULL));
 		EXPECT_EQ(ENODEV, rd[i].err);
@@ -971,10 +890,10 @@ TEST_F(com2, close_while_an_interrupt_storms)
 	for (i = 0; i < 30; i++) {
 		fd = genode_irq_open_line(self->session, COM2_GSI, 0);
 		ASSERT_LE(0, fd) TH_LOG("round %d: %s", i, strerror(-fd));
-		ASSERT_LT(0, wait_count(fd, 2000)) TH_LOG("round %d", i);
+		ASSERT_LT(0, irq_wait_count(fd, 2000)) TH_LOG("round %d", i);
 		switch (i % 3) {
 		case 1:
-			ASSERT_EQ(0, revoke_fd(self->session, fd));
+			ASSERT_EQ(0, genode_revoke(self->session, fd));
 			break;
 		case 2:
 			/* a reader in another thread while it closes */
@@ -993,16 +912,16 @@ TEST_F(com2, close_while_an_interrupt_storms)
 	storm.stop = 1;
 	ASSERT_EQ(0, pthread_join(th, NULL));
 	TH_LOG("%lu edges", storm.kicks);
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 
 	/* the line works as before */
 	com2_thre(false);
 	fd = genode_irq_open_line(self->session, COM2_GSI, 0);
 	ASSERT_LE(0, fd);
-	EXPECT_FALSE(readable(fd, 50));
+	EXPECT_FALSE(irq_readable(fd, 50));
 	com2_thre(true);
-	EXPECT_EQ(1, wait_count(fd, 2000));
-	EXPECT_FALSE(readable(fd, 100));
+	EXPECT_EQ(1, irq_wait_count(fd, 2000));
+	EXPECT_FALSE(irq_readable(fd, 100));
 	close(fd);
 }
 
@@ -1011,7 +930,7 @@ TEST_F(com2, close_while_an_interrupt_storms)
 TEST(lines_of_kernel_drivers_are_busy)
 {
 	int s = session_open();
-	long base = resources();
+	long base = genode_resources();
 	char line[512];
 
 	ASSERT_LE(0, s);
@@ -1030,7 +949,7 @@ TEST(lines_of_kernel_drivers_are_busy)
 	EXPECT_EQ(-EBUSY, genode_irq_open_line(s, 2, 0));
 	EXPECT_EQ(-EBUSY, genode_irq_open_line(s, 2, GENODE_IRQ_TRIGGER_LEVEL |
 					       GENODE_IRQ_POLARITY_LOW));
-	EXPECT_EQ(base, resources());
+	EXPECT_EQ(base, genode_resources());
 
 	/* and neither line was reprogrammed */
 	proc_interrupts(4, line, sizeof(line));
@@ -1046,7 +965,7 @@ TEST(lines_of_kernel_drivers_are_busy)
 TEST(bad_requests)
 {
 	int s = session_open();
-	long base = resources();
+	long base = genode_resources();
 	struct genode_irq_request req;
 	__u32 bit;
 
@@ -1116,7 +1035,7 @@ TEST(bad_requests)
 	EXPECT_EQ(-1, ioctl(s, GENODE_IRQ_REQUEST, NULL));
 	EXPECT_EQ(EFAULT, errno);
 
-	EXPECT_EQ(base, resources());
+	EXPECT_EQ(base, genode_resources());
 	/* none of it took the line */
 	req.argsz = sizeof(req);
 	ASSERT_EQ(0, ioctl(s, GENODE_IRQ_REQUEST, &req));
@@ -1139,71 +1058,8 @@ TEST(feature_bit)
 
 /* ---- a level-triggered line: the edu device's INTx pin as a GSI ---- */
 
-#define EDU_IDENT	0x00
-#define EDU_STATUS	0x24
-#define EDU_RAISE	0x60
-#define EDU_ACK		0x64
-
-static long read_hex(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lx", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-static int find_pci(unsigned int vendor, unsigned int device, char *path,
-		    size_t len)
-{
-	DIR *d = opendir("/sys/bus/pci/devices");
-	struct dirent *e;
-	int found = -1;
-
-	if (!d)
-		return -1;
-	while (found && (e = readdir(d))) {
-		char p[600];
-		long v, dv;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor",
-			 e->d_name);
-		v = read_hex(p);
-		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device",
-			 e->d_name);
-		dv = read_hex(p);
-		if (v == vendor && dv == device &&
-		    (size_t)snprintf(path, len, "/sys/bus/pci/devices/%s",
-				     e->d_name) < len)
-			found = 0;
-	}
-	closedir(d);
-	return found;
-}
-
-static int write_sysfs(const char *dir, const char *name, const char *val)
-{
-	char p[300];
-	int fd, ret = 0;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	fd = open(p, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 FIXTURE(edu_line) {
-	char dev[256];
+	struct pci_addr edu;
 	bool enabled;
 	volatile uint32_t *bar;
 	unsigned int gsi;
@@ -1211,16 +1067,6 @@ FIXTURE(edu_line) {
 	int irq;
 	long base;
 };
-
-static void edu_write(volatile uint32_t *bar, unsigned int reg, uint32_t v)
-{
-	bar[reg / 4] = v;
-}
-
-static uint32_t edu_read(volatile uint32_t *bar, unsigned int reg)
-{
-	return bar[reg / 4];
-}
 
 FIXTURE_SETUP(edu_line)
 {
@@ -1232,30 +1078,31 @@ FIXTURE_SETUP(edu_line)
 	self->session = -1;
 	self->bar = MAP_FAILED;
 	self->enabled = false;
-	self->base = resources();
-	if (find_pci(0x1234, 0x11e8, self->dev, sizeof(self->dev)))
+	self->base = genode_resources();
+	if (edu_find(0, &self->edu))
 		SKIP(return, "no edu device (-device edu) in this VM");
 
 	/* memory decoding on, and its INTx routed to a GSI */
-	ret = write_sysfs(self->dev, "enable", "1");
-	ASSERT_EQ(0, ret) TH_LOG("%s/enable: %s", self->dev, strerror(-ret));
+	snprintf(p, sizeof(p), "%s/enable", self->edu.dir);
+	ret = sysfs_write(p, "1");
+	ASSERT_EQ(0, ret) TH_LOG("%s: %s", p, strerror(-ret));
 	self->enabled = true;
-	snprintf(p, sizeof(p), "%s/irq", self->dev);
-	irq = read_sysfs_long(p);
+	snprintf(p, sizeof(p), "%s/irq", self->edu.dir);
+	irq = sysfs_long(p);
 	/* above the ISA range, Linux numbers an IO-APIC pin by its GSI */
 	ASSERT_LE(16, irq) TH_LOG("edu INTx is Linux IRQ %ld", irq);
 	self->gsi = irq;
 
-	snprintf(p, sizeof(p), "%s/resource0", self->dev);
+	snprintf(p, sizeof(p), "%s/resource0", self->edu.dir);
 	fd = open(p, O_RDWR | O_SYNC);
 	ASSERT_LE(0, fd) TH_LOG("%s: %s", p, strerror(errno));
 	self->bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 			 0);
 	close(fd);
 	ASSERT_NE(MAP_FAILED, self->bar);
-	ASSERT_EQ(0x010000ed, edu_read(self->bar, EDU_IDENT));
-	edu_write(self->bar, EDU_ACK, 0xffffffff);
-	ASSERT_EQ(0, edu_read(self->bar, EDU_STATUS));
+	ASSERT_EQ(EDU_ID_VALUE, edu_read(self->bar, EDU_ID));
+	edu_irq_ack(self->bar, 0xffffffff);
+	ASSERT_EQ(0, edu_irq_status(self->bar));
 
 	self->session = session_open();
 	ASSERT_LE(0, self->session);
@@ -1267,20 +1114,24 @@ FIXTURE_SETUP(edu_line)
 FIXTURE_TEARDOWN(edu_line)
 {
 	if (self->bar != MAP_FAILED) {
-		edu_write(self->bar, EDU_ACK, 0xffffffff);
+		edu_irq_ack(self->bar, 0xffffffff);
 		munmap((void *)self->bar, 4096);
 	}
 	if (self->irq >= 0)
 		close(self->irq);
 	if (self->session >= 0)
 		close(self->session);
-	if (self->enabled)
-		write_sysfs(self->dev, "enable", "0");
+	if (self->enabled) {
+		char p[160];
+
+		snprintf(p, sizeof(p), "%s/enable", self->edu.dir);
+		sysfs_write(p, "0");
+	}
 }
 
 TEST_F(edu_line, is_level_and_masked_until_the_ack)
 {
-	struct genode_irq_info info = info_of(self->irq);
+	struct genode_irq_info info = irq_info_of(self->irq);
 	char line[512];
 
 	EXPECT_EQ(GENODE_IRQ_STATE_LEVEL, info.state);
@@ -1288,22 +1139,22 @@ TEST_F(edu_line, is_level_and_masked_until_the_ack)
 	proc_interrupts(self->gsi, line, sizeof(line));
 	EXPECT_NE(NULL, strstr(line, "fasteoi")) TH_LOG("%s", line);
 
-	edu_write(self->bar, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	info = info_of(self->irq);
+	edu_irq_raise(self->bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(GENODE_IRQ_STATE_LEVEL | GENODE_IRQ_STATE_ACK_MASKED,
 		  info.state);
 
 	/* the device still asserts the line, but it stays masked */
-	EXPECT_EQ(1, edu_read(self->bar, EDU_STATUS));
-	EXPECT_FALSE(readable(self->irq, 200));
-	EXPECT_EQ(1, info_of(self->irq).raised);
+	EXPECT_EQ(1, edu_irq_status(self->bar));
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	EXPECT_EQ(1, irq_info_of(self->irq).raised);
 
 	/* served: the device is acked, then the fd */
-	edu_write(self->bar, EDU_ACK, 1);
+	edu_irq_ack(self->bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 200));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(GENODE_IRQ_STATE_LEVEL, info.state);
 	EXPECT_EQ(1, info.raised);
 	EXPECT_EQ(1, info.delivered);
@@ -1312,39 +1163,39 @@ TEST_F(edu_line, is_level_and_masked_until_the_ack)
 
 TEST_F(edu_line, an_ack_while_the_device_asserts_fires_again)
 {
-	edu_write(self->bar, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
+	edu_irq_raise(self->bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
 	/* acked without serving the device: the line fires again */
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	EXPECT_EQ(2, info_of(self->irq).raised);
-	edu_write(self->bar, EDU_ACK, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	EXPECT_EQ(2, irq_info_of(self->irq).raised);
+	edu_irq_ack(self->bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 200));
+	EXPECT_FALSE(irq_readable(self->irq, 200));
 }
 
 TEST_F(edu_line, second_raise_before_the_ack_is_delivered_after_it)
 {
 	struct genode_irq_info info;
 
-	edu_write(self->bar, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	edu_write(self->bar, EDU_RAISE, 2);
-	EXPECT_FALSE(readable(self->irq, 100));
+	edu_irq_raise(self->bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_raise(self->bar, 2);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
 	/* the first served, the second still pending in the device */
-	edu_write(self->bar, EDU_ACK, 1);
-	EXPECT_EQ(2, edu_read(self->bar, EDU_STATUS));
+	edu_irq_ack(self->bar, 1);
+	EXPECT_EQ(2, edu_irq_status(self->bar));
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	edu_write(self->bar, EDU_ACK, 2);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->bar, 2);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_EQ(0, edu_read(self->bar, EDU_STATUS));
-	info = info_of(self->irq);
+	EXPECT_EQ(0, edu_irq_status(self->bar));
+	info = irq_info_of(self->irq);
 	/* both raises delivered, one each, after their acks */
 	EXPECT_EQ(2, info.delivered);
 	EXPECT_EQ(2, info.acked);
-	EXPECT_FALSE(readable(self->irq, 200));
-	EXPECT_EQ(2, info_of(self->irq).raised);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	EXPECT_EQ(2, irq_info_of(self->irq).raised);
 }
 
 TEST_F(edu_line, ack_of_an_irq_that_never_fired_is_harmless)
@@ -1353,38 +1204,38 @@ TEST_F(edu_line, ack_of_an_irq_that_never_fired_is_harmless)
 
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
 	ASSERT_EQ(8, write(self->irq, &one, sizeof(one)));
-	EXPECT_EQ(GENODE_IRQ_STATE_LEVEL, info_of(self->irq).state);
-	EXPECT_FALSE(readable(self->irq, 50));
+	EXPECT_EQ(GENODE_IRQ_STATE_LEVEL, irq_info_of(self->irq).state);
+	EXPECT_FALSE(irq_readable(self->irq, 50));
 
-	edu_write(self->bar, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	edu_write(self->bar, EDU_ACK, 1);
+	edu_irq_raise(self->bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 100));
-	EXPECT_EQ(4, info_of(self->irq).acked);
-	EXPECT_EQ(1, info_of(self->irq).raised);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	EXPECT_EQ(4, irq_info_of(self->irq).acked);
+	EXPECT_EQ(1, irq_info_of(self->irq).raised);
 }
 
 TEST_F(edu_line, user_mask_holds_the_line)
 {
 	ASSERT_EQ(0, genode_irq_mask(self->irq));
-	edu_write(self->bar, EDU_RAISE, 1);
-	EXPECT_FALSE(readable(self->irq, 200));
-	EXPECT_EQ(0, info_of(self->irq).raised);
+	edu_irq_raise(self->bar, 1);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	EXPECT_EQ(0, irq_info_of(self->irq).raised);
 	ASSERT_EQ(0, genode_irq_unmask(self->irq));
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
 
 	/* masked while masked for the ack: both must be undone */
 	ASSERT_EQ(0, genode_irq_mask(self->irq));
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 200));
+	EXPECT_FALSE(irq_readable(self->irq, 200));
 	ASSERT_EQ(0, genode_irq_unmask(self->irq));
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	edu_write(self->bar, EDU_ACK, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 200));
-	EXPECT_EQ(2, info_of(self->irq).raised);
+	EXPECT_FALSE(irq_readable(self->irq, 200));
+	EXPECT_EQ(2, irq_info_of(self->irq).raised);
 }
 
 TEST_F_TIMEOUT(edu_line, cycles, 120)
@@ -1393,13 +1244,14 @@ TEST_F_TIMEOUT(edu_line, cycles, 120)
 	unsigned int i, n = 2000;
 
 	for (i = 0; i < n; i++) {
-		edu_write(self->bar, EDU_RAISE, 1);
-		ASSERT_EQ(1, wait_count(self->irq, 2000)) TH_LOG("cycle %u", i);
-		edu_write(self->bar, EDU_ACK, 1);
+		edu_irq_raise(self->bar, 1);
+		ASSERT_EQ(1, irq_wait_count(self->irq, 2000))
+			TH_LOG("cycle %u", i);
+		edu_irq_ack(self->bar, 1);
 		ASSERT_EQ(0, genode_irq_ack(self->irq));
 	}
-	EXPECT_FALSE(readable(self->irq, 100));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(n, info.raised);
 	EXPECT_EQ(n, info.delivered);
 	EXPECT_EQ(n, info.acked);
@@ -1431,34 +1283,35 @@ TEST_F_TIMEOUT(edu_line, cycles_with_the_handler_on_another_cpu, 300)
 	ASSERT_NE(NULL, f);
 	ASSERT_NE(NULL, fgets(old, sizeof(old), f));
 	fclose(f);
-	ASSERT_EQ(0, write_sysfs(dir, "smp_affinity_list", "0"));
+	ASSERT_EQ(0, sysfs_write(aff, "0"));
 	CPU_ZERO(&set);
 	CPU_SET(1, &set);
 	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
 
 	for (i = 0; i < n; i++) {
-		edu_write(self->bar, EDU_RAISE, 1);
-		ASSERT_EQ(1, wait_count(self->irq, 2000)) TH_LOG("cycle %u", i);
-		edu_write(self->bar, EDU_ACK, 1);
+		edu_irq_raise(self->bar, 1);
+		ASSERT_EQ(1, irq_wait_count(self->irq, 2000))
+			TH_LOG("cycle %u", i);
+		edu_irq_ack(self->bar, 1);
 		ASSERT_EQ(0, genode_irq_ack(self->irq));
 	}
-	EXPECT_FALSE(readable(self->irq, 100));
-	info = info_of(self->irq);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	info = irq_info_of(self->irq);
 	EXPECT_EQ(n, info.raised);
 	EXPECT_EQ(n, info.delivered);
 	EXPECT_EQ(0, info.pending);
-	write_sysfs(dir, "smp_affinity_list", old);
+	sysfs_write(aff, old);
 }
 
 TEST_F(edu_line, closed_while_masked_and_requested_again)
 {
 	char line[512];
 
-	edu_write(self->bar, EDU_RAISE, 1);
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
+	edu_irq_raise(self->bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
 	close(self->irq);
 	self->irq = -1;
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 	proc_interrupts(self->gsi, line, sizeof(line));
 	EXPECT_EQ(NULL, strstr(line, "genode")) TH_LOG("%s", line);
 
@@ -1467,10 +1320,10 @@ TEST_F(edu_line, closed_while_masked_and_requested_again)
 	self->irq = genode_irq_open_line(self->session, self->gsi,
 					 GENODE_IRQ_TRIGGER_LEVEL);
 	ASSERT_LE(0, self->irq) TH_LOG("%s", strerror(-self->irq));
-	ASSERT_EQ(1, wait_count(self->irq, 2000));
-	edu_write(self->bar, EDU_ACK, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
-	EXPECT_FALSE(readable(self->irq, 200));
+	EXPECT_FALSE(irq_readable(self->irq, 200));
 }
 
 TEST_F(edu_line, other_trigger_mode_than_the_line_has_is_busy)
@@ -1487,14 +1340,14 @@ TEST_F(edu_line, other_trigger_mode_than_the_line_has_is_busy)
 	EXPECT_EQ(-EBUSY, genode_irq_open_line(self->session, self->gsi,
 					       GENODE_IRQ_TRIGGER_LEVEL |
 					       GENODE_IRQ_POLARITY_LOW));
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 	self->irq = genode_irq_open_line(self->session, self->gsi,
 					 GENODE_IRQ_TRIGGER_LEVEL |
 					 GENODE_IRQ_POLARITY_HIGH);
 	ASSERT_LE(0, self->irq) TH_LOG("%s", strerror(-self->irq));
 	close(self->irq);
 	self->irq = -1;
-	EXPECT_EQ(self->base, resources());
+	EXPECT_EQ(self->base, genode_resources());
 }
 
 TEST_HARNESS_MAIN

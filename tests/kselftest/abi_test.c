@@ -33,10 +33,8 @@
 #include "genode_dev.h"
 #include "kselftest_harness.h"
 #include "libgenode_dev.h"
+#include "lib/genode_test.h"
 
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-#define COM2		0x2f8
 #define PAGE		4096
 
 #ifndef offsetofend
@@ -109,8 +107,7 @@ FIXTURE(abi) {
 
 FIXTURE_SETUP(abi)
 {
-	uint32_t domain, bus, devfn;
-	int ret;
+	struct pci_addr edu;
 
 	memset(self->fd, -1, sizeof(self->fd));
 	self->buf = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
@@ -119,10 +116,9 @@ FIXTURE_SETUP(abi)
 
 	self->fd[SESSION] = genode_session_open(NULL);
 	ASSERT_LE(0, self->fd[SESSION]);
-	ret = genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus, &devfn);
-	if (ret)
+	if (edu_find(0, &edu))
 		SKIP(return, "no edu device (-device edu) in this VM");
-	self->fd[PCI] = genode_pci_claim(self->fd[SESSION], domain, bus, devfn);
+	self->fd[PCI] = edu_claim(self->fd[SESSION], &edu);
 	ASSERT_LE(0, self->fd[PCI]) TH_LOG("claim edu: %s", strerror(-self->fd[PCI]));
 	self->fd[IOMEM] = genode_iomem_request_bar(self->fd[SESSION],
 						   self->fd[PCI], 0, 0);
@@ -134,7 +130,8 @@ FIXTURE_SETUP(abi)
 					 GENODE_DMA_CACHED, -1, NULL, NULL,
 					 NULL);
 	ASSERT_LE(0, self->fd[DMA]);
-	self->fd[IOPORT] = genode_ioport_open(self->fd[SESSION], COM2, 8);
+	self->fd[IOPORT] = genode_ioport_open(self->fd[SESSION], UART_COM2,
+					      UART_PORTS);
 	ASSERT_LE(0, self->fd[IOPORT]) TH_LOG("COM2: %s", strerror(-self->fd[IOPORT]));
 
 	self->watermark = 0;

@@ -35,15 +35,11 @@
 #include "genode_dev.h"
 #include "kselftest_harness.h"
 #include "libgenode_dev.h"
-#include "test_util.h"
+#include "lib/genode_test.h"
 
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-#define COM2		0x2f8
 #define COM2_GSI	3
 #define PAGE		4096UL
 #define MIB		(1024UL * 1024)
-#define GENODE_SYSFS	"/sys/class/misc/genode"
 #define DEBUGFS		"/sys/kernel/debug"
 /* more allocations than any of the calls makes */
 #define MAX_NTH		400
@@ -81,8 +77,8 @@ static void snapshot(int session, struct state *st)
 {
 	uint64_t limit;
 
-	st->sessions = read_sysfs_long(GENODE_SYSFS "/sessions");
-	st->resources = read_sysfs_long(GENODE_SYSFS "/resources");
+	st->sessions = genode_sessions();
+	st->resources = genode_resources();
 	if (genode_dma_quota(session, &limit, &st->quota_used))
 		st->quota_used = ~0ULL;
 	genode_lines("/proc/ioports", st->proc[0], sizeof(st->proc[0]));
@@ -97,18 +93,6 @@ static bool state_equal(const struct state *a, const struct state *b)
 	       !strcmp(a->proc[0], b->proc[0]) &&
 	       !strcmp(a->proc[1], b->proc[1]) &&
 	       !strcmp(a->proc[2], b->proc[2]);
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
 }
 
 /* Arm the calling thread's fail-nth: the nth fault-injectable call fails. */
@@ -170,7 +154,7 @@ static int create_dma_device(struct ctx *c)
 
 static int create_ioport(struct ctx *c)
 {
-	return genode_ioport_open(c->session, COM2, 8);
+	return genode_ioport_open(c->session, UART_COM2, UART_PORTS);
 }
 
 static int create_iomem_phys(struct ctx *c)
@@ -195,13 +179,6 @@ static int create_irq_intx(struct ctx *c)
 				   0, 0);
 }
 
-static uint64_t quota_used(int session)
-{
-	uint64_t limit, used;
-
-	return genode_dma_quota(session, &limit, &used) ? ~0ULL : used;
-}
-
 FIXTURE(fail_nth) {
 	struct ctx c;
 	int nth;
@@ -217,7 +194,7 @@ FIXTURE_SETUP(fail_nth)
 		{ DEBUGFS "/failslab/verbose", "0" },
 		{ DEBUGFS "/fail_page_alloc/verbose", "0" },
 	};
-	uint32_t domain, bus, devfn;
+	struct pci_addr edu;
 	char path[128], line[128];
 	unsigned long long start;
 	FILE *f;
@@ -234,17 +211,15 @@ FIXTURE_SETUP(fail_nth)
 	    access(DEBUGFS "/fail_page_alloc", F_OK))
 		SKIP(return, "no failslab or fail_page_alloc in debugfs");
 	for (unsigned int i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
-		ASSERT_EQ(0, write_str(knobs[i][0], knobs[i][1]))
+		ASSERT_EQ(0, sysfs_write(knobs[i][0], knobs[i][1]))
 			TH_LOG("%s", knobs[i][0]);
 	}
 
 	self->c.session = genode_session_open(NULL);
 	ASSERT_LE(0, self->c.session);
-	ASSERT_EQ(0, genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus,
-				     &devfn));
+	ASSERT_EQ(0, edu_find(0, &edu));
 	/* edu's BAR0, unclaimed, as a physical range (CAP_SYS_RAWIO) */
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/resource",
-		 domain, bus, devfn >> 3, devfn & 7);
+	snprintf(path, sizeof(path), "%s/resource", edu.dir);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
 	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
@@ -336,11 +311,10 @@ TEST_F_TIMEOUT(fail_nth, calls_without_a_device, 600)
 
 TEST_F_TIMEOUT(fail_nth, calls_on_a_claimed_device, 600)
 {
-	uint32_t domain, bus, devfn;
+	struct pci_addr edu;
 
-	ASSERT_EQ(0, genode_pci_find(EDU_VENDOR, EDU_DEVICE, 0, &domain, &bus,
-				     &devfn));
-	self->c.dev = genode_pci_claim(self->c.session, domain, bus, devfn);
+	ASSERT_EQ(0, edu_find(0, &edu));
+	self->c.dev = edu_claim(self->c.session, &edu);
 	ASSERT_LE(0, self->c.dev);
 	run_fail_nth(_metadata, self, "DMA for edu", create_dma_device, KEPT);
 	run_fail_nth(_metadata, self, "IO memory, BAR", create_iomem_bar, 0);
@@ -348,7 +322,7 @@ TEST_F_TIMEOUT(fail_nth, calls_on_a_claimed_device, 600)
 	/* the device's release frees what it kept */
 	close(self->c.dev);
 	self->c.dev = -1;
-	EXPECT_EQ(0, quota_used(self->c.session));
+	EXPECT_EQ(0, dma_quota_used(self->c.session));
 }
 
 TEST_HARNESS_MAIN

@@ -230,7 +230,7 @@ tests: $(TESTS)
 # The tests link the user library's source, so that it is tested too; the
 # test library (tests/kselftest/lib/) is headers.
 TEST_LIB := $(wildcard tests/kselftest/lib/*.h tests/kselftest/lib/drivers/*.h)
-$(BUILD)/tests/%: tests/kselftest/%.c tests/kselftest/*.h $(TEST_LIB) $(UAPI) \
+$(BUILD)/tests/%: tests/kselftest/%.c $(TEST_LIB) $(UAPI) \
 		userlib/libgenode_dev.c userlib/libgenode_dev.h | linux-source
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -isystem $(KSFT) -Iuapi -Iuserlib -Itests/kselftest \

@@ -746,24 +746,19 @@ TEST_F(iomem, kill9_of_a_process_with_mappings)
  */
 TEST_F(iomem, lockdown_refuses_requests)
 {
-	const char *path = "/sys/kernel/security/lockdown";
 	struct genode_iomem_info info;
 	volatile uint32_t *bar;
 	int fd, lfd;
 
 	if (!getenv("GENODE_TEST_LOCKDOWN"))
-		SKIP(return,
-		     "raising lockdown cannot be undone: make check runs this in a boot of its own (GENODE_TEST_LOCKDOWN=1)");
-	if (access(path, F_OK))
-		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
-	lfd = open(path, O_WRONLY);
+		SKIP(return, LOCKDOWN_ONLY_IN_ITS_OWN_BOOT);
+	lfd = lockdown_open();
 	if (lfd < 0)
-		SKIP(return, "no lockdown LSM in this kernel (%s)", strerror(errno));
+		SKIP(return, "no lockdown LSM in this kernel (%s)", strerror(-lfd));
 
 	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(9, write(lfd, "integrity", 9)) TH_LOG("%s", strerror(errno));
-	close(lfd);
+	ASSERT_EQ(0, lockdown_raise(lfd));
 
 	EXPECT_EQ(-EPERM, genode_iomem_request_bar(self->session, self->dev, 0, GENODE_IOMEM_WC));
 	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session,

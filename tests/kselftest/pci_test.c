@@ -1086,20 +1086,15 @@ TEST(functions_assigned_by_module_parameter)
  */
 TEST_F(pci, lockdown_refuses_config_writes_and_bus_mastering)
 {
-	const char *path = "/sys/kernel/security/lockdown";
 	struct genode_pci_info info = { .argsz = sizeof(info) };
 	int dev, lfd;
 
 	if (!getenv("GENODE_TEST_LOCKDOWN"))
-		SKIP(return,
-		     "raising lockdown cannot be undone: make check runs this in a boot of its own (GENODE_TEST_LOCKDOWN=1)");
-	if (access(path, F_OK))
-		mount("securityfs", "/sys/kernel/security", "securityfs", 0,
-		      NULL);
-	lfd = open(path, O_WRONLY);
+		SKIP(return, LOCKDOWN_ONLY_IN_ITS_OWN_BOOT);
+	lfd = lockdown_open();
 	if (lfd < 0)
 		SKIP(return, "no lockdown LSM in this kernel (%s)",
-		     strerror(errno));
+		     strerror(-lfd));
 	dev = pci_claim(self->session, &self->edu);
 	ASSERT_LE(0, dev);
 	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));
@@ -1108,8 +1103,7 @@ TEST_F(pci, lockdown_refuses_config_writes_and_bus_mastering)
 	EXPECT_EQ(0, pci_bus_master(dev, 1));
 	EXPECT_EQ(0, pci_bus_master(dev, 0));
 
-	ASSERT_EQ(9, write(lfd, "integrity", 9)) TH_LOG("%s", strerror(errno));
-	close(lfd);
+	ASSERT_EQ(0, lockdown_raise(lfd));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 1, 0));
 	EXPECT_EQ(0x10, pci_cfg_read(dev, PCI_CACHE_LINE_SIZE, 1));
 	EXPECT_EQ(info.caps & GENODE_PCI_CAP_ISOLATED ? 0 : -EPERM,

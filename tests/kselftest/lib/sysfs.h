@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 
 #define SYSFS_PCI "/sys/bus/pci/devices"
 #define SYSFS_GENODE "/sys/class/misc/genode"
@@ -226,6 +227,40 @@ static inline uint64_t pagemap_pfn(const void *addr)
 	if (!(entry & (1ULL << 63)))
 		return 0;
 	return entry & ((1ULL << 55) - 1);
+}
+
+/*
+ * Raising lockdown cannot be undone: the tests that do are the last of
+ * their program and run only in a boot of their own (make check sets
+ * GENODE_TEST_LOCKDOWN there).
+ */
+#define LOCKDOWN_ONLY_IN_ITS_OWN_BOOT \
+	"raising lockdown cannot be undone: make check runs this in a boot of its own (GENODE_TEST_LOCKDOWN=1)"
+
+/*
+ * The lockdown LSM's file, open for writing (securityfs mounted where it
+ * is not): the fd, or -errno (-ENOENT: no lockdown LSM).
+ */
+static inline int lockdown_open(void)
+{
+	const char *path = "/sys/kernel/security/lockdown";
+	int fd;
+
+	if (access(path, F_OK))
+		mount("securityfs", "/sys/kernel/security", "securityfs", 0,
+		      NULL);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Raise lockdown to integrity through lockdown_open()'s fd, and close it. */
+static inline int lockdown_raise(int fd)
+{
+	ssize_t n = write(fd, "integrity", 9);
+	int ret = n == 9 ? 0 : n < 0 ? -errno : -EIO;
+
+	close(fd);
+	return ret;
 }
 
 #endif

@@ -132,7 +132,7 @@ if [ -n "$debug" ]; then
 	if [ -n "$dkver" ] && [ -f "$debug/bzImage" ]; then
 		for iommu in $IOMMUS; do
 			vm "$dkver" "$iommu" --checkers --kernel-image "$debug/bzImage" \
-				--moddir "$debug/modules/lib/modules/$dkver" --timeout 900
+				--moddir "$debug/modules/lib/modules/$dkver" --timeout 1800
 		done
 	else
 		failed=$((failed + 1))

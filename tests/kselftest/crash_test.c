@@ -102,7 +102,10 @@ FIXTURE_TEARDOWN(storm)
 {
 }
 
-/* Claim edu with bus mastering off until its DMA engine is idle. */
+/*
+ * Claim edu with bus mastering off until its DMA engine is idle, and
+ * clear the interrupt causes the killed driver left raised.
+ */
 static int drain(const struct pci_addr *edu)
 {
 	struct genode_iomem_info info;
@@ -125,6 +128,8 @@ static int drain(const struct pci_addr *edu)
 			else
 				usleep(1000);
 		}
+		/* with MSI off, a cause left raised asserts INTx: clear it */
+		edu_irq_ack(regs, edu_irq_status(regs));
 		iomem_unmap(regs, &info);
 		close(region);
 	} else {

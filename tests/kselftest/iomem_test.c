@@ -750,11 +750,7 @@ TEST_F(iomem, lockdown_refuses_requests)
 	volatile uint32_t *bar;
 	int fd, lfd;
 
-	if (!getenv("GENODE_TEST_LOCKDOWN"))
-		SKIP(return, LOCKDOWN_ONLY_IN_ITS_OWN_BOOT);
-	lfd = lockdown_open();
-	if (lfd < 0)
-		SKIP(return, "no lockdown LSM in this kernel (%s)", strerror(-lfd));
+	LOCKDOWN_OPEN_OR_SKIP(lfd);
 
 	fd = genode_iomem_request_bar(self->session, self->dev, 0, 0);
 	ASSERT_LE(0, fd);

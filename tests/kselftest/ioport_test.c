@@ -1167,12 +1167,7 @@ TEST_F(privilege, lockdown_refuses_io_ports)
 	struct genode_ioport_op op = ioport_op_in(UART_COM2 + UART_SCR, 1);
 	int fd = -1, lfd;
 
-	if (!getenv("GENODE_TEST_LOCKDOWN"))
-		SKIP(return, LOCKDOWN_ONLY_IN_ITS_OWN_BOOT);
-	lfd = lockdown_open();
-	if (lfd < 0)
-		SKIP(return, "no lockdown LSM in this kernel (%s)",
-		     strerror(-lfd));
+	LOCKDOWN_OPEN_OR_SKIP(lfd);
 	ASSERT_EQ(0, lockdown_raise(lfd));
 
 	EXPECT_EQ(-EPERM, ioport_request(self->session, UART_COM2 + UART_PORTS, 8, &fd));

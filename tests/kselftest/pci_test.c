@@ -1089,12 +1089,7 @@ TEST_F(pci, lockdown_refuses_config_writes_and_bus_mastering)
 	struct genode_pci_info info = { .argsz = sizeof(info) };
 	int dev, lfd;
 
-	if (!getenv("GENODE_TEST_LOCKDOWN"))
-		SKIP(return, LOCKDOWN_ONLY_IN_ITS_OWN_BOOT);
-	lfd = lockdown_open();
-	if (lfd < 0)
-		SKIP(return, "no lockdown LSM in this kernel (%s)",
-		     strerror(-lfd));
+	LOCKDOWN_OPEN_OR_SKIP(lfd);
 	dev = pci_claim(self->session, &self->edu);
 	ASSERT_LE(0, dev);
 	ASSERT_EQ(0, ioctl(dev, GENODE_PCI_INFO, &info));

@@ -253,6 +253,20 @@ static inline int lockdown_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * In a lockdown test's body: skip unless in its own boot, else open the
+ * lockdown file into @lfd (skip without a lockdown LSM).
+ */
+#define LOCKDOWN_OPEN_OR_SKIP(lfd)					\
+	do {								\
+		if (!getenv("GENODE_TEST_LOCKDOWN"))			\
+			SKIP(return, LOCKDOWN_ONLY_IN_ITS_OWN_BOOT);	\
+		lfd = lockdown_open();					\
+		if (lfd < 0)						\
+			SKIP(return, "no lockdown LSM in this kernel (%s)", \
+			     strerror(-lfd));				\
+	} while (0)
+
 /* Raise lockdown to integrity through lockdown_open()'s fd, and close it. */
 static inline int lockdown_raise(int fd)
 {

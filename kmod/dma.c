@@ -772,8 +772,14 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 	u32 out_flags;
 	int ret;
 
-	if (cmd->flags)
+	if (cmd->flags & ~GENODE_DMA_ALLOC_BELOW_4G)
 		return -EINVAL;
+	/* a device's buffers lie below its mask, GENODE_DMA_SET_MASK's */
+	if (cmd->flags & GENODE_DMA_ALLOC_BELOW_4G) {
+		if (cmd->device_fd != -1)
+			return -EINVAL;
+		limit = DMA_BIT_MASK(32);
+	}
 	if (cmd->cache != GENODE_DMA_CACHED &&
 	    cmd->cache != GENODE_DMA_UNCACHED &&
 	    cmd->cache != GENODE_DMA_WRITE_COMBINED)

@@ -53,13 +53,18 @@ static int genode_info(struct genode_ucmd *ucmd)
 {
 	struct genode_info *cmd = ucmd->cmd;
 
-	if (cmd->flags || cmd->__reserved)
+	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
 	cmd->features = GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT |
 			GENODE_FEATURE_PCI | GENODE_FEATURE_IOMEM |
-			GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA;
+			GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA |
+			GENODE_FEATURE_ECAM | GENODE_FEATURE_PCI_LIST |
+			GENODE_FEATURE_IOPORT_BAR | GENODE_FEATURE_IRQ_MSI_MSG |
+			GENODE_FEATURE_DMA_BELOW_4G;
+	genode_pci_ecam(&cmd->ecam_base, &cmd->ecam_segment,
+			&cmd->ecam_bus_start, &cmd->ecam_bus_end);
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -91,6 +96,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			struct genode_ioport_request, __reserved),
 	GENODE_IOCTL_OP(GENODE_PCI_CLAIM, genode_pci_claim,
 			struct genode_pci_claim, fd),
+	GENODE_IOCTL_OP(GENODE_PCI_LIST, genode_pci_list,
+			struct genode_pci_list, functions),
 	GENODE_IOCTL_OP(GENODE_IOMEM_REQUEST, genode_iomem_request,
 			struct genode_iomem_request, __reserved),
 	GENODE_IOCTL_OP(GENODE_IRQ_REQUEST, genode_irq_request,

@@ -10,12 +10,15 @@
 #include <linux/stddef.h>
 #include <genode_dev.h>
 
-static_assert(sizeof(struct genode_info) == 24);
+static_assert(sizeof(struct genode_info) == 40);
+static_assert(offsetof(struct genode_info, ecam_base) == 24);
+static_assert(offsetof(struct genode_info, ecam_segment) == 32);
 static_assert(offsetof(struct genode_info, features) == 16);
 static_assert(sizeof(struct genode_revoke) == 16);
 
 /* IO ports */
-static_assert(sizeof(struct genode_ioport_request) == 24);
+static_assert(sizeof(struct genode_ioport_request) == 32);
+static_assert(offsetof(struct genode_ioport_request, device_fd) == 24);
 static_assert(offsetof(struct genode_ioport_request, fd) == 16);
 static_assert(sizeof(struct genode_ioport_op) == 8);
 static_assert(offsetof(struct genode_ioport_op, value) == 4);
@@ -31,12 +34,16 @@ static_assert(offsetof(struct genode_irq_request, device_fd) == 16);
 static_assert(offsetof(struct genode_irq_request, fd) == 28);
 static_assert(sizeof(struct genode_irq_ack) == 8);
 static_assert(sizeof(struct genode_irq_set_eventfd) == 16);
-static_assert(sizeof(struct genode_irq_info) == 72);
+static_assert(sizeof(struct genode_irq_info) == 88);
+static_assert(offsetof(struct genode_irq_info, msi_address) == 72);
 static_assert(offsetof(struct genode_irq_info, raised) == 32);
 static_assert(offsetof(struct genode_irq_info, pending) == 64);
 static_assert(sizeof(struct genode_irq_mask) == 8);
 /* PCI devices */
 static_assert(sizeof(struct genode_pci_claim) == 24);
+static_assert(sizeof(struct genode_pci_function) == 8);
+static_assert(sizeof(struct genode_pci_list) == 24);
+static_assert(offsetof(struct genode_pci_list, functions) == 16);
 static_assert(offsetof(struct genode_pci_claim, fd) == 20);
 static_assert(sizeof(struct genode_pci_info) == 48);
 static_assert(offsetof(struct genode_pci_info, bus) == 16);

@@ -15,12 +15,19 @@
  * all, the range is handed out without an entry of ours: the driver keeps
  * its entry, and we neither remove nor shadow it.
  *
+ * An IO BAR of a claimed device is the device's: the claim requested it
+ * from ioport_resource already, so the resource only claims the range
+ * among genode resources and hangs off the device (pci.h), whose release
+ * revokes it.
+ *
  * Policy (the uapi header has it for users): requesting needs
  * CAP_SYS_RAWIO and a kernel not locked down for IO ports, as ioperm(2)
- * does; the fd then carries the permission (SCM_RIGHTS hands it to a
- * driver), and lockdown is checked again on every access.
+ * does, or the device fd of the BAR; the fd then carries the permission
+ * (SCM_RIGHTS hands it to a driver), and lockdown is checked again on
+ * every access.
  */
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mutex.h>
@@ -32,6 +39,7 @@
 
 #include "genode_dev.h"
 #include "ioport.h"
+#include "pci.h"
 #include "policy.h"
 #include "resource.h"
 
@@ -44,10 +52,18 @@ struct genode_ioport {
 	struct genode_resource res;
 	/* our hold on [base, base + size) among genode resources */
 	struct genode_range range;
-	/* our entry in ioport_resource; NULL when a kernel driver holds it */
+	/*
+	 * our entry in ioport_resource; NULL when a kernel driver holds it,
+	 * or the claim of the BAR's device does
+	 */
 	struct resource *region;
 	u32 base;
 	u32 size;
+	/* an IO BAR: the claimed device, whose file it holds a reference to */
+	struct genode_pci_device *gdev;
+	struct file *dev_file;
+	struct genode_pci_hook hook;
+	u32 bar;
 	/*
 	 * io_lock guards the ports of the range against accesses through
 	 * this resource, so that a batch runs without interleaving.  Taken
@@ -263,7 +279,10 @@ static int ioport_info(struct genode_ucmd *ucmd)
 
 	cmd->base = io->base;
 	cmd->size = io->size;
-	cmd->attrs = io->region ? 0 : GENODE_IOPORT_ATTR_KERNEL_HELD;
+	if (io->gdev)
+		cmd->attrs = GENODE_IOPORT_ATTR_BAR;
+	else
+		cmd->attrs = io->region ? 0 : GENODE_IOPORT_ATTR_KERNEL_HELD;
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -274,6 +293,24 @@ static const struct genode_ioctl_op ioport_ioctls[] = {
 			struct genode_ioport_info, __reserved),
 };
 
+static struct genode_ioport *ioport_alloc(u32 base, u32 size)
+{
+	struct genode_ioport *io = kzalloc(sizeof(*io), GFP_KERNEL_ACCOUNT);
+
+	if (!io)
+		return NULL;
+	io->base = base;
+	io->size = size;
+	mutex_init(&io->io_lock);
+	return io;
+}
+
+static void ioport_destroy(struct genode_ioport *io)
+{
+	mutex_destroy(&io->io_lock);
+	kfree(io);
+}
+
 static void ioport_revoke(struct genode_resource *res)
 {
 	struct genode_ioport *io = to_ioport(res);
@@ -282,14 +319,20 @@ static void ioport_revoke(struct genode_resource *res)
 	if (io->region)
 		__release_region(&ioport_resource, io->base, io->size);
 	genode_range_release(&io->range);
+	/* the device may be in its release now: no gdev->lock here */
+	if (io->gdev)
+		clear_bit(io->bar, &io->gdev->bars_in_use);
 }
 
 static void ioport_free(struct genode_resource *res)
 {
 	struct genode_ioport *io = to_ioport(res);
 
-	mutex_destroy(&io->io_lock);
-	kfree(io);
+	if (io->gdev) {
+		genode_pci_hook_del(io->gdev, &io->hook);
+		fput(io->dev_file);
+	}
+	ioport_destroy(io);
 }
 
 static const struct genode_resource_ops ioport_ops = {
@@ -302,6 +345,80 @@ static const struct genode_resource_ops ioport_ops = {
 	.free = ioport_free,
 };
 
+/* The device's release revokes its IO BARs' resources before it lets go. */
+static void ioport_device_release(struct genode_pci_hook *hook,
+				  struct genode_pci_device *gdev)
+{
+	genode_resource_revoke(&container_of(hook, struct genode_ioport,
+					     hook)->res);
+}
+
+static int genode_ioport_request_bar(struct genode_ucmd *ucmd,
+				     struct genode_ioport_request *cmd)
+{
+	struct genode_pci_device *gdev;
+	struct genode_ioport *io;
+	struct pci_dev *pdev;
+	struct file *file;
+	u64 start, len;
+	int ret;
+
+	if (ucmd->user_size < offsetofend(struct genode_ioport_request, bar) ||
+	    cmd->base || cmd->size || cmd->bar >= PCI_STD_NUM_BARS)
+		return -EINVAL;
+
+	gdev = genode_pci_device_lock_fd(ucmd->session, cmd->device_fd,
+					 &file);
+	if (IS_ERR(gdev))
+		return PTR_ERR(gdev);
+	pdev = gdev->pdev;
+	start = pci_resource_start(pdev, cmd->bar);
+	len = pci_resource_len(pdev, cmd->bar);
+	if (!len || !(pci_resource_flags(pdev, cmd->bar) & IORESOURCE_IO) ||
+	    start > IOPORT_LAST || len > IOPORT_LAST + 1 - start) {
+		ret = -ENXIO;
+		goto err_unlock;
+	}
+	ret = security_locked_down(LOCKDOWN_IOPORT);
+	if (ret)
+		goto err_unlock;
+	io = ioport_alloc(start, len);
+	if (!io) {
+		ret = -ENOMEM;
+		goto err_unlock;
+	}
+	if (test_and_set_bit(cmd->bar, &gdev->bars_in_use)) {
+		ret = -EBUSY;
+		goto err_destroy;
+	}
+	ret = genode_range_claim(&io->range, GENODE_RANGE_IO, io->base,
+				 io->base + io->size - 1);
+	if (ret)
+		goto err_clear_bar;
+
+	/* from here on the resource's revoke and free undo everything */
+	genode_resource_init(&io->res, &ioport_ops, ucmd->session);
+	io->gdev = gdev;
+	io->bar = cmd->bar;
+	io->dev_file = get_file(file);
+	io->hook.stage = GENODE_PCI_STAGE_IOMEM;
+	io->hook.release = ioport_device_release;
+	genode_pci_hook_add(gdev, &io->hook);
+	genode_pci_device_unlock_fput(gdev, file);
+
+	cmd->base = io->base;
+	cmd->size = io->size;
+	return genode_resource_install(&io->res, ucmd, sizeof(*cmd), &cmd->fd);
+
+err_clear_bar:
+	clear_bit(cmd->bar, &gdev->bars_in_use);
+err_destroy:
+	ioport_destroy(io);
+err_unlock:
+	genode_pci_device_unlock_fput(gdev, file);
+	return ret;
+}
+
 int genode_ioport_request(struct genode_ucmd *ucmd)
 {
 	struct genode_ioport_request *cmd = ucmd->cmd;
@@ -309,7 +426,11 @@ int genode_ioport_request(struct genode_ucmd *ucmd)
 	u32 last;
 	int ret;
 
-	if (cmd->flags || cmd->__reserved)
+	if (cmd->flags & ~GENODE_IOPORT_BAR || cmd->__reserved)
+		return -EINVAL;
+	if (cmd->flags & GENODE_IOPORT_BAR)
+		return genode_ioport_request_bar(ucmd, cmd);
+	if (cmd->device_fd || cmd->bar)
 		return -EINVAL;
 	if (!cmd->size || cmd->base > IOPORT_LAST ||
 	    cmd->size > IOPORT_LAST + 1 - cmd->base)
@@ -323,12 +444,9 @@ int genode_ioport_request(struct genode_ucmd *ucmd)
 	if (ret)
 		return ret;
 
-	io = kzalloc(sizeof(*io), GFP_KERNEL_ACCOUNT);
+	io = ioport_alloc(cmd->base, cmd->size);
 	if (!io)
 		return -ENOMEM;
-	io->base = cmd->base;
-	io->size = cmd->size;
-	mutex_init(&io->io_lock);
 
 	ret = genode_range_claim(&io->range, GENODE_RANGE_IO, io->base, last);
 	if (ret)
@@ -353,7 +471,6 @@ int genode_ioport_request(struct genode_ucmd *ucmd)
 err_release_range:
 	genode_range_release(&io->range);
 err_free:
-	mutex_destroy(&io->io_lock);
-	kfree(io);
+	ioport_destroy(io);
 	return ret;
 }

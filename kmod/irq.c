@@ -78,6 +78,7 @@
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/lockdep.h>
+#include <linux/msi.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/poll.h>
@@ -474,7 +475,7 @@ static int genode_irq_get_info(struct genode_ucmd *ucmd)
 	unsigned long flags;
 	u32 state = 0;
 
-	if (cmd->flags || cmd->__reserved)
+	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
 		return -EINVAL;
 
 	mutex_lock(&gi->mask_lock);
@@ -484,6 +485,18 @@ static int genode_irq_get_info(struct genode_ucmd *ucmd)
 	}
 	if (gi->user_masked)
 		state |= GENODE_IRQ_STATE_USER_MASKED;
+	/* the vectors stay allocated while the fd is not dead */
+	if (gi->source == GENODE_IRQ_SOURCE_MSI ||
+	    gi->source == GENODE_IRQ_SOURCE_MSIX) {
+		struct msi_msg msg;
+
+		get_cached_msi_msg(gi->irq, &msg);
+		cmd->msi_address = (u64)msg.address_hi << 32 | msg.address_lo;
+		cmd->msi_data = msg.data;
+	} else {
+		cmd->msi_address = 0;
+		cmd->msi_data = 0;
+	}
 	mutex_unlock(&gi->mask_lock);
 
 	if (gi->ackmask != GENODE_IRQ_ACKMASK_NONE)

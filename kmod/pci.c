@@ -20,6 +20,7 @@
  *    which runs under the device lock, can use it.
  *  - gdev->lock guards the claim's hardware state and its release.
  */
+#include <linux/acpi.h>
 #include <linux/capability.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
@@ -29,6 +30,7 @@
 #include <linux/security.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "genode_dev.h"
 #include "pci.h"
@@ -851,6 +853,124 @@ err_put_pdev:
 	return ret;
 }
 
+/* ---- GENODE_PCI_LIST ---- */
+
+/*
+ * Does @pdev belong to the module: bound to "genode" (by the
+ * administrator or by a claim) or assigned to it through driver_override?
+ * Sets GENODE_PCI_FUNCTION_* in *@flags.
+ */
+static bool genode_pci_function_flags(struct pci_dev *pdev, u16 *flags)
+{
+	struct device *dev = &pdev->dev;
+	struct genode_pci_device *gdev;
+	bool bound, by_claim = false;
+	int override;
+
+	/* outside the device lock, which 6.1's driver_override lock is */
+	override = genode_match_driver_override(pdev, genode_pci_drv());
+
+	device_lock(dev);
+	bound = dev->driver == genode_pci_drv();
+	gdev = bound ? pci_get_drvdata(pdev) : NULL;
+	/* gdev is freed only after it left the driver data */
+	if (gdev)
+		by_claim = gdev->bound_by_claim && gdev->override_by_claim;
+	device_unlock(dev);
+
+	if (!bound && override <= 0)
+		return false;
+	*flags = 0;
+	if (!by_claim)
+		*flags |= GENODE_PCI_FUNCTION_ASSIGNED;
+	if (gdev)
+		*flags |= GENODE_PCI_FUNCTION_CLAIMED;
+	return true;
+}
+
+/*
+ * Up to @max functions of the module into @out (which may be NULL for
+ * @max 0); returns how many there are.
+ */
+static u32 genode_pci_collect(struct genode_pci_function *out, u32 max)
+{
+	struct pci_dev *pdev = NULL;
+	u32 n = 0;
+	u16 flags;
+
+	for_each_pci_dev(pdev) {
+		if (!genode_pci_function_flags(pdev, &flags))
+			continue;
+		if (n < max) {
+			out[n].domain = pci_domain_nr(pdev->bus);
+			out[n].bus = pdev->bus->number;
+			out[n].devfn = pdev->devfn;
+			out[n].flags = flags;
+		}
+		n++;
+	}
+	return n;
+}
+
+int genode_pci_list(struct genode_ucmd *ucmd)
+{
+	struct genode_pci_list *cmd = ucmd->cmd;
+	struct genode_pci_function *list = NULL;
+	u32 max;
+	int ret;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+
+	/* room for what there is now, at most for what the caller has */
+	max = min(cmd->count, genode_pci_collect(NULL, 0));
+	if (max) {
+		list = kvcalloc(max, sizeof(*list), GFP_KERNEL_ACCOUNT);
+		if (!list)
+			return -ENOMEM;
+	}
+	cmd->count = genode_pci_collect(list, max);
+
+	ret = 0;
+	if (max && copy_to_user(u64_to_user_ptr(cmd->functions), list,
+				array_size(min(max, cmd->count),
+					   sizeof(*list))))
+		ret = -EFAULT;
+	kvfree(list);
+	return ret ?: genode_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
+/* ---- the ECAM window, for GENODE_INFO ---- */
+
+static struct acpi_mcfg_allocation genode_ecam;
+
+/* Segment 0's entry of the ACPI MCFG table, if the firmware has one. */
+static void genode_pci_ecam_init(void)
+{
+	struct acpi_mcfg_allocation *cfg, *end;
+	struct acpi_table_header *hdr;
+
+	if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_MCFG, 0, &hdr)))
+		return;
+	cfg = (void *)hdr + sizeof(struct acpi_table_mcfg);
+	end = (void *)hdr + hdr->length;
+	for (; cfg + 1 <= end; cfg++) {
+		if (cfg->pci_segment == 0) {
+			genode_ecam = *cfg;
+			break;
+		}
+	}
+	acpi_put_table(hdr);
+}
+
+void genode_pci_ecam(u64 *base, u16 *segment, u8 *bus_start, u8 *bus_end)
+{
+	*base = genode_ecam.address;
+	*segment = genode_ecam.pci_segment;
+	*bus_start = genode_ecam.start_bus_number;
+	*bus_end = genode_ecam.end_bus_number;
+}
+
 /* ---- the module's PCI driver ---- */
 
 static int genode_pci_parse_ids(u32 *list, unsigned int *n)
@@ -897,6 +1017,7 @@ int genode_pci_init(void)
 	ret = genode_pci_parse_ids(list, &n);
 	if (ret)
 		return ret;
+	genode_pci_ecam_init();
 
 	ret = pci_register_driver(&genode_pci_driver);
 	if (ret)

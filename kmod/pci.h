@@ -194,8 +194,12 @@ bool genode_pci_dma_isolated(struct pci_dev *pdev);
  */
 int genode_pci_dma_permitted(struct genode_pci_device *gdev);
 
-/* GENODE_PCI_CLAIM on a session. */
+/* GENODE_PCI_CLAIM and GENODE_PCI_LIST on a session. */
 int genode_pci_claim(struct genode_ucmd *ucmd);
+int genode_pci_list(struct genode_ucmd *ucmd);
+
+/* The ECAM window of PCI segment 0 from ACPI's MCFG, or all 0. */
+void genode_pci_ecam(u64 *base, u16 *segment, u8 *bus_start, u8 *bus_end);
 
 /* The "genode" PCI driver, registered while the module is loaded. */
 int genode_pci_init(void);

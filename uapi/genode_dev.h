@@ -37,7 +37,7 @@
  *  - Any session may: claim a PCI function that the administrator
  *    assigned to the module (ids=, or driver_override "genode") and that
  *    is not part of the platform (no bridge, no IOMMU); map the memory
- *    BARs of its own
+ *    BARs and use the IO BARs of its own
  *    claimed devices, request their INTx, MSI and MSI-X vectors and
  *    allocate DMA buffers for them (the resources of a device are its
  *    claimer's only: EPERM for another session's device fd); take a
@@ -46,7 +46,8 @@
  *    its DMA quota; write config space except what the kernel owns (see
  *    GENODE_PCI_CONFIG_WRITE).
  *  - CAP_SYS_RAWIO is needed for: claiming a function nobody assigned
- *    (no driver, no driver_override); IO ports; physical IO-memory ranges;
+ *    (no driver, no driver_override); IO ports other than a claimed
+ *    device's IO BARs; physical IO-memory ranges;
  *    bus mastering of a device whose DMA is not isolated (no translating
  *    IOMMU, or an IOMMU group shared with other devices:
  *    GENODE_PCI_CAP_ISOLATED); the physical and bus addresses of DMA
@@ -95,8 +96,18 @@
  *
  * Report the ABI version and which features this module provides.
  *
- * In:  argsz, flags (must be 0), __reserved (must be 0).
- * Out: abi_version, features (GENODE_FEATURE_* bits).
+ * In:  argsz, flags (must be 0), __reserved and __reserved2 (must be 0).
+ * Out: abi_version, features (GENODE_FEATURE_* bits); with
+ *      GENODE_FEATURE_ECAM and an argsz that covers them, the PCI Express
+ *      enhanced configuration (ECAM) window of PCI segment 0 from the
+ *      ACPI MCFG table: ecam_base (the physical address of the config
+ *      space of bus 0, device 0, function 0, whether or not bus 0 is in
+ *      the window), ecam_segment (0), ecam_bus_start and ecam_bus_end
+ *      (the buses it covers); all 0 when the firmware has no MCFG entry
+ *      for segment 0.  Function bus:devfn's 4 KiB of config space lie at
+ *      ecam_base + (bus << 20 | devfn << 12).  The address is a fact for
+ *      describing devices (it is in /proc/iomem as "PCI MMCONFIG"); the
+ *      window itself is the kernel's and never handed out as IO memory.
  *
  * Who may call: any session.
  * Return: 0 on success;
@@ -111,13 +122,23 @@ struct genode_info {
 	__u32 abi_version;
 	__u32 __reserved;
 	__aligned_u64 features;
+	__aligned_u64 ecam_base;
+	__u16 ecam_segment;
+	__u8 ecam_bus_start;
+	__u8 ecam_bus_end;
+	__u32 __reserved2;
 };
 
 /*
  * Feature bits of struct genode_info.  Each resource kind announces itself
- * here when the module provides it.
+ * here when the module provides it, and so does each later addition to
+ * an ioctl (a field, a flag or a kind of request): a caller that uses one
+ * checks its bit first, since an older module ignores fields past its own
+ * struct when they are zero and refuses unknown flags with EINVAL.
  */
 #define GENODE_FEATURE_REVOKE	_BITULL(0)	/* GENODE_REVOKE */
+/* GENODE_INFO reports the ECAM window (ecam_*) */
+#define GENODE_FEATURE_ECAM	_BITULL(6)
 
 #define GENODE_INFO		_IO(GENODE_IOCTL_TYPE, 0x00)
 
@@ -207,31 +228,60 @@ struct genode_revoke {
  * the kernel's entry stays as it is and none of ours is added;
  * GENODE_IOPORT_INFO reports it with GENODE_IOPORT_ATTR_KERNEL_HELD.
  *
- * In:  argsz, flags (must be 0), base, size, __reserved (must be 0).
- * Out: fd, a new O_CLOEXEC resource fd (on success only).
+ * With GENODE_IOPORT_BAR (GENODE_FEATURE_IOPORT_BAR), the range is an IO
+ * BAR of a PCI device this session claimed instead: device_fd is the
+ * device fd, bar its index, and the range is the whole BAR, which the
+ * call reports in base and size.  That needs no CAP_SYS_RAWIO (the claim
+ * gave the device), and the claim's own entry in /proc/ioports stays the
+ * only one.  Each IO BAR can be requested by one resource at a time.  The
+ * resource holds the device: the device is not released before it, and a
+ * revoked or released device revokes its IO-port resources first (later
+ * accesses fail with ENODEV).  Lockdown refuses it as any IO port.
+ *
+ * In:  argsz, flags (0 or GENODE_IOPORT_BAR), base, size, __reserved
+ *      (must be 0); with GENODE_IOPORT_BAR base and size must be 0, and
+ *      argsz must cover device_fd and bar; without it, device_fd and bar
+ *      must be 0.
+ * Out: fd, a new O_CLOEXEC resource fd (on success only); with
+ *      GENODE_IOPORT_BAR, base and size of the BAR.
  *
  * Who may call: a session whose caller has CAP_SYS_RAWIO, when the kernel
- * is not locked down for IO ports.
+ * is not locked down for IO ports; for a BAR, the session that claimed the
+ * device, when the kernel is not locked down for IO ports.
  * Return: 0 on success;
  *  -EINVAL bad argsz, flags or reserved field; size 0; base past 0xffff;
- *          or base + size - 1 past 0xffff (or overflowing);
+ *          or base + size - 1 past 0xffff (or overflowing); for a BAR, a
+ *          nonzero base or size, bar above 5, an argsz that ends before
+ *          bar, or a device_fd that is no device fd; a nonzero device_fd
+ *          or bar without GENODE_IOPORT_BAR;
+ *  -EBADF  device_fd is not open;
+ *  -ENXIO  the BAR is not implemented or is no IO BAR;
  *  -EPERM  the caller lacks CAP_SYS_RAWIO, or the kernel is locked down;
+ *          another session claimed the device of device_fd;
+ *  -ENODEV the device was released;
  *  -EBUSY  another resource holds part of the range, or a kernel driver
  *          does (or the range straddles the boundary of a bus window in
  *          /proc/ioports) and the allow list does not contain the range;
  *          also when the kernel has no memory for the range's entry in
  *          /proc/ioports, which __request_region() reports as it reports
- *          a conflict;
+ *          a conflict; for a BAR, another resource holds the BAR;
  *  -EMFILE no free fd; -ENOMEM; -EFAULT.
  */
 struct genode_ioport_request {
 	__u32 argsz;
 	__u32 flags;
-	__u32 base;		/* first port */
-	__u32 size;		/* number of ports */
+	__u32 base;		/* first port (out with GENODE_IOPORT_BAR) */
+	__u32 size;		/* number of ports (likewise) */
 	__s32 fd;		/* out */
 	__u32 __reserved;
+	__s32 device_fd;	/* GENODE_IOPORT_BAR: the claimed device */
+	__u32 bar;		/* GENODE_IOPORT_BAR: its BAR index, 0..5 */
 };
+
+/* an IO BAR of a claimed device (device_fd, bar), not a range of ports */
+#define GENODE_IOPORT_BAR	_BITUL(0)
+/* GENODE_IOPORT_REQUEST takes GENODE_IOPORT_BAR */
+#define GENODE_FEATURE_IOPORT_BAR	_BITULL(8)
 
 #define GENODE_IOPORT_REQUEST	_IO(GENODE_IOCTL_TYPE, 0x10)
 
@@ -316,6 +366,8 @@ struct genode_ioport_info {
  * the allow list contains it, and /proc/ioports shows the driver's entry.
  */
 #define GENODE_IOPORT_ATTR_KERNEL_HELD	_BITUL(0)
+/* An IO BAR of a claimed device (GENODE_IOPORT_BAR). */
+#define GENODE_IOPORT_ATTR_BAR		_BITUL(1)
 
 #define GENODE_IOPORT_INFO	_IO(GENODE_IOCTL_TYPE, 0x12)
 /* ==================================================================== */
@@ -374,6 +426,55 @@ struct genode_pci_claim {
 };
 
 #define GENODE_PCI_CLAIM	_IO(GENODE_IOCTL_TYPE, 0x20)
+
+/* One entry of GENODE_PCI_LIST. */
+struct genode_pci_function {
+	__u32 domain;
+	__u8 bus;
+	__u8 devfn;
+	__u16 flags;		/* GENODE_PCI_FUNCTION_* */
+};
+
+/*
+ * The administrator assigned the function to the module (ids=, or
+ * driver_override "genode"): any session may claim it.
+ */
+#define GENODE_PCI_FUNCTION_ASSIGNED	_BITUL(0)
+/* a session holds the function (GENODE_PCI_CLAIM) */
+#define GENODE_PCI_FUNCTION_CLAIMED	_BITUL(1)
+
+/**
+ * GENODE_PCI_LIST - _IO(GENODE_IOCTL_TYPE, 0x27), struct genode_pci_list
+ *
+ * The PCI functions that belong to the module: every function that the
+ * administrator assigned to it, and every function a session claimed.  A
+ * Genode platform driver's device list is made from it.  The answer is a
+ * snapshot; claims and assignments may change right after it.
+ *
+ * In:  argsz, flags (must be 0), count (how many entries the array at
+ *      functions has room for; 0 to ask for the number only), functions
+ *      (a user pointer to an array of struct genode_pci_function),
+ *      __reserved (must be 0).
+ * Out: count, the number of such functions; the first min(count in,
+ *      count out) of them written to the array, in the PCI core's order
+ *      (by domain, bus, devfn).
+ *
+ * Who may call: any session (the same facts are in sysfs for everyone).
+ * Return: 0 on success;
+ *  -EINVAL bad argsz, flags or reserved field;
+ *  -ENOMEM, -EFAULT as usual.
+ */
+struct genode_pci_list {
+	__u32 argsz;
+	__u32 flags;
+	__u32 count;
+	__u32 __reserved;
+	__aligned_u64 functions;
+};
+
+#define GENODE_PCI_LIST		_IO(GENODE_IOCTL_TYPE, 0x27)
+/* GENODE_PCI_LIST */
+#define GENODE_FEATURE_PCI_LIST	_BITULL(7)
 
 /*
  * The ioctls on a device fd follow.  Any process that holds the fd may use
@@ -861,7 +962,15 @@ struct genode_irq_set_eventfd {
  *      (returned by read() or signalled to the eventfd), acked (acks
  *      made, also those with nothing to re-arm), spurious (calls of the
  *      handler of a shared line when the device had not interrupted),
- *      pending (raised, not yet delivered).
+ *      pending (raised, not yet delivered); with
+ *      GENODE_FEATURE_IRQ_MSI_MSG and an argsz that covers them, for an
+ *      MSI or MSI-X vector the message the kernel programmed into the
+ *      device for it: msi_address (address high << 32 | address low)
+ *      and msi_data, as they are in the MSI capability or the MSI-X table
+ *      entry now (with interrupt remapping, in the remappable format);
+ *      0 and 0 for other sources.  A driver that programs MSI itself
+ *      (Genode's platform driver does) writes exactly this, so that the
+ *      interrupt arrives where the kernel expects it.
  *
  * Who may call: whoever holds the IRQ fd.
  * Return: 0 on success; -EINVAL bad argsz, flags or reserved field;
@@ -881,9 +990,14 @@ struct genode_irq_info {
 	__aligned_u64 acked;
 	__aligned_u64 spurious;
 	__aligned_u64 pending;
+	__aligned_u64 msi_address;
+	__u32 msi_data;
+	__u32 __reserved2;
 };
 
 #define GENODE_IRQ_GET_INFO	_IO(GENODE_IOCTL_TYPE, 0x53)
+/* struct genode_irq_info has msi_address and msi_data */
+#define GENODE_FEATURE_IRQ_MSI_MSG	_BITULL(9)
 
 /**
  * GENODE_IRQ_MASK - _IO(GENODE_IOCTL_TYPE, 0x54), struct genode_irq_mask
@@ -978,7 +1092,8 @@ struct genode_irq_mask {
  *
  * Allocate a DMA buffer and return an fd for it.
  *
- * In:  argsz; flags (must be 0); size in bytes (rounded up to whole
+ * In:  argsz; flags (0 or GENODE_DMA_ALLOC_BELOW_4G, see below); size in
+ *      bytes (rounded up to whole
  *      pages); cache (GENODE_DMA_CACHED, _UNCACHED or _WRITE_COMBINED);
  *      device_fd: -1 for a buffer for no device (its bus address is its
  *      physical address, and no IOMMU maps it), or the fd of a PCI device
@@ -996,6 +1111,12 @@ struct genode_irq_mask {
  *      physical address goes only to a caller with CAP_SYS_RAWIO and
  *      never where an IOMMU translates.
  *
+ * GENODE_DMA_ALLOC_BELOW_4G (GENODE_FEATURE_DMA_BELOW_4G) places a buffer
+ * for no device entirely below 4 GiB, for a driver whose DMA window ends
+ * there (Genode's platform driver hands out bus addresses in
+ * [0x1000, 4 GiB)).  A buffer for a device is placed by the device's DMA
+ * mask instead (GENODE_DMA_SET_MASK), so the flag is refused with one.
+ *
  * The buffer counts against the session's DMA quota until it is freed;
  * a call that fails leaves the quota as it was.  The quota is the module
  * parameter dma_quota_mb (MiB) as it was when the session was opened
@@ -1005,13 +1126,15 @@ struct genode_irq_mask {
  * Return: 0 on success;
  *  -EINVAL  bad argsz, unknown flags, size 0, a size that overflows when
  *           rounded up to pages or exceeds the largest file offset,
- *           unknown cache attribute, device_fd open but no PCI device fd;
+ *           unknown cache attribute, device_fd open but no PCI device fd,
+ *           GENODE_DMA_ALLOC_BELOW_4G with a device_fd other than -1;
  *  -EBADF   device_fd is neither -1 nor an open fd;
  *  -EPERM   device_fd is a PCI device that this session does not hold;
  *  -ENODEV  the device was released;
  *  -EDQUOT  the buffer would exceed the session's DMA quota;
  *  -ENOMEM  no memory, no physically contiguous range of the size (below
- *           the device's mask), or no bus address range below the mask;
+ *           the device's mask, or 4 GiB), or no bus address range below
+ *           the mask;
  *  -EINTR   a fatal signal interrupted the search for a large range;
  *  -EMFILE  no free fd;
  *  -EFAULT  the argument is not readable or writable.
@@ -1028,7 +1151,12 @@ struct genode_dma_alloc {
 	__aligned_u64 phys_addr;
 };
 
+/* Input flag of struct genode_dma_alloc: a buffer for no device below 4 GiB */
+#define GENODE_DMA_ALLOC_BELOW_4G	_BITUL(0)
+
 #define GENODE_DMA_ALLOC	_IO(GENODE_IOCTL_TYPE, 0x60)
+/* GENODE_DMA_ALLOC takes GENODE_DMA_ALLOC_BELOW_4G */
+#define GENODE_FEATURE_DMA_BELOW_4G	_BITULL(10)
 
 /**
  * GENODE_DMA_QUOTA - _IO(GENODE_IOCTL_TYPE, 0x61), struct genode_dma_quota

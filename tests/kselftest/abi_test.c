@@ -37,11 +37,6 @@
 
 #define PAGE		4096
 
-#ifndef offsetofend
-#define offsetofend(type, member) \
-	(offsetof(type, member) + sizeof(((type *)0)->member))
-#endif
-
 enum fd_kind { SESSION, IOPORT, PCI, IOMEM, IRQ, DMA, NR_KINDS };
 
 static const char *const kind_name[NR_KINDS] = {
@@ -65,6 +60,7 @@ static const struct abi_op ops[] = {
 	OP(GENODE_REVOKE, SESSION, genode_revoke, __reserved),
 	OP(GENODE_IOPORT_REQUEST, SESSION, genode_ioport_request, __reserved),
 	OP(GENODE_PCI_CLAIM, SESSION, genode_pci_claim, fd),
+	OP(GENODE_PCI_LIST, SESSION, genode_pci_list, functions),
 	OP(GENODE_IOMEM_REQUEST, SESSION, genode_iomem_request, __reserved),
 	OP(GENODE_IRQ_REQUEST, SESSION, genode_irq_request, fd),
 	OP(GENODE_DMA_ALLOC, SESSION, genode_dma_alloc, phys_addr),

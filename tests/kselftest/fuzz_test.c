@@ -44,7 +44,7 @@
 /* Every command of the header; the fuzzer tries each on every fd. */
 static const unsigned long cmds[] = {
 	GENODE_INFO, GENODE_REVOKE, GENODE_IOPORT_REQUEST, GENODE_IOPORT_BATCH,
-	GENODE_IOPORT_INFO, GENODE_PCI_CLAIM, GENODE_PCI_INFO,
+	GENODE_IOPORT_INFO, GENODE_PCI_CLAIM, GENODE_PCI_LIST, GENODE_PCI_INFO,
 	GENODE_PCI_BAR_INFO, GENODE_PCI_CONFIG_READ, GENODE_PCI_CONFIG_WRITE,
 	GENODE_PCI_BUS_MASTER, GENODE_PCI_RESET, GENODE_IOMEM_REQUEST,
 	GENODE_IOMEM_INFO, GENODE_IRQ_REQUEST, GENODE_IRQ_ACK,
@@ -194,10 +194,16 @@ static void plausible(uint64_t *s, unsigned long cmd, uint32_t *a)
 		a[5] = a[2] > 1 ? below(s, 2) : 0;
 		a[6] = a[2] > 1 ? below(s, 3) : 0;
 		break;
-	case GENODE_DMA_ALLOC:		/* size, cache, device_fd */
+	case GENODE_DMA_ALLOC:		/* flags, size, cache, device_fd */
+		a[1] = below(s, 2) * GENODE_DMA_ALLOC_BELOW_4G;
 		a[2] = 4096 * (1 + below(s, 64));
 		a[4] = below(s, 3);
 		a[5] = below(s, 2) ? pool_pick(s) : -1;
+		break;
+	case GENODE_IOPORT_REQUEST:	/* an IO BAR: device_fd, bar */
+		a[1] = GENODE_IOPORT_BAR;
+		a[6] = pool_pick(s);
+		a[7] = below(s, 6);
 		break;
 	case GENODE_DMA_SET_MASK:	/* device_fd, bits */
 		a[2] = pool_pick(s);

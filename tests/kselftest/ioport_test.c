@@ -33,7 +33,9 @@
 #include "kselftest_harness.h"
 #include "lib/genode_test.h"
 
-_Static_assert(sizeof(struct genode_ioport_request) == 24, "request layout");
+_Static_assert(sizeof(struct genode_ioport_request) == 32, "request layout");
+_Static_assert(offsetof(struct genode_ioport_request, device_fd) == 24,
+	       "request layout");
 _Static_assert(offsetof(struct genode_ioport_request, fd) == 16,
 	       "request layout");
 _Static_assert(sizeof(struct genode_ioport_op) == 8, "op layout");
@@ -146,8 +148,11 @@ TEST_F(request, bad_flags_reserved_and_argsz_are_einval)
 	};
 	unsigned int bit;
 
+	/* every unknown flag (GENODE_IOPORT_BAR: platform_test) */
 	for (bit = 0; bit < 32; bit++) {
 		req.flags = 1u << bit;
+		if (req.flags & GENODE_IOPORT_BAR)
+			continue;
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(self->session, GENODE_IOPORT_REQUEST, &req));
 		EXPECT_EQ(EINVAL, errno) TH_LOG("flag bit %u", bit);

@@ -48,7 +48,7 @@ _Static_assert(offsetof(struct genode_irq_request, device_fd) == 16,
 _Static_assert(offsetof(struct genode_irq_request, fd) == 28, "irq_request");
 _Static_assert(sizeof(struct genode_irq_ack) == 8, "irq_ack");
 _Static_assert(sizeof(struct genode_irq_set_eventfd) == 16, "set_eventfd");
-_Static_assert(sizeof(struct genode_irq_info) == 72, "irq_info");
+_Static_assert(sizeof(struct genode_irq_info) == 88, "irq_info");
 _Static_assert(offsetof(struct genode_irq_info, raised) == 32, "irq_info");
 _Static_assert(offsetof(struct genode_irq_info, pending) == 64, "irq_info");
 _Static_assert(sizeof(struct genode_irq_mask) == 8, "irq_mask");

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -20,10 +21,18 @@
 #include "genode_dev.h"
 #include "libgenode_dev.h"
 
+#ifndef offsetofend
+#define offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+#endif
+
 /* Every feature bit this test suite knows about. */
 #define GENODE_TEST_KNOWN_FEATURES \
 	(GENODE_FEATURE_REVOKE | GENODE_FEATURE_IOPORT | GENODE_FEATURE_PCI | \
-	 GENODE_FEATURE_IOMEM | GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA)
+	 GENODE_FEATURE_IOMEM | GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA | \
+	 GENODE_FEATURE_ECAM | GENODE_FEATURE_PCI_LIST | \
+	 GENODE_FEATURE_IOPORT_BAR | GENODE_FEATURE_IRQ_MSI_MSG | \
+	 GENODE_FEATURE_DMA_BELOW_4G)
 
 /* GENODE_REVOKE of fd through session. */
 static inline int genode_revoke(int session, int fd)
@@ -53,6 +62,30 @@ static inline int ioport_request(int session, uint32_t base, uint32_t size,
 		return -errno;
 	*fd = req.fd;
 	return 0;
+}
+
+/*
+ * GENODE_IOPORT_REQUEST of IO BAR bar of the device fd dev: the fd, or
+ * -errno; *base and *size (if not NULL) the BAR's ports.
+ */
+static inline int ioport_request_bar(int session, int dev, uint32_t bar,
+				     uint32_t *base, uint32_t *size)
+{
+	struct genode_ioport_request req = {
+		.argsz = sizeof(req),
+		.flags = GENODE_IOPORT_BAR,
+		.fd = -1,
+		.device_fd = dev,
+		.bar = bar,
+	};
+
+	if (ioctl(session, GENODE_IOPORT_REQUEST, &req))
+		return -errno;
+	if (base)
+		*base = req.base;
+	if (size)
+		*size = req.size;
+	return req.fd;
 }
 
 /* One IN of width 1, 2 or 4 at port: the value read, or -errno. */

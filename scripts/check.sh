@@ -107,18 +107,23 @@ check_userlib_install
 check_host_diff
 summary+=("build and install checks: $((passed - p0)) passed, $((failed - f0)) failed, $((skipped - s0)) skipped")
 
+vm_counts() { # vm_counts DIR LABEL: add a VM run's counts to the totals
+	local p f s
+	if read -r p f s < "$1/counts" 2>/dev/null; then
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		summary+=("$2: $p passed, $f failed, $s skipped")
+	else
+		failed=$((failed + 1))
+		summary+=("$2: no result")
+	fi
+}
+
 vm() { # vm KVER IOMMU [run.sh options]
-	local v=$1 iommu=$2 dir=$out/vm-$1-iommu-$2 p f s
+	local v=$1 iommu=$2 dir=$out/vm-$1-iommu-$2
 	shift 2
 	"$top/tests/vm/run.sh" --iommu "$iommu" --ko "$build/$v/kmod/genode.ko" \
 		--tests "$build/tests" --out "$dir" "$@" "$v"
-	if read -r p f s < "$dir/counts" 2>/dev/null; then
-		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-		summary+=("$v iommu=$iommu: $p passed, $f failed, $s skipped")
-	else
-		failed=$((failed + 1))
-		summary+=("$v iommu=$iommu: no result")
-	fi
+	vm_counts "$dir" "$v iommu=$iommu"
 }
 
 for v in "$@"; do
@@ -152,15 +157,21 @@ for v in "$@"; do
 		"$top/tests/vm/run.sh" --append "genode.lockdown=$prog" \
 			--ko "$build/$v/kmod/genode.ko" --tests "$build/tests" \
 			--out "$dir" "$v"
-		if read -r p f s < "$dir/counts" 2>/dev/null; then
-			passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-			summary+=("$v lockdown ($prog): $p passed, $f failed, $s skipped")
-		else
-			failed=$((failed + 1))
-			summary+=("$v lockdown ($prog): no result")
-		fi
+		vm_counts "$dir" "$v lockdown ($prog)"
 	done
 done
+
+# platform_test once more in a VM with RAM above 4 GiB, where a DMA buffer
+# for no device lies above 4 GiB unless GENODE_DMA_ALLOC_BELOW_4G asks
+# otherwise (the boots above have 1 GiB).
+echo "== RAM above 4 GiB"
+v=${*: -1}
+dir=$out/vm-$v-mem5g
+mkdir -p "$out/tests-mem5g"
+cp "$build/tests/platform_test" "$out/tests-mem5g/"
+"$top/tests/vm/run.sh" --mem 5G --ko "$build/$v/kmod/genode.ko" \
+	--tests "$out/tests-mem5g" --out "$dir" "$v"
+vm_counts "$dir" "$v 5 GiB (platform_test)"
 
 # The VESA framebuffer example, its picture taken with QEMU's screendump
 # and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).

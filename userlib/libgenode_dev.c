@@ -120,6 +120,25 @@ int genode_ioport_batch(int fd, struct genode_ioport_op *ops, uint32_t count)
 	return ioctl(fd, GENODE_IOPORT_BATCH, &batch) ? neg_errno() : 0;
 }
 
+int genode_ioport_open_bar(int session, int device, unsigned int bar,
+			   uint16_t *base, uint32_t *size)
+{
+	struct genode_ioport_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.argsz = sizeof(req);
+	req.flags = GENODE_IOPORT_BAR;
+	req.device_fd = device;
+	req.bar = bar;
+	if (ioctl(session, GENODE_IOPORT_REQUEST, &req))
+		return neg_errno();
+	if (base)
+		*base = req.base;
+	if (size)
+		*size = req.size;
+	return req.fd;
+}
+
 int genode_ioport_info(int fd, uint16_t *base, uint32_t *size, uint32_t *attrs)
 {
 	struct genode_ioport_info info;
@@ -198,6 +217,20 @@ int genode_pci_claim(int session, uint32_t domain, uint32_t bus,
 	if (ioctl(session, GENODE_PCI_CLAIM, &c))
 		return neg_errno();
 	return c.fd;
+}
+
+int genode_pci_list(int session, struct genode_pci_function *fns,
+		    uint32_t max)
+{
+	struct genode_pci_list l;
+
+	memset(&l, 0, sizeof(l));
+	l.argsz = sizeof(l);
+	l.count = max;
+	l.functions = (uintptr_t)fns;
+	if (ioctl(session, GENODE_PCI_LIST, &l))
+		return neg_errno();
+	return (int)l.count;
 }
 
 int genode_pci_query_info(int device, struct genode_pci_info *info)
@@ -416,14 +449,15 @@ int genode_irq_info(int irq_fd, struct genode_irq_info *info)
 
 /* ---- DMA buffers ---- */
 
-int genode_dma_alloc(int session, uint64_t size, uint32_t cache,
-		     int device_fd, uint64_t *bus_addr, uint64_t *phys_addr,
-		     uint32_t *out_flags)
+static int dma_alloc(int session, uint32_t flags, uint64_t size,
+		     uint32_t cache, int device_fd, uint64_t *bus_addr,
+		     uint64_t *phys_addr, uint32_t *out_flags)
 {
 	struct genode_dma_alloc a;
 
 	memset(&a, 0, sizeof(a));
 	a.argsz = sizeof(a);
+	a.flags = flags;
 	a.size = size;
 	a.cache = cache;
 	a.device_fd = device_fd;
@@ -436,6 +470,22 @@ int genode_dma_alloc(int session, uint64_t size, uint32_t cache,
 	if (out_flags)
 		*out_flags = a.out_flags;
 	return a.fd;
+}
+
+int genode_dma_alloc(int session, uint64_t size, uint32_t cache,
+		     int device_fd, uint64_t *bus_addr, uint64_t *phys_addr,
+		     uint32_t *out_flags)
+{
+	return dma_alloc(session, 0, size, cache, device_fd, bus_addr,
+			 phys_addr, out_flags);
+}
+
+int genode_dma_alloc_below_4g(int session, uint64_t size, uint32_t cache,
+			      uint64_t *bus_addr, uint64_t *phys_addr,
+			      uint32_t *out_flags)
+{
+	return dma_alloc(session, GENODE_DMA_ALLOC_BELOW_4G, size, cache, -1,
+			 bus_addr, phys_addr, out_flags);
 }
 
 int genode_dma_info(int buffer, struct genode_dma_info *info)

@@ -50,6 +50,14 @@ int genode_ioport_outl(int fd, uint16_t port, uint32_t value);
  */
 int genode_ioport_batch(int fd, struct genode_ioport_op *ops, uint32_t count);
 
+/*
+ * The IO BAR bar of the claimed PCI device device (GENODE_FEATURE_IOPORT_BAR):
+ * an IO-port fd for the whole BAR, or -errno; its first port and its size
+ * in *base and *size (each may be NULL).
+ */
+int genode_ioport_open_bar(int session, int device, unsigned int bar,
+			   uint16_t *base, uint32_t *size);
+
 /* The range of an IO-port fd and its GENODE_IOPORT_ATTR_* bits (each may be NULL). */
 int genode_ioport_info(int fd, uint16_t *base, uint32_t *size, uint32_t *attrs);
 /* ---- PCI devices ---- */
@@ -64,6 +72,14 @@ int genode_pci_find(uint16_t vendor, uint16_t device, unsigned int index,
 /* Claim a PCI function: a device fd, or -errno (GENODE_PCI_CLAIM). */
 int genode_pci_claim(int session, uint32_t domain, uint32_t bus,
 		     uint32_t devfn);
+
+/*
+ * The PCI functions that belong to the module, assigned or claimed
+ * (GENODE_FEATURE_PCI_LIST): up to max of them into fns (NULL for max 0).
+ * Returns how many there are, or -errno.
+ */
+int genode_pci_list(int session, struct genode_pci_function *fns,
+		    uint32_t max);
 
 /* GENODE_PCI_INFO and GENODE_PCI_BAR_INFO into *info. */
 int genode_pci_query_info(int device, struct genode_pci_info *info);
@@ -145,6 +161,14 @@ int genode_irq_info(int irq_fd, struct genode_irq_info *info);
 int genode_dma_alloc(int session, uint64_t size, uint32_t cache,
 		     int device_fd, uint64_t *bus_addr, uint64_t *phys_addr,
 		     uint32_t *out_flags);
+
+/*
+ * genode_dma_alloc() for no device, placed below 4 GiB
+ * (GENODE_FEATURE_DMA_BELOW_4G).
+ */
+int genode_dma_alloc_below_4g(int session, uint64_t size, uint32_t cache,
+			      uint64_t *bus_addr, uint64_t *phys_addr,
+			      uint32_t *out_flags);
 
 /* Describe a buffer fd (also one received from another process). */
 int genode_dma_info(int buffer, struct genode_dma_info *info);

@@ -12,11 +12,12 @@
  *
  * The calls are those whose allocations are the module's own or plain
  * allocator calls: opening a session, DMA buffers for no device (one page,
- * and beyond the buddy allocator's largest block), for a claimed device,
- * IO ports, IO memory by physical range and by BAR, a legacy line and
- * INTx.  The claim itself and MSI are left out: failing allocations
- * inside pci_enable_device() (ACPICA) and inside the MSI setup hits the
- * kernel's own error paths, whose bugs are not the module's.
+ * beyond the buddy allocator's largest block, and below 4 GiB), for a
+ * claimed device, IO ports by range and by IO BAR, IO memory by physical
+ * range and by BAR, a legacy line and INTx.  The claim itself and MSI are
+ * left out: failing allocations inside pci_enable_device() (ACPICA) and
+ * inside the MSI setup hits the kernel's own error paths, whose bugs are
+ * not the module's.
  *
  * Needs CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB and CONFIG_FAIL_PAGE_ALLOC
  * with debugfs (the debug kernel); skips elsewhere.
@@ -146,6 +147,12 @@ static int create_dma_large(struct ctx *c)
 				NULL, NULL, NULL);
 }
 
+static int create_dma_below_4g(struct ctx *c)
+{
+	return genode_dma_alloc_below_4g(c->session, 2 * PAGE,
+					 GENODE_DMA_CACHED, NULL, NULL, NULL);
+}
+
 static int create_dma_device(struct ctx *c)
 {
 	return genode_dma_alloc(c->session, 3 * PAGE, GENODE_DMA_UNCACHED,
@@ -166,6 +173,11 @@ static int create_iomem_phys(struct ctx *c)
 static int create_iomem_bar(struct ctx *c)
 {
 	return genode_iomem_request_bar(c->session, c->dev, 0, 0);
+}
+
+static int create_ioport_bar(struct ctx *c)
+{
+	return genode_ioport_open_bar(c->session, c->dev, 2, NULL, NULL);
 }
 
 static int create_irq_line(struct ctx *c)
@@ -315,6 +327,8 @@ TEST_F_TIMEOUT(fail_nth, calls_without_a_device, 600)
 	run_fail_nth(_metadata, self, "open", create_session, 0);
 	run_fail_nth(_metadata, self, "DMA, one page", create_dma_page, 0);
 	run_fail_nth(_metadata, self, "DMA, 6 MiB", create_dma_large, 0);
+	run_fail_nth(_metadata, self, "DMA, below 4 GiB", create_dma_below_4g,
+		     0);
 	run_fail_nth(_metadata, self, "IO ports", create_ioport, MAY_EBUSY);
 	run_fail_nth(_metadata, self, "IO memory, physical", create_iomem_phys,
 		     MAY_EBUSY);
@@ -336,6 +350,21 @@ TEST_F_TIMEOUT(fail_nth, calls_on_a_claimed_device, 600)
 	close(self->c.dev);
 	self->c.dev = -1;
 	EXPECT_EQ(0, dma_quota_used(self->c.session));
+}
+
+/* e1000e's BAR 2 is an IO BAR */
+TEST_F_TIMEOUT(fail_nth, io_bar_of_a_claimed_device, 300)
+{
+	struct pci_addr nic;
+
+	NEED_FAULT_INJECTION();
+	if (pci_find(0x8086, 0x10d3, 0, &nic))
+		SKIP(return, "no e1000e (-device e1000e) in this VM");
+	self->c.dev = pci_claim(self->c.session, &nic);
+	ASSERT_LE(0, self->c.dev);
+	run_fail_nth(_metadata, self, "IO ports, BAR", create_ioport_bar, 0);
+	close(self->c.dev);
+	self->c.dev = -1;
 }
 
 TEST_HARNESS_MAIN

@@ -158,7 +158,7 @@ TEST_F(pci_list, claimed_functions_are_listed_while_claimed)
 
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
-	n0 = pci_list(self->session, NULL, 0);
+	n0 = genode_pci_list(self->session, NULL, 0);
 	ASSERT_LE(0, n0);
 	EXPECT_EQ(-ENOENT, pci_list_flags(self->session, &self->edu));
 
@@ -167,7 +167,7 @@ TEST_F(pci_list, claimed_functions_are_listed_while_claimed)
 	/* a claim of a function nobody assigned: claimed, not assigned */
 	EXPECT_EQ(GENODE_PCI_FUNCTION_CLAIMED,
 		  pci_list_flags(self->session, &self->edu));
-	n = pci_list(self->session, fns, 64);
+	n = genode_pci_list(self->session, fns, 64);
 	EXPECT_EQ(n0 + 1, n);
 
 	/* another session sees the same */
@@ -182,7 +182,7 @@ TEST_F(pci_list, claimed_functions_are_listed_while_claimed)
 
 	close(dev);
 	EXPECT_EQ(-ENOENT, pci_list_flags(self->session, &self->edu));
-	EXPECT_EQ(n0, pci_list(self->session, NULL, 0));
+	EXPECT_EQ(n0, genode_pci_list(self->session, NULL, 0));
 }
 
 TEST_F(pci_list, functions_assigned_through_sysfs_are_listed)
@@ -218,7 +218,7 @@ TEST_F(pci_list, room_for_fewer_gets_the_first_and_the_count)
 		SKIP(return, "%s", self->skip);
 	if (!self->have_nic)
 		SKIP(return, "no e1000e (-device e1000e) in this VM");
-	ASSERT_EQ(0, pci_list(self->session, NULL, 0))
+	ASSERT_EQ(0, genode_pci_list(self->session, NULL, 0))
 		TH_LOG("a function of the module is left over");
 	a = edu_claim(self->session, &self->edu);
 	ASSERT_LE(0, a);
@@ -226,7 +226,7 @@ TEST_F(pci_list, room_for_fewer_gets_the_first_and_the_count)
 	ASSERT_LE(0, b);
 
 	memset(fns, 0xff, sizeof(fns));
-	EXPECT_EQ(2, pci_list(self->session, fns, 1));
+	EXPECT_EQ(2, genode_pci_list(self->session, fns, 1));
 	/* one entry written, the first in the PCI core's order */
 	EXPECT_EQ(0, fns[0].domain);
 	EXPECT_EQ(self->edu.bus < self->nic.bus ||
@@ -235,7 +235,7 @@ TEST_F(pci_list, room_for_fewer_gets_the_first_and_the_count)
 		  self->edu.devfn : self->nic.devfn, fns[0].devfn);
 	EXPECT_EQ(0xffff, fns[1].flags);
 
-	EXPECT_EQ(2, pci_list(self->session, fns, 3));
+	EXPECT_EQ(2, genode_pci_list(self->session, fns, 3));
 	EXPECT_LT(fns[0].bus << 8 | fns[0].devfn, fns[1].bus << 8 | fns[1].devfn);
 	EXPECT_EQ(0xffff, fns[2].flags);
 	close(a);
@@ -315,7 +315,7 @@ FIXTURE_TEARDOWN(io_bar)
 }
 
 /* A register through IOADDR/IODATA: the value, or -errno. */
-static long io_reg(int fd, uint32_t base, uint32_t reg)
+static long io_reg(int fd, uint16_t base, uint32_t reg)
 {
 	long r = ioport_out(fd, base, 4, reg);
 
@@ -326,7 +326,8 @@ TEST_F(io_bar, reaches_the_registers_without_cap_sys_rawio)
 {
 	struct genode_pci_bar_info bi;
 	struct genode_ioport_info ii;
-	uint32_t base = 0, size = 0;
+	uint16_t base = 0;
+	uint32_t size = 0;
 	int fd;
 
 	if (self->skip)
@@ -337,7 +338,7 @@ TEST_F(io_bar, reaches_the_registers_without_cap_sys_rawio)
 
 	/* a range of ports needs the capability, the device's BAR not */
 	EXPECT_EQ(-EPERM, ioport_request(self->session, bi.addr, bi.size, &fd));
-	fd = ioport_request_bar(self->session, self->dev, E1000E_IO_BAR,
+	fd = genode_ioport_open_bar(self->session, self->dev, E1000E_IO_BAR,
 				&base, &size);
 	ASSERT_LE(0, fd) TH_LOG("IO BAR: %s", strerror(-fd));
 	EXPECT_EQ(bi.addr, base);
@@ -366,15 +367,15 @@ TEST_F(io_bar, bad_requests)
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
 	/* a memory BAR, a BAR beyond the table, an unimplemented one */
-	EXPECT_EQ(-ENXIO, ioport_request_bar(self->session, self->dev, 0,
+	EXPECT_EQ(-ENXIO, genode_ioport_open_bar(self->session, self->dev, 0,
 					     NULL, NULL));
-	EXPECT_EQ(-EINVAL, ioport_request_bar(self->session, self->dev, 6,
+	EXPECT_EQ(-EINVAL, genode_ioport_open_bar(self->session, self->dev, 6,
 					      NULL, NULL));
-	EXPECT_EQ(-ENXIO, ioport_request_bar(self->session, self->dev, 5,
+	EXPECT_EQ(-ENXIO, genode_ioport_open_bar(self->session, self->dev, 5,
 					     NULL, NULL));
-	EXPECT_EQ(-EBADF, ioport_request_bar(self->session, 9999,
+	EXPECT_EQ(-EBADF, genode_ioport_open_bar(self->session, 9999,
 					     E1000E_IO_BAR, NULL, NULL));
-	EXPECT_EQ(-EINVAL, ioport_request_bar(self->session, self->session,
+	EXPECT_EQ(-EINVAL, genode_ioport_open_bar(self->session, self->session,
 					      E1000E_IO_BAR, NULL, NULL));
 
 	memset(&req, 0, sizeof(req));
@@ -399,10 +400,10 @@ TEST_F(io_bar, bad_requests)
 	EXPECT_EQ(EINVAL, errno);
 
 	/* one resource per BAR */
-	fd = ioport_request_bar(self->session, self->dev, E1000E_IO_BAR,
+	fd = genode_ioport_open_bar(self->session, self->dev, E1000E_IO_BAR,
 				NULL, NULL);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EBUSY, ioport_request_bar(self->session, self->dev,
+	EXPECT_EQ(-EBUSY, genode_ioport_open_bar(self->session, self->dev,
 					     E1000E_IO_BAR, NULL, NULL));
 	/* the device's ports are the claim's, not free for a range */
 	{
@@ -413,7 +414,7 @@ TEST_F(io_bar, bad_requests)
 						 &odev));
 	}
 	close(fd);
-	fd = ioport_request_bar(self->session, self->dev, E1000E_IO_BAR,
+	fd = genode_ioport_open_bar(self->session, self->dev, E1000E_IO_BAR,
 				NULL, NULL);
 	EXPECT_LE(0, fd);
 	if (fd >= 0)
@@ -422,7 +423,7 @@ TEST_F(io_bar, bad_requests)
 	/* another session's device fd */
 	other = genode_session_open(NULL);
 	ASSERT_LE(0, other);
-	EXPECT_EQ(-EPERM, ioport_request_bar(other, self->dev, E1000E_IO_BAR,
+	EXPECT_EQ(-EPERM, genode_ioport_open_bar(other, self->dev, E1000E_IO_BAR,
 					     NULL, NULL));
 	close(other);
 }
@@ -430,12 +431,12 @@ TEST_F(io_bar, bad_requests)
 TEST_F(io_bar, device_release_revokes_it_and_it_holds_the_device)
 {
 	char drv[64];
-	uint32_t base;
+	uint16_t base;
 	int fd;
 
 	if (self->skip)
 		SKIP(return, "%s", self->skip);
-	fd = ioport_request_bar(self->session, self->dev, E1000E_IO_BAR,
+	fd = genode_ioport_open_bar(self->session, self->dev, E1000E_IO_BAR,
 				&base, NULL);
 	ASSERT_LE(0, fd);
 
@@ -455,7 +456,7 @@ TEST_F(io_bar, device_release_revokes_it_and_it_holds_the_device)
 	/* a revoked device revokes its IO BAR first */
 	self->dev = pci_claim(self->session, &self->a);
 	ASSERT_LE(0, self->dev);
-	fd = ioport_request_bar(self->session, self->dev, E1000E_IO_BAR,
+	fd = genode_ioport_open_bar(self->session, self->dev, E1000E_IO_BAR,
 				&base, NULL);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, genode_revoke(self->session, self->dev));

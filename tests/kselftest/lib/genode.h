@@ -64,30 +64,6 @@ static inline int ioport_request(int session, uint32_t base, uint32_t size,
 	return 0;
 }
 
-/*
- * GENODE_IOPORT_REQUEST of IO BAR bar of the device fd dev: the fd, or
- * -errno; *base and *size (if not NULL) the BAR's ports.
- */
-static inline int ioport_request_bar(int session, int dev, uint32_t bar,
-				     uint32_t *base, uint32_t *size)
-{
-	struct genode_ioport_request req = {
-		.argsz = sizeof(req),
-		.flags = GENODE_IOPORT_BAR,
-		.fd = -1,
-		.device_fd = dev,
-		.bar = bar,
-	};
-
-	if (ioctl(session, GENODE_IOPORT_REQUEST, &req))
-		return -errno;
-	if (base)
-		*base = req.base;
-	if (size)
-		*size = req.size;
-	return req.fd;
-}
-
 /* One IN of width 1, 2 or 4 at port: the value read, or -errno. */
 static inline long ioport_in(int fd, unsigned int port, size_t width)
 {

@@ -155,31 +155,13 @@ static inline int pci_find_class(unsigned int class_code, unsigned int mask,
 
 /* GENODE_PCI_CLAIM: the device fd, or -errno. */
 /*
- * GENODE_PCI_LIST into fns (room for max): the number of functions that
- * belong to the module, or -errno.
- */
-static inline long pci_list(int session, struct genode_pci_function *fns,
-			    uint32_t max)
-{
-	struct genode_pci_list l = {
-		.argsz = sizeof(l),
-		.count = max,
-		.functions = (uintptr_t)fns,
-	};
-
-	if (ioctl(session, GENODE_PCI_LIST, &l))
-		return -errno;
-	return l.count;
-}
-
-/*
  * The flags of function a in the module's list (GENODE_PCI_FUNCTION_*),
  * -ENOENT if it is not in it, or -errno.
  */
 static inline int pci_list_flags(int session, const struct pci_addr *a)
 {
 	struct genode_pci_function fns[64];
-	long n = pci_list(session, fns, 64), i;
+	long n = genode_pci_list(session, fns, 64), i;
 
 	if (n < 0)
 		return n;

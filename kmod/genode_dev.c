@@ -43,6 +43,10 @@ static int genode_release(struct inode *inode, struct file *file)
 
 int genode_ucmd_respond(struct genode_ucmd *ucmd, size_t cmd_len)
 {
+	if (ucmd->res) {
+		ucmd->out_len = cmd_len;
+		return 0;
+	}
 	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
 			 min_t(size_t, ucmd->user_size, cmd_len)))
 		return -EFAULT;
@@ -117,22 +121,22 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
  */
 #define GENODE_MAX_ARGSZ PAGE_SIZE
 
-long genode_ioctl_dispatch(const struct genode_ioctl_op *ops, unsigned int n,
-			   unsigned int cmd, struct genode_ucmd *ucmd)
+const struct genode_ioctl_op *genode_ioctl_lookup(const struct genode_ioctl_op *ops,
+						  unsigned int n,
+						  unsigned int cmd)
 {
-	const struct genode_ioctl_op *op = NULL;
-	u64 buf[GENODE_MAX_CMDSZ / sizeof(u64)];
 	unsigned int i;
-	int ret;
 
-	for (i = 0; i < n; i++) {
-		if (ops[i].cmd == cmd) {
-			op = &ops[i];
-			break;
-		}
-	}
-	if (!op)
-		return -ENOTTY;
+	for (i = 0; i < n; i++)
+		if (ops[i].cmd == cmd)
+			return &ops[i];
+	return NULL;
+}
+
+int genode_ioctl_copy_in(const struct genode_ioctl_op *op,
+			 struct genode_ucmd *ucmd, void *buf)
+{
+	int ret;
 
 	if (get_user(ucmd->user_size, (u32 __user *)ucmd->ubuffer))
 		return -EFAULT;
@@ -145,8 +149,22 @@ long genode_ioctl_dispatch(const struct genode_ioctl_op *ops, unsigned int n,
 				    ucmd->user_size);
 	if (ret)
 		return ret;
-
 	ucmd->cmd = buf;
+	return 0;
+}
+
+long genode_ioctl_dispatch(const struct genode_ioctl_op *ops, unsigned int n,
+			   unsigned int cmd, struct genode_ucmd *ucmd)
+{
+	const struct genode_ioctl_op *op = genode_ioctl_lookup(ops, n, cmd);
+	u64 buf[GENODE_MAX_CMDSZ / sizeof(u64)];
+	int ret;
+
+	if (!op)
+		return -ENOTTY;
+	ret = genode_ioctl_copy_in(op, ucmd, buf);
+	if (ret)
+		return ret;
 	return op->execute(ucmd);
 }
 

@@ -41,7 +41,9 @@ void genode_session_closed(void);
  * One ioctl call in flight: the user's buffer and its size, and the
  * kernel's copy of the argument.  Handlers that return data call
  * genode_ucmd_respond() before they make anything visible that cannot be
- * undone (an installed fd).
+ * undone (an installed fd).  On a session fd that copies out at once; on a
+ * resource fd it only records @out_len, and the copy out happens once the
+ * resource's revoke_lock is dropped (resource.c).
  */
 struct genode_ucmd {
 	struct genode_session *session;	/* an ioctl on the session fd */
@@ -49,6 +51,7 @@ struct genode_ucmd {
 	void __user *ubuffer;
 	u32 user_size;
 	void *cmd;
+	size_t out_len;			/* resource fds: what to copy out */
 };
 
 int genode_ucmd_respond(struct genode_ucmd *ucmd, size_t cmd_len);
@@ -62,6 +65,12 @@ struct genode_ioctl_op {
 	unsigned int size;
 	unsigned int min_size;
 	int (*execute)(struct genode_ucmd *ucmd);
+	/*
+	 * On a resource fd: the handler runs without revoke_lock and takes
+	 * it itself around the hardware access (genode_resource_enter()),
+	 * because it touches user memory beyond the argument.
+	 */
+	bool unlocked;
 };
 
 /* The largest kernel struct of an ioctl: the dispatcher's buffer. */
@@ -77,10 +86,32 @@ struct genode_ioctl_op {
 		.execute = _fn,						\
 	}
 
+#define GENODE_IOCTL_OP_UNLOCKED(_ioctl, _fn, _struct, _last)		\
+	{								\
+		.cmd = _ioctl,						\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(_struct) > GENODE_MAX_CMDSZ), \
+		.min_size = offsetofend(_struct, _last),		\
+		.execute = _fn,						\
+		.unlocked = true,					\
+	}
+
+/* The op of @cmd in @ops, or NULL. */
+const struct genode_ioctl_op *genode_ioctl_lookup(const struct genode_ioctl_op *ops,
+						  unsigned int n,
+						  unsigned int cmd);
+
 /*
- * Copy the argument of @cmd in (checking argsz against the op's sizes) and
- * run its handler; ENOTTY for a command not in @ops.  ucmd->session or
- * ucmd->res and ucmd->ubuffer must be set.
+ * Copy the argument of @op in to @buf (GENODE_MAX_CMDSZ bytes), checking
+ * argsz against the op's sizes, and point ucmd->cmd at it.
+ * ucmd->ubuffer must be set.
+ */
+int genode_ioctl_copy_in(const struct genode_ioctl_op *op,
+			 struct genode_ucmd *ucmd, void *buf);
+
+/*
+ * Look @cmd up, copy its argument in and run its handler; ENOTTY for a
+ * command not in @ops.  ucmd->session and ucmd->ubuffer must be set.
  */
 long genode_ioctl_dispatch(const struct genode_ioctl_op *ops, unsigned int n,
 			   unsigned int cmd, struct genode_ucmd *ucmd);

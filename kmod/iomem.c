@@ -293,6 +293,7 @@ static int genode_iomem_request_bar(struct genode_ucmd *ucmd,
 	r->dev_file = get_file(file);
 	r->hook.stage = GENODE_PCI_STAGE_IOMEM;
 	r->hook.release = genode_iomem_device_release;
+	r->hook.bar_mapping = &r->res;
 	genode_pci_hook_add(gdev, &r->hook);
 	genode_pci_device_unlock_fput(gdev, file);
 

@@ -123,23 +123,24 @@ union ioport_value {
 	u32 l;
 };
 
+static int ioport_rw_check(struct genode_resource *res, size_t len,
+			   loff_t pos)
+{
+	return ioport_check(to_ioport(res), pos, len);
+}
+
+/* read and write after ioport_rw_check() */
 static ssize_t ioport_read(struct genode_resource *res, struct file *file,
-			   char __user *buf, size_t len, loff_t *pos)
+			   void *buf, size_t len, loff_t *pos)
 {
 	struct genode_ioport *io = to_ioport(res);
-	union ioport_value v;
+	union ioport_value *v = buf;
 	u32 value;
 	int ret;
 
-	ret = ioport_check(io, *pos, len);
-	if (ret)
-		return ret;
 	ret = security_locked_down(LOCKDOWN_IOPORT);
 	if (ret)
 		return ret;
-	/* an IN can have side effects: fail on a bad buffer before it */
-	if (clear_user(buf, len))
-		return -EFAULT;
 
 	mutex_lock(&io->io_lock);
 	value = ioport_in(*pos, len);
@@ -147,46 +148,39 @@ static ssize_t ioport_read(struct genode_resource *res, struct file *file,
 
 	switch (len) {
 	case 1:
-		v.b = value;
+		v->b = value;
 		break;
 	case 2:
-		v.w = value;
+		v->w = value;
 		break;
 	default:
-		v.l = value;
+		v->l = value;
 		break;
 	}
-	if (copy_to_user(buf, &v, len))
-		return -EFAULT;
 	return len;
 }
 
 static ssize_t ioport_write(struct genode_resource *res, struct file *file,
-			    const char __user *buf, size_t len, loff_t *pos)
+			    const void *buf, size_t len, loff_t *pos)
 {
 	struct genode_ioport *io = to_ioport(res);
-	union ioport_value v;
+	const union ioport_value *v = buf;
 	u32 value;
 	int ret;
 
-	ret = ioport_check(io, *pos, len);
-	if (ret)
-		return ret;
 	ret = security_locked_down(LOCKDOWN_IOPORT);
 	if (ret)
 		return ret;
-	if (copy_from_user(&v, buf, len))
-		return -EFAULT;
 
 	switch (len) {
 	case 1:
-		value = v.b;
+		value = v->b;
 		break;
 	case 2:
-		value = v.w;
+		value = v->w;
 		break;
 	default:
-		value = v.l;
+		value = v->l;
 		break;
 	}
 
@@ -244,15 +238,20 @@ static int ioport_batch(struct genode_ucmd *ucmd)
 			goto out_free;
 		any_in |= ops[i].dir == GENODE_IOPORT_IN;
 	}
-	ret = security_locked_down(LOCKDOWN_IOPORT);
-	if (ret)
-		goto out_free;
 	/* the results must be writable before an IN consumes anything */
 	if (any_in && copy_to_user(uops, ops, bytes)) {
 		ret = -EFAULT;
 		goto out_free;
 	}
 
+	/* the ports, under revoke_lock; user memory only outside it */
+	if (!genode_resource_enter(&io->res)) {
+		ret = -ENODEV;
+		goto out_free;
+	}
+	ret = security_locked_down(LOCKDOWN_IOPORT);
+	if (ret)
+		goto out_leave;
 	mutex_lock(&io->io_lock);
 	for (i = 0; i < cmd->count; i++) {
 		if (ops[i].dir == GENODE_IOPORT_IN)
@@ -261,9 +260,14 @@ static int ioport_batch(struct genode_ucmd *ucmd)
 			ioport_out(ops[i].port, ops[i].width, ops[i].value);
 	}
 	mutex_unlock(&io->io_lock);
+	genode_resource_leave(&io->res);
 
 	if (any_in && copy_to_user(uops, ops, bytes))
 		ret = -EFAULT;
+	goto out_free;
+
+out_leave:
+	genode_resource_leave(&io->res);
 out_free:
 	kfree(ops);
 	return ret;
@@ -287,8 +291,8 @@ static int ioport_info(struct genode_ucmd *ucmd)
 }
 
 static const struct genode_ioctl_op ioport_ioctls[] = {
-	GENODE_IOCTL_OP(GENODE_IOPORT_BATCH, ioport_batch,
-			struct genode_ioport_batch, __reserved),
+	GENODE_IOCTL_OP_UNLOCKED(GENODE_IOPORT_BATCH, ioport_batch,
+				 struct genode_ioport_batch, __reserved),
 	GENODE_IOCTL_OP(GENODE_IOPORT_INFO, ioport_info,
 			struct genode_ioport_info, __reserved),
 };
@@ -339,6 +343,7 @@ static const struct genode_resource_ops ioport_ops = {
 	.name = "[genode-ioport]",
 	.ioctls = ioport_ioctls,
 	.num_ioctls = ARRAY_SIZE(ioport_ioctls),
+	.rw_check = ioport_rw_check,
 	.read = ioport_read,
 	.write = ioport_write,
 	.revoke = ioport_revoke,

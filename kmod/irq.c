@@ -326,15 +326,19 @@ static void genode_irq_untake(struct genode_irq *gi, u64 count)
 	genode_irq_wake(gi);
 }
 
+/* read() takes at least the count, write() exactly the ack's value. */
+static int genode_irq_rw_check(struct genode_resource *res, size_t len,
+			       loff_t pos)
+{
+	return len < sizeof(u64) ? -EINVAL : 0;
+}
+
 static ssize_t genode_irq_read(struct genode_resource *res, struct file *file,
-			       char __user *buf, size_t len, loff_t *pos)
+			       void *buf, size_t len, loff_t *pos)
 {
 	struct genode_irq *gi = res_to_irq(res);
 	u64 count;
 	int ret;
-
-	if (len < sizeof(count))
-		return -EINVAL;
 
 	for (;;) {
 		if (genode_irq_gone(gi))
@@ -351,24 +355,29 @@ static ssize_t genode_irq_read(struct genode_resource *res, struct file *file,
 			return ret;
 	}
 
-	if (copy_to_user(buf, &count, sizeof(count))) {
-		genode_irq_untake(gi, count);
-		return -EFAULT;
-	}
+	memcpy(buf, &count, sizeof(count));
 	return sizeof(count);
 }
 
+/* The count read() took could not be copied out: it is pending again. */
+static void genode_irq_read_undo(struct genode_resource *res, const void *buf,
+				 size_t len)
+{
+	u64 count;
+
+	memcpy(&count, buf, sizeof(count));
+	genode_irq_untake(res_to_irq(res), count);
+}
+
 static ssize_t genode_irq_write(struct genode_resource *res, struct file *file,
-				const char __user *buf, size_t len,
-				loff_t *pos)
+				const void *buf, size_t len, loff_t *pos)
 {
 	u64 val;
 	int ret;
 
 	if (len != sizeof(val))
 		return -EINVAL;
-	if (copy_from_user(&val, buf, sizeof(val)))
-		return -EFAULT;
+	memcpy(&val, buf, sizeof(val));
 	if (val != 1)
 		return -EINVAL;
 
@@ -576,7 +585,9 @@ static const struct genode_resource_ops genode_irq_ops = {
 	.name = "genode-irq",
 	.ioctls = genode_irq_ioctls,
 	.num_ioctls = ARRAY_SIZE(genode_irq_ioctls),
+	.rw_check = genode_irq_rw_check,
 	.read = genode_irq_read,
+	.read_undo = genode_irq_read_undo,
 	.write = genode_irq_write,
 	.poll = genode_irq_poll,
 	.unblock = genode_irq_unblock,

@@ -635,6 +635,8 @@ static int genode_pci_reset(struct genode_ucmd *ucmd)
 {
 	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
 	struct genode_pci_reset *cmd = ucmd->cmd;
+	struct genode_pci_hook *hook;
+	unsigned int n = 0;
 	int ret;
 
 	if (cmd->flags)
@@ -642,8 +644,19 @@ static int genode_pci_reset(struct genode_ucmd *ucmd)
 	ret = genode_pci_enter(gdev);
 	if (ret)
 		return ret;
+	/*
+	 * The reset turns decoding off: an access to a BAR then ends in an
+	 * unsupported request, fatal on some machines.  So the BARs'
+	 * mappings are zapped and their faults wait until it decodes again.
+	 */
+	list_for_each_entry(hook, &gdev->hooks, node)
+		if (hook->bar_mapping)
+			genode_resource_block_maps(hook->bar_mapping, n++);
 	/* only tried: the device lock may be held by a remove waiting for us */
 	ret = pci_try_reset_function(gdev->pdev);
+	list_for_each_entry(hook, &gdev->hooks, node)
+		if (hook->bar_mapping)
+			genode_resource_unblock_maps(hook->bar_mapping);
 	mutex_unlock(&gdev->lock);
 	return ret;
 }

@@ -70,6 +70,7 @@
  *
  *   device_lock(&pdev->dev) -> gdev->lock -> a dependent resource's
  *   revoke_lock (write, in a release hook)
+ *   gdev->lock -> a BAR region's map_lock (write, around a reset)
  *
  * gdev->lock is never held while waiting for the device lock (reset only
  * tries it).  Config-space read-modify-writes of the command register
@@ -106,6 +107,12 @@ struct genode_pci_hook {
 	enum genode_pci_stage stage;
 	void (*release)(struct genode_pci_hook *hook,
 			struct genode_pci_device *gdev);
+	/*
+	 * A resource whose mappings show a memory BAR, or NULL: a reset
+	 * zaps them and holds its page faults off until the function
+	 * decodes again (genode_resource_block_maps()).
+	 */
+	struct genode_resource *bar_mapping;
 };
 
 /* A claimed PCI function: the object behind a device fd. */

@@ -24,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/pseudo_fs.h>
+#include <linux/uaccess.h>
 
 #include "genode_dev.h"
 #include "resource.h"
@@ -105,6 +106,19 @@ static void genode_resource_destroy(struct genode_resource *res)
 	atomic_dec(&resource_count);
 }
 
+void genode_resource_block_maps(struct genode_resource *res,
+				unsigned int subclass)
+{
+	down_write_nested(&res->map_lock, subclass);
+	if (res->file && !res->unmapped)
+		unmap_mapping_range(res->file->f_mapping, 0, 0, 1);
+}
+
+void genode_resource_unblock_maps(struct genode_resource *res)
+{
+	up_write(&res->map_lock);
+}
+
 int genode_resource_revoke_by(struct genode_resource *res,
 			      struct genode_session *s)
 {
@@ -114,60 +128,98 @@ int genode_resource_revoke_by(struct genode_resource *res,
 }
 
 /*
- * The file operations: take revoke_lock for reading, refuse a revoked
- * resource, and hand over to the kind.
+ * The file operations: copy what the user gives in, take revoke_lock for
+ * reading, refuse a revoked resource, hand over to the kind, drop the
+ * lock, copy the answer out.  The lock is never held across an access to
+ * user memory: a fault that never completes (userfaultfd, a stalled FUSE
+ * mapping) would hold off revocation, and with it the release of a device
+ * under the device lock.
  */
-static struct genode_resource *genode_resource_enter(struct file *file)
+bool genode_resource_enter(struct genode_resource *res)
 {
-	struct genode_resource *res = file->private_data;
-
 	down_read(&res->revoke_lock);
 	if (res->revoked) {
 		up_read(&res->revoke_lock);
-		return NULL;
+		return false;
 	}
-	return res;
+	return true;
 }
 
-static void genode_resource_leave(struct genode_resource *res)
+void genode_resource_leave(struct genode_resource *res)
 {
 	up_read(&res->revoke_lock);
 }
 
+/* What read() and write() move: an IO port's value, an IRQ count. */
+#define GENODE_RW_MAX sizeof(u64)
+
 static ssize_t genode_resource_read(struct file *file, char __user *buf,
 				    size_t len, loff_t *pos)
 {
-	struct genode_resource *res = genode_resource_enter(file);
-	ssize_t ret = -EINVAL;
+	struct genode_resource *res = file->private_data;
+	u64 kbuf = 0;
+	ssize_t ret;
 
-	if (!res)
+	if (READ_ONCE(res->revoked))
 		return -ENODEV;
-	if (res->ops->read)
-		ret = res->ops->read(res, file, buf, len, pos);
+	if (!res->ops->read)
+		return -EINVAL;
+	if (res->ops->rw_check) {
+		ret = res->ops->rw_check(res, len, *pos);
+		if (ret)
+			return ret;
+	}
+	/* a bad buffer fails before the kind acts (an IN, a taken count) */
+	if (clear_user(buf, min_t(size_t, len, GENODE_RW_MAX)))
+		return -EFAULT;
+
+	if (!genode_resource_enter(res))
+		return -ENODEV;
+	ret = res->ops->read(res, file, &kbuf, len, pos);
 	genode_resource_leave(res);
+
+	if (ret > 0 && copy_to_user(buf, &kbuf, ret)) {
+		if (res->ops->read_undo)
+			res->ops->read_undo(res, &kbuf, ret);
+		ret = -EFAULT;
+	}
 	return ret;
 }
 
 static ssize_t genode_resource_write(struct file *file, const char __user *buf,
 				     size_t len, loff_t *pos)
 {
-	struct genode_resource *res = genode_resource_enter(file);
-	ssize_t ret = -EINVAL;
+	struct genode_resource *res = file->private_data;
+	u64 kbuf = 0;
+	ssize_t ret;
 
-	if (!res)
+	if (READ_ONCE(res->revoked))
 		return -ENODEV;
-	if (res->ops->write)
-		ret = res->ops->write(res, file, buf, len, pos);
+	if (!res->ops->write)
+		return -EINVAL;
+	if (res->ops->rw_check) {
+		ret = res->ops->rw_check(res, len, *pos);
+		if (ret)
+			return ret;
+	}
+	/* longer writes are no valid access of any kind: it refuses them */
+	if (len <= GENODE_RW_MAX && copy_from_user(&kbuf, buf, len))
+		return -EFAULT;
+
+	if (!genode_resource_enter(res))
+		return -ENODEV;
+	ret = res->ops->write(res, file, &kbuf, len, pos);
 	genode_resource_leave(res);
 	return ret;
 }
 
+/* A kind without a poll method is always ready, as a plain file is. */
 static __poll_t genode_resource_poll(struct file *file, poll_table *wait)
 {
-	struct genode_resource *res = genode_resource_enter(file);
-	__poll_t ret = 0;
+	struct genode_resource *res = file->private_data;
+	__poll_t ret = DEFAULT_POLLMASK;
 
-	if (!res)
+	if (!genode_resource_enter(res))
 		return EPOLLERR | EPOLLHUP;
 	if (res->ops->poll)
 		ret = res->ops->poll(res, file, wait);
@@ -192,7 +244,9 @@ static int genode_resource_mmap(struct file *file, struct vm_area_struct *vma)
 static long genode_resource_ioctl(struct file *file, unsigned int cmd,
 				  unsigned long arg)
 {
-	struct genode_resource *res = genode_resource_enter(file);
+	struct genode_resource *res = file->private_data;
+	const struct genode_ioctl_op *op;
+	u64 buf[GENODE_MAX_CMDSZ / sizeof(u64)];
 	struct genode_ucmd ucmd = {
 		.session = NULL,
 		.res = res,
@@ -200,11 +254,26 @@ static long genode_resource_ioctl(struct file *file, unsigned int cmd,
 	};
 	long ret;
 
-	if (!res)
+	if (READ_ONCE(res->revoked))
 		return -ENODEV;
-	ret = genode_ioctl_dispatch(res->ops->ioctls, res->ops->num_ioctls,
-				    cmd, &ucmd);
+	op = genode_ioctl_lookup(res->ops->ioctls, res->ops->num_ioctls, cmd);
+	if (!op)
+		return -ENOTTY;
+	ret = genode_ioctl_copy_in(op, &ucmd, buf);
+	if (ret)
+		return ret;
+	if (op->unlocked)
+		return op->execute(&ucmd);
+
+	if (!genode_resource_enter(res))
+		return -ENODEV;
+	ret = op->execute(&ucmd);
 	genode_resource_leave(res);
+
+	if (!ret && ucmd.out_len &&
+	    copy_to_user(ucmd.ubuffer, buf,
+			 min_t(size_t, ucmd.user_size, ucmd.out_len)))
+		ret = -EFAULT;
 	return ret;
 }
 

@@ -19,9 +19,14 @@ struct genode_ioctl_op;
 /*
  * What a kind of resource provides.  Every callback but revoke and free may
  * be NULL.  read, write, poll and the ioctls run with the resource's
- * revoke_lock held for reading and only while it is not revoked; mmap runs
- * with map_lock held for reading and only while the resource may be
- * mapped.  The generic code answers ENODEV otherwise.
+ * revoke_lock held for reading and only while it is not revoked (but the
+ * ioctls marked unlocked, which take it themselves); mmap runs with
+ * map_lock held for reading and only while the resource may be mapped.
+ * The generic code answers ENODEV otherwise.  None of them touches user
+ * memory under revoke_lock: read and write get a kernel buffer of 8 bytes
+ * (read fills at most that much of it, len is the user's), the ioctls the
+ * kernel copy of their argument, and the generic code copies in before
+ * and out after.
  */
 struct genode_resource_ops {
 	const char *name;	/* of the fd, in /proc/<pid>/fd */
@@ -29,10 +34,22 @@ struct genode_resource_ops {
 	const struct genode_ioctl_op *ioctls;
 	unsigned int num_ioctls;
 
+	/*
+	 * Is a read or write of @len bytes at @pos valid (0 or -errno)?
+	 * Called without locks, before the user's buffer is touched, so that
+	 * a refused access leaves it as it was.
+	 */
+	int (*rw_check)(struct genode_resource *res, size_t len, loff_t pos);
 	ssize_t (*read)(struct genode_resource *res, struct file *file,
-			char __user *buf, size_t len, loff_t *pos);
+			void *buf, size_t len, loff_t *pos);
+	/*
+	 * The copy out of what read returned failed: undo what read took
+	 * (an IRQ count).  Without revoke_lock; the resource may be revoked.
+	 */
+	void (*read_undo)(struct genode_resource *res, const void *buf,
+			  size_t len);
 	ssize_t (*write)(struct genode_resource *res, struct file *file,
-			 const char __user *buf, size_t len, loff_t *pos);
+			 const void *buf, size_t len, loff_t *pos);
 	__poll_t (*poll)(struct genode_resource *res, struct file *file,
 			 poll_table *wait);
 	int (*mmap)(struct genode_resource *res, struct vm_area_struct *vma);
@@ -67,9 +84,8 @@ struct genode_resource {
 	/*
 	 * revoke_lock guards @revoked and, for readers, the hardware behind
 	 * the resource: held for reading by every file operation but mmap,
-	 * for writing by revocation.  Operations may fault on user memory
-	 * (copy_to_user) while they hold it, so it is taken outside
-	 * mmap_lock, never inside.
+	 * for writing by revocation.  It is never held across an access to
+	 * user memory, and never taken inside mmap_lock.
 	 */
 	struct rw_semaphore revoke_lock;
 	bool revoked;
@@ -126,6 +142,13 @@ struct genode_resource *genode_resource_from_file(struct file *file);
  */
 bool genode_resource_revoke(struct genode_resource *res);
 
+/*
+ * For an unlocked ioctl: take revoke_lock for reading; false (and not
+ * held) if the resource is revoked.  genode_resource_leave() drops it.
+ */
+bool genode_resource_enter(struct genode_resource *res);
+void genode_resource_leave(struct genode_resource *res);
+
 /* Revoke on behalf of @s: -EPERM if @s did not create it, -ENODEV if done. */
 int genode_resource_revoke_by(struct genode_resource *res,
 			      struct genode_session *s);
@@ -149,6 +172,17 @@ static inline void genode_resource_fault_end(struct genode_resource *res)
 {
 	up_read(&res->map_lock);
 }
+
+/*
+ * Zap every mapping of @res and hold page faults on it off (they wait in
+ * genode_resource_fault_begin()) until genode_resource_unblock_maps().
+ * For a device reset, while the hardware behind the mappings must not be
+ * touched.  @subclass tells lockdep apart the resources one caller blocks
+ * at once (at most MAX_LOCKDEP_SUBCLASSES).
+ */
+void genode_resource_block_maps(struct genode_resource *res,
+				unsigned int subclass);
+void genode_resource_unblock_maps(struct genode_resource *res);
 
 static inline bool genode_resource_dying(struct genode_resource *res)
 {

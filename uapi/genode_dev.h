@@ -643,6 +643,10 @@ struct genode_pci_bus_master {
  * a secondary bus reset when it is alone on its bus, ...).  Its config
  * space is saved before and restored after the reset, so BARs, decoding
  * and bus mastering are as before; the device's own state is reset.
+ * Decoding is off during the reset, and an access to a BAR then would end
+ * in an unsupported request (fatal on some machines): so every mapping of
+ * the device's BAR regions is zapped first, and an access through one
+ * waits in its page fault until the reset is over.
  *
  * In:  argsz, flags (must be 0).
  *

@@ -11,7 +11,11 @@
  *    above the struct with a nonzero tail E2BIG;
  *  - one above the struct with a zero tail is taken as the struct itself
  *    (the same answer as the exact size);
- *  - a bad pointer is EFAULT.
+ *  - a bad pointer is EFAULT;
+ *  - a call stalled in a fault on its user buffer (userfaultfd) holds off
+ *    no revocation: the module never holds a resource's revoke lock across
+ *    user memory;
+ *  - poll() on the kinds without events of their own returns at once.
  *
  * The fds: a session, a DMA buffer for no device, QEMU's edu claimed,
  * its BAR0 as an IO-memory region, its INTx as an IRQ fd, and COM2's
@@ -20,6 +24,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,7 +34,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 
 #include "genode_dev.h"
 #include "kselftest_harness.h"
@@ -274,6 +283,182 @@ TEST_F(abi, bad_pointers_are_efault)
 			  mmap(self->buf + 2 * PAGE, PAGE, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
 	}
+}
+
+/*
+ * Kinds without events of their own (a device, a region, a buffer, IO
+ * ports) are always ready, as a plain file is: poll() returns at once.
+ */
+TEST_F(abi, poll_on_kinds_without_events_returns_at_once)
+{
+	static const enum fd_kind kinds[] = { IOPORT, PCI, IOMEM, DMA };
+
+	for (unsigned int i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct pollfd p = { .fd = self->fd[kinds[i]],
+				    .events = POLLIN | POLLOUT };
+
+		EXPECT_EQ(1, poll(&p, 1, 2000))
+			TH_LOG("the %s fd", kind_name[kinds[i]]);
+		EXPECT_EQ(POLLIN | POLLOUT, p.revents & (POLLIN | POLLOUT));
+	}
+	/* revoked, it reports the error and the hangup */
+	{
+		struct pollfd p = { .fd = self->fd[DMA], .events = POLLIN };
+
+		ASSERT_EQ(0, genode_revoke(self->fd[SESSION], self->fd[DMA]));
+		EXPECT_EQ(1, poll(&p, 1, 2000));
+		EXPECT_EQ(POLLERR | POLLHUP, p.revents & (POLLERR | POLLHUP));
+	}
+}
+
+/* ---- user memory is never touched under a resource's revoke lock ---- */
+
+/* A page whose first access stalls until uffd_release() (userfaultfd). */
+struct stall {
+	int uffd;
+	void *page;
+};
+
+static int stall_setup(struct stall *st)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+
+	st->uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (st->uffd < 0)
+		return -errno;
+	if (ioctl(st->uffd, UFFDIO_API, &api))
+		return -errno;
+	st->page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (st->page == MAP_FAILED)
+		return -errno;
+	reg.range.start = (uintptr_t)st->page;
+	reg.range.len = PAGE;
+	return ioctl(st->uffd, UFFDIO_REGISTER, &reg) ? -errno : 0;
+}
+
+/* Has a thread run into the page?  1 within ms, else 0. */
+static int stall_hit(struct stall *st, int ms)
+{
+	struct pollfd p = { .fd = st->uffd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/* Let the stalled thread go on: the page reads as zeroes. */
+static int stall_release(struct stall *st)
+{
+	struct uffdio_zeropage z = {
+		.range = { .start = (uintptr_t)st->page, .len = PAGE },
+	};
+
+	return ioctl(st->uffd, UFFDIO_ZEROPAGE, &z) ? -errno : 0;
+}
+
+static void stall_teardown(struct stall *st)
+{
+	munmap(st->page, PAGE);
+	close(st->uffd);
+}
+
+/* One call on an fd with the stalling page as its buffer, in a thread. */
+struct stalled_call {
+	int fd;
+	unsigned long cmd;	/* an ioctl, or 0 for pread(fd, page, 1, off) */
+	off_t off;
+	void *page;
+	long ret;
+};
+
+static void *stalled_call_run(void *arg)
+{
+	struct stalled_call *c = arg;
+
+	if (c->cmd)
+		c->ret = ioctl(c->fd, c->cmd, c->page) ? -errno : 0;
+	else
+		c->ret = pread(c->fd, c->page, 1, c->off) < 0 ? -errno : 1;
+	return NULL;
+}
+
+struct revoker {
+	int session, fd, ret;
+};
+
+static void *revoker_run(void *arg)
+{
+	struct revoker *r = arg;
+
+	r->ret = genode_revoke(r->session, r->fd);
+	return NULL;
+}
+
+/*
+ * A process that stalls one of its calls in a page fault (a userfaultfd
+ * range here; a FUSE mapping whose daemon hangs would do) must not hold
+ * off the revocation of the resource, nor the release of a device, which
+ * revokes its regions (under the device lock, when sysfs unbinds it).
+ */
+TEST_F(abi, a_stalled_user_buffer_holds_off_no_revocation)
+{
+	static const struct {
+		enum fd_kind kind;	/* the fd the call stalls on */
+		enum fd_kind revoke;	/* the fd then revoked */
+		unsigned long cmd;
+	} cases[] = {
+		{ IOPORT, IOPORT, 0 },
+		{ DMA, DMA, GENODE_DMA_INFO },
+		{ IRQ, IRQ, GENODE_IRQ_GET_INFO },
+		{ IOMEM, PCI, GENODE_IOMEM_INFO },
+	};
+	struct stall st;
+	int ret;
+
+	ret = stall_setup(&st);
+	if (ret == -ENOSYS || ret == -EPERM)
+		SKIP(return, "no userfaultfd here: %s", strerror(-ret));
+	ASSERT_EQ(0, ret) TH_LOG("userfaultfd: %s", strerror(-ret));
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct stalled_call c = {
+			.fd = self->fd[cases[i].kind],
+			.cmd = cases[i].cmd,
+			.off = UART_COM2,
+			.page = st.page,
+		};
+		struct revoker r = {
+			.session = self->fd[SESSION],
+			.fd = self->fd[cases[i].revoke],
+			.ret = 1,
+		};
+		struct timespec until;
+		pthread_t ct, rt;
+
+		ASSERT_EQ(0, pthread_create(&ct, NULL, stalled_call_run, &c));
+		ASSERT_EQ(1, stall_hit(&st, 5000))
+			TH_LOG("the call on the %s fd did not touch its buffer",
+			       kind_name[cases[i].kind]);
+		ASSERT_EQ(0, pthread_create(&rt, NULL, revoker_run, &r));
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 5;
+		ret = pthread_timedjoin_np(rt, NULL, &until);
+		EXPECT_EQ(0, ret) TH_LOG("revoking the %s fd waits for a call stalled on the %s fd",
+					 kind_name[cases[i].revoke],
+					 kind_name[cases[i].kind]);
+		EXPECT_EQ(0, stall_release(&st));
+		if (ret)
+			pthread_join(rt, NULL);
+		EXPECT_EQ(0, r.ret);
+		pthread_join(ct, NULL);
+		/* the stalled call went on, on a revoked fd or with argsz 0 */
+		EXPECT_TRUE(c.ret == -ENODEV || c.ret == -EINVAL)
+			TH_LOG("the stalled call: %s", strerror(-c.ret));
+		/* a fresh page for the next case */
+		stall_teardown(&st);
+		ASSERT_EQ(0, stall_setup(&st));
+	}
+	stall_teardown(&st);
 }
 
 TEST_HARNESS_MAIN

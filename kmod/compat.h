@@ -80,4 +80,17 @@
 #define genode_driver_override_name(pdev)	((pdev)->driver_override)
 #endif
 
+/*
+ * Are the MSIs of @dev, in IOMMU group @group, isolated (interrupt
+ * remapping, or an MSI controller that tells devices apart)?  6.3 made
+ * iommu_group_has_isolated_msi() of the two tests vfio made before.
+ */
+#ifdef GENODE_HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI
+#define genode_msi_isolated(dev, group)	iommu_group_has_isolated_msi(group)
+#else
+#define genode_msi_isolated(dev, group)					\
+	(device_iommu_capable((dev), IOMMU_CAP_INTR_REMAP) ||		\
+	 irq_domain_check_msi_remap())
+#endif
+
 #endif /* _GENODE_COMPAT_H */

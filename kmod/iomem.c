@@ -260,6 +260,12 @@ static int genode_iomem_request_bar(struct genode_ucmd *ucmd,
 		ret = -ENXIO;
 		goto err_unlock;
 	}
+	/* the kernel's uncached mapping of the table must stay uncached */
+	if ((cmd->flags & GENODE_IOMEM_WC) &&
+	    genode_pci_bar_holds_msix(pdev, cmd->bar)) {
+		ret = -EINVAL;
+		goto err_unlock;
+	}
 	ret = security_locked_down(LOCKDOWN_PCI_ACCESS);
 	if (ret)
 		goto err_unlock;

@@ -26,6 +26,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
 #include <linux/iommu.h>
+#include <linux/irqdomain.h>
 #include <linux/moduleparam.h>
 #include <linux/security.h>
 #include <linux/sizes.h>
@@ -334,12 +335,39 @@ static int genode_pci_count_dev(struct device *dev, void *count)
 	return 0;
 }
 
+bool genode_pci_bar_holds_msix(struct pci_dev *pdev, unsigned int bar)
+{
+	u32 table = 0, pba = 0;
+
+	if (!pdev->msix_cap)
+		return false;
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_TABLE, &table);
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba);
+	return (table & PCI_MSIX_TABLE_BIR) == bar ||
+	       (pba & PCI_MSIX_PBA_BIR) == bar;
+}
+
+bool genode_pci_msi_isolated(struct pci_dev *pdev)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	bool isolated;
+
+	if (!group)
+		return false;
+	isolated = genode_msi_isolated(&pdev->dev, group);
+	iommu_group_put(group);
+	return isolated;
+}
+
 bool genode_pci_dma_isolated(struct pci_dev *pdev)
 {
 	struct iommu_group *group;
 	unsigned int n = 0;
 
 	if (!genode_pci_iommu_translates(pdev))
+		return false;
+	/* an MSI is a DMA write that no DMA remapping stops */
+	if (!genode_pci_msi_isolated(pdev))
 		return false;
 	group = iommu_group_get(&pdev->dev);
 	if (!group)
@@ -388,6 +416,8 @@ static int genode_pci_info(struct genode_ucmd *ucmd)
 		cmd->caps |= GENODE_PCI_CAP_IOMMU;
 	if (genode_pci_dma_isolated(pdev))
 		cmd->caps |= GENODE_PCI_CAP_ISOLATED;
+	if (genode_pci_msi_isolated(pdev))
+		cmd->caps |= GENODE_PCI_CAP_MSI_ISOLATED;
 	if (pdev->reset_methods[0])
 		cmd->caps |= GENODE_PCI_CAP_RESET;
 	if (pci_is_pcie(pdev))

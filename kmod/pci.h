@@ -188,9 +188,20 @@ void genode_pci_hook_del(struct genode_pci_device *gdev,
 /* Does an IOMMU translate the device's DMA (no identity mapping)? */
 bool genode_pci_iommu_translates(struct pci_dev *pdev);
 
+/* Does BAR @bar hold the device's MSI-X table or its PBA? */
+bool genode_pci_bar_holds_msix(struct pci_dev *pdev, unsigned int bar);
+
 /*
- * Is the device's DMA isolated: translated, in an IOMMU group of its own
- * (so its DMA domain is shared with no other device)?
+ * Are the device's MSIs isolated: interrupt remapping (or an MSI
+ * controller that tells devices apart), so that a write to the MSI window
+ * raises only the interrupts the kernel gave the device?
+ */
+bool genode_pci_msi_isolated(struct pci_dev *pdev);
+
+/*
+ * Is the device's DMA isolated: translated, its MSIs isolated, in an
+ * IOMMU group of its own (so its DMA domain is shared with no other
+ * device)?
  */
 bool genode_pci_dma_isolated(struct pci_dev *pdev);
 

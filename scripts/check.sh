@@ -173,6 +173,16 @@ cp "$build/tests/platform_test" "$out/tests-mem5g/"
 	--tests "$out/tests-mem5g" --out "$dir" "$v"
 vm_counts "$dir" "$v 5 GiB (platform_test)"
 
+# pci_test once more behind an IOMMU without interrupt remapping, where a
+# device's DMA is translated but not isolated (its MSIs are not).
+echo "== IOMMU without interrupt remapping"
+dir=$out/vm-$v-iommu-noir
+mkdir -p "$out/tests-noir"
+cp "$build/tests/pci_test" "$out/tests-noir/"
+"$top/tests/vm/run.sh" --iommu noir --ko "$build/$v/kmod/genode.ko" \
+	--tests "$out/tests-noir" --out "$dir" "$v"
+vm_counts "$dir" "$v iommu=noir (pci_test)"
+
 # The VESA framebuffer example, its picture taken with QEMU's screendump
 # and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).
 echo "== demo"

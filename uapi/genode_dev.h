@@ -49,8 +49,8 @@
  *    (no driver, no driver_override); IO ports other than a claimed
  *    device's IO BARs; physical IO-memory ranges;
  *    bus mastering of a device whose DMA is not isolated (no translating
- *    IOMMU, or an IOMMU group shared with other devices:
- *    GENODE_PCI_CAP_ISOLATED); the physical and bus addresses of DMA
+ *    IOMMU, no interrupt remapping, or an IOMMU group shared with other
+ *    devices: GENODE_PCI_CAP_ISOLATED); the physical and bus addresses of DMA
  *    buffers that no IOMMU translates.
  *  - Kernel lockdown (integrity or confidentiality) refuses, even to
  *    root: IO ports (checked again on every access), physical ranges, BAR
@@ -526,16 +526,24 @@ struct genode_pci_info {
 /* the function is PCI Express */
 #define GENODE_PCI_CAP_PCIE	_BITUL(2)
 /*
- * The function's DMA is isolated: an IOMMU translates it, and its IOMMU
- * group has no other member, so it shares its DMA domain with no other
- * device (a kernel driver's included) and reaches only the buffers
- * allocated for it.  GENODE_PCI_CAP_IOMMU without this flag: the addresses
- * are translated, but the domain is the group's, shared with the other
- * functions in it (those of a multi-function device without ACS, or
- * behind a PCIe-to-PCI bridge), which may also reach each other without
- * the IOMMU.
+ * The function's DMA is isolated: an IOMMU translates it, its MSIs are
+ * isolated (GENODE_PCI_CAP_MSI_ISOLATED), and its IOMMU group has no other
+ * member, so it shares its DMA domain with no other device (a kernel
+ * driver's included) and reaches only the buffers allocated for it.
+ * GENODE_PCI_CAP_IOMMU without this flag: the addresses are translated,
+ * but the domain is the group's, shared with the other functions in it
+ * (those of a multi-function device without ACS, or behind a PCIe-to-PCI
+ * bridge), which may also reach each other without the IOMMU; or writes
+ * to the MSI window (0xfee00000 on x86, which no DMA remapping
+ * translates) can raise any interrupt on any CPU.
  */
 #define GENODE_PCI_CAP_ISOLATED	_BITUL(3)
+/*
+ * The function's MSIs are isolated: interrupt remapping (or an MSI
+ * controller that tells devices apart) lets its writes to the MSI window
+ * raise only the interrupts the kernel gave it.
+ */
+#define GENODE_PCI_CAP_MSI_ISOLATED	_BITUL(4)
 
 #define GENODE_PCI_INFO		_IO(GENODE_IOCTL_TYPE, 0x21)
 
@@ -704,8 +712,10 @@ struct genode_pci_reset {
  * Return: 0 on success;
  *  -EINVAL bad argsz or unknown flags; a zero size; base + size wraps or
  *          lies beyond the physical address space; a BAR request with a
- *          nonzero base or size or a bar above 5; a physical request with
- *          a nonzero device_fd or bar; device_fd is no device fd;
+ *          nonzero base or size or a bar above 5; GENODE_IOMEM_WC for a BAR
+ *          that holds the MSI-X table or PBA (the kernel's mapping of the
+ *          table must stay uncached); a physical request with a nonzero
+ *          device_fd or bar; device_fd is no device fd;
  *  -EBADF  device_fd is not open;
  *  -ENXIO  the BAR is not implemented or is not a memory BAR;
  *  -EPERM  another session holds the device of device_fd;

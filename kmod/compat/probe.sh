@@ -38,4 +38,8 @@ probe GENODE_HAVE_MAX_ORDER_EXCLUSIVE linux/mmzone.h \
 # to 6.12.y).
 probe GENODE_HAVE_DEVICE_DRIVER_OVERRIDE linux/device.h \
 	'int __device_set_driver_override\('
+# iommu_group_has_isolated_msi() (6.3) answers whether a group's MSIs are
+# isolated; before it, vfio asked the IOMMU and the IRQ domains itself.
+probe GENODE_HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI linux/iommu.h \
+	'bool iommu_group_has_isolated_msi\('
 echo

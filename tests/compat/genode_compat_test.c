@@ -6,6 +6,8 @@
 #include <linux/build_bug.h>
 #include <linux/eventfd.h>
 #include <linux/gfp.h>
+#include <linux/iommu.h>
+#include <linux/irqdomain.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/module.h>
@@ -24,6 +26,13 @@ void genode_compat_test_eventfd(struct eventfd_ctx *ctx)
 	genode_eventfd_signal(ctx);
 }
 EXPORT_SYMBOL_GPL(genode_compat_test_eventfd);
+
+bool genode_compat_test_msi_isolated(struct device *dev,
+				     struct iommu_group *group)
+{
+	return genode_msi_isolated(dev, group);
+}
+EXPORT_SYMBOL_GPL(genode_compat_test_msi_isolated);
 
 /* Needs no wrapper; linking it proves it is exported on this kernel. */
 int genode_compat_test_contig(unsigned long pfn, unsigned long nr)

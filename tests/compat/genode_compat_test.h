@@ -2,11 +2,17 @@
 #ifndef _GENODE_COMPAT_TEST_H
 #define _GENODE_COMPAT_TEST_H
 
+#include <linux/types.h>
+
 struct vm_area_struct;
 struct eventfd_ctx;
+struct device;
+struct iommu_group;
 
 void genode_compat_test_vma(struct vm_area_struct *vma);
 void genode_compat_test_eventfd(struct eventfd_ctx *ctx);
 int genode_compat_test_contig(unsigned long pfn, unsigned long nr);
+bool genode_compat_test_msi_isolated(struct device *dev,
+				     struct iommu_group *group);
 
 #endif /* _GENODE_COMPAT_TEST_H */

@@ -77,6 +77,24 @@ static int sysfs_iommu_translates(const struct pci_addr *a)
 	return !strncmp(type, "DMA", 3) || !strcmp(type, "unmanaged");
 }
 
+/*
+ * Does the kernel remap interrupts?  Its interrupt chips say so in
+ * /proc/interrupts ("IR-IO-APIC", "IR-PCI-MSI").  1, 0 or -errno.
+ */
+static int irq_remapping(void)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[512];
+	int found = 0;
+
+	if (!f)
+		return -errno;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " IR-") != NULL;
+	fclose(f);
+	return found;
+}
+
 /* How many devices the function's IOMMU group has (0: no group). */
 static int iommu_group_size(const struct pci_addr *a)
 {
@@ -194,11 +212,18 @@ TEST_F(pci, identity)
 	EXPECT_EQ(0, find_cap(cfg, PCI_CAP_ID_MSIX));
 	EXPECT_EQ(0, info.msix_vectors);
 
+	/* isolated: translated, alone in its group, its MSIs remapped */
 	caps = 0;
 	if (sysfs_iommu_translates(&self->edu))
 		caps |= GENODE_PCI_CAP_IOMMU;
-	if (sysfs_iommu_translates(&self->edu) && iommu_group_size(&self->edu) == 1)
+	if (irq_remapping() == 1)
+		caps |= GENODE_PCI_CAP_MSI_ISOLATED;
+	if (sysfs_iommu_translates(&self->edu) && iommu_group_size(&self->edu) == 1 &&
+	    irq_remapping() == 1)
 		caps |= GENODE_PCI_CAP_ISOLATED;
+	TH_LOG("IOMMU %d, group of %d, interrupt remapping %d",
+	       sysfs_iommu_translates(&self->edu),
+	       iommu_group_size(&self->edu), irq_remapping());
 	snprintf(path, sizeof(path), "%s/reset", self->edu.dir);
 	if (!access(path, F_OK))
 		caps |= GENODE_PCI_CAP_RESET;

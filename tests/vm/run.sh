@@ -3,7 +3,8 @@
 # the initramfs built by mkinitramfs.sh in one of its modes.
 #
 # usage: run.sh [options] KVER
-#   --iommu on|off     add -device intel-iommu and intel_iommu=on (off)
+#   --iommu on|noir|off  add -device intel-iommu with interrupt remapping
+#                      (on) or without (noir), and intel_iommu=on (off)
 #   --mode MODE        check (default), shell or run
 #   --ko PATH          genode.ko built for KVER
 #   --tests DIR        test programs to copy to /tests
@@ -69,13 +70,24 @@ append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
 append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode $extra_append"
 [ "$checkers" = 1 ] && append="$append genode.checkers=1"
 devices=()
-if [ "$iommu" = on ]; then
+case "$iommu" in
+on | noir)
 	# intel-iommu must come before the PCI devices it translates for.
-	devices+=(-device intel-iommu)
+	# Interrupt remapping isolates MSIs; without it (noir) a device's
+	# writes to the MSI window can raise any interrupt.
+	ir=on
+	[ "$iommu" = noir ] && ir=off
+	devices+=(-device "intel-iommu,intremap=$ir")
 	append="$append intel_iommu=on iommu.strict=1"
-else
+	;;
+off)
 	append="$append intel_iommu=off"
-fi
+	;;
+*)
+	echo "run.sh: --iommu on, noir or off" >&2
+	exit 2
+	;;
+esac
 devices+=(-device edu)
 # MSI-X for the IRQ tests.  Linux's e1000e driver is not in the initramfs,
 # so the function stays unbound until a test claims it.

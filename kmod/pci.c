@@ -478,61 +478,6 @@ static int genode_pci_bar_info(struct genode_ucmd *ucmd)
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
-/* Does [pos, pos + 1) lie in [start, start + len)? */
-static inline bool in_range8(unsigned int pos, unsigned int start,
-			     unsigned int len)
-{
-	return start && pos >= start && pos < start + len;
-}
-
-/* The size of the MSI capability at @pos, from its flags. */
-static unsigned int genode_msi_cap_len(struct pci_dev *pdev, unsigned int pos)
-{
-	u16 flags = 0;
-	unsigned int len;
-
-	pci_read_config_word(pdev, pos + PCI_MSI_FLAGS, &flags);
-	len = flags & PCI_MSI_FLAGS_64BIT ? PCI_MSI_DATA_64 : PCI_MSI_DATA_32;
-	len += 2;
-	if (flags & PCI_MSI_FLAGS_MASKBIT)
-		len = (flags & PCI_MSI_FLAGS_64BIT ? PCI_MSI_PENDING_64 :
-		       PCI_MSI_PENDING_32) + 4;
-	return len;
-}
-
-/*
- * The bits of config byte @pos that a client must not change; 0xff for a
- * byte that it must not write at all.  See GENODE_PCI_CONFIG_WRITE.
- */
-static u8 genode_pci_protected(struct pci_dev *pdev, unsigned int pos)
-{
-	unsigned int cap;
-
-	if (pos >= PCI_BASE_ADDRESS_0 && pos <= PCI_BASE_ADDRESS_5 + 3)
-		return 0xff;
-	if (pos >= PCI_ROM_ADDRESS && pos < PCI_ROM_ADDRESS + 4)
-		return 0xff;
-	if (in_range8(pos, pdev->msi_cap, genode_msi_cap_len(pdev, pdev->msi_cap)))
-		return 0xff;
-	if (in_range8(pos, pdev->msix_cap, PCI_CAP_MSIX_SIZEOF))
-		return 0xff;
-
-	if (pos == PCI_COMMAND)
-		return PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
-	if (pos == PCI_COMMAND + 1)
-		return PCI_COMMAND_INTX_DISABLE >> 8;
-	if (pdev->pm_cap && pos == pdev->pm_cap + PCI_PM_CTRL)
-		return PCI_PM_CTRL_STATE_MASK;
-	if (pci_is_pcie(pdev) && pos == pdev->pcie_cap + PCI_EXP_DEVCTL + 1)
-		return PCI_EXP_DEVCTL_BCR_FLR >> 8;
-	if (pos < PCI_CFG_SPACE_SIZE) {
-		cap = pci_find_capability(pdev, PCI_CAP_ID_AF);
-		if (cap && pos == cap + PCI_AF_CTRL)
-			return PCI_AF_CTRL_FLR;
-	}
-	return 0;
-}
-
 static int genode_pci_config_check(struct genode_pci_device *gdev,
 				   struct genode_pci_config *cmd)
 {
@@ -590,8 +535,8 @@ static int genode_pci_config_write(struct genode_ucmd *ucmd)
 	struct genode_pci_config *cmd = ucmd->cmd;
 	struct pci_dev *pdev = gdev->pdev;
 	unsigned int i;
-	u8 mask, cur;
-	int ret;
+	int mask, ret;
+	u8 cur;
 
 	ret = genode_pci_config_check(gdev, cmd);
 	if (ret)
@@ -605,18 +550,19 @@ static int genode_pci_config_write(struct genode_ucmd *ucmd)
 	if (ret)
 		return ret;
 
+	/* every byte: locked, or only its writable bits change (config.c) */
 	for (i = 0; i < cmd->width; i++) {
-		mask = genode_pci_protected(pdev, cmd->offset + i);
-		if (!mask)
-			continue;
-		if (mask == 0xff) {
+		mask = genode_pci_config_mask(pdev, cmd->offset + i);
+		if (mask < 0) {
 			ret = -EPERM;
 			goto out_unlock;
 		}
+		if (mask == 0xff)
+			continue;
 		ret = pci_user_read_config_byte(pdev, cmd->offset + i, &cur);
 		if (ret)
 			goto out_unlock;
-		if ((cur ^ (cmd->value >> (8 * i))) & mask) {
+		if ((cur ^ (cmd->value >> (8 * i))) & ~mask & 0xff) {
 			ret = -EPERM;
 			goto out_unlock;
 		}

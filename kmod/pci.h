@@ -188,6 +188,12 @@ void genode_pci_hook_del(struct genode_pci_device *gdev,
 /* Does an IOMMU translate the device's DMA (no identity mapping)? */
 bool genode_pci_iommu_translates(struct pci_dev *pdev);
 
+/*
+ * Which bits of config byte @pos a client may change (config.c): a mask,
+ * or a negative value for a byte no write may touch.
+ */
+int genode_pci_config_mask(struct pci_dev *pdev, unsigned int pos);
+
 /* Does BAR @bar hold the device's MSI-X table or its PBA? */
 bool genode_pci_bar_holds_msix(struct pci_dev *pdev, unsigned int bar);
 

@@ -43,8 +43,8 @@
  *    claimer's only: EPERM for another session's device fd); take a
  *    legacy interrupt line that no kernel driver, other IRQ fd or device
  *    bound to the module uses; allocate DMA buffers for no device within
- *    its DMA quota; write config space except what the kernel owns (see
- *    GENODE_PCI_CONFIG_WRITE).
+ *    its DMA quota; write the config-space registers of an allow list
+ *    (GENODE_PCI_CONFIG_WRITE).
  *  - CAP_SYS_RAWIO is needed for: claiming a function nobody assigned
  *    (no driver, no driver_override); IO ports other than a claimed
  *    device's IO BARs; physical IO-memory ranges;
@@ -581,21 +581,33 @@ struct genode_pci_bar_info {
  *
  * Read or write the function's config space: width 1, 2 or 4 bytes at an
  * offset aligned to the width, within the first cfg_size bytes (see
- * GENODE_PCI_INFO).  Reads reach every register.  Writes cannot touch
- * what the kernel owns for the device:
- *  - a write to any byte of the BAR registers (0x10-0x27), of the
- *    expansion ROM BAR (0x30-0x33), of the MSI capability or of the MSI-X
- *    capability fails with -EPERM and writes nothing;
- *  - a write that would change the command register's IO space, memory
- *    space, bus master or INTx disable bit (bits 0, 1, 2 and 10), start a
- *    function level reset (PCI Express device control bit 15, or the
- *    Advanced Features FLR bit) or change the power state in the power
- *    management control register fails with -EPERM and writes nothing;
- *    the other bits of those registers are written.  Decoding is on while
- *    the device is claimed; bus mastering is GENODE_PCI_BUS_MASTER's,
- *    interrupts are the IRQ ioctls', reset is GENODE_PCI_RESET's;
- *  - under kernel lockdown (LOCKDOWN_PCI_ACCESS, as for config writes
- *    through sysfs) every write fails with -EPERM.
+ * GENODE_PCI_INFO).  Reads reach every register.  Writes follow an allow
+ * list, as vfio-pci's do: a bit is writable only if it is listed here,
+ * and a write fails with -EPERM and writes nothing if it
+ *  - touches a byte of the BAR registers (0x10-0x27), of the expansion
+ *    ROM BAR (0x30-0x33), of the MSI or MSI-X capability (the kernel
+ *    programs them), of a standard capability this list does not name, or
+ *    of an extended capability other than AER, vendor-specific and device
+ *    serial number (so SR-IOV, Resizable BAR, ACS, ATS, PRI, PASID and
+ *    the rest are read-only), even with the value it holds;
+ *  - or changes a bit that is not writable (writing a read-only bit as it
+ *    is, for a wider write, is fine).
+ * Writable are: in the header, the command register but IO space, memory
+ * space, bus master and INTx disable (bits 0, 1, 2 and 10: decoding is on
+ * while the device is claimed, bus mastering is GENODE_PCI_BUS_MASTER's,
+ * interrupts are the IRQ ioctls'), the status register (its error bits are
+ * write-1-to-clear), cache line size, latency timer and interrupt line;
+ * power management: PME enable and PME status (not the power state);
+ * PCI Express: in device control the error reporting enables, relaxed
+ * ordering, extended tags, aux power, no snoop and max read request size
+ * (not the max payload size, phantom functions or FLR: reset is
+ * GENODE_PCI_RESET's), the error bits of device status, and the
+ * completion timeout of device control 2; VPD address and data; the
+ * body of vendor-specific capabilities; AER's registers; and the bytes of
+ * the first 256 that lie in no capability (device-specific registers).
+ * Never a capability's ID or next pointer.  Under kernel lockdown
+ * (LOCKDOWN_PCI_ACCESS, as for config writes through sysfs) every write
+ * fails with -EPERM.
  *
  * In:  argsz, flags (must be 0), offset, width (1, 2 or 4), value (write:
  *      in the low width bytes, the rest must be 0), __reserved (must be 0).

@@ -717,6 +717,102 @@ TEST(bar_accesses_wait_for_the_end_of_a_reset)
 	close(s);
 }
 
+/* The offset of extended capability id in cfg (4096 bytes), or 0. */
+static unsigned int find_ext_cap(const unsigned char *cfg, unsigned int id)
+{
+	unsigned int pos = 0x100;
+	int ttl = 960;
+
+	while (pos >= 0x100 && pos < 4096 && ttl--) {
+		uint32_t hdr;
+
+		memcpy(&hdr, cfg + pos, 4);
+		if (!hdr)
+			return 0;
+		if ((hdr & 0xffff) == id)
+			return pos;
+		pos = hdr >> 20;
+	}
+	return 0;
+}
+
+/*
+ * Config writes follow an allow list (GENODE_PCI_CONFIG_WRITE), checked on
+ * e1000e: PCI Express with PM, MSI, MSI-X, AER and a serial number.
+ */
+TEST(config_writes_follow_an_allow_list)
+{
+	unsigned char before[4096], after[4096];
+	unsigned int pm, exp, msix, aer, dsn;
+	struct pci_addr nic;
+	int s, dev;
+	long v;
+
+	if (pci_find(0x8086, 0x10d3, 0, &nic))
+		SKIP(return, "no e1000e (-device e1000e) in this VM");
+	s = genode_session_open(NULL);
+	ASSERT_LE(0, s);
+	dev = pci_claim(s, &nic);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, pci_sysfs_config(&nic, before, sizeof(before)));
+	pm = find_cap(before, PCI_CAP_ID_PM);
+	exp = find_cap(before, PCI_CAP_ID_EXP);
+	msix = find_cap(before, PCI_CAP_ID_MSIX);
+	aer = find_ext_cap(before, PCI_EXT_CAP_ID_ERR);
+	dsn = find_ext_cap(before, PCI_EXT_CAP_ID_DSN);
+	ASSERT_TRUE(pm && exp && msix && aer && dsn)
+		TH_LOG("PM 0x%x, PCIe 0x%x, MSI-X 0x%x, AER 0x%x, DSN 0x%x",
+		       pm, exp, msix, aer, dsn);
+
+	/* read-only: identity, BIST, the capability list, the serial number */
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_SUBSYSTEM_VENDOR_ID, 2, 0x1234));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_BIST, 1, PCI_BIST_START));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_CAPABILITY_LIST, 1, 0x40));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, exp + PCI_CAP_LIST_NEXT, 1, 0));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, dsn + 4, 4, 0x12345678));
+	/* the kernel's: MSI-X; reset and payload size are not the holder's */
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, msix + PCI_MSIX_FLAGS, 2,
+					before[msix + 2] | before[msix + 3] << 8));
+	v = pci_cfg_read(dev, exp + PCI_EXP_DEVCTL, 2);
+	ASSERT_LE(0, v);
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, exp + PCI_EXP_DEVCTL, 2,
+					v ^ PCI_EXP_DEVCTL_PAYLOAD));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, exp + PCI_EXP_DEVCTL, 2,
+					v ^ PCI_EXP_DEVCTL_PHANTOM));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, exp + PCI_EXP_DEVCTL, 2,
+					v | PCI_EXP_DEVCTL_BCR_FLR));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, pm + PCI_PM_CTRL, 2,
+					3 /* D3hot */));
+	/* refused writes write nothing */
+	ASSERT_EQ(0, pci_sysfs_config(&nic, after, sizeof(after)));
+	EXPECT_EQ(0, memcmp(before, after, sizeof(before)));
+
+	/* writable: error reporting, AER's masks, PME enable, the rest */
+	EXPECT_EQ(0, pci_cfg_write(dev, exp + PCI_EXP_DEVCTL, 2,
+				   v | PCI_EXP_DEVCTL_URRE));
+	EXPECT_EQ(0, pci_cfg_write(dev, exp + PCI_EXP_DEVCTL, 2, v));
+	/* (which of AER's bits stick is the device's business) */
+	EXPECT_EQ(0, pci_cfg_write(dev, aer + PCI_ERR_UNCOR_MASK, 4,
+				   PCI_ERR_UNC_POISON_TLP));
+	EXPECT_EQ(0, pci_cfg_write(dev, aer + PCI_ERR_UNCOR_MASK, 4,
+				   before[aer + 8] | before[aer + 9] << 8 |
+				   before[aer + 10] << 16 |
+				   (uint32_t)before[aer + 11] << 24));
+	EXPECT_EQ(0, pci_cfg_write(dev, pm + PCI_PM_CTRL + 1, 1,
+				   (before[pm + PCI_PM_CTRL + 1] ^
+				    (PCI_PM_CTRL_PME_ENABLE >> 8))));
+	EXPECT_EQ(0, pci_cfg_write(dev, pm + PCI_PM_CTRL + 1, 1,
+				   before[pm + PCI_PM_CTRL + 1]));
+	/* a read-only byte written as it is, beside a writable one */
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 4,
+				   before[PCI_CACHE_LINE_SIZE] |
+				   before[PCI_LATENCY_TIMER] << 8 |
+				   before[PCI_HEADER_TYPE] << 16 |
+				   (uint32_t)before[PCI_BIST] << 24));
+	close(dev);
+	close(s);
+}
+
 TEST_F(pci, claims_that_are_refused)
 {
 	struct genode_pci_claim c = { .argsz = sizeof(c), .fd = -1 };

@@ -91,6 +91,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/scatterlist.h>
+#include <linux/sched/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
@@ -122,6 +123,13 @@ struct genode_dma_buffer {
 	bool translated;		/* an IOMMU translates the device's DMA */
 	/* holds a quota charge and a reference while it has memory */
 	struct genode_session *session;
+	/*
+	 * Memory that no memory cgroup is charged for (physically contiguous
+	 * beyond the buddy allocator's largest block) is charged to the
+	 * locked memory of the process that allocated it, as vfio charges
+	 * pinned pages: its mm (mmgrab), NULL otherwise.
+	 */
+	struct mm_struct *locked_mm;
 
 	/*
 	 * The memory: guarded by res.revoke_lock (operations use it, the
@@ -469,6 +477,34 @@ err_unmap:
  * memory except through the mapping undone here.  Does nothing the second
  * time.
  */
+/*
+ * Charge a buffer that no memory cgroup sees to the caller's
+ * RLIMIT_MEMLOCK (CAP_IPC_LOCK is exempt): 0 or -ENOMEM.
+ */
+static int genode_dma_lock_charge(struct genode_dma_buffer *buf)
+{
+	struct mm_struct *mm = current->mm;
+	int ret;
+
+	if (buf->translated || get_order(buf->size) <= MAX_PAGE_ORDER || !mm)
+		return 0;
+	ret = account_locked_vm(mm, buf->nr_pages, true);
+	if (ret)
+		return ret;
+	mmgrab(mm);
+	buf->locked_mm = mm;
+	return 0;
+}
+
+static void genode_dma_lock_uncharge(struct genode_dma_buffer *buf)
+{
+	if (!buf->locked_mm)
+		return;
+	account_locked_vm(buf->locked_mm, buf->nr_pages, false);
+	mmdrop(buf->locked_mm);
+	buf->locked_mm = NULL;
+}
+
 static void genode_dma_release_memory(struct genode_dma_buffer *buf)
 {
 	if (!buf->pages)
@@ -484,6 +520,7 @@ static void genode_dma_release_memory(struct genode_dma_buffer *buf)
 	kvfree(buf->pages);
 	buf->pages = NULL;
 
+	genode_dma_lock_uncharge(buf);
 	genode_dma_uncharge(buf->session, buf->size);
 	genode_session_put(buf->session);
 	buf->session = NULL;
@@ -824,10 +861,13 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		goto err_free_buf;
 	}
 
+	ret = genode_dma_lock_charge(buf);
+	if (ret)
+		goto err_free_array;
 	/* allocating can take long: not under the device's lock */
 	ret = genode_dma_alloc_memory(buf, limit);
 	if (ret)
-		goto err_free_array;
+		goto err_lock_uncharge;
 	buf->bus_addr = buf->phys_addr;
 
 	ret = genode_dma_set_kernel_map(buf);
@@ -873,6 +913,8 @@ err_unlock:
 	buf->gdev = NULL;
 err_free_pages:
 	genode_dma_free_pages(buf, buf->nr_pages);
+err_lock_uncharge:
+	genode_dma_lock_uncharge(buf);
 err_free_array:
 	kvfree(buf->pages);
 err_free_buf:

@@ -66,9 +66,11 @@
  *    way.
  *
  * What the module does not bound: the number of sessions (the DMA quota
- * is per session), and DMA buffers beyond the buddy allocator's largest
- * block for a device without an IOMMU, which no memory cgroup is charged
- * for.
+ * is per session).  DMA memory that no memory cgroup sees (physically
+ * contiguous buffers beyond the buddy allocator's largest block) is
+ * charged to the allocating process's locked memory instead
+ * (RLIMIT_MEMLOCK, unless it has CAP_IPC_LOCK), as vfio charges the pages
+ * it pins.
  *
  * The ioctl type byte 0xB9 is unassigned in
  * Documentation/userspace-api/ioctl/ioctl-number.rst (checked up to 6.18).
@@ -1070,7 +1072,9 @@ struct genode_irq_mask {
  *    (buffers up to 4 MiB on x86, and every buffer for a device behind an
  *    IOMMU), to the caller's memory cgroup as kernel memory; larger
  *    physically contiguous buffers come from alloc_contig_range(), which
- *    offers no cgroup charge, and count against the quota only;
+ *    offers no cgroup charge: they are charged to the caller's locked
+ *    memory (RLIMIT_MEMLOCK, VmLck in /proc/PID/status; none with
+ *    CAP_IPC_LOCK) until they are freed, as vfio charges pinned pages;
  *  - backed by struct pages in every mapping, so a buffer can be the
  *    target of O_DIRECT, io_uring and other kernel I/O into user memory
  *    (io_uring's registered buffers take it on later kernels, 6.12
@@ -1160,7 +1164,8 @@ struct genode_irq_mask {
  *  -EDQUOT  the buffer would exceed the session's DMA quota;
  *  -ENOMEM  no memory, no physically contiguous range of the size (below
  *           the device's mask, or 4 GiB), or no bus address range below
- *           the mask;
+ *           the mask; or a buffer that is charged to locked memory would
+ *           exceed the caller's RLIMIT_MEMLOCK;
  *  -EINTR   a fatal signal interrupted the search for a large range;
  *  -EMFILE  no free fd;
  *  -EFAULT  the argument is not readable or writable.

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -767,6 +768,47 @@ TEST_F_TIMEOUT(dma, large_contiguous_buffer, 180)
 	munmap(p, size);
 	close(fd);
 	EXPECT_EQ(self->resources, genode_resources());
+}
+
+/*
+ * A buffer beyond the buddy allocator's largest block (4 MiB) comes from
+ * alloc_contig_range(), which no memory cgroup sees: it is charged to the
+ * caller's locked memory instead, within RLIMIT_MEMLOCK unless the caller
+ * has CAP_IPC_LOCK, and given back when it is freed.
+ */
+TEST_F_TIMEOUT(dma, uncharged_memory_counts_as_locked_memory, 180)
+{
+	struct rlimit lim = { 4 * MIB, 4 * MIB };
+	struct genode_dma_alloc a;
+	long locked;
+	int64_t used;
+	int fd;
+
+	ASSERT_EQ(0, drop_cap(CAP_IPC_LOCK));
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &lim));
+	locked = vm_locked_kib();
+	ASSERT_LE(0, locked);
+	used = dma_quota_used(self->session);
+
+	EXPECT_EQ(-ENOMEM, dma_alloc(self->session, 6 * MIB,
+				     GENODE_DMA_CACHED, -1, &a));
+	EXPECT_EQ(locked, vm_locked_kib());
+	EXPECT_EQ(used, dma_quota_used(self->session));
+
+	/* the memory cgroup's: no locked memory */
+	fd = dma_alloc(self->session, 4 * MIB, GENODE_DMA_CACHED, -1, &a);
+	ASSERT_LE(0, fd) TH_LOG("4 MiB: %s", strerror(-fd));
+	EXPECT_EQ(locked, vm_locked_kib());
+	close(fd);
+
+	lim.rlim_cur = lim.rlim_max = 8 * MIB;
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &lim));
+	fd = dma_alloc(self->session, 6 * MIB, GENODE_DMA_CACHED, -1, &a);
+	ASSERT_LE(0, fd) TH_LOG("6 MiB: %s", strerror(-fd));
+	EXPECT_EQ(locked + 6 * 1024, vm_locked_kib());
+	close(fd);
+	EXPECT_EQ(locked, vm_locked_kib());
+	EXPECT_EQ(used, dma_quota_used(self->session));
 }
 
 TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)

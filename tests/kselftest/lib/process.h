@@ -107,8 +107,8 @@ static inline int caps_get(struct __user_cap_header_struct *h,
 	return syscall(SYS_capget, h, d) ? -errno : 0;
 }
 
-/* Drop CAP_SYS_RAWIO from the effective and permitted sets of the caller. */
-static inline int drop_cap_sys_rawio(void)
+/* Drop capability cap from the effective and permitted sets of the caller. */
+static inline int drop_cap(unsigned int cap)
 {
 	struct __user_cap_header_struct h;
 	struct __user_cap_data_struct d[2];
@@ -116,9 +116,30 @@ static inline int drop_cap_sys_rawio(void)
 
 	if (ret)
 		return ret;
-	d[CAP_SYS_RAWIO / 32].effective &= ~(1u << (CAP_SYS_RAWIO % 32));
-	d[CAP_SYS_RAWIO / 32].permitted &= ~(1u << (CAP_SYS_RAWIO % 32));
+	d[cap / 32].effective &= ~(1u << (cap % 32));
+	d[cap / 32].permitted &= ~(1u << (cap % 32));
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
+static inline int drop_cap_sys_rawio(void)
+{
+	return drop_cap(CAP_SYS_RAWIO);
+}
+
+/* The caller's locked memory (VmLck in /proc/self/status) in KiB, or -errno. */
+static inline long vm_locked_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[128];
+	long kib = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (kib < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kib) != 1)
+			kib = -ENOENT;
+	fclose(f);
+	return kib;
 }
 
 /* Is CAP_SYS_RAWIO effective?  1, 0 or -errno. */

@@ -13,8 +13,6 @@
  *
  * The oldest supported kernel, 6.1, is enforced by Kbuild and dkms.conf.
  *
- * Needs no wrapper: alloc_contig_range() (a macro over
- * alloc_contig_range_noprof() since 6.10, with the same arguments).
  * alloc_contig_pages() is not exported to modules on any supported kernel.
  */
 #ifndef _GENODE_COMPAT_H
@@ -78,6 +76,19 @@
 #define genode_driver_override_lock(pdev)	device_lock(&(pdev)->dev)
 #define genode_driver_override_unlock(pdev)	device_unlock(&(pdev)->dev)
 #define genode_driver_override_name(pdev)	((pdev)->driver_override)
+#endif
+
+/*
+ * Take the free or movable pages [start, end) (alloc_contig_range(), a
+ * macro over alloc_contig_range_noprof() since 6.10).  Its third argument
+ * was the migrate type of the range until acr_flags_t replaced it.
+ */
+#ifdef GENODE_HAVE_ACR_FLAGS
+#define genode_alloc_contig_range(start, end, gfp)			\
+	alloc_contig_range((start), (end), ACR_FLAGS_NONE, (gfp))
+#else
+#define genode_alloc_contig_range(start, end, gfp)			\
+	alloc_contig_range((start), (end), MIGRATE_MOVABLE, (gfp))
 #endif
 
 /*

@@ -94,8 +94,13 @@ static struct page *genode_contig_zone(struct zone *zone,
 				       unsigned long nr_pages,
 				       unsigned long limit_pfn, int *attempts)
 {
+	/*
+	 * alloc_contig_range() isolates whole pageblocks: those of the range
+	 * must lie in the zone at both ends.
+	 */
 	unsigned long start = ALIGN(zone->zone_start_pfn, pageblock_nr_pages);
-	unsigned long end = min(zone_end_pfn(zone), limit_pfn);
+	unsigned long end = min(ALIGN_DOWN(zone_end_pfn(zone),
+					   pageblock_nr_pages), limit_pfn);
 	unsigned long pfn, bad;
 	int ret;
 
@@ -110,9 +115,9 @@ static struct page *genode_contig_zone(struct zone *zone,
 
 		bad = genode_contig_first_unusable(zone, pfn, nr_pages);
 		if (bad == pfn + nr_pages) {
-			ret = alloc_contig_range(pfn, pfn + nr_pages,
-						 MIGRATE_MOVABLE,
-						 GFP_KERNEL | __GFP_NOWARN);
+			ret = genode_alloc_contig_range(pfn, pfn + nr_pages,
+							GFP_KERNEL |
+							__GFP_NOWARN);
 			if (!ret)
 				return pfn_to_page(pfn);
 			if (ret == -EINTR)

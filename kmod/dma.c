@@ -854,8 +854,9 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 	buf->nr_pages = size >> PAGE_SHIFT;
 	buf->cache = cmd->cache;
 	buf->translated = translated;
+	/* no warning for an array beyond INT_MAX (a quota above 1 TiB) */
 	buf->pages = kvmalloc_array(buf->nr_pages, sizeof(*buf->pages),
-				    GFP_KERNEL_ACCOUNT);
+				    GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!buf->pages) {
 		ret = -ENOMEM;
 		goto err_free_buf;

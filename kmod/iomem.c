@@ -182,6 +182,7 @@ static void genode_iomem_revoke(struct genode_resource *res)
 {
 	struct genode_iomem *r = to_iomem(res);
 
+	lockdep_assert_held_write(&res->revoke_lock);
 	if (r->wc_reserved)
 		arch_io_free_memtype_wc(r->map_phys, r->map_size);
 	if (r->kres)

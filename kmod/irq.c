@@ -408,6 +408,7 @@ static void genode_irq_revoke(struct genode_resource *res)
 {
 	struct genode_irq *gi = res_to_irq(res);
 
+	lockdep_assert_held_write(&res->revoke_lock);
 	gi->release(gi);
 
 	/* the handler is gone: nothing signals the eventfd any more */

@@ -29,7 +29,6 @@
 #include <linux/irqdomain.h>
 #include <linux/moduleparam.h>
 #include <linux/security.h>
-#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -246,9 +245,8 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 	genode_pci_run_hooks(gdev, GENODE_PCI_STAGE_DMA);
 	WARN_ON_ONCE(!list_empty(&gdev->hooks));
 	if (gdev->enabled) {
-		/* back to the PCI core's default for the next driver */
-		dma_set_max_seg_size(&pdev->dev, SZ_64K);
-		/* and the masks it had before (GENODE_DMA_SET_MASK) */
+		/* for the next driver as the claim found them */
+		dma_set_max_seg_size(&pdev->dev, gdev->max_seg_size);
 		if (dma_set_mask(&pdev->dev, gdev->dma_mask) ||
 		    dma_set_coherent_mask(&pdev->dev, gdev->coherent_dma_mask))
 			pci_warn(pdev, "DMA mask not restored\n");
@@ -780,6 +778,7 @@ static int genode_pci_take(struct genode_pci_device *gdev)
 	 * segment limit the PCI core sets (64 KiB) is a property of kernel
 	 * drivers' scatterlists, not of a device a user-level driver runs.
 	 */
+	gdev->max_seg_size = dma_get_max_seg_size(&pdev->dev);
 	dma_set_max_seg_size(&pdev->dev, UINT_MAX);
 	gdev->dma_mask = dma_get_mask(&pdev->dev);
 	gdev->coherent_dma_mask = pdev->dev.coherent_dma_mask;

@@ -132,9 +132,10 @@ struct genode_pci_device {
 	bool enabled;
 	/* release hooks, in the order they were added */
 	struct list_head hooks;
-	/* the DMA masks before the claim, which the release restores */
+	/* the DMA masks and segment size before the claim, for the release */
 	u64 dma_mask;
 	u64 coherent_dma_mask;
+	unsigned int max_seg_size;
 
 	/*
 	 * The claim bound the function to the "genode" driver and set its

@@ -42,4 +42,8 @@ probe GENODE_HAVE_DEVICE_DRIVER_OVERRIDE linux/device.h \
 # isolated; before it, vfio asked the IOMMU and the IRQ domains itself.
 probe GENODE_HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI linux/iommu.h \
 	'bool iommu_group_has_isolated_msi\('
+# alloc_contig_range() took a migrate type until 6.16, now it takes
+# acr_flags_t (ACR_FLAGS_NONE, or ACR_FLAGS_CMA, which is bit 0 like
+# MIGRATE_MOVABLE): an unconverted call would ask for a CMA allocation.
+probe GENODE_HAVE_ACR_FLAGS linux/gfp.h 'acr_flags_t'
 echo

@@ -34,11 +34,10 @@ bool genode_compat_test_msi_isolated(struct device *dev,
 }
 EXPORT_SYMBOL_GPL(genode_compat_test_msi_isolated);
 
-/* Needs no wrapper; linking it proves it is exported on this kernel. */
+/* Linking it proves it is exported on this kernel. */
 int genode_compat_test_contig(unsigned long pfn, unsigned long nr)
 {
-	int ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
-				     GFP_KERNEL);
+	int ret = genode_alloc_contig_range(pfn, pfn + nr, GFP_KERNEL);
 
 	if (!ret)
 		free_contig_range(pfn, nr);

@@ -66,7 +66,8 @@ static int genode_info(struct genode_ucmd *ucmd)
 			GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA |
 			GENODE_FEATURE_ECAM | GENODE_FEATURE_PCI_LIST |
 			GENODE_FEATURE_IOPORT_BAR | GENODE_FEATURE_IRQ_MSI_MSG |
-			GENODE_FEATURE_DMA_BELOW_4G;
+			GENODE_FEATURE_DMA_BELOW_4G |
+			GENODE_FEATURE_IRQ_ACK_WAIT;
 	genode_pci_ecam(&cmd->ecam_base, &cmd->ecam_segment,
 			&cmd->ecam_bus_start, &cmd->ecam_bus_end);
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));

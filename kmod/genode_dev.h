@@ -48,6 +48,7 @@ void genode_session_closed(void);
 struct genode_ucmd {
 	struct genode_session *session;	/* an ioctl on the session fd */
 	struct genode_resource *res;	/* an ioctl on a resource fd */
+	struct file *file;		/* ... and its file */
 	void __user *ubuffer;
 	u32 user_size;
 	void *cmd;

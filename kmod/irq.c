@@ -333,20 +333,21 @@ static int genode_irq_rw_check(struct genode_resource *res, size_t len,
 	return len < sizeof(u64) ? -EINVAL : 0;
 }
 
-static ssize_t genode_irq_read(struct genode_resource *res, struct file *file,
-			       void *buf, size_t len, loff_t *pos)
+/*
+ * Wait for interrupts and take their count into *@count, as read() does:
+ * 0, -EAGAIN (@nonblock, none pending), -ERESTARTSYS or -ENODEV.
+ */
+static int genode_irq_wait(struct genode_irq *gi, bool nonblock, u64 *count)
 {
-	struct genode_irq *gi = res_to_irq(res);
-	u64 count;
 	int ret;
 
 	for (;;) {
 		if (genode_irq_gone(gi))
 			return -ENODEV;
-		count = genode_irq_take(gi);
-		if (count)
-			break;
-		if (file->f_flags & O_NONBLOCK)
+		*count = genode_irq_take(gi);
+		if (*count)
+			return 0;
+		if (nonblock)
 			return -EAGAIN;
 		ret = wait_event_interruptible(gi->wait,
 					       READ_ONCE(gi->pending) ||
@@ -354,7 +355,18 @@ static ssize_t genode_irq_read(struct genode_resource *res, struct file *file,
 		if (ret)
 			return ret;
 	}
+}
 
+static ssize_t genode_irq_read(struct genode_resource *res, struct file *file,
+			       void *buf, size_t len, loff_t *pos)
+{
+	u64 count;
+	int ret;
+
+	ret = genode_irq_wait(res_to_irq(res), file->f_flags & O_NONBLOCK,
+			      &count);
+	if (ret)
+		return ret;
 	memcpy(buf, &count, sizeof(count));
 	return sizeof(count);
 }
@@ -438,13 +450,42 @@ static void genode_irq_free(struct genode_resource *res)
  * ----------------------------------------------------------------------
  */
 
+/*
+ * Unlocked (it copies the count out itself): the ack, and with
+ * GENODE_IRQ_ACK_WAIT the wait as read() does, under revoke_lock.
+ */
 static int genode_irq_ack_ioctl(struct genode_ucmd *ucmd)
 {
+	struct genode_irq *gi = res_to_irq(ucmd->res);
 	struct genode_irq_ack *cmd = ucmd->cmd;
+	struct genode_irq_ack __user *uarg = ucmd->ubuffer;
+	u64 count = 0;
+	int ret;
 
-	if (cmd->flags)
+	if (cmd->flags & ~GENODE_IRQ_ACK_WAIT)
 		return -EINVAL;
-	return genode_irq_ack(res_to_irq(ucmd->res));
+	if ((cmd->flags & GENODE_IRQ_ACK_WAIT) &&
+	    ucmd->user_size < offsetofend(struct genode_irq_ack, count))
+		return -EINVAL;
+
+	if (!genode_resource_enter(&gi->res))
+		return -ENODEV;
+	ret = genode_irq_ack(gi);
+	if (!ret && (cmd->flags & GENODE_IRQ_ACK_WAIT))
+		ret = genode_irq_wait(gi, ucmd->file->f_flags & O_NONBLOCK,
+				      &count);
+	genode_resource_leave(&gi->res);
+	/* interrupted after the ack: read() waits without acking again */
+	if (ret == -ERESTARTSYS)
+		ret = -EINTR;
+	if (ret || !(cmd->flags & GENODE_IRQ_ACK_WAIT))
+		return ret;
+
+	if (put_user(count, &uarg->count)) {
+		genode_irq_untake(gi, count);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 static int genode_irq_set_eventfd(struct genode_ucmd *ucmd)
@@ -570,8 +611,8 @@ static int genode_irq_unmask(struct genode_ucmd *ucmd)
 }
 
 static const struct genode_ioctl_op genode_irq_ioctls[] = {
-	GENODE_IOCTL_OP(GENODE_IRQ_ACK, genode_irq_ack_ioctl,
-			struct genode_irq_ack, flags),
+	GENODE_IOCTL_OP_UNLOCKED(GENODE_IRQ_ACK, genode_irq_ack_ioctl,
+				 struct genode_irq_ack, flags),
 	GENODE_IOCTL_OP(GENODE_IRQ_SET_EVENTFD, genode_irq_set_eventfd,
 			struct genode_irq_set_eventfd, __reserved),
 	GENODE_IOCTL_OP(GENODE_IRQ_GET_INFO, genode_irq_get_info,

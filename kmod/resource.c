@@ -250,6 +250,7 @@ static long genode_resource_ioctl(struct file *file, unsigned int cmd,
 	struct genode_ucmd ucmd = {
 		.session = NULL,
 		.res = res,
+		.file = file,
 		.ubuffer = (void __user *)arg,
 	};
 	long ret;

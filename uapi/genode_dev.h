@@ -928,20 +928,36 @@ struct genode_irq_request {
  * GENODE_IRQ_ACK - _IO(GENODE_IOCTL_TYPE, 0x51), struct genode_irq_ack
  *
  * On an IRQ fd: acknowledge the interrupts reported so far and re-arm the
- * source, as a write() of the 8-byte value 1 does.
+ * source, as a write() of the 8-byte value 1 does.  With
+ * GENODE_IRQ_ACK_WAIT (GENODE_FEATURE_IRQ_ACK_WAIT) it then waits as
+ * read() does and returns the count read() would, so that a driver's
+ * interrupt loop costs one system call per interrupt: ack the last one
+ * and wait for the next.  An ack re-arms only a level-triggered source
+ * (GENODE_IRQ_STATE_LEVEL in GENODE_IRQ_GET_INFO); for the others it is
+ * counted and does nothing else, and a caller may leave it out.
  *
- * In:  argsz, flags (must be 0).
+ * In:  argsz, flags (0 or GENODE_IRQ_ACK_WAIT).
+ * Out: count, with GENODE_IRQ_ACK_WAIT (argsz must cover it).
  *
  * Who may call: whoever holds the IRQ fd.
- * Return: 0 on success; -EINVAL bad argsz or flags; -ENODEV revoked, or
- *  its device released.
+ * Return: 0 on success; -EINVAL bad argsz or flags;
+ *  -ENODEV revoked, or its device released; with GENODE_IRQ_ACK_WAIT
+ *  after the ack: -EAGAIN (an O_NONBLOCK fd, none pending), -EINTR (a
+ *  signal; wait again with read(), the ack is done), -EFAULT (count is
+ *  not writable; the interrupts stay pending).
  */
 struct genode_irq_ack {
 	__u32 argsz;
 	__u32 flags;
+	__aligned_u64 count;
 };
 
+/* wait for the next interrupts after the ack, as read() does */
+#define GENODE_IRQ_ACK_WAIT	_BITUL(0)
+
 #define GENODE_IRQ_ACK		_IO(GENODE_IOCTL_TYPE, 0x51)
+/* GENODE_IRQ_ACK takes GENODE_IRQ_ACK_WAIT */
+#define GENODE_FEATURE_IRQ_ACK_WAIT	_BITULL(11)
 
 /**
  * GENODE_IRQ_SET_EVENTFD - _IO(GENODE_IOCTL_TYPE, 0x52),

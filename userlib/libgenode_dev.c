@@ -411,6 +411,19 @@ int genode_irq_ack(int irq_fd)
 	return ioctl(irq_fd, GENODE_IRQ_ACK, &ack) ? neg_errno() : 0;
 }
 
+int genode_irq_ack_wait(int irq_fd, uint64_t *count)
+{
+	struct genode_irq_ack ack;
+
+	memset(&ack, 0, sizeof(ack));
+	ack.argsz = sizeof(ack);
+	ack.flags = GENODE_IRQ_ACK_WAIT;
+	if (ioctl(irq_fd, GENODE_IRQ_ACK, &ack))
+		return neg_errno();
+	*count = ack.count;
+	return 0;
+}
+
 static int irq_set_mask(int irq_fd, unsigned long cmd)
 {
 	struct genode_irq_mask m;

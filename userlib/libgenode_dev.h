@@ -139,6 +139,13 @@ int genode_irq_wait(int irq_fd, uint64_t *count);
 /* Acknowledge: re-arm the source. */
 int genode_irq_ack(int irq_fd);
 
+/*
+ * Acknowledge and wait for the next interrupts in one system call
+ * (GENODE_FEATURE_IRQ_ACK_WAIT): 0 and their count in *count, or -errno
+ * (-EINTR: the ack is done, wait with genode_irq_wait()).
+ */
+int genode_irq_ack_wait(int irq_fd, uint64_t *count);
+
 /* Mask or unmask one source (an MSI or MSI-X vector, an exclusive line). */
 int genode_irq_mask(int irq_fd);
 int genode_irq_unmask(int irq_fd);

@@ -232,6 +232,72 @@ TEST_F(edu_intx, second_raise_before_the_ack_is_delivered_after_it)
 	EXPECT_EQ(2, info.acked);
 }
 
+/*
+ * GENODE_IRQ_ACK_WAIT: the ack and the wait for the next interrupt in one
+ * call.  A cause raised while the line was masked for the ack is
+ * delivered by the same call that unmasks it.
+ */
+TEST_F(edu_intx, ack_and_wait_in_one_call)
+{
+	struct genode_irq_ack ack = { .argsz = sizeof(ack),
+				      .flags = GENODE_IRQ_ACK_WAIT };
+	struct genode_irq_info info;
+	uint64_t count = 0;
+	void *ro;
+
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	/* served, and the next cause raised while the line is masked */
+	edu_irq_ack(self->c.bar, 1);
+	edu_irq_raise(self->c.bar, 2);
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	ASSERT_EQ(0, genode_irq_ack_wait(self->irq, &count));
+	EXPECT_EQ(1, count);
+	info = irq_info_of(self->irq);
+	EXPECT_EQ(2, info.raised);
+	EXPECT_EQ(2, info.delivered);
+	EXPECT_EQ(1, info.acked);
+	EXPECT_TRUE(info.state & GENODE_IRQ_STATE_ACK_MASKED);
+
+	/* nothing pending on an O_NONBLOCK fd: EAGAIN, after the ack */
+	edu_irq_ack(self->c.bar, 2);
+	ASSERT_EQ(0, fcntl(self->irq, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-EAGAIN, genode_irq_ack_wait(self->irq, &count));
+	EXPECT_EQ(2, irq_info_of(self->irq).acked);
+	EXPECT_EQ(0, irq_info_of(self->irq).state &
+		  GENODE_IRQ_STATE_ACK_MASKED);
+	ASSERT_EQ(0, fcntl(self->irq, F_SETFL, 0));
+
+	/* the flag needs room for the count; unknown flags */
+	ack.argsz = offsetofend(struct genode_irq_ack, flags);
+	EXPECT_EQ(-1, ioctl(self->irq, GENODE_IRQ_ACK, &ack));
+	EXPECT_EQ(EINVAL, errno);
+	ack.argsz = sizeof(ack);
+	ack.flags = GENODE_IRQ_ACK_WAIT << 1;
+	EXPECT_EQ(-1, ioctl(self->irq, GENODE_IRQ_ACK, &ack));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(2, irq_info_of(self->irq).acked);
+
+	/* a count that cannot be written leaves the interrupt pending */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	memcpy(ro, &(struct genode_irq_ack){ .argsz = sizeof(ack),
+					     .flags = GENODE_IRQ_ACK_WAIT },
+	       sizeof(ack));
+	ASSERT_EQ(0, mprotect(ro, 4096, PROT_READ));
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_TRUE(irq_readable(self->irq, 2000));
+	/* served, so that the unmask does not raise it again */
+	edu_irq_ack(self->c.bar, 1);
+	EXPECT_EQ(-1, ioctl(self->irq, GENODE_IRQ_ACK, ro));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(1, irq_info_of(self->irq).pending);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 0));
+	munmap(ro, 4096);
+	EXPECT_EQ(0, genode_irq_ack(self->irq));
+}
+
 TEST_F(edu_intx, ack_of_an_irq_that_never_fired_is_harmless)
 {
 	uint64_t one = 1;

@@ -46,7 +46,7 @@ _Static_assert(sizeof(struct genode_irq_request) == 32, "irq_request");
 _Static_assert(offsetof(struct genode_irq_request, device_fd) == 16,
 	       "irq_request");
 _Static_assert(offsetof(struct genode_irq_request, fd) == 28, "irq_request");
-_Static_assert(sizeof(struct genode_irq_ack) == 8, "irq_ack");
+_Static_assert(sizeof(struct genode_irq_ack) == 16, "irq_ack");
 _Static_assert(sizeof(struct genode_irq_set_eventfd) == 16, "set_eventfd");
 _Static_assert(sizeof(struct genode_irq_info) == 88, "irq_info");
 _Static_assert(offsetof(struct genode_irq_info, raised) == 32, "irq_info");
@@ -360,7 +360,8 @@ TEST_F(com2, ack_ioctls)
 	struct genode_irq_mask mask = { .argsz = sizeof(mask) };
 
 	EXPECT_EQ(0, ioctl(self->irq, GENODE_IRQ_ACK, &ack));
-	ack.flags = 1;
+	/* unknown flags (GENODE_IRQ_ACK_WAIT: irq_pci_test) */
+	ack.flags = GENODE_IRQ_ACK_WAIT << 1;
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->irq, GENODE_IRQ_ACK, &ack));
 	EXPECT_EQ(EINVAL, errno);

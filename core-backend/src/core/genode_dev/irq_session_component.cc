@@ -116,6 +116,12 @@ bool Irq_object::associate(Irq_session::Trigger trigger, Irq_session::Polarity p
 		return false;
 	}
 	_fd = req.fd;
+
+	/* only a level-triggered line has something to re-arm at the ack */
+	genode_irq_info info { };
+	info.argsz = sizeof(info);
+	if (Genode_dev::ioctl(_fd, GENODE_IRQ_GET_INFO, &info) == 0)
+		_level = info.state & GENODE_IRQ_STATE_LEVEL;
 	return true;
 }
 
@@ -149,7 +155,8 @@ void Irq_object::entry()
 
 void Irq_object::ack_irq()
 {
-	if (_fd < 0)
+	/* an edge-triggered line is re-armed already: no system call */
+	if (_fd < 0 || !_level)
 		return;
 
 	genode_irq_ack ack { };

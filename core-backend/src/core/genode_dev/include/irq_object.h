@@ -6,7 +6,8 @@
  * Shadows base-linux's header of the same name (this repository's include
  * directory comes first).  One thread per IRQ session blocks in read() of
  * the IRQ fd and submits one signal per wake-up; ack_irq re-arms the
- * source in the kernel (level-triggered lines stay masked until then).
+ * source in the kernel (level-triggered lines stay masked until then), and
+ * costs no system call for an edge-triggered line.
  */
 
 #ifndef _IRQ_OBJECT_H_
@@ -30,6 +31,7 @@ class Core::Irq_object : public Thread
 		Blockade                  _sync_bootup { };
 		unsigned const            _irq;
 		int                       _fd = -1;  /* IRQ fd, or -1 */
+		bool                      _level = true;  /* the ack re-arms */
 
 		void entry() override;
 

@@ -14,7 +14,9 @@
  *       for uio_pci_generic a pwrite() of the command register through
  *       sysfs config that clears Interrupt Disable (it has no irqcontrol),
  *       VFIO_DEVICE_SET_IRQS(UNMASK) for vfio-pci's INTx, nothing for
- *       vfio-pci's MSI.
+ *       vfio-pci's MSI.  genode's INTx also in one call per interrupt:
+ *       raise, GENODE_IRQ_ACK_WAIT (the ack of the last, the wait for
+ *       this one), clear the cause.
  *  mmio read: one 32-bit read of edu's ident register through BAR0 as
  *       each one maps it: genode's region fd, sysfs resource0 (with the
  *       function bound to uio_pci_generic, which enabled it), vfio's
@@ -421,6 +423,41 @@ static void genode_irq(int session, int dev, volatile uint32_t *bar,
 	close(irq);
 }
 
+/*
+ * INTx in one system call per interrupt: raise, then GENODE_IRQ_ACK_WAIT,
+ * which unmasks the line (masked since the last interrupt, whose cause
+ * was cleared) and waits for this one; clear the cause.
+ */
+static void genode_irq_ack_wait_loop(int session, int dev,
+				     volatile uint32_t *bar)
+{
+	struct series *s = row(g_irq_intx, "genode INTx, ack+wait");
+	unsigned int i, n = scaled(n_irq) + n_irq_warm;
+	uint64_t count;
+	double t0;
+	int irq, ret;
+
+	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
+	if (irq < 0) {
+		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		t0 = now_ns();
+		edu_irq_raise(bar, 1);
+		ret = genode_irq_ack_wait(irq, &count);
+		if (ret) {
+			fail(s, "GENODE_IRQ_ACK_WAIT: %s", strerror(-ret));
+			break;
+		}
+		edu_irq_ack(bar, 1);
+		if (i >= n_irq_warm)
+			add(s, now_ns() - t0);
+	}
+	edu_irq_ack(bar, 0xffffffff);
+	close(irq);
+}
+
 /* bits: the DMA mask of edu, or 0 for a buffer for no device */
 static const char *dma_impl(unsigned int bits)
 {
@@ -530,6 +567,7 @@ static void phase_genode(void)
 	size_t i;
 
 	/* the genode rows come first in their groups */
+	row(g_irq_intx, "genode INTx, ack+wait");
 	row(g_irq_msi, "genode MSI");
 	row(g_irq_msi_noack, "genode MSI, no ack");
 	row(g_read, "genode region");
@@ -570,6 +608,7 @@ static void phase_genode(void)
 	edu_irq_ack(bar, 0xffffffff);
 
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true);
+	genode_irq_ack_wait_loop(session, dev, bar);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, true);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, false);
 	read_loop(row(g_read, "genode region"), bar);

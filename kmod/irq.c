@@ -227,7 +227,17 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
  */
 static int genode_irq_request_line(struct genode_irq *gi, unsigned long flags)
 {
+	struct irq_data *d = irq_get_irq_data(gi->irq);
 	int ret;
+
+	/*
+	 * The ack unmasks a line with enable_irq() under gi->lock, with
+	 * interrupts off: a chip that locks a slow bus for that would sleep
+	 * there (irq_bus_lock; none of x86's interrupt controllers has one).
+	 */
+	if (gi->ackmask == GENODE_IRQ_ACKMASK_LINE && d && d->chip &&
+	    d->chip->irq_bus_lock)
+		return -EOPNOTSUPP;
 
 	ret = request_irq(gi->irq, genode_irq_handler, flags, gi->name, gi);
 	if (ret)

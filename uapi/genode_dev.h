@@ -908,7 +908,10 @@ struct genode_iomem_info {
  *  -ENXIO    no interrupt controller serves the line;
  *  -ENOSPC   the device cannot have num_vectors vectors now;
  *  -ENODEV   the device fd was revoked;
- *  -EOPNOTSUPP the device has no such kind of interrupt;
+ *  -EOPNOTSUPP the device has no such kind of interrupt; or the line's
+ *            interrupt controller sits on a slow bus (irq_bus_lock), so
+ *            that the ack could not unmask it with interrupts off (no
+ *            x86 controller does);
  *  -ENOMEM, -EMFILE, -EFAULT.
  */
 struct genode_irq_request {

@@ -78,24 +78,20 @@ struct genode_ioctl_op {
 #define GENODE_MAX_CMDSZ 256
 
 /* A struct that does not fit the dispatcher's buffer does not build. */
-#define GENODE_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
+#define __GENODE_IOCTL_OP(_ioctl, _fn, _struct, _last, _unlocked)	\
 	{								\
 		.cmd = _ioctl,						\
 		.size = sizeof(_struct) +				\
 			BUILD_BUG_ON_ZERO(sizeof(_struct) > GENODE_MAX_CMDSZ), \
 		.min_size = offsetofend(_struct, _last),		\
 		.execute = _fn,						\
+		.unlocked = _unlocked,					\
 	}
 
+#define GENODE_IOCTL_OP(_ioctl, _fn, _struct, _last)			\
+	__GENODE_IOCTL_OP(_ioctl, _fn, _struct, _last, false)
 #define GENODE_IOCTL_OP_UNLOCKED(_ioctl, _fn, _struct, _last)		\
-	{								\
-		.cmd = _ioctl,						\
-		.size = sizeof(_struct) +				\
-			BUILD_BUG_ON_ZERO(sizeof(_struct) > GENODE_MAX_CMDSZ), \
-		.min_size = offsetofend(_struct, _last),		\
-		.execute = _fn,						\
-		.unlocked = true,					\
-	}
+	__GENODE_IOCTL_OP(_ioctl, _fn, _struct, _last, true)
 
 /* The op of @cmd in @ops, or NULL. */
 const struct genode_ioctl_op *genode_ioctl_lookup(const struct genode_ioctl_op *ops,

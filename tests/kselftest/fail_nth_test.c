@@ -177,7 +177,8 @@ static int create_iomem_bar(struct ctx *c)
 
 static int create_ioport_bar(struct ctx *c)
 {
-	return genode_ioport_open_bar(c->session, c->dev, 2, NULL, NULL);
+	return genode_ioport_open_bar(c->session, c->dev, E1000E_IO_BAR, NULL,
+				      NULL);
 }
 
 static int create_irq_line(struct ctx *c)
@@ -358,7 +359,7 @@ TEST_F_TIMEOUT(fail_nth, io_bar_of_a_claimed_device, 300)
 	struct pci_addr nic;
 
 	NEED_FAULT_INJECTION();
-	if (pci_find(0x8086, 0x10d3, 0, &nic))
+	if (e1000e_find(&nic))
 		SKIP(return, "no e1000e (-device e1000e) in this VM");
 	self->c.dev = pci_claim(self->c.session, &nic);
 	ASSERT_LE(0, self->c.dev);

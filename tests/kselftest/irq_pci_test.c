@@ -37,16 +37,6 @@
 #include "kselftest_harness.h"
 #include "lib/genode_test.h"
 
-#define E1000E_VENDOR	0x8086
-#define E1000E_DEVICE	0x10d3
-#define E1000_ICR	0xc0
-#define E1000_ICS	0xc8
-#define E1000_IMS	0xd0
-#define E1000_IMC	0xd8
-#define E1000_IVAR	0xe4
-#define E1000_RXQ0	(1u << 20)
-#define E1000_TXQ0	(1u << 22)
-
 static int request(int session, int dev, __u32 source, __u32 vector,
 		   __u32 num_vectors)
 {
@@ -940,7 +930,7 @@ TEST_F(e1000e_msix, device_release_wakes_readers_of_all_vectors)
 	{
 		struct pci_addr a;
 
-		ASSERT_EQ(0, pci_find(E1000E_VENDOR, E1000E_DEVICE, 0, &a));
+		ASSERT_EQ(0, e1000e_find(&a));
 		again = pci_claim(self->c.session, &a);
 		ASSERT_LE(0, again) TH_LOG("%s", strerror(-again));
 		EXPECT_EQ(0, cap_flags(again, PCI_CAP_ID_MSIX) &

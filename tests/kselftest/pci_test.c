@@ -680,14 +680,14 @@ static void *bar_read_loop(void *arg)
  */
 TEST(bar_accesses_wait_for_the_end_of_a_reset)
 {
-	struct bar_reader r = { .reg = 0x08 /* STATUS */ };
+	struct bar_reader r = { .reg = E1000_STATUS };
 	struct genode_pci_reset rst = { .argsz = sizeof(rst) };
 	struct genode_iomem_info info;
 	struct pci_addr nic;
 	int s, dev, region, i;
 	pthread_t th;
 
-	if (pci_find(0x8086, 0x10d3, 0, &nic))
+	if (e1000e_find(&nic))
 		SKIP(return, "no e1000e (-device e1000e) in this VM");
 	s = genode_session_open(NULL);
 	ASSERT_LE(0, s);
@@ -748,7 +748,7 @@ TEST(config_writes_follow_an_allow_list)
 	int s, dev;
 	long v;
 
-	if (pci_find(0x8086, 0x10d3, 0, &nic))
+	if (e1000e_find(&nic))
 		SKIP(return, "no e1000e (-device e1000e) in this VM");
 	s = genode_session_open(NULL);
 	ASSERT_LE(0, s);

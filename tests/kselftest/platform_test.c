@@ -34,13 +34,6 @@
 #include "kselftest_harness.h"
 #include "lib/genode_test.h"
 
-#define E1000E_VENDOR	0x8086
-#define E1000E_DEVICE	0x10d3
-#define E1000E_IO_BAR	2
-#define E1000_CTRL	0x00
-#define E1000_STATUS	0x08
-#define E1000_IMC	0xd8
-
 #define BELOW_4G	(1ull << 32)
 
 static struct genode_info info_of(int session, uint32_t argsz)
@@ -141,8 +134,7 @@ FIXTURE_SETUP(pci_list)
 	ASSERT_LE(0, self->session);
 	if (edu_find(0, &self->edu))
 		self->skip = "no edu device (-device edu) in this VM";
-	self->have_nic = !pci_find(E1000E_VENDOR, E1000E_DEVICE, 0,
-				   &self->nic);
+	self->have_nic = !e1000e_find(&self->nic);
 }
 
 FIXTURE_TEARDOWN(pci_list)
@@ -291,7 +283,7 @@ FIXTURE_SETUP(io_bar)
 	self->bar0 = NULL;
 	self->session = genode_session_open(NULL);
 	ASSERT_LE(0, self->session);
-	if (pci_find(E1000E_VENDOR, E1000E_DEVICE, 0, &self->a)) {
+	if (e1000e_find(&self->a)) {
 		self->skip = "no e1000e (-device e1000e) in this VM";
 		return;
 	}
@@ -565,7 +557,7 @@ TEST(msix_messages_are_the_tables)
 	int s, dev, v0, v1, region;
 	struct pci_addr a;
 
-	if (pci_find(E1000E_VENDOR, E1000E_DEVICE, 0, &a))
+	if (e1000e_find(&a))
 		SKIP(return, "no e1000e (-device e1000e) in this VM");
 	s = genode_session_open(NULL);
 	ASSERT_LE(0, s);

@@ -14,7 +14,7 @@
  *              IRQ fds, DMA buffers
  *   process.h  fd passing, CAP_SYS_RAWIO, children
  *   timing.h   the monotonic clock, sleeps
- *   drivers/   edu, the 16550 UART, the PIT
+ *   drivers/   edu, e1000e, the 16550 UART, the PIT
  */
 #ifndef GENODE_TEST_H
 #define GENODE_TEST_H
@@ -25,6 +25,7 @@
 #include "process.h"
 #include "timing.h"
 #include "drivers/edu.h"
+#include "drivers/e1000e.h"
 #include "drivers/uart.h"
 #include "drivers/pit.h"
 

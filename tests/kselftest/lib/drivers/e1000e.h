@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * QEMU's e1000e (hw/net/e1000e.c, an 82574L): its ids and the registers
+ * the tests use.  In the test VM no Linux driver takes it, so it is the
+ * function with MSI-X, an IO BAR, a PM reset and PCI Express extended
+ * capabilities (AER, DSN).  BAR 0 is MMIO; BAR 2 the IO window (IOADDR at
+ * +0 selects a register, IODATA at +4 reads or writes it); BAR 3 the
+ * MSI-X table.  MSI-X: IVAR maps the causes RxQ0 and TxQ0 to vectors, IMS
+ * enables them, a write to ICS raises them, ICR clears them (write 1).
+ * Every function returns 0 or a value, or a negative errno, and prints
+ * nothing.
+ */
+#ifndef GENODE_TEST_E1000E_H
+#define GENODE_TEST_E1000E_H
+
+#include "../pci.h"
+
+#define E1000E_VENDOR	0x8086
+#define E1000E_DEVICE	0x10d3
+#define E1000E_IO_BAR	2
+
+/* BAR 0 */
+#define E1000_CTRL	0x00
+#define E1000_STATUS	0x08
+#define E1000_ICR	0xc0
+#define E1000_ICS	0xc8
+#define E1000_IMS	0xd0
+#define E1000_IMC	0xd8
+#define E1000_IVAR	0xe4
+#define E1000_RXQ0	(1u << 20)
+#define E1000_TXQ0	(1u << 22)
+
+/* The VM's e1000e: 0 and its address, or -ENODEV. */
+static inline int e1000e_find(struct pci_addr *a)
+{
+	return pci_find(E1000E_VENDOR, E1000E_DEVICE, 0, a);
+}
+
+#endif

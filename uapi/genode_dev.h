@@ -14,8 +14,14 @@
  *    so a struct may grow at its end without a new number:
  *      - argsz smaller than the first version of the struct: EINVAL;
  *      - argsz larger than the kernel knows: accepted if the extra bytes are
- *        zero, E2BIG otherwise;
- *      - output is copied back only up to argsz.
+ *        zero, E2BIG otherwise; argsz above 4096 (a page): E2BIG without
+ *        looking at the bytes;
+ *      - output is copied back only up to argsz;
+ *      - what a later version added (a field, a flag, a kind of request)
+ *        is announced by a GENODE_FEATURE_* bit of GENODE_INFO.
+ *  - The module copies the argument in before it touches the resource
+ *    and copies the answer out after; a call that fails with anything but
+ *    EFAULT leaves the caller's struct as it was.
  *  - Unknown bits in flags and nonzero reserved fields: EINVAL.
  *  - Only fixed-size types, explicit padding, 64-bit fields aligned with
  *    __aligned_u64, addresses as __u64, no enums, no bool.

@@ -141,6 +141,7 @@ done
 v=${*: -1}
 iommu=$(echo "$IOMMUS" | tr ' ' '\n' | grep -x on || echo off)
 if [ -n "$llvm_ko" ]; then
+	echo "# the test suite on $v with the clang-built genode.ko ($llvm_ko)"
 	vm "$v" "$iommu" --ko "$llvm_ko" clang-built
 elif [ -n "$llvm_skip" ]; then
 	skip "the VM tests on $v with the clang-built genode.ko" "$llvm_skip"

@@ -6,7 +6,7 @@
 #                   the user library and CLI, and the test programs
 #   make check      static checks, then the test suite in QEMU on each
 #                   kernel, with and without an IOMMU, the debug kernel
-#                   included
+#                   included, and once with the clang-built module
 #   make debug-kernel
 #                   build (once; it is cached) the debug kernel: KASAN,
 #                   lockdep, kmemleak, UBSAN, KFENCE, ... from linux-source-6.1
@@ -22,8 +22,9 @@
 #                   run CMD in the test VM (FILES copied to its /opt) and
 #                   exit with its status
 #   make llvm       build genode.ko with clang (LLVM=1) against Debian's
-#                   6.12 sources configured for clang, into build/llvm/
-#                   (a compile check; `make LLVM=1` does the same)
+#                   6.12 sources configured for clang, into build/llvm/,
+#                   for Debian's 6.12 kernel, which loads it (make check
+#                   runs the suite with it); `make LLVM=1` does the same
 #
 # Installing (docs/INSTALL.md):
 #   make dkms-install [DKMS_KVERS="..."]
@@ -34,11 +35,12 @@
 #                   library, headers, pkg-config file and genode-ctl;
 #                   make uninstall removes them
 #
-# Variables: KVERS (kernels to build for; default: the installed 6.1 and
-# 6.12 from Debian), KVER and IOMMU=on|off (the kernel and machine of
-# vm/vm-run; KVER=debug for the debug kernel), CACHE (extracted sources and
-# the debug kernel; default ~/.cache/genode-dev), DEBUG_KERNEL=off (make
-# check without the debug kernel; it is on by default).
+# Variables: KVERS (kernels to build for; default: the installed 6.1,
+# 6.1 PREEMPT_RT and 6.12 from Debian), KVER and IOMMU=on|off (the kernel
+# and machine of vm/vm-run; KVER=debug for the debug kernel), CACHE
+# (extracted sources and the debug kernel; default ~/.cache/genode-dev),
+# DEBUG_KERNEL=off (make check without the debug kernel; it is on by
+# default).
 
 # dkms.conf holds the version; debian/changelog must agree (debian/rules
 # checks).

@@ -8,7 +8,9 @@
 #   check_compat KVER...    tests/compat builds against each kernel: every
 #                           compat.h wrapper, with the probes' flags shown
 #   check_kbuild_old KVER   kmod/Kbuild refuses a kernel older than 6.1
-#   check_llvm KVER         genode.ko builds with clang, W=1 -Werror
+#   check_llvm KVER         genode.ko builds with clang, W=1 -Werror, for
+#                           KVER (its vermagic); sets llvm_ko to it for
+#                           check.sh's VM boot, or llvm_skip to the reason
 #   check_modprobe_example KVER...
 #                           modprobe.d/genode.conf names exactly the
 #                           module's parameters, each has a description
@@ -72,11 +74,14 @@ check_kbuild_old() {
 }
 
 check_llvm() {
-	local v=$1 log=$out/llvm tree st
+	local v=$1 log=$out/llvm tree st ko=$build/llvm-check/kmod/genode.ko
+	# shellcheck disable=SC2034 # check.sh's, for its VM boot
+	llvm_ko="" llvm_skip=""
 	tree=$(scripts/llvm-tree.sh "$CACHE" "$v" 2> "$log")
 	st=$?
 	if [ $st = 3 ]; then
-		skip "genode.ko with clang (LLVM=1) against $v" "$(tail -n 1 "$log")"
+		llvm_skip=$(tail -n 1 "$log")
+		skip "genode.ko with clang (LLVM=1) against $v" "$llvm_skip"
 		return
 	fi
 	if [ $st = 0 ]; then
@@ -95,8 +100,18 @@ check_llvm() {
 		if [ $st = 0 ] && grep -Eq '(warning|error):' "$log"; then
 			st=1
 		fi
+		# built for v, so that v loads it (check.sh boots it)
+		if [ $st = 0 ]; then
+			modinfo -F vermagic "$ko" >> "$log" 2>&1
+			modinfo -F vermagic "$ko" | grep -q "^$v " || {
+				echo "genode.ko's vermagic is not $v's" >> "$log"
+				st=1
+			}
+		fi
 	fi
-	result $st "genode.ko with clang $(clang -dumpversion 2>/dev/null) (LLVM=1, W=1 -Werror) against Debian's $v sources configured for clang" "$log"
+	# shellcheck disable=SC2034
+	[ $st = 0 ] && llvm_ko=$ko
+	result $st "genode.ko with clang $(clang -dumpversion 2>/dev/null) (LLVM=1, W=1 -Werror) for $v, against Debian's sources configured for clang" "$log"
 }
 
 check_modprobe_example() {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The body of `make check`: static checks on the host, then the kselftest
 # programs in the QEMU VM for every kernel, with and without an IOMMU (the
-# debug kernel of scripts/debug-kernel.sh too), the framebuffer demo on
+# debug kernel of scripts/debug-kernel.sh too), once more with the module
+# built with clang (on the last kernel), the framebuffer demo on
 # every kernel, then installing on this host through DKMS and the Debian
 # package (see check-install.sh).  Each static check and each TAP result
 # counts as one test; the last line is "N passed, N failed" (", N skipped"
@@ -118,12 +119,20 @@ vm_counts() { # vm_counts DIR LABEL: add a VM run's counts to the totals
 	fi
 }
 
-vm() { # vm KVER IOMMU [run.sh options]
-	local v=$1 iommu=$2 dir=$out/vm-$1-iommu-$2
+# vm KVER IOMMU [--ko KO NAME] [run.sh options]: the suite in one boot,
+# with make's genode.ko for KVER or with KO, the NAME genode.ko
+vm() {
+	local v=$1 iommu=$2 ko=$build/$1/kmod/genode.ko name="" dir label
 	shift 2
-	"$top/tests/vm/run.sh" --iommu "$iommu" --ko "$build/$v/kmod/genode.ko" \
+	if [ "${1:-}" = --ko ]; then
+		ko=$2 name=$3
+		shift 3
+	fi
+	dir=$out/vm-$v-iommu-$iommu${name:+-$name}
+	label="$v iommu=$iommu${name:+, $name genode.ko}"
+	"$top/tests/vm/run.sh" --iommu "$iommu" --ko "$ko" \
 		--tests "$build/tests" --out "$dir" "$@" "$v"
-	vm_counts "$dir" "$v iommu=$iommu"
+	vm_counts "$dir" "$label"
 }
 
 for v in "$@"; do
@@ -131,6 +140,21 @@ for v in "$@"; do
 		vm "$v" "$iommu"
 	done
 done
+
+# The module check_llvm built with clang, loaded: the suite in one boot on
+# the kernel it was built for, with the IOMMU when that machine is tested.
+v=${*: -1}
+iommu=$(echo "$IOMMUS" | tr ' ' '\n' | grep -x on || echo off)
+if [ -n "$llvm_ko" ]; then
+	echo "# the test suite on $v with the clang-built genode.ko ($llvm_ko)"
+	vm "$v" "$iommu" --ko "$llvm_ko" clang-built
+elif [ -n "$llvm_skip" ]; then
+	skip "the VM tests on $v with the clang-built genode.ko" "$llvm_skip"
+	summary+=("$v iommu=$iommu, clang-built genode.ko: skipped ($llvm_skip)")
+else
+	failed=$((failed + 1))
+	summary+=("$v iommu=$iommu, clang-built genode.ko: no module (see $out/llvm)")
+fi
 
 # The debug kernel is several times slower under TCG (KASAN, lockdep).
 if [ -n "$debug" ]; then

@@ -5,6 +5,7 @@
 set -eu
 
 PKGS="linux-image-amd64 linux-headers-amd64
+      linux-image-rt-amd64 linux-headers-rt-amd64
       linux-image-6.12-amd64 linux-headers-6.12-amd64
       linux-source-6.1 qemu-system-x86 busybox-static cpio kmod xz-utils zstd
       sparse dkms gcc make libc6-dev pkg-config valgrind

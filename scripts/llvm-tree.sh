@@ -9,6 +9,13 @@
 # linux-source-<series> package, Debian's .config of KVER, lets Kconfig
 # redo the compiler-dependent options for clang (olddefconfig LLVM=1) and
 # runs modules_prepare, once; Module.symvers comes from KVER's headers.
+# The tree's release is KVER's (KERNELRELEASE), not the sources' own
+# (6.12.117): the module's vermagic must be KVER's for it to load there.
+# And objtool records the module's calls to __fentry__ without turning
+# them into NOPs (no --mnop): Debian's kernel is built with gcc's
+# -mrecord-mcount, so its ftrace expects those calls in a module and
+# replaces them itself; a NOP there fails ftrace_verify_code at insmod
+# (a WARNING, a panic with panic_on_warn).
 #
 # usage: llvm-tree.sh CACHE_DIR KVER
 # Exits 3 with the reason on stderr when the kernel needs a newer clang
@@ -27,7 +34,7 @@ done
 
 dir=$cache/src/linux-llvm-$kver
 clang_version=$(clang -dumpversion)
-key="$(stat -c '%s-%Y' "$tarball") $(md5sum < "$config" | cut -c1-32) clang-$clang_version"
+key="$(stat -c '%s-%Y' "$tarball") $(md5sum < "$config" | cut -c1-32) clang-$clang_version release-$kver fentry-calls"
 
 mkdir -p "$cache/src"
 exec 9> "$cache/src/.linux-llvm.lock"
@@ -45,7 +52,12 @@ if [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$key" ]; then
 	fi
 	cp "$config" "$dir/.config"
 	make -s -C "$dir" LLVM=1 olddefconfig >&2
-	make -s -C "$dir" LLVM=1 -j"$(nproc)" modules_prepare >&2
+	make -s -C "$dir" LLVM=1 KERNELRELEASE="$kver" -j"$(nproc)" modules_prepare >&2
+	[ "$(cat "$dir/include/config/kernel.release")" = "$kver" ] || {
+		echo "llvm-tree.sh: $dir is not released as $kver" >&2
+		exit 1
+	}
+	sed -i '/^CONFIG_HAVE_OBJTOOL_NOP_MCOUNT=y$/d' "$dir/include/config/auto.conf"
 	cp "/lib/modules/$kver/build/Module.symvers" "$dir/"
 	echo "$key" > "$dir/.stamp"
 fi

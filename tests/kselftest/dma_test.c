@@ -238,7 +238,8 @@ TEST_F(dma, alloc_map_and_release)
 	EXPECT_EQ(0, used);
 }
 
-TEST_F(dma, memory_is_zeroed_and_contiguous)
+/* 6 MiB searched three times: minutes under the debug kernel under load */
+TEST_F_TIMEOUT(dma, memory_is_zeroed_and_contiguous, 180)
 {
 	static const __u64 sizes[] = {
 		PAGE, 3 * PAGE, 64 * 1024, 4 * MIB, 6 * MIB,

@@ -21,4 +21,5 @@ vpath glibc_shim.cc $(REP_DIR)/src/lib/cxx
 $(SRC_O): glibc_shim.o
 
 # resolved inside supc++.o, then hidden like base's libc symbols
-LIBC_SYMBOLS += pthread_mutex_lock pthread_mutex_unlock _dl_find_object
+LIBC_SYMBOLS += pthread_mutex_lock pthread_mutex_unlock pthread_once \
+                __pthread_key_create _dl_find_object

@@ -2,23 +2,33 @@
  * \brief  glibc functions that the host's libsupc++ and libgcc_eh call
  *
  * Debian's gcc 12 is built for glibc >= 2.35: libgcc_eh guards its list of
- * registered frames and libsupc++ its emergency exception pool with
- * 'pthread_mutex_lock'/'pthread_mutex_unlock' (strong references, since
- * glibc has pthreads in libc), and libgcc_eh's '_Unwind_Find_FDE' asks
+ * registered frames with 'pthread_mutex_lock'/'pthread_mutex_unlock' and
+ * its one-time setup with 'pthread_once' (weak references, used when
+ * '__pthread_key_create' exists; undefined weak symbols are what Genode's
+ * dynamic linker cannot resolve while it relocates itself), and '_Unwind_Find_FDE' asks
  * '_dl_find_object' for the unwind tables of code outside the registered
- * frames.  Genode has no glibc; these are the Genode-side replacements,
- * linked into Genode's cxx library (see ../../../lib/mk/cxx.mk).
+ * frames.  And libsupc++ keeps its per-thread exception state
+ * ('__cxa_get_globals') in native TLS, which Genode's threads do not set up
+ * (a static binary such as core faults at %fs:0), and allocates its
+ * emergency exception pool with 'malloc' in a static constructor, which in
+ * ld.lib.so runs before Genode's cxx heap exists.  Genode has no glibc and
+ * no native TLS; these are the Genode-side replacements, linked into
+ * Genode's cxx library (see ../../../lib/mk/cxx.mk).
  */
+
+/* libsupc++ includes */
+#include <exception>
 
 /* Genode includes */
 #include <base/stdint.h>
+#include <util/string.h>
 
 namespace {
 
 	/*
 	 * glibc's 'pthread_mutex_t' starts with its lock word, and
-	 * PTHREAD_MUTEX_INITIALIZER (all zeros), which libgcc and libsupc++
-	 * use, is 0 here: unlocked.  The sections these locks guard are short
+	 * PTHREAD_MUTEX_INITIALIZER (all zeros), which libgcc uses, is 0
+	 * here: unlocked.  The sections these locks guard are short
 	 * (a list walk, a pool allocation), so waiters spin.
 	 */
 	struct Lock_word { volatile int value; };
@@ -43,6 +53,35 @@ extern "C" int pthread_mutex_unlock(void *mutex)
 
 	__atomic_store_n(&lock.value, 0, __ATOMIC_RELEASE);
 	return 0;
+}
+
+
+extern "C" int pthread_once(int *once, void (*function)())
+{
+	enum { NOT_YET = 0, RUNNING = 1, DONE = 2 };
+
+	int expected = NOT_YET;
+	if (__atomic_compare_exchange_n(once, &expected, RUNNING, false,
+	                                __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		function();
+		__atomic_store_n(once, DONE, __ATOMIC_RELEASE);
+		return 0;
+	}
+
+	while (__atomic_load_n(once, __ATOMIC_ACQUIRE) != DONE)
+		__builtin_ia32_pause();
+
+	return 0;
+}
+
+
+/*
+ * libgcc's '__gthread_active_p' only asks whether this function exists;
+ * nothing linked calls it.  Keys are not supported (EAGAIN).
+ */
+extern "C" int __pthread_key_create(unsigned *, void (*)(void *))
+{
+	return 11;
 }
 
 
@@ -141,3 +180,113 @@ extern "C" int _dl_find_object(void *pc, Dl_find_object *result)
 
 	return search.found ? 0 : -1;
 }
+
+
+/*
+ * '__cxa_get_globals': the thread's exception state, as libsupc++ of
+ * Genode's tool chain keeps it, in emulated TLS (cxx's emutls.cc).  With
+ * these defined in supc++.o, libsupc++'s eh_globals.o, the one user of
+ * native TLS in libsupc++ and libgcc_eh, is not linked.
+ */
+
+namespace {
+
+	/* libsupc++'s '__cxa_eh_globals' */
+	struct Eh_globals
+	{
+		void     *caught_exceptions;
+		unsigned  uncaught_exceptions;
+	};
+
+	/* libgcc's emutls.c, as cxx's emutls.cc has it */
+	struct Emutls_object
+	{
+		unsigned long  size;
+		unsigned long  align;
+		void          *ptr;
+		void const    *templ;
+	};
+
+	Emutls_object eh_globals { sizeof(Eh_globals), alignof(Eh_globals),
+	                           nullptr, nullptr };
+}
+
+
+extern "C" void *__emutls_get_address(void *);
+
+
+extern "C" void *__cxa_get_globals_fast()
+{
+	return __emutls_get_address(&eh_globals);
+}
+
+
+extern "C" void *__cxa_get_globals()
+{
+	return __emutls_get_address(&eh_globals);
+}
+
+
+/*
+ * Exception objects, allocated as libsupc++'s eh_alloc.cc does, from the
+ * cxx heap ('malloc' of cxx's malloc_free.cc) but without the emergency
+ * pool: with these and '__gnu_cxx::__freeres' defined in supc++.o,
+ * eh_alloc.o and its static constructor are not linked.  Genode's own
+ * libsupc++ has no such pool either.  The headers in front of an exception
+ * are those of the Itanium C++ ABI on x86_64: '__cxa_refcounted_exception'
+ * (128 bytes) and '__cxa_dependent_exception' (112 bytes).
+ */
+
+namespace {
+
+	enum : unsigned long {
+		REFCOUNTED_HEADER   = 128,
+		DEPENDENT_EXCEPTION = 112,
+	};
+}
+
+
+extern "C" void *malloc(unsigned long);
+extern "C" void  free(void *);
+
+
+static char *zeroed_or_terminate(unsigned long size, unsigned long zeroed)
+{
+	char * const ptr = static_cast<char *>(malloc(size));
+	if (!ptr)
+		std::terminate();
+
+	Genode::bzero(ptr, zeroed);
+	return ptr;
+}
+
+
+extern "C" void *__cxa_allocate_exception(unsigned long thrown_size) noexcept
+{
+	return zeroed_or_terminate(thrown_size + REFCOUNTED_HEADER,
+	                           REFCOUNTED_HEADER) + REFCOUNTED_HEADER;
+}
+
+
+extern "C" void __cxa_free_exception(void *thrown_object) noexcept
+{
+	free(static_cast<char *>(thrown_object) - REFCOUNTED_HEADER);
+}
+
+
+extern "C" void *__cxa_allocate_dependent_exception() noexcept
+{
+	return zeroed_or_terminate(DEPENDENT_EXCEPTION, DEPENDENT_EXCEPTION);
+}
+
+
+extern "C" void __cxa_free_dependent_exception(void *exception) noexcept
+{
+	free(exception);
+}
+
+
+namespace __gnu_cxx { void __freeres(); }
+
+/* frees the emergency pool at a process's end under valgrind: none here */
+void __gnu_cxx::__freeres() { }

@@ -11,7 +11,9 @@
 # For each scenario the console gets, between "@@GENODE BEGIN NAME@@" and
 # "@@GENODE END NAME STATUS@@" (0: the pattern came, 1: it did not): the
 # scenario's log (core's output), each line prefixed with "[NAME] ", and
-# "genode-check: NAME while running: sessions S resources R" and
+# "genode-check: NAME while running: sessions S resources R",
+# "genode-check: NAME interrupts: LINES" (/proc/interrupts' lines of
+# /dev/genode's IRQs, while core runs) and
 # "genode-check: NAME after core: sessions S resources R" from
 # /sys/class/misc/genode/.  The kernel log follows between "@@GENODE-DMESG@@"
 # and "@@GENODE-DMESG-END@@".  Exits 0 when every scenario's pattern came.
@@ -64,6 +66,7 @@ run_scenario() { # run_scenario NAME
 		waited=$((waited + 1))
 	done
 	echo "genode-check: $name while running: $(counts)"
+	echo "genode-check: $name interrupts: $(grep genode /proc/interrupts | tr -s ' ')"
 	stop_core $pid "$dir"
 	echo "genode-check: $name after core: $(counts)"
 	sed "s/^/[$name] /" "$log"

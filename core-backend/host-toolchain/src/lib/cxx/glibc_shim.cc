@@ -1,19 +1,29 @@
 /*
- * \brief  glibc functions that the host's libsupc++ and libgcc_eh call
+ * \brief  What the host's libsupc++ and libgcc_eh expect from glibc
  *
- * Debian's gcc 12 is built for glibc >= 2.35: libgcc_eh guards its list of
- * registered frames with 'pthread_mutex_lock'/'pthread_mutex_unlock' and
- * its one-time setup with 'pthread_once' (weak references, used when
- * '__pthread_key_create' exists; undefined weak symbols are what Genode's
- * dynamic linker cannot resolve while it relocates itself), and '_Unwind_Find_FDE' asks
- * '_dl_find_object' for the unwind tables of code outside the registered
- * frames.  And libsupc++ keeps its per-thread exception state
- * ('__cxa_get_globals') in native TLS, which Genode's threads do not set up
- * (a static binary such as core faults at %fs:0), and allocates its
- * emergency exception pool with 'malloc' in a static constructor, which in
- * ld.lib.so runs before Genode's cxx heap exists.  Genode has no glibc and
- * no native TLS; these are the Genode-side replacements, linked into
- * Genode's cxx library (see ../../../lib/mk/cxx.mk).
+ * Genode's tool chain builds libsupc++ and libgcc_eh for a bare target.
+ * Debian's gcc 12 builds them for glibc (>= 2.35), and Genode's cxx
+ * library (base/lib/mk/cxx.mk) links them into supc++.o as they are.  What
+ * they then expect, and what this file gives them instead:
+ *
+ * - libgcc_eh guards its list of registered frames with
+ *   'pthread_mutex_lock'/'pthread_mutex_unlock' and its one-time setup with
+ *   'pthread_once', all weak references, used when '__pthread_key_create'
+ *   exists.  Left undefined, these weak references stop Genode's dynamic
+ *   linker while it relocates itself (the failed lookup throws before the
+ *   cxx heap exists): defined here, spinning.
+ * - libgcc_eh's '_Unwind_Find_FDE' asks '_dl_find_object' for the unwind
+ *   tables of code outside the registered frames: answered here from
+ *   'dl_iterate_phdr' of Genode's dynamic linker.
+ * - libsupc++ keeps each thread's exception state ('__cxa_get_globals') in
+ *   native TLS, which Genode's threads do not set up (core faults at
+ *   %fs:0): kept here in emulated TLS, as with Genode's tool chain.
+ * - libsupc++ allocates an emergency pool for exception objects with
+ *   'malloc' in a static constructor, which in ld.lib.so runs before the
+ *   cxx heap exists: exception objects are allocated here, without a pool.
+ *
+ * The symbols that are not C++ ABI are hidden in supc++.o
+ * (../../../lib/mk/cxx.mk).
  */
 
 /* libsupc++ includes */
@@ -28,8 +38,8 @@ namespace {
 	/*
 	 * glibc's 'pthread_mutex_t' starts with its lock word, and
 	 * PTHREAD_MUTEX_INITIALIZER (all zeros), which libgcc uses, is 0
-	 * here: unlocked.  The sections these locks guard are short
-	 * (a list walk, a pool allocation), so waiters spin.
+	 * here: unlocked.  The sections these locks guard are short (walks
+	 * of the frame list), so waiters spin.
 	 */
 	struct Lock_word { volatile int value; };
 }
@@ -231,10 +241,11 @@ extern "C" void *__cxa_get_globals()
  * Exception objects, allocated as libsupc++'s eh_alloc.cc does, from the
  * cxx heap ('malloc' of cxx's malloc_free.cc) but without the emergency
  * pool: with these and '__gnu_cxx::__freeres' defined in supc++.o,
- * eh_alloc.o and its static constructor are not linked.  Genode's own
- * libsupc++ has no such pool either.  The headers in front of an exception
- * are those of the Itanium C++ ABI on x86_64: '__cxa_refcounted_exception'
- * (128 bytes) and '__cxa_dependent_exception' (112 bytes).
+ * eh_alloc.o and its static constructor are not linked.  A failed
+ * allocation terminates (eh_alloc.cc would try the pool first).  The
+ * headers in front of an exception are libsupc++'s for x86_64, as its
+ * eh_alloc.o of gcc 12 allocates them: '__cxa_refcounted_exception' (128
+ * bytes) and '__cxa_dependent_exception' (112 bytes).
  */
 
 namespace {

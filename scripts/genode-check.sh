@@ -229,7 +229,7 @@ pack() {
 # greeting came out of it, until 10 are written or the VM is gone.
 uart_writer() { # uart_writer FIFO_BASE HOST_LOG
 	local i=0
-	until grep -q "Terminal echo test started" "$2" 2>/dev/null; do sleep 1; done
+	until grep -aq "Terminal echo test started" "$2" 2>/dev/null; do sleep 1; done
 	exec 3> "$1.in" || return
 	while [ $i -lt 10 ]; do
 		i=$((i + 1))
@@ -281,11 +281,12 @@ check_uart() { # check_uart KVER LOG HOST_COM2_LOG
 	text=$(scenario_log "$2" uart)
 	[ "$(printf '%s\n' "$text" | grep -cF 'got 8 byte(s)')" -ge "$UART_LINES" ]
 	result $? "$1 uart: test-terminal_echo got the host's lines from pc_uart (COM2, IRQ 3): $UART_LINES or more 'got 8 byte(s)'"
-	proof "$(printf '%s\n' "$text" | grep -F 'got ' | head -n 3)"
-	echoed=$(tr -d '\r' < "$3" | grep -o 'ping[0-9][0-9][0-9]' | sort -u)
+	proof "$(printf '%s\n' "$text" | grep -F 'got 8 byte(s)' | head -n 3)"
+	# test-terminal_echo's greeting ends in a NUL: grep -a
+	echoed=$(tr -d '\r' < "$3" | grep -ao 'ping[0-9][0-9][0-9]' | sort -u)
 	[ "$(printf '%s\n' "$echoed" | grep -c .)" -ge "$UART_LINES" ]
 	result $? "$1 uart: the echoes came back out of COM2 on the host"
-	proof "$(tr -d '\r' < "$3" | grep -E 'Terminal echo|ping' | head -n 4)"
+	proof "$(tr -d '\r\0' < "$3" | grep -aE 'Terminal echo|ping' | head -n 4)"
 	irq=$(scenario_note "$2" uart "interrupts")
 	printf '%s\n' "$irq" | grep -q 'genode-gsi3' &&
 		[ "$(printf '%s\n' "$irq" | awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }')" -gt 0 ]

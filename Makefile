@@ -21,6 +21,13 @@
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
 #                   exit with its status
+#   make genode-check GENODE_DIR=<a Genode tree> [GENODE_TOOLCHAIN=host]
+#                   build Genode's core for base-linux with core-backend/ and
+#                   Genode's components (in build/genode/), run the rtc and
+#                   uart scenarios in the test VM on each kernel, check their
+#                   logs (scripts/genode-check.sh; not part of make check).
+#                   GENODE_TOOLCHAIN=host builds with the host's gcc instead
+#                   of Genode's tool chain.  Without GENODE_DIR: one SKIP line
 #   make llvm       build genode.ko with clang (LLVM=1) against Debian's
 #                   6.12 sources configured for clang, into build/llvm/,
 #                   for Debian's 6.12 kernel, which loads it (make check
@@ -85,7 +92,8 @@ UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
 .PHONY: all deps modules debug-kernel debug-module userlib tests examples \
-	check demo bench vm vm-run clean llvm dkms-install dkms-remove deb install uninstall
+	check genode-check demo bench vm vm-run clean llvm dkms-install dkms-remove deb \
+	install uninstall
 
 all: deps
 	@$(MAKE) --no-print-directory modules userlib tests examples \
@@ -252,6 +260,12 @@ DEBUG_CHECK = $(filter on,$(DEBUG_KERNEL))
 check: all $(if $(DEBUG_CHECK),debug-module)
 	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) --cache $(CACHE) \
 		$(if $(DEBUG_CHECK),--debug-kernel $(DEBUG_DIR)) $(KVERS)
+
+# Without GENODE_DIR nothing is built: the script prints its SKIP line.
+genode-check:
+	@if [ -n "$(GENODE_DIR)" ]; then $(MAKE) --no-print-directory deps modules; fi
+	@GENODE_DIR="$(GENODE_DIR)" GENODE_TOOLCHAIN="$(GENODE_TOOLCHAIN)" \
+		scripts/genode-check.sh --build $(BUILD) $(KVERS)
 
 demo: all
 	@scripts/demo.sh --build $(BUILD) --kver $(KVER) --iommu $(IOMMU) --out $(BUILD)/demo

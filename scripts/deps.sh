@@ -10,7 +10,8 @@ PKGS="linux-image-amd64 linux-headers-amd64
       linux-source-6.1 qemu-system-x86 busybox-static cpio kmod xz-utils zstd
       sparse dkms gcc make libc6-dev pkg-config valgrind
       debhelper dh-dkms dpkg-dev
-      clang lld llvm linux-source-6.12 bc flex bison libelf-dev libssl-dev python3"
+      clang lld llvm linux-source-6.12 bc flex bison libelf-dev libssl-dev python3
+      expect g++"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,361 @@
+#!/bin/bash
+# The body of `make genode-check`: Genode's unmodified core for base-linux,
+# built with core-backend/ as a repository, and Genode's components, run in
+# the test VM on each kernel through /dev/genode.  Scenarios (boot
+# directories as Genode's tool/run/boot_dir/linux makes them, the init
+# configs in tests/genode/):
+#   rtc   timer, pc_rtc and test-rtc: the CMOS clock through IO_PORT
+#   uart  timer, pc_uart (COM2) and test-terminal_echo: lines the host
+#         writes into COM2 come back out of it, through IO_PORT and IRQ 3
+# Each check is one TAP line; the last line is "N passed, N failed".
+#
+# usage: genode-check.sh --build DIR KVER...
+#   DIR is the project's build directory: genode.ko is taken from
+#   DIR/KVER/kmod/, Genode's build directory and the boot directories go
+#   to DIR/genode/.
+# Environment:
+#   GENODE_DIR        a Genode source tree (without it: one SKIP line)
+#   GENODE_TOOLCHAIN  genode (default): Genode's tool chain, the prefix that
+#                     GENODE_DIR/repos/base/etc/tools.conf names;
+#                     host: the host's gcc/g++, with the settings of
+#                     genode_host_toolchain below and the C++-runtime shim
+#                     of core-backend/host-toolchain/ (Genode unchanged)
+#   GENODE_JOBS       make -j for Genode's build (2)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+GENODE_DIR=${GENODE_DIR:-}
+GENODE_TOOLCHAIN=${GENODE_TOOLCHAIN:-genode}
+GENODE_JOBS=${GENODE_JOBS:-2}
+
+SCENARIOS="rtc uart"
+# Genode's build targets for those
+TARGETS="core/linux lib/ld init timer/linux driver/rtc/spec/x86 test/rtc
+	driver/uart/spec/x86 test/terminal_echo"
+# How many of the host's lines the uart scenario echoes before core stops.
+UART_LINES=3
+
+passed=0 failed=0
+
+result() { # result STATUS NAME [OUTPUT_FILE]
+	if [ "$1" = 0 ]; then
+		passed=$((passed + 1))
+		echo "ok - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $2"
+		[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/    /' "$3" | tail -n 40
+	fi
+	return 0
+}
+
+# Lines that prove a result, as TAP comments.
+proof() { # proof TEXT
+	[ -n "$1" ] && printf '%s\n' "$1" | sed 's/^/#   /'
+	return 0
+}
+
+summary() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+skip_all() { # skip_all REASON
+	echo "ok - genode-check # SKIP $1"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+}
+
+# ---- the Genode tree, the tool chain, the build directory ----
+
+genode_tree() {
+	[ -n "$GENODE_DIR" ] || skip_all "GENODE_DIR is not set (make genode-check GENODE_DIR=<a Genode tree>)"
+	if [ ! -x "$GENODE_DIR/tool/create_builddir" ] || [ ! -d "$GENODE_DIR/repos/base-linux" ]; then
+		skip_all "GENODE_DIR=$GENODE_DIR is not a Genode tree (no tool/create_builddir, repos/base-linux)"
+	fi
+	GENODE_DIR=$(cd "$GENODE_DIR" && pwd -P)
+}
+
+# The x86 tool-chain prefix that Genode's tools.conf names.
+genode_prefix() {
+	sed -n 's/^CROSS_DEV_PREFIX ?= \(.*genode-x86-\)$/\1/p' \
+		"$GENODE_DIR/repos/base/etc/tools.conf" | head -n 1
+}
+
+toolchain() {
+	local prefix
+	case "$GENODE_TOOLCHAIN" in
+	genode)
+		prefix=$(genode_prefix)
+		if [ -z "$prefix" ] || [ ! -x "${prefix}g++" ]; then
+			result 1 "Genode's tool chain ${prefix}g++ is installed (GENODE_TOOLCHAIN=host builds with the host's gcc instead)"
+			summary
+		fi
+		;;
+	host)
+		if ! command -v g++ > /dev/null; then
+			result 1 "the host's g++ is installed (GENODE_TOOLCHAIN=host)"
+			summary
+		fi
+		;;
+	*)
+		result 1 "GENODE_TOOLCHAIN=$GENODE_TOOLCHAIN is genode or host"
+		summary
+		;;
+	esac
+	# Genode's build runs tool/migrate_to_codeberg, an expect script
+	if ! command -v expect > /dev/null; then
+		result 1 "expect is installed (Genode's build needs it; scripts/deps.sh installs it)"
+		summary
+	fi
+}
+
+# etc/tools.conf of the build directory for the host's compiler.  Genode's
+# etc/tools.conf (read first) sets the prefix with ?=, so plain assignments
+# win.  -no-pie and no build-id note: Debian's gcc links position-
+# independent executables with a .note.gnu.build-id by default, Genode's
+# tool chain does neither; a PIE core would be loaded at a random address
+# instead of its link address.
+genode_host_toolchain() {
+	cat <<-EOF
+	# written by genode-dev's scripts/genode-check.sh (GENODE_TOOLCHAIN=host)
+	CROSS_DEV_PREFIX =
+	REQUIRED_GCC_VERSION = $(g++ -dumpfullversion)
+	CXX_LINK_OPT += -no-pie -Wl,--build-id=none
+	EOF
+}
+
+# Lines appended to the build directory's etc/build.conf: core-backend/
+# before all other repositories (before base-linux in particular), and for
+# the host's compiler core-backend/host-toolchain/ before that (its cxx.mk
+# wraps base's).
+genode_repositories() {
+	echo "# written by genode-dev's scripts/genode-check.sh"
+	if [ "$GENODE_TOOLCHAIN" = host ]; then
+		echo "REPOSITORIES := $top/core-backend/host-toolchain $top/core-backend \$(REPOSITORIES)"
+	else
+		echo "REPOSITORIES := $top/core-backend \$(REPOSITORIES)"
+	fi
+}
+
+# Write FILE only when its content changes: Genode's build depends on the
+# files of etc/.
+write_if_changed() { # write_if_changed FILE < CONTENT
+	local tmp=$1.new
+	cat > "$tmp"
+	if cmp -s "$tmp" "$1"; then rm -f "$tmp"; else mv "$tmp" "$1"; fi
+}
+
+# The build directory of this tool chain, made once per Genode tree.
+builddir() {
+	bdir=$build/genode/x86_64-$GENODE_TOOLCHAIN
+	if [ "$(cat "$bdir/etc/genode-check.tree" 2>/dev/null)" != "$GENODE_DIR" ]; then
+		rm -rf "$bdir"
+		mkdir -p "$build/genode"
+		if ! "$GENODE_DIR/tool/create_builddir" x86_64 BUILD_DIR="$bdir" \
+				> "$build/genode/create_builddir.log" 2>&1; then
+			result 1 "create_builddir x86_64 in $bdir" "$build/genode/create_builddir.log"
+			summary
+		fi
+		cp "$bdir/etc/build.conf" "$bdir/etc/build.conf.orig"
+		echo "$GENODE_DIR" > "$bdir/etc/genode-check.tree"
+	fi
+	{ cat "$bdir/etc/build.conf.orig"; genode_repositories; } |
+		write_if_changed "$bdir/etc/build.conf"
+	if [ "$GENODE_TOOLCHAIN" = host ]; then
+		genode_host_toolchain | write_if_changed "$bdir/etc/tools.conf"
+	else
+		rm -f "$bdir/etc/tools.conf"
+	fi
+}
+
+genode_build() {
+	local log=$build/genode/build.log st
+	# shellcheck disable=SC2086
+	make -C "$bdir" KERNEL=linux BOARD=linux -j"$GENODE_JOBS" $TARGETS > "$log" 2>&1
+	st=$?
+	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
+	[ $st = 0 ] || summary
+}
+
+# ---- boot directories ----
+
+# One directory per scenario, as Genode's tool/run/boot_dir/linux makes it
+# (binaries renamed: core, ld.lib.so, timer), plus scenario.conf for
+# tests/genode/vm-run.sh, which becomes /opt/run.sh in the VM.
+# What a scenario's boot directory holds besides config: build-directory
+# binary:boot-directory name.
+boot_binaries() { # boot_binaries NAME
+	echo "core-linux:core ld-linux.lib.so:ld.lib.so init:init linux_timer:timer"
+	case "$1" in
+	rtc) echo "pc_rtc:pc_rtc test-rtc:test-rtc" ;;
+	uart) echo "pc_uart:pc_uart test-terminal_echo:test-terminal_echo" ;;
+	esac
+}
+
+pack_scenario() { # pack_scenario NAME PATTERN COUNT LIMIT
+	local d=$run/$1 b
+	mkdir -p "$d"
+	for b in $(boot_binaries "$1"); do
+		cp -L "$bdir/bin/${b%%:*}" "$d/${b##*:}" || return 1
+	done
+	cp "$top/tests/genode/$1.config" "$d/config" || return 1
+	printf 'pattern="%s"\ncount=%s\nlimit=%s\n' "$2" "$3" "$4" > "$d/scenario.conf"
+	echo "$1" >> "$run/scenarios"
+}
+
+pack() {
+	run=$build/genode/run
+	rm -rf "$run"
+	mkdir -p "$run"
+	cp "$top/tests/genode/vm-run.sh" "$run/run.sh"
+	pack_scenario rtc "--- RTC test finished ---" 1 900 &&
+		pack_scenario uart "got 8 byte(s)" "$UART_LINES" 600
+	result $? "boot directories of the scenarios ($SCENARIOS) in $run"
+	[ "$failed" = 0 ] || summary
+}
+
+# ---- one VM boot per kernel ----
+
+# Write a numbered line into COM2 every 2 s once test-terminal_echo's
+# greeting came out of it, until 10 are written or the VM is gone.
+uart_writer() { # uart_writer FIFO_BASE HOST_LOG
+	local i=0
+	until grep -aq "Terminal echo test started" "$2" 2>/dev/null; do sleep 1; done
+	exec 3> "$1.in" || return
+	while [ $i -lt 10 ]; do
+		i=$((i + 1))
+		printf 'ping%03d\r' $i >&3 || return
+		sleep 2
+	done
+}
+
+# The lines of scenario NAME in the console log, without the prefix.
+scenario_log() { # scenario_log LOG NAME
+	sed -n "/^@@GENODE BEGIN $2@@/,/^@@GENODE END $2 /p" "$1" | tr -d '\r' |
+		sed -n "s/^\[$2\] //p"
+}
+
+# The VM's lines about scenario NAME ("genode-check: NAME ...").
+scenario_note() { # scenario_note LOG NAME WHAT
+	tr -d '\r' < "$1" | sed -n "s/^genode-check: $2 $3: //p" | tail -n 1
+}
+
+# Error reports in a scenario's log: Genode's error(), an uncaught
+# exception, a fault, a refusal by /dev/genode.
+log_errors() { # log_errors TEXT
+	printf '%s\n' "$1" | grep -E 'Error: |Uncaught exception|Segmentation fault|signum=|refused by /dev/genode|Cxx_heap'
+}
+
+# A report of the kernel's checkers or a fault (tests/vm/tap-report.sh's
+# list, and user-space segfaults).
+kernel_problems() { # kernel_problems LOG
+	tr -d '\r' < "$1" | sed -n '/^@@GENODE-DMESG@@/,/^@@GENODE-DMESG-END@@/p' |
+		grep -E 'WARNING:|BUG:|kernel BUG at|Oops|general protection fault|Call Trace|UBSAN|KASAN|KFENCE|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|ODEBUG|refcount_t:|list_add corruption|list_del corruption|hung_task|blocked for more than|segfault|traps:'
+}
+
+check_rtc() { # check_rtc KVER LOG
+	local text errs
+	text=$(scenario_log "$2" rtc)
+	printf '%s\n' "$text" | grep -qF -- "--- RTC test finished ---" &&
+		printf '%s\n' "$text" | grep -qF 'child "test-rtc" exited with exit value 0'
+	result $? "$1 rtc: test-rtc read the CMOS clock through pc_rtc and core's IO_PORT, finished with exit value 0"
+	proof "$(printf '%s\n' "$text" | grep -E 'RTC\[|RTC test finished|exited with exit value' | tail -n 4)"
+	errs=$(log_errors "$text")
+	[ -z "$errs" ]
+	result $? "$1 rtc: no errors in the log"
+	proof "$errs"
+	check_counts "$1" "$2" rtc "sessions 1 resources 1"
+}
+
+check_uart() { # check_uart KVER LOG HOST_COM2_LOG
+	local text errs echoed irq
+	text=$(scenario_log "$2" uart)
+	[ "$(printf '%s\n' "$text" | grep -cF 'got 8 byte(s)')" -ge "$UART_LINES" ]
+	result $? "$1 uart: test-terminal_echo got the host's lines from pc_uart (COM2, IRQ 3): $UART_LINES or more 'got 8 byte(s)'"
+	proof "$(printf '%s\n' "$text" | grep -F 'got 8 byte(s)' | head -n 3)"
+	# test-terminal_echo's greeting ends in a NUL: grep -a
+	echoed=$(tr -d '\r' < "$3" | grep -ao 'ping[0-9][0-9][0-9]' | sort -u)
+	[ "$(printf '%s\n' "$echoed" | grep -c .)" -ge "$UART_LINES" ]
+	result $? "$1 uart: the echoes came back out of COM2 on the host"
+	proof "$(tr -d '\r\0' < "$3" | grep -aE 'Terminal echo|ping' | head -n 4)"
+	irq=$(scenario_note "$2" uart "interrupts")
+	printf '%s\n' "$irq" | grep -q 'genode-gsi3' &&
+		[ "$(printf '%s\n' "$irq" | awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }')" -gt 0 ]
+	result $? "$1 uart: /proc/interrupts counted IRQ 3 as genode-gsi3"
+	proof "$irq"
+	errs=$(log_errors "$text")
+	[ -z "$errs" ]
+	result $? "$1 uart: no errors in the log"
+	proof "$errs"
+	check_counts "$1" "$2" uart "sessions 1 resources 2"
+}
+
+# /sys/class/misc/genode/{sessions,resources}: as expected while core ran,
+# 0 and 0 after it.
+check_counts() { # check_counts KVER LOG NAME RUNNING
+	local during after
+	during=$(scenario_note "$2" "$3" "while running")
+	after=$(scenario_note "$2" "$3" "after core")
+	[ "$during" = "$4" ]
+	result $? "$1 $3: /sys/class/misc/genode while core ran: $4"
+	proof "$during"
+	[ "$after" = "sessions 0 resources 0" ]
+	result $? "$1 $3: /sys/class/misc/genode after core: sessions 0 resources 0"
+	proof "$after"
+}
+
+vm() { # vm KVER
+	local v=$1 out=$build/genode/vm-$1 ko=$build/$1/kmod/genode.ko
+	local fifo writer reader rc log
+	echo "== $v"
+	if [ ! -f "$ko" ]; then
+		result 1 "$v: $ko is built (make)"
+		return
+	fi
+	rm -rf "$out"
+	mkdir -p "$out"
+	log=$out/console.log
+	fifo=$out/com2
+	mkfifo "$fifo.in" "$fifo.out"
+	: > "$out/com2-host.log"
+	cat "$fifo.out" > "$out/com2-host.log" &
+	reader=$!
+	uart_writer "$fifo" "$out/com2-host.log" &
+	writer=$!
+	"$top/tests/vm/run.sh" --mode run --iommu off --smp 1 --mem 256M --timeout 1800 \
+		--ko "$ko" --run "$run" --out "$out" --com2 "pipe,path=$fifo" \
+		--append initcall_blacklist=cmos_init "$v" > "$out/run.log" 2>&1
+	rc=$?
+	kill "$writer" "$reader" 2>/dev/null
+	wait "$writer" "$reader" 2>/dev/null
+	rm -f "$fifo.in" "$fifo.out"
+	result $rc "$v: every scenario reached its proving line in the VM (tests/vm/run.sh --mode run, $out)" "$out/run.log"
+	check_rtc "$v" "$log"
+	check_uart "$v" "$log" "$out/com2-host.log"
+	local bad
+	bad=$(kernel_problems "$log")
+	tr -d '\r' < "$log" | grep -q '^@@GENODE-DMESG-END@@' && [ -z "$bad" ]
+	result $? "$v: the kernel log is clean"
+	proof "$bad"
+}
+
+[ -n "$build" ] || { echo "genode-check.sh: --build DIR missing" >&2; exit 2; }
+genode_tree
+[ $# -gt 0 ] || { echo "genode-check.sh: no kernel to run on" >&2; exit 2; }
+toolchain
+builddir
+genode_build
+pack
+for v in "$@"; do
+	vm "$v"
+done
+summary

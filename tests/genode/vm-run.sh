@@ -1,0 +1,87 @@
+#!/bin/sh
+# /opt/run.sh of the test VM for scripts/genode-check.sh (tests/vm/run.sh
+# --mode run): runs each Genode scenario in /opt, one core after the other.
+#
+# /opt/scenarios lists the scenario directories in order.  Each holds a
+# boot directory (core, ld.lib.so, init, config, components) and
+# scenario.conf, which sets
+#   pattern  a line of the scenario's log (grep -F) that proves it
+#   count    how often it must appear before core is stopped
+#   limit    seconds to wait for that
+# For each scenario the console gets, between "@@GENODE BEGIN NAME@@" and
+# "@@GENODE END NAME STATUS@@" (0: the pattern came, 1: it did not): the
+# scenario's log (core's output), each line prefixed with "[NAME] ", and
+# "genode-check: NAME while running: sessions S resources R",
+# "genode-check: NAME interrupts: LINES" (/proc/interrupts' lines of
+# /dev/genode's IRQs, while core runs) and
+# "genode-check: NAME after core: sessions S resources R" from
+# /sys/class/misc/genode/.  The kernel log follows between "@@GENODE-DMESG@@"
+# and "@@GENODE-DMESG-END@@".  Exits 0 when every scenario's pattern came.
+sysfs=/sys/class/misc/genode
+
+counts() { # counts: "sessions S resources R"
+	echo "sessions $(cat $sysfs/sessions) resources $(cat $sysfs/resources)"
+}
+
+# The processes whose working directory is DIR: core and its children.
+procs_in() { # procs_in DIR
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/cwd" 2>/dev/null)" = "$1" ] && echo "${p#/proc/}"
+	done
+}
+
+# Stop core (TERM, then KILL), then whatever of its children is left.
+stop_core() { # stop_core PID DIR
+	kill "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	left=$(procs_in "$2")
+	if [ -n "$left" ]; then
+		echo "genode-check: killing what core left: $left"
+		# shellcheck disable=SC2086
+		kill -9 $left 2>/dev/null
+	fi
+	# the module releases the session once the last fd of it is closed
+	i=0
+	while [ "$(cat $sysfs/sessions)" != 0 ] && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+}
+
+run_scenario() { # run_scenario NAME
+	name=$1 dir=/opt/$1 log=/tmp/$1.log
+	pattern="" count=1 limit=300
+	# shellcheck source=/dev/null
+	. "$dir/scenario.conf"
+	echo "@@GENODE BEGIN $name@@"
+	(cd "$dir" && exec ./core) < /dev/null > "$log" 2>&1 &
+	pid=$!
+	status=1 waited=0
+	while [ $waited -lt "$limit" ] && kill -0 $pid 2>/dev/null; do
+		if [ "$(grep -cF -- "$pattern" "$log")" -ge "$count" ]; then
+			status=0
+			break
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	echo "genode-check: $name while running: $(counts)"
+	echo "genode-check: $name interrupts: $(grep genode /proc/interrupts | tr -s ' ')"
+	stop_core $pid "$dir"
+	echo "genode-check: $name after core: $(counts)"
+	sed "s/^/[$name] /" "$log"
+	echo "@@GENODE END $name $status@@"
+	return $status
+}
+
+# core reserves about 100 MiB at its start, more than a small VM has free
+echo 1 > /proc/sys/vm/overcommit_memory
+
+rc=0
+while read -r s; do
+	run_scenario "$s" || rc=1
+done < /opt/scenarios
+echo "@@GENODE-DMESG@@"
+dmesg
+echo "@@GENODE-DMESG-END@@"
+exit $rc

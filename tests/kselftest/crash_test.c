@@ -16,13 +16,19 @@
  * had; as the uapi header asks of holders of a device without a reset,
  * each round first drains the device: it claims it (bus mastering off)
  * and waits until edu's DMA command register is idle, so the queued
- * transfer goes nowhere.
+ * transfer goes nowhere.  Behind an IOMMU the killed driver's fds close in
+ * any order: when its buffer goes before its device, the buffer is
+ * unmapped (and the IOTLB flushed) while bus mastering is still on, and a
+ * transfer that edu runs in that moment ends in a DMAR fault instead of
+ * in freed memory.  Those faults are expected (the log check's markers);
+ * anything else in the log still fails the run.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +108,25 @@ FIXTURE_TEARDOWN(storm)
 {
 }
 
+/* Does an IOMMU translate edu's DMA?  Its claim's GENODE_PCI_INFO says. */
+static bool edu_translated(const struct pci_addr *edu)
+{
+	struct genode_pci_info info;
+	bool translated = false;
+	int s, dev;
+
+	s = genode_session_open(NULL);
+	if (s < 0)
+		return false;
+	dev = pci_claim(s, edu);
+	if (dev >= 0 && !genode_pci_query_info(dev, &info))
+		translated = info.caps & GENODE_PCI_CAP_IOMMU;
+	if (dev >= 0)
+		close(dev);
+	close(s);
+	return translated;
+}
+
 /*
  * Claim edu with bus mastering off until its DMA engine is idle, and
  * clear the interrupt causes the killed driver left raised.
@@ -152,6 +177,8 @@ TEST_F_TIMEOUT(storm, kill9_with_dma_in_flight_and_msi_firing, 900)
 	uname(&u);
 	rounds = e ? strtoul(e, NULL, 0) :
 		 strstr(u.release, "-debug") ? ROUNDS_DEBUG : ROUNDS;
+	if (edu_translated(&self->edu))
+		kmsg_note("genode-test: expect DMAR faults begin\n");
 	for (unsigned int round = 0; round < rounds; round++) {
 		int pipefd[2], status;
 		char c;
@@ -188,6 +215,11 @@ TEST_F_TIMEOUT(storm, kill9_with_dma_in_flight_and_msi_firing, 900)
 		if (self->resources != genode_resources())
 			break;
 		EXPECT_EQ(0, drain(&self->edu)) TH_LOG("round %u", round);
+	}
+	if (edu_translated(&self->edu)) {
+		/* the fault interrupt's lines come a little after the fault */
+		usleep(200 * 1000);
+		kmsg_note("genode-test: expect DMAR faults end\n");
 	}
 	EXPECT_EQ(0, setup_failed);
 	EXPECT_EQ(rounds, killed);

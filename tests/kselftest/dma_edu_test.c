@@ -302,17 +302,6 @@ static bool kmsg_wait(int fd, const char *n1, const char *n2, const char *n3,
 	return false;
 }
 
-static void kmsg_note(const char *s)
-{
-	int fd = open("/dev/kmsg", O_WRONLY);
-
-	if (fd >= 0) {
-		if (write(fd, s, strlen(s)) < 0)
-			perror("kmsg");
-		close(fd);
-	}
-}
-
 TEST_F(edu, device_has_a_dma_domain_of_its_own)
 {
 	char path[256], type[32] = "";

@@ -117,6 +117,23 @@ static inline int genode_allow_set(const char *list)
 	return n == len ? 0 : -EIO;
 }
 
+/*
+ * Write a line into the kernel log (/dev/kmsg): for the markers the VM's
+ * log check knows ("genode-test: expect DMAR faults begin", "... end").
+ * 0 or -errno.
+ */
+static inline int kmsg_note(const char *s)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
 /* Does /proc/ioports hold a line containing what?  1, 0 or -errno. */
 static inline int proc_ioports_has(const char *what)
 {

@@ -5,7 +5,8 @@
  *
  * See include/dataspace_component.h for when this happens.  The buffer is
  * made for no particular device (device_fd -1): its bus address is its
- * physical address, right for devices that no IOMMU translates.  It is
+ * physical address, right for devices that no IOMMU translates, and it
+ * lies below 4 GiB, where Genode's platform driver expects DMA.  It is
  * zeroed, mapped with the dataspace's cache attribute by its own mmap,
  * and counts against the DMA quota of core's /dev/genode session (module
  * parameter dma_quota_mb).
@@ -57,6 +58,9 @@ addr_t Dataspace_component::_dma_bus_addr()
 	req.size      = _size;
 	req.cache     = genode_dev_cache(_cache);
 	req.device_fd = -1;
+	/* the platform driver's DMA window is [0x1000, 4 GiB) */
+	if (Genode_dev::features() & GENODE_FEATURE_DMA_BELOW_4G)
+		req.flags = GENODE_DMA_ALLOC_BELOW_4G;
 
 	int const ret = Genode_dev::ioctl(session, GENODE_DMA_ALLOC, &req);
 	if (ret < 0) {

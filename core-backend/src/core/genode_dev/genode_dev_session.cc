@@ -30,3 +30,18 @@ int Genode_dev::session()
 	}
 	return fd;
 }
+
+
+__u64 Genode_dev::features()
+{
+	static __u64 const bits = [] () -> __u64 {
+		genode_info info { };
+		info.argsz = sizeof(info);
+		int const fd = session();
+		if (fd < 0 || ioctl(fd, GENODE_INFO, &info) < 0)
+			return 0;
+		return info.features;
+	} ();
+
+	return bits;
+}

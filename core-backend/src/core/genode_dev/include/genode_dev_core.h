@@ -27,6 +27,11 @@ namespace Core { namespace Genode_dev {
 	 */
 	int session();
 
+	/**
+	 * The module's GENODE_FEATURE_* bits, 0 without a session
+	 */
+	__u64 features();
+
 	inline int ioctl(int fd, unsigned long cmd, void *arg)
 	{
 		return (int)lx_syscall(SYS_ioctl, fd, cmd, arg);

@@ -882,6 +882,7 @@ TEST_F(com2, close_while_an_interrupt_storms)
 {
 	struct storm storm = { 0 };
 	struct reader r = { 0 };
+	int64_t stale;
 	pthread_t th;
 	int i, fd;
 
@@ -915,10 +916,18 @@ TEST_F(com2, close_while_an_interrupt_storms)
 	TH_LOG("%lu edges", storm.kicks);
 	EXPECT_EQ(self->base, genode_resources());
 
-	/* the line works as before */
+	/*
+	 * The line works as before.  An edge of the storm's last moments may
+	 * have been latched by the interrupt controller while no fd held the
+	 * line (seen on the PREEMPT_RT kernel, whose handlers run in
+	 * threads): the new holder may get it once, as a spurious interrupt
+	 * any driver of an edge line must take.  Then the line is quiet.
+	 */
 	com2_thre(false);
 	fd = genode_irq_open_line(self->session, COM2_GSI, 0);
 	ASSERT_LE(0, fd);
+	stale = irq_wait_count(fd, 100);
+	EXPECT_TRUE(stale == 0 || stale == 1) TH_LOG("%lld", (long long)stale);
 	EXPECT_FALSE(irq_readable(fd, 50));
 	com2_thre(true);
 	EXPECT_EQ(1, irq_wait_count(fd, 2000));

@@ -14,9 +14,10 @@
 #                   through /dev/genode, take it with QEMU's screendump
 #                   and check it: build/demo/vesa.png
 #   make bench      boot the test VM (one vCPU), without and with an IOMMU,
+#                   idle and under load, on KVER and the PREEMPT_RT kernel,
 #                   and time genode.ko against uio_pci_generic and vfio-pci
 #                   on edu: interrupt round trips, MMIO, DMA buffer setup;
-#                   prints medians and ratios (not part of make check)
+#                   prints medians, p99, max and ratios (not in make check)
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
@@ -272,9 +273,14 @@ demo: all
 
 # ---- make bench: genode.ko against its peers, in one VM boot per machine ----
 
-# BENCH_IOMMUS: the machines (vfio-pci needs the IOMMU one); BENCH_ROUNDS,
-# BENCH_SCALE: rounds of all phases, percent of the default iterations.
+# BENCH_KVERS: the kernels (KVER, and the PREEMPT_RT kernel where it is
+# installed); BENCH_IOMMUS: the machines (vfio-pci needs the IOMMU one);
+# BENCH_LOADS: idle, and under load (SCHED_FIFO beside a CPU hog and a
+# memory/IO hog); BENCH_ROUNDS, BENCH_SCALE: rounds of all phases, percent
+# of the default iterations.
+BENCH_KVERS ?= $(VM_KVER) $(if $(VM_KERNEL),,$(filter-out $(VM_KVER),$(filter %-rt-amd64,$(KVERS))))
 BENCH_IOMMUS ?= off on
+BENCH_LOADS ?= off on
 BENCH_ROUNDS ?= 40
 BENCH_SCALE ?= 100
 
@@ -286,10 +292,14 @@ $(BUILD)/bench/genode_bench: bench/genode_bench.c $(BUILD)/userlib/libgenode_dev
 
 # KVER=debug works, but the debug kernel's checkers distort every number.
 bench: deps $(VM_DEPS)
-	@$(MAKE) --no-print-directory $(BUILD)/$(VM_KVER)/kmod/genode.ko \
+	@$(MAKE) --no-print-directory \
+		$(foreach v,$(BENCH_KVERS),$(BUILD)/$(v)/kmod/genode.ko) \
 		$(BUILD)/bench/genode_bench
-	@scripts/bench.sh --build $(BUILD) --kver $(VM_KVER) $(VM_KERNEL) \
-		--iommus "$(BENCH_IOMMUS)" --rounds $(BENCH_ROUNDS) --scale $(BENCH_SCALE)
+	@st=0; for v in $(BENCH_KVERS); do \
+		scripts/bench.sh --build $(BUILD) --kver $$v $(VM_KERNEL) \
+			--iommus "$(BENCH_IOMMUS)" --loads "$(BENCH_LOADS)" \
+			--rounds $(BENCH_ROUNDS) --scale $(BENCH_SCALE) || st=1; \
+	done; exit $$st
 
 vm: all $(VM_DEPS)
 	tests/vm/run.sh --mode shell --iommu $(IOMMU) --ko $(BUILD)/$(VM_KVER)/kmod/genode.ko \

@@ -51,16 +51,26 @@
  * measurement that this machine should allow could not be made at all
  * (then the row says why), 2 on bad usage, else 0.
  *
- *   genode_bench [-r rounds] [-s scale] [-n note]
+ * The table also gives the 99th percentile and the maximum, what users
+ * of a real-time kernel look at.  With -l the whole run is made under
+ * load, as real-time users measure: the benchmark runs at SCHED_FIFO
+ * priority 40 (below the kernel's interrupt threads), beside a CPU hog
+ * (a busy loop) and a memory and IO hog (64 MiB written over and over,
+ * 4 MiB of it to a file, fsync()ed), both at SCHED_OTHER.
+ *
+ *   genode_bench [-r rounds] [-s scale] [-n note] [-l]
  *     -r  rounds of all phases (40)
  *     -s  percent of the default number of iterations per round (100)
  *     -n  a line for the table's header (what the VM's script knows)
+ *     -l  under load (see above)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -72,6 +82,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/udmabuf.h>
@@ -1084,6 +1095,7 @@ struct ref {
 static int print_row(struct series *s, bool first, struct ref *ref)
 {
 	char med[32], lo[32], hi[32], spread[80], ratio[32] = "";
+	char p99[32], max[32];
 	double m, p10;
 
 	if (s->failed || s->absent || !s->n) {
@@ -1098,6 +1110,8 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 	fmt_time(med, sizeof(med), m);
 	fmt_time(lo, sizeof(lo), p10);
 	fmt_time(hi, sizeof(hi), quantile(s->v, s->n, 0.9));
+	fmt_time(p99, sizeof(p99), quantile(s->v, s->n, 0.99));
+	fmt_time(max, sizeof(max), s->v[s->n - 1]);
 	snprintf(spread, sizeof(spread), "%s .. %s", lo, hi);
 	if (first) {
 		ref->median = m;
@@ -1107,12 +1121,13 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 		snprintf(ratio, sizeof(ratio), "%6.2f %5.2f", ref->median / m,
 			 ref->p10 / p10);
 	}
-	printf("%-28s %-28s %5zu %9s %21s%s%s\n", first ? s->group : "",
-	       s->impl, s->n, med, spread, ratio[0] ? " " : "", ratio);
+	printf("%-28s %-28s %5zu %9s %21s %9s %9s%s%s\n",
+	       first ? s->group : "", s->impl, s->n, med, spread, p99, max,
+	       ratio[0] ? " " : "", ratio);
 	return 0;
 }
 
-static int print_table(unsigned int rounds)
+static int print_table(unsigned int rounds, const char *load_note)
 {
 	struct utsname u;
 	struct ref ref;
@@ -1130,10 +1145,13 @@ static int print_table(unsigned int rounds)
 	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu.name, rounds);
 	if (note && note[0])
 		printf("%s\n", note);
-	printf("%-28s %-28s %5s %9s %21s %s\n", "", "", "", "", "",
-	       "genode/peer");
-	printf("%-28s %-28s %5s %9s %21s %s\n", "measurement", "implementation",
-	       "n", "median", "p10 .. p90", "median   p10");
+	if (load_note)
+		printf("%s\n", load_note);
+	printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "", "", "", "", "",
+	       "", "", "genode/peer");
+	printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "measurement",
+	       "implementation", "n", "median", "p10 .. p90", "p99", "max",
+	       "median   p10");
 	/* the groups in the order they first appeared, their rows within */
 	for (k = 0; k < n_rows; k++) {
 		for (i = 0; i < k && strcmp(rows[i].group, rows[k].group); i++)
@@ -1154,13 +1172,82 @@ static int find_edu(void)
 	return edu_find(0, &edu);
 }
 
+/* ---- load (-l) ---- */
+
+static pid_t hogs[2];
+
+static void cpu_hog(void)
+{
+	volatile unsigned long n = 0;
+
+	for (;;)
+		n++;
+}
+
+static void memory_io_hog(void)
+{
+	size_t size = 64u << 20, io = 4u << 20;
+	unsigned char *p = malloc(size);
+	int fd = open("/tmp/genode_bench.hog", O_RDWR | O_CREAT | O_TRUNC |
+		      O_CLOEXEC, 0600);
+	unsigned int round = 0;
+
+	if (!p || fd < 0)
+		_exit(1);
+	for (;;) {
+		memset(p, round++, size);
+		if (pwrite(fd, p, io, 0) != (ssize_t)io || fsync(fd))
+			_exit(1);
+	}
+}
+
+/*
+ * The hogs at SCHED_OTHER, the benchmark at SCHED_FIFO 40: 0 and the
+ * load's description in *what, or -errno.
+ */
+static int load_start(const char **what)
+{
+	static void (*const hog[2])(void) = { cpu_hog, memory_io_hog };
+	struct sched_param sp = { .sched_priority = 40 };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		hogs[i] = fork();
+		if (hogs[i] < 0)
+			return -errno;
+		if (hogs[i] == 0) {
+			hog[i]();
+			_exit(0);
+		}
+	}
+	if (sched_setscheduler(0, SCHED_FIFO, &sp))
+		return -errno;
+	*what = "under load: SCHED_FIFO 40 beside a CPU hog and a memory/IO hog";
+	return 0;
+}
+
+static void load_stop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (hogs[i] > 0) {
+			kill(hogs[i], SIGKILL);
+			waitpid(hogs[i], NULL, 0);
+		}
+	}
+	unlink("/tmp/genode_bench.hog");
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int r, rounds = 40;
+	const char *load_note = NULL;
+	bool load = false;
 	char path[160];
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "r:s:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:n:l")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = (unsigned int)strtoul(optarg, NULL, 0);
@@ -1171,8 +1258,11 @@ int main(int argc, char **argv)
 		case 'n':
 			note = optarg;
 			break;
+		case 'l':
+			load = true;
+			break;
 		default:
-			fprintf(stderr, "usage: genode_bench [-r rounds] [-s percent] [-n note]\n");
+			fprintf(stderr, "usage: genode_bench [-r rounds] [-s percent] [-n note] [-l]\n");
 			return 2;
 		}
 	}
@@ -1188,6 +1278,14 @@ int main(int argc, char **argv)
 	edu_path(path, sizeof(path), "iommu_group");
 	iommu = file_exists(path);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (load) {
+		ret = load_start(&load_note);
+		if (ret) {
+			fprintf(stderr, "genode_bench: load: %s\n", strerror(-ret));
+			load_stop();
+			return 1;
+		}
+	}
 
 	/*
 	 * Short rounds, every other one in reverse order, so that neither a
@@ -1205,5 +1303,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < n; i++)
 			phases[r % 2 ? n - 1 - i : i]();
 	}
-	return print_table(rounds);
+	if (load)
+		load_stop();
+	return print_table(rounds, load_note);
 }

@@ -6,15 +6,21 @@
 # ratios within one run mean anything.  No number is judged; the run fails
 # only when a measurement could not be made at all.
 #
+# Each machine idle and under load (--loads "off on"): under load
+# genode_bench runs at SCHED_FIFO beside a CPU hog and a memory/IO hog
+# (genode_bench -l), for the percentiles real-time users look at.
+#
 # usage: bench.sh --build DIR --kver KVER [--iommus "off on"] [--rounds N]
-#                 [--scale PERCENT] [--kernel-image F --moddir DIR]
+#                 [--scale PERCENT] [--loads "off on"]
+#                 [--kernel-image F --moddir DIR]
 set -eu
-build="" kver="" iommus="off on" rounds=40 scale=100 kernel=""
+build="" kver="" iommus="off on" rounds=40 scale=100 kernel="" loads="off"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
 	--kver) kver=$2; shift 2 ;;
 	--iommus) iommus=$2; shift 2 ;;
+	--loads) loads=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--scale) scale=$2; shift 2 ;;
 	--kernel-image|--moddir) kernel="$kernel $1 $2"; shift 2 ;;
@@ -44,32 +50,43 @@ fi
 # vfio type1 refuses a machine without interrupt remapping (unless told
 # allow_unsafe_interrupts=1, which this does not do): say which it is.
 ir=\$(dmesg | grep -o -m 1 'Enabled IRQ remapping in [a-z0-9]* mode')
-/opt/genode_bench -r $rounds -s $scale -n "\${ir:-IRQ remapping: not enabled}"
+load=
+[ -e /opt/load ] && load=-l
+/opt/genode_bench -r $rounds -s $scale -n "\${ir:-IRQ remapping: not enabled}" \$load
 EOF
 
 status=0
 tables=""
 for iommu in $iommus; do
-	log=$out/iommu-$iommu.log
-	echo "bench: $kver, iommu=$iommu: booting (log: $log)" >&2
+for under in $loads; do
+	name=$kver-iommu-$iommu
+	what="iommu=$iommu"
+	rm -f "$run/load"
+	if [ "$under" = on ]; then
+		name=$name-load what="$what, under load"
+		touch "$run/load"
+	fi
+	log=$out/$name.log
+	echo "bench: $kver, $what: booting (log: $log)" >&2
 	rc=0 start=$(date +%s) load=$(cut -d' ' -f1 /proc/loadavg)
 	# shellcheck disable=SC2086
 	"$here/tests/vm/run.sh" --mode run --smp 1 --timeout 600 --iommu "$iommu" \
 		--ko "$build/$kver/kmod/genode.ko" $kernel --run "$run" \
-		--out "$out/vm-$iommu" "$kver" > "$log" 2>&1 || rc=$?
+		--out "$out/vm-$name" "$kver" > "$log" 2>&1 || rc=$?
 	table=$(sed -n '/@@BENCH-BEGIN@@/,/@@BENCH-END@@/p' "$log" | tr -d '\r' |
 		grep -v '^@@BENCH-')
 	if [ -z "$table" ]; then
 		tail -n 30 "$log" >&2
-		echo "bench: iommu=$iommu: no table from the VM (status $rc)" >&2
+		echo "bench: $what: no table from the VM (status $rc)" >&2
 		status=1
 		continue
 	fi
-	echo "bench: iommu=$iommu: $(( $(date +%s) - start )) s" >&2
-	[ "$rc" = 0 ] || { echo "bench: iommu=$iommu: a measurement failed (status $rc)" >&2; status=1; }
+	echo "bench: $what: $(( $(date +%s) - start )) s" >&2
+	[ "$rc" = 0 ] || { echo "bench: $what: a measurement failed (status $rc)" >&2; status=1; }
 	tables="$tables
-== q35, iommu=$iommu (host load $load at its start): $table
+== q35, $what (host load $load at its start): $table
 "
+done
 done
 
 echo

@@ -361,18 +361,18 @@ bool genode_pci_dma_isolated(struct pci_dev *pdev)
 {
 	struct iommu_group *group;
 	unsigned int n = 0;
+	bool msi;
 
 	if (!genode_pci_iommu_translates(pdev))
-		return false;
-	/* an MSI is a DMA write that no DMA remapping stops */
-	if (!genode_pci_msi_isolated(pdev))
 		return false;
 	group = iommu_group_get(&pdev->dev);
 	if (!group)
 		return false;
+	/* an MSI is a DMA write that no DMA remapping stops */
+	msi = genode_msi_isolated(&pdev->dev, group);
 	iommu_group_for_each_dev(group, &n, genode_pci_count_dev);
 	iommu_group_put(group);
-	return n == 1;
+	return msi && n == 1;
 }
 
 int genode_pci_dma_permitted(struct genode_pci_device *gdev)

@@ -168,6 +168,7 @@ static int drain(const struct pci_addr *edu)
 TEST_F_TIMEOUT(storm, kill9_with_dma_in_flight_and_msi_firing, 900)
 {
 	unsigned int seed = 0x5eed, killed = 0, setup_failed = 0, rounds;
+	bool translated;
 	const char *e = getenv("GENODE_CRASH_ROUNDS");
 	struct utsname u;
 	char drv[64];
@@ -177,7 +178,8 @@ TEST_F_TIMEOUT(storm, kill9_with_dma_in_flight_and_msi_firing, 900)
 	uname(&u);
 	rounds = e ? strtoul(e, NULL, 0) :
 		 strstr(u.release, "-debug") ? ROUNDS_DEBUG : ROUNDS;
-	if (edu_translated(&self->edu))
+	translated = edu_translated(&self->edu);
+	if (translated)
 		kmsg_note("genode-test: expect DMAR faults begin\n");
 	for (unsigned int round = 0; round < rounds; round++) {
 		int pipefd[2], status;
@@ -216,7 +218,7 @@ TEST_F_TIMEOUT(storm, kill9_with_dma_in_flight_and_msi_firing, 900)
 			break;
 		EXPECT_EQ(0, drain(&self->edu)) TH_LOG("round %u", round);
 	}
-	if (edu_translated(&self->edu)) {
+	if (translated) {
 		/* the fault interrupt's lines come a little after the fault */
 		usleep(200 * 1000);
 		kmsg_note("genode-test: expect DMAR faults end\n");

@@ -124,14 +124,7 @@ static inline int genode_allow_set(const char *list)
  */
 static inline int kmsg_note(const char *s)
 {
-	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
+	return sysfs_write("/dev/kmsg", s);
 }
 
 /* Does /proc/ioports hold a line containing what?  1, 0 or -errno. */

@@ -172,16 +172,25 @@ else
 	summary+=("debug kernel: skipped (DEBUG_KERNEL=off)")
 fi
 
+# vm_program KVER NAME LABEL PROG [run.sh options]: one program alone in a
+# boot of its own (logs in vm-KVER-NAME/)
+vm_program() {
+	local v=$1 dir=$out/vm-$1-$2 label=$3 prog=$4
+	shift 4
+	mkdir -p "$dir.tests"
+	cp "$build/tests/$prog" "$dir.tests/"
+	"$top/tests/vm/run.sh" --ko "$build/$v/kmod/genode.ko" \
+		--tests "$dir.tests" --out "$dir" "$@" "$v"
+	vm_counts "$dir" "$v $label"
+}
+
 # The tests that raise the kernel's lockdown (irreversible) run in boots of
 # their own: the whole program, with GENODE_TEST_LOCKDOWN=1, then rmmod.
 echo "== lockdown"
 for v in "$@"; do
 	for prog in ioport_test iomem_test pci_test; do
-		dir=$out/vm-$v-lockdown-$prog
-		"$top/tests/vm/run.sh" --append "genode.lockdown=$prog" \
-			--ko "$build/$v/kmod/genode.ko" --tests "$build/tests" \
-			--out "$dir" "$v"
-		vm_counts "$dir" "$v lockdown ($prog)"
+		vm_program "$v" "lockdown-$prog" "lockdown ($prog)" "$prog" \
+			--append "genode.lockdown=$prog"
 	done
 done
 
@@ -189,23 +198,12 @@ done
 # for no device lies above 4 GiB unless GENODE_DMA_ALLOC_BELOW_4G asks
 # otherwise (the boots above have 1 GiB).
 echo "== RAM above 4 GiB"
-v=${*: -1}
-dir=$out/vm-$v-mem5g
-mkdir -p "$out/tests-mem5g"
-cp "$build/tests/platform_test" "$out/tests-mem5g/"
-"$top/tests/vm/run.sh" --mem 5G --ko "$build/$v/kmod/genode.ko" \
-	--tests "$out/tests-mem5g" --out "$dir" "$v"
-vm_counts "$dir" "$v 5 GiB (platform_test)"
+vm_program "${*: -1}" mem5g "5 GiB (platform_test)" platform_test --mem 5G
 
 # pci_test once more behind an IOMMU without interrupt remapping, where a
 # device's DMA is translated but not isolated (its MSIs are not).
 echo "== IOMMU without interrupt remapping"
-dir=$out/vm-$v-iommu-noir
-mkdir -p "$out/tests-noir"
-cp "$build/tests/pci_test" "$out/tests-noir/"
-"$top/tests/vm/run.sh" --iommu noir --ko "$build/$v/kmod/genode.ko" \
-	--tests "$out/tests-noir" --out "$dir" "$v"
-vm_counts "$dir" "$v iommu=noir (pci_test)"
+vm_program "${*: -1}" iommu-noir "iommu=noir (pci_test)" pci_test --iommu noir
 
 # The VESA framebuffer example, its picture taken with QEMU's screendump
 # and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).

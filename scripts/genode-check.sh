@@ -7,6 +7,13 @@
 #   rtc   timer, pc_rtc and test-rtc: the CMOS clock through IO_PORT
 #   uart  timer, pc_uart (COM2) and test-terminal_echo: lines the host
 #         writes into COM2 come back out of it, through IO_PORT and IRQ 3
+#   nvme  timer, Genode's platform driver, nvme, part_block and two
+#         block_testers on QEMU's NVMe controller (a GPT disk image made
+#         here): the platform driver takes the devices and platform_info
+#         ROMs and the config page from core, the driver DMAs through
+#         Platform::Dma_buffer and takes MSI-X; one tester reads partition
+#         1, the other reads the start of partition 2 and writes it back
+#         4 MiB further on, which this script finds in the image afterwards
 # Each check is one TAP line; the last line is "N passed, N failed".
 #
 # usage: genode-check.sh --build DIR KVER...
@@ -35,12 +42,22 @@ GENODE_DIR=${GENODE_DIR:-}
 GENODE_TOOLCHAIN=${GENODE_TOOLCHAIN:-genode}
 GENODE_JOBS=${GENODE_JOBS:-2}
 
-SCENARIOS="rtc uart"
+SCENARIOS="rtc uart nvme"
 # Genode's build targets for those
 TARGETS="core/linux lib/ld init timer/linux driver/rtc/spec/x86 test/rtc
-	driver/uart/spec/x86 test/terminal_echo"
+	driver/uart/spec/x86 test/terminal_echo
+	driver/platform driver/nvme/spec/x86 server/part_block app/block_tester"
 # How many of the host's lines the uart scenario echoes before core stops.
 UART_LINES=3
+# QEMU's NVMe controller of the nvme scenario: its function in the VM, and
+# the serial number its identify data reports
+NVME_BDF=0000:00:10.0
+NVME_SERIAL=genode-dev
+# The disk (512-byte blocks): GPT, partition 1 at 2048 (16 MiB), partition 2
+# at 34816 (46 MiB).  Every block of partition 1 and of the first 64 KiB
+# of partition 2 says which block it is; the rest is zero.
+NVME_P2=34816
+NVME_WRITE_AT=8192   # block_tester_write's target in partition 2 (tests/genode/nvme.config)
 
 passed=0 failed=0
 
@@ -182,7 +199,7 @@ genode_build() {
 	# shellcheck disable=SC2086
 	make -C "$bdir" KERNEL=linux BOARD=linux -j"$GENODE_JOBS" $TARGETS > "$log" 2>&1
 	st=$?
-	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
+	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, part_block, block_tester built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
 	[ $st = 0 ] || summary
 }
 
@@ -198,17 +215,19 @@ boot_binaries() { # boot_binaries NAME
 	case "$1" in
 	rtc) echo "pc_rtc:pc_rtc test-rtc:test-rtc" ;;
 	uart) echo "pc_uart:pc_uart test-terminal_echo:test-terminal_echo" ;;
+	nvme) echo "platform:platform nvme:nvme part_block:part_block block_tester:block_tester" ;;
 	esac
 }
 
-pack_scenario() { # pack_scenario NAME PATTERN COUNT LIMIT
+pack_scenario() { # pack_scenario NAME PATTERN COUNT LIMIT [ASSIGN]
 	local d=$run/$1 b
 	mkdir -p "$d"
 	for b in $(boot_binaries "$1"); do
 		cp -L "$bdir/bin/${b%%:*}" "$d/${b##*:}" || return 1
 	done
 	cp "$top/tests/genode/$1.config" "$d/config" || return 1
-	printf 'pattern="%s"\ncount=%s\nlimit=%s\n' "$2" "$3" "$4" > "$d/scenario.conf"
+	printf 'pattern="%s"\ncount=%s\nlimit=%s\nassign="%s"\n' "$2" "$3" "$4" "${5:-}" \
+		> "$d/scenario.conf"
 	echo "$1" >> "$run/scenarios"
 }
 
@@ -218,12 +237,55 @@ pack() {
 	mkdir -p "$run"
 	cp "$top/tests/genode/vm-run.sh" "$run/run.sh"
 	pack_scenario rtc "--- RTC test finished ---" 1 900 &&
-		pack_scenario uart "got 8 byte(s)" "$UART_LINES" 600
+		pack_scenario uart "got 8 byte(s)" "$UART_LINES" 600 &&
+		pack_scenario nvme "--- all tests finished ---" 2 900 "$NVME_BDF"
 	result $? "boot directories of the scenarios ($SCENARIOS) in $run"
 	[ "$failed" = 0 ] || summary
 }
 
 # ---- one VM boot per kernel ----
+
+# The nvme scenario's disk image (see NVME_P2 above).
+nvme_image() { # nvme_image FILE
+	rm -f "$1"
+	truncate -s 64M "$1" &&
+		sfdisk -q "$1" <<-EOF > /dev/null &&
+		label: gpt
+		start=2048, size=32768, name="genode-dev-p1"
+		start=$NVME_P2, size=94208, name="genode-dev-p2"
+		EOF
+		python3 - "$1" "$NVME_P2" <<-'EOF'
+		import sys
+		img, p2 = sys.argv[1], int(sys.argv[2])
+		with open(img, 'r+b') as f:
+		    def stamp(part, start, n):
+		        f.seek(start * 512)
+		        for i in range(n):
+		            b = ('genode-dev %s block %08d\n' % (part, i)).encode()
+		            f.write((b * (512 // len(b) + 1))[:512])
+		    stamp('p1', 2048, 32768)
+		    stamp('p2', p2, 128)
+		EOF
+}
+
+# Whether block_tester_write's 64 KiB landed: partition 2's first 64 KiB,
+# which it read, at block NVME_WRITE_AT of partition 2, where zeros were.
+nvme_written() { # nvme_written FILE
+	python3 - "$1" "$NVME_P2" "$NVME_WRITE_AT" <<-'EOF'
+		import sys
+		img, p2, at = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+		with open(img, 'rb') as f:
+		    f.seek(p2 * 512)
+		    first = f.read(65536)
+		    f.seek((p2 + at) * 512)
+		    written = f.read(65536)
+		    after = f.read(512)
+		ok = written == first and first.startswith(b'genode-dev p2 block 00000000') \
+		     and after == bytes(512)
+		print('block %d of partition 2: %r...' % (at, written[:28]))
+		sys.exit(0 if ok else 1)
+		EOF
+}
 
 # Write a numbered line into COM2 every 2 s once test-terminal_echo's
 # greeting came out of it, until 10 are written or the VM is gone.
@@ -299,18 +361,53 @@ check_uart() { # check_uart KVER LOG HOST_COM2_LOG
 	check_counts "$1" "$2" uart "sessions 1 resources 2"
 }
 
-# /sys/class/misc/genode/{sessions,resources}: as expected while core ran,
-# 0 and 0 after it.
+# /sys/class/misc/genode/{sessions,resources}: as expected while core ran
+# (RUNNING: an extended regular expression), 0 and 0 after it.
 check_counts() { # check_counts KVER LOG NAME RUNNING
 	local during after
 	during=$(scenario_note "$2" "$3" "while running")
 	after=$(scenario_note "$2" "$3" "after core")
-	[ "$during" = "$4" ]
+	printf '%s\n' "$during" | grep -qxE "$4"
 	result $? "$1 $3: /sys/class/misc/genode while core ran: $4"
 	proof "$during"
 	[ "$after" = "sessions 0 resources 0" ]
 	result $? "$1 $3: /sys/class/misc/genode after core: sessions 0 resources 0"
 	proof "$after"
+}
+
+check_nvme() { # check_nvme KVER LOG IMAGE
+	local text errs irq bdf=${NVME_BDF#0000:}
+	text=$(scenario_log "$2" nvme)
+	printf '%s\n' "$text" | grep -q "genode-dev: PCI $bdf \[1b36:0010\] claimed, config shadow" &&
+		printf '%s\n' "$text" | grep -q "genode-dev: PCI $bdf: bus mastering on (platform driver)"
+	result $? "$1 nvme: core claimed $bdf from the devices it assigned, served its config page as a shadow, and switched bus mastering on when the platform driver set it"
+	proof "$(printf '%s\n' "$text" | grep -E "genode-dev: (PCI|[0-9]+ PCI)" | head -n 5)"
+	printf '%s\n' "$text" | grep -qF "serial:'$NVME_SERIAL' model:'QEMU NVMe Ctrl'"
+	result $? "$1 nvme: Genode's nvme driver read the controller's identify data (serial '$NVME_SERIAL', DMA into a Platform::Dma_buffer)"
+	proof "$(printf '%s\n' "$text" | grep -E '\] NVMe:|Block size:' | head -n 2)"
+	printf '%s\n' "$text" | grep -q "GPT Partition 1: LBA 2048 (32768 blocks) .* name: 'genode-dev-p1'" &&
+		printf '%s\n' "$text" | grep -q "GPT Partition 2: LBA $NVME_P2 (94208 blocks) .* name: 'genode-dev-p2'"
+	result $? "$1 nvme: part_block found both GPT partitions (header and entry CRCs checked)"
+	proof "$(printf '%s\n' "$text" | grep -F 'GPT Partition' | head -n 2)"
+	printf '%s\n' "$text" | grep -qF 'child "block_tester_read" exited with exit value 0' &&
+		printf '%s\n' "$text" | grep -qF 'child "block_tester_write" exited with exit value 0'
+	result $? "$1 nvme: both block_testers finished with exit value 0 (I/O completions by MSI-X)"
+	proof "$(printf '%s\n' "$text" | grep -E 'finished (sequential|random)' | head -n 4)"
+	irq=$(scenario_note "$2" nvme "interrupts")
+	printf '%s\n' "$text" | grep -q "genode-dev: IRQ $bdf msix0 = Linux IRQ [0-9]*, message 0x" &&
+		printf '%s\n' "$irq" | grep -q "genode-$NVME_BDF-msix0" &&
+		[ "$(printf '%s\n' "$irq" | awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }')" -gt 0 ]
+	result $? "$1 nvme: the MSI-X vector came from /dev/genode with the kernel's message, and /proc/interrupts counted it"
+	proof "$(printf '%s\n' "$text" | grep -F "genode-dev: IRQ $bdf"; printf '%s\n' "$irq")"
+	local written
+	written=$(nvme_written "$3")
+	result $? "$1 nvme: the image holds what block_tester_write wrote (partition 2's first 64 KiB again at its block $NVME_WRITE_AT), checked on the host after poweroff"
+	proof "$written"
+	errs=$(log_errors "$text")
+	[ -z "$errs" ]
+	result $? "$1 nvme: no errors in the log"
+	proof "$errs"
+	check_counts "$1" "$2" nvme "sessions 1 resources [1-9][0-9]*"
 }
 
 vm() { # vm KVER
@@ -331,9 +428,15 @@ vm() { # vm KVER
 	reader=$!
 	uart_writer "$fifo" "$out/com2-host.log" &
 	writer=$!
-	"$top/tests/vm/run.sh" --mode run --iommu off --smp 1 --mem 256M --timeout 1800 \
+	if ! nvme_image "$out/nvme.img"; then
+		result 1 "$v: the nvme scenario's disk image is made (sfdisk, python3)"
+		return
+	fi
+	"$top/tests/vm/run.sh" --mode run --iommu off --smp 1 --mem 512M --timeout 2400 \
 		--ko "$ko" --run "$run" --out "$out" --com2 "pipe,path=$fifo" \
-		--append initcall_blacklist=cmos_init "$v" > "$out/run.log" 2>&1
+		--append initcall_blacklist=cmos_init \
+		--qemu "-drive file=$out/nvme.img,if=none,id=nvm,format=raw -device nvme,drive=nvm,serial=$NVME_SERIAL,addr=0x${NVME_BDF:8:2}" \
+		"$v" > "$out/run.log" 2>&1
 	rc=$?
 	kill "$writer" "$reader" 2>/dev/null
 	wait "$writer" "$reader" 2>/dev/null
@@ -341,6 +444,7 @@ vm() { # vm KVER
 	result $rc "$v: every scenario reached its proving line in the VM (tests/vm/run.sh --mode run, $out)" "$out/run.log"
 	check_rtc "$v" "$log"
 	check_uart "$v" "$log" "$out/com2-host.log"
+	check_nvme "$v" "$log" "$out/nvme.img"
 	local bad
 	bad=$(kernel_problems "$log")
 	tr -d '\r' < "$log" | grep -q '^@@GENODE-DMESG-END@@' && [ -z "$bad" ]

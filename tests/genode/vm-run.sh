@@ -8,6 +8,9 @@
 #   pattern  a line of the scenario's log (grep -F) that proves it
 #   count    how often it must appear before core is stopped
 #   limit    seconds to wait for that
+#   assign   PCI functions (domain:bus:device.function) that the scenario's
+#            platform driver gets: bound to genode.ko through driver_override
+#            before core starts, as an administrator assigns them
 # For each scenario the console gets, between "@@GENODE BEGIN NAME@@" and
 # "@@GENODE END NAME STATUS@@" (0: the pattern came, 1: it did not): the
 # scenario's log (core's output), each line prefixed with "[NAME] ", and
@@ -43,17 +46,33 @@ stop_core() { # stop_core PID DIR
 		# shellcheck disable=SC2086
 		kill -9 $left 2>/dev/null
 	fi
-	# the module releases the session once the last fd of it is closed
+	# the module releases the session once the last fd of it is closed, and
+	# a resource once the last fd and mapping of it are gone (the address
+	# spaces of killed processes go a moment after them)
 	i=0
-	while [ "$(cat $sysfs/sessions)" != 0 ] && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+	while [ "$(counts)" != "sessions 0 resources 0" ] && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
+}
+
+# Bind each function to genode.ko, as "driver_override" and "drivers_probe"
+# in sysfs do for an administrator.
+assign() { # assign BDF...
+	for f in "$@"; do
+		d=/sys/bus/pci/devices/$f
+		[ -e "$d/driver" ] && echo "$f" > "$d/driver/unbind"
+		echo genode > "$d/driver_override"
+		echo "$f" > /sys/bus/pci/drivers_probe
+		echo "genode-check: assigned $f to $(basename "$(readlink "$d/driver")")"
+	done
 }
 
 run_scenario() { # run_scenario NAME
 	name=$1 dir=/opt/$1 log=/tmp/$1.log
-	pattern="" count=1 limit=300
+	pattern="" count=1 limit=300 assign=""
 	# shellcheck source=/dev/null
 	. "$dir/scenario.conf"
 	echo "@@GENODE BEGIN $name@@"
+	# shellcheck disable=SC2086
+	assign $assign
 	(cd "$dir" && exec ./core) < /dev/null > "$log" 2>&1 &
 	pid=$!
 	status=1 waited=0

@@ -23,6 +23,8 @@
 #   --com2 CHARDEV     the backend of COM2 (0x2f8, IRQ 3) as QEMU -chardev
 #                      options without the id (null), e.g. pipe,path=/tmp/c2
 #                      (the host writes /tmp/c2.in, reads /tmp/c2.out)
+#   --qemu ARGS        more QEMU arguments, split at spaces, after the test
+#                      devices (e.g. a disk: -drive ...,id=d -device nvme,drive=d)
 #
 # check mode prints the VM's TAP and a summary line, writes DIR/counts as
 # "passed failed skipped", and exits nonzero on any failure, on a missing
@@ -31,7 +33,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
-screendump="" image="" moddir="" checkers=0 com2=null
+screendump="" image="" moddir="" checkers=0 com2=null qemu_extra=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--checkers) checkers=1; shift; continue ;;
@@ -49,6 +51,7 @@ while [ $# -gt 1 ]; do
 	--append) extra_append=$2 ;;
 	--screendump) screendump=$2 ;;
 	--com2) com2=$2 ;;
+	--qemu) qemu_extra=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -106,6 +109,8 @@ devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
 # A device with a BAR smaller than a page (the i6300esb watchdog: 16 bytes
 # of MMIO), left unbound: no driver for it is in the initramfs.
 devices+=(-device i6300esb)
+# shellcheck disable=SC2206
+[ -n "$qemu_extra" ] && devices+=($qemu_extra)
 
 # One host thread for all vCPUs (thread=single): with multi-threaded TCG,
 # a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU

@@ -3,12 +3,20 @@
  * \brief  IO_MEM service of base-linux core on top of /dev/genode
  * \date   2026-11-21
  *
- * The dataspace of an IO_MEM session is a region fd of /dev/genode.  Its
- * own mmap applies the cache attribute (uncached, or write-combined for
- * "wc=yes"), because no cache information reaches the component that maps
- * the fd.  The fd maps the pages the range touches, starting with the page
- * that holds "base"; the component adds base's offset in that page, as
- * Attached_io_mem_dataspace does.
+ * The dataspace of an IO_MEM session is one of three things, by address:
+ *
+ *  - the ECAM page of a PCI function of the "devices" ROM: a shadow of its
+ *    config space, committed when the session closes (pci_function.h);
+ *  - inside a memory BAR of such a function: a region fd of the whole BAR
+ *    (GENODE_IOMEM_BAR), since the claim holds the BAR's physical range;
+ *  - else a physical range: a region fd of /dev/genode for it.
+ *
+ * A region fd's own mmap applies the cache attribute (uncached, or
+ * write-combined for "wc=yes"), because no cache information reaches the
+ * component that maps the fd.  It maps the pages the range touches,
+ * starting with the page that holds "base"; the component adds base's
+ * offset in that page, as Attached_io_mem_dataspace does.  The dataspace's
+ * capability owns the fd and closes it.
  */
 
 /* Genode includes */
@@ -17,6 +25,7 @@
 /* core includes */
 #include <io_mem_session_component.h>
 #include <genode_dev_core.h>
+#include <pci_function.h>
 
 using namespace Core;
 
@@ -62,22 +71,66 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 	if (session < 0)
 		return;
 
+	addr_t const base = get_arg_phys(args);
+	size_t const size = Arg_string::find_arg(args, "size").ulong_value(0);
+	bool   const wc   = get_arg_wc(args) == WRITE_COMBINED;
+
 	genode_iomem_request req { };
 	req.argsz = sizeof(req);
-	req.flags = (get_arg_wc(args) == WRITE_COMBINED) ? GENODE_IOMEM_WC : 0;
-	req.base  = get_arg_phys(args);
-	req.size  = Arg_string::find_arg(args, "size").ulong_value(0);
+	req.flags = wc ? GENODE_IOMEM_WC : 0;
+	req.base  = base;
+	req.size  = size;
+
+	Genode_dev::Pci_functions &functions = Genode_dev::pci_functions();
+
+	if (functions.config_window(base)) {
+		functions.with_config(base, [&] (Genode_dev::Pci_function &f) {
+			if (size > PAGE) return;
+			_config = true;
+			_fd = f.shadow_fd();
+		});
+		if (_fd < 0) {
+			error("IO_MEM [", Hex(base), ",", Hex(base + size), "): no config "
+			      "page of a PCI function of /dev/genode (", _fd, ")");
+			return;
+		}
+		_ds.fd(_fd);
+		_ds_cap = static_cap_cast<Io_mem_dataspace>(
+			static_cap_cast<Dataspace>(_ds_ep.manage(&_ds)));
+		return;
+	}
+
+	functions.with_bar(base, size, [&] (Genode_dev::Pci_function &f, unsigned bar) {
+		req.flags |= GENODE_IOMEM_BAR;
+		req.base       = 0;
+		req.size       = 0;
+		req.device_fd  = f.device_fd();
+		req.bar        = bar;
+	});
 
 	int const ret = Genode_dev::ioctl(session, GENODE_IOMEM_REQUEST, &req);
 	if (ret < 0) {
 		/*
 		 * -EBUSY: a kernel driver holds the range (the administrator may
 		 * allow it, module parameter "allow") or another session has it;
-		 * -EPERM: System RAM, kernel lockdown, or core lacks CAP_SYS_RAWIO.
+		 * -EPERM: System RAM, kernel lockdown, or core lacks CAP_SYS_RAWIO;
+		 * -EINVAL: write-combined for the BAR of an MSI-X table.
 		 */
-		error("IO_MEM [", Hex(req.base), ",", Hex(req.base + req.size),
-		      ") refused by /dev/genode (", ret, ")");
+		error("IO_MEM [", Hex(base), ",", Hex(base + size), ")",
+		      (req.flags & GENODE_IOMEM_BAR) ? " (a BAR)" : "",
+		      " refused by /dev/genode (", ret, ")");
 		return;
+	}
+
+	/* a BAR region starts at the BAR, the session's range may not */
+	if ((req.flags & GENODE_IOMEM_BAR) && (base & ~(PAGE - 1)) != base) {
+		genode_iomem_info info { };
+		info.argsz = sizeof(info);
+		if (Genode_dev::ioctl(req.fd, GENODE_IOMEM_INFO, &info) == 0 &&
+		    (info.phys & ~(PAGE - 1)) != (base & ~(PAGE - 1)))
+			warning("IO_MEM [", Hex(base), ",", Hex(base + size), "): "
+			        "inside BAR ", req.bar, " at ", Hex(info.phys),
+			        ", mapped from the BAR's start");
 	}
 
 	_fd = req.fd;
@@ -92,8 +145,19 @@ Io_mem_session_component::~Io_mem_session_component()
 	if (_ds_cap.valid())
 		_ds_ep.dissolve(&_ds);
 
-	/* zaps the component's mappings and releases the range */
-	Genode_dev::release(_fd);
+	if (_config) {
+		/* what the platform driver wrote goes to the device now */
+		Genode_dev::pci_functions().with_config(_ds.phys_addr(),
+			[&] (Genode_dev::Pci_function &f) { f.commit(); });
+		return;
+	}
+
+	/*
+	 * Zaps the component's mappings and releases the range; the fd is
+	 * closed with the dataspace's capability
+	 */
+	if (_fd >= 0)
+		(void)Genode_dev::revoke(_fd);
 }
 
 

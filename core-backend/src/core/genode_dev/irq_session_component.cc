@@ -3,12 +3,17 @@
  * \brief  IRQ service of base-linux core on top of /dev/genode
  * \date   2026-11-21
  *
- * Legacy lines (x86 GSIs, with trigger and polarity) become IRQ fds of
- * /dev/genode.  MSI and MSI-X need the kernel to program the device's
- * capability, whereas Genode's platform driver writes it itself from
- * Irq_session::info(); sessions of irq_type MSI/MSI-X are therefore
- * refused (info() reports INVALID) and the platform driver must be
- * configured to use INTx (<policy ... msi="false"> / legacy lines).
+ * Every interrupt source becomes an IRQ fd of /dev/genode:
+ *
+ *  - legacy lines (x86 GSIs, with trigger and polarity);
+ *  - MSI and MSI-X (irq_type) of the PCI function whose ECAM page is
+ *    device_config_phys: vector 0, which the kernel programs into the
+ *    device when core requests it.  info() returns that message, and
+ *    Genode's platform driver writes it into the MSI capability (the
+ *    config shadow keeps it) or the MSI-X table (the same values again);
+ *  - the INTx of a function of the "devices" ROM, which names it by a
+ *    pseudo number from Pci_function::INTX_IRQ_BASE on, so that the
+ *    platform driver sees no shared lines (the kernel shares them).
  */
 
 /* Genode includes */
@@ -19,6 +24,7 @@
 #include <irq_session_component.h>
 #include <irq_object.h>
 #include <genode_dev_core.h>
+#include <pci_function.h>
 
 using namespace Core;
 
@@ -31,9 +37,35 @@ Irq_session_component::Irq_session_component(Runtime         &runtime,
 	_irq_object(runtime, _irq_number)
 {
 	long const type = Arg_string::find_arg(args, "irq_type").long_value(Irq_session::TYPE_LEGACY);
-	if (type != Irq_session::TYPE_LEGACY) {
-		error("IRQ ", _irq_number, ": MSI/MSI-X are not supported by "
-		      "core-backend yet, use legacy interrupts");
+
+	if (type == Irq_session::TYPE_MSI || type == Irq_session::TYPE_MSIX) {
+		addr_t const config = Arg_string::find_arg(args, "device_config_phys").ulong_value(0);
+		unsigned const source = type == Irq_session::TYPE_MSI ? GENODE_IRQ_SOURCE_MSI
+		                                                      : GENODE_IRQ_SOURCE_MSIX;
+		bool found = false, ok = false;
+		Genode_dev::pci_functions().with_config(config, [&] (Genode_dev::Pci_function &f) {
+			found = true;
+			ok = _irq_object.associate_pci(f.device_fd(), source, f.name().string());
+		});
+		if (!found)
+			error("IRQ ", _irq_number, ": no PCI function of /dev/genode has its "
+			      "config page at ", Hex(config));
+		if (ok)
+			_irq_object.start();
+		return;
+	}
+
+	if (_irq_number >= Genode_dev::Pci_function::INTX_IRQ_BASE) {
+		bool found = false, ok = false;
+		Genode_dev::pci_functions().with_intx(_irq_number, [&] (Genode_dev::Pci_function &f) {
+			found = true;
+			ok = _irq_object.associate_pci(f.device_fd(), GENODE_IRQ_SOURCE_INTX,
+			                               f.name().string());
+		});
+		if (!found)
+			error("IRQ ", _irq_number, ": no PCI function of /dev/genode has it as INTx");
+		if (ok)
+			_irq_object.start();
 		return;
 	}
 
@@ -64,7 +96,7 @@ void Irq_session_component::sigh(Signal_context_capability cap)
 
 Irq_session::Info Irq_session_component::info()
 {
-	return { .type = Irq_session::Info::Type::INVALID, .address = 0, .value = 0 };
+	return _irq_object.info();
 }
 
 
@@ -80,6 +112,12 @@ Irq_object::~Irq_object()
 	if (_fd < 0)
 		return;
 
+	genode_irq_info info { };
+	info.argsz = sizeof(info);
+	if (Genode_dev::ioctl(_fd, GENODE_IRQ_GET_INFO, &info) == 0)
+		log("genode-dev: IRQ ", _name, ": raised ", info.raised, " delivered ",
+		    info.delivered, " acked ", info.acked);
+
 	/* wakes the IRQ thread with ENODEV, frees the line masked */
 	(void)Genode_dev::revoke(_fd);
 	join();
@@ -87,16 +125,51 @@ Irq_object::~Irq_object()
 }
 
 
-bool Irq_object::associate(Irq_session::Trigger trigger, Irq_session::Polarity polarity)
+bool Irq_object::_request(genode_irq_request &req)
 {
 	int const session = Genode_dev::session();
 	if (session < 0)
 		return false;
 
+	int const ret = Genode_dev::ioctl(session, GENODE_IRQ_REQUEST, &req);
+	if (ret < 0) {
+		/*
+		 * -EBUSY: a kernel driver holds the line, or another mode is set;
+		 * -ENOSPC: the kernel has no vector for the device now
+		 */
+		error("IRQ ", _name, " refused by /dev/genode (", ret, ")");
+		return false;
+	}
+	_fd = req.fd;
+
+	/* only a level-triggered line or INTx has something to re-arm */
+	genode_irq_info info { };
+	info.argsz = sizeof(info);
+	if (Genode_dev::ioctl(_fd, GENODE_IRQ_GET_INFO, &info) < 0)
+		return true;
+
+	_level = info.state & GENODE_IRQ_STATE_LEVEL;
+
+	if (req.source == GENODE_IRQ_SOURCE_LEGACY)
+		return true;
+
+	if (info.msi_address || info.msi_data) {
+		_info = { Irq_session::Info::MSI, info.msi_address, info.msi_data };
+		log("genode-dev: IRQ ", _name, " = Linux IRQ ", info.linux_irq,
+		    ", message ", Hex(info.msi_address), "/", Hex(info.msi_data));
+	} else
+		log("genode-dev: IRQ ", _name, " = Linux IRQ ", info.linux_irq);
+	return true;
+}
+
+
+bool Irq_object::associate(Irq_session::Trigger trigger, Irq_session::Polarity polarity)
+{
 	genode_irq_request req { };
 	req.argsz  = sizeof(req);
 	req.source = GENODE_IRQ_SOURCE_LEGACY;
 	req.line   = _irq;
+	_name      = String<32>(_irq);
 
 	switch (trigger) {
 	case Irq_session::TRIGGER_LEVEL:     req.flags |= GENODE_IRQ_TRIGGER_LEVEL; break;
@@ -109,20 +182,24 @@ bool Irq_object::associate(Irq_session::Trigger trigger, Irq_session::Polarity p
 	case Irq_session::POLARITY_UNCHANGED: break;
 	}
 
-	int const ret = Genode_dev::ioctl(session, GENODE_IRQ_REQUEST, &req);
-	if (ret < 0) {
-		/* -EBUSY: a kernel driver holds the line, or another mode is set */
-		error("IRQ ", _irq, " refused by /dev/genode (", ret, ")");
-		return false;
-	}
-	_fd = req.fd;
+	return _request(req);
+}
 
-	/* only a level-triggered line has something to re-arm at the ack */
-	genode_irq_info info { };
-	info.argsz = sizeof(info);
-	if (Genode_dev::ioctl(_fd, GENODE_IRQ_GET_INFO, &info) == 0)
-		_level = info.state & GENODE_IRQ_STATE_LEVEL;
-	return true;
+
+bool Irq_object::associate_pci(int device_fd, unsigned source, char const *function)
+{
+	genode_irq_request req { };
+	req.argsz     = sizeof(req);
+	req.source    = source;
+	req.device_fd = device_fd;
+	if (source != GENODE_IRQ_SOURCE_INTX)
+		req.num_vectors = 1;
+
+	char const *kind = source == GENODE_IRQ_SOURCE_MSI  ? " msi0"  :
+	                   source == GENODE_IRQ_SOURCE_MSIX ? " msix0" : " intx";
+	_name = String<32>(function, kind);
+
+	return _request(req);
 }
 
 

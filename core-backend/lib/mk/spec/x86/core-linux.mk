@@ -34,9 +34,12 @@ vpath io_port_session_support.cc   $(GENODE_DEV_CORE_DIR)
 vpath irq_session_component.cc     $(GENODE_DEV_CORE_DIR)
 vpath platform_services.cc         $(GENODE_DEV_CORE_DIR)
 vpath ram_dataspace_support.cc     $(GENODE_DEV_CORE_DIR)
+vpath rom_session_component.cc     $(GENODE_DEV_CORE_DIR)
 
 vpath genode_dev_session.cc        $(GENODE_DEV_CORE_DIR)
 vpath dataspace_dma.cc             $(GENODE_DEV_CORE_DIR)
+vpath pci_function.cc              $(GENODE_DEV_CORE_DIR)
+vpath platform_rom.cc              $(GENODE_DEV_CORE_DIR)
 
 # from here on, exactly what base-linux's spec/x86/core-linux.mk does
 # (REP_DIR comes from make's command line, hence "override")
@@ -47,8 +50,9 @@ include $(REP_DIR)/lib/mk/core-linux.inc
 SRC_CC += io_port_session_support.cc \
           io_port_session_component.cc
 
-# core's one /dev/genode session; RAM dataspaces as DMA buffers
-SRC_CC += genode_dev_session.cc dataspace_dma.cc
+# core's one /dev/genode session; RAM dataspaces as DMA buffers; the PCI
+# functions and ROMs for Genode's platform driver
+SRC_CC += genode_dev_session.cc dataspace_dma.cc pci_function.cc platform_rom.cc
 
 vpath io_port_session_support.cc   $(GEN_CORE_DIR)/spec/x86
 vpath io_port_session_component.cc $(REP_DIR)/src/core/spec/$(BOARD)

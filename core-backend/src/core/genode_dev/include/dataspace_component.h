@@ -132,6 +132,21 @@ class Core::Dataspace_component : public Rpc_object<Linux_dataspace>
 		Dataspace_component(const char *args);
 
 		/**
+		 * A read-only memfd and its size
+		 */
+		struct Memfd { int fd; size_t size; };
+
+		/**
+		 * ROM dataspace that core made (platform_rom.cc); the capability
+		 * owns the fd
+		 */
+		Dataspace_component(Memfd m)
+		:
+			_size(m.size), _addr(0), _cap(_fd_to_cap(m.fd)), _writeable(false),
+			_owner(nullptr)
+		{ }
+
+		/**
 		 * Assign the file descriptor that components map
 		 */
 		void fd(int fd) { _cap = _fd_to_cap(fd); }

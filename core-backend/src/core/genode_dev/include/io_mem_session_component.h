@@ -6,7 +6,8 @@
  * Shadows base-linux's header of the same name (this repository's include
  * directory comes first): the same interface, plus the region fd, which
  * the destructor revokes, so that the range is unmapped in the component
- * and released when the session is closed.
+ * and released when the session is closed, or the fd of a PCI function's
+ * config shadow, which the destructor commits.
  */
 
 #ifndef _CORE__INCLUDE__IO_MEM_SESSION_COMPONENT_H_
@@ -31,7 +32,8 @@ class Core::Io_mem_session_component : public Rpc_object<Io_mem_session>
 		Dataspace_component         _ds;
 		Rpc_entrypoint             &_ds_ep;
 		Io_mem_dataspace_capability _ds_cap;
-		int                         _fd = -1;  /* region fd, or -1 */
+		int                         _fd = -1;  /* region or shadow fd, or -1 */
+		bool                        _config = false;  /* a config shadow */
 
 		size_t get_arg_size(char const *);
 		addr_t get_arg_phys(char const *);

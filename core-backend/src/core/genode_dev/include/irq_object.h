@@ -7,7 +7,9 @@
  * directory comes first).  One thread per IRQ session blocks in read() of
  * the IRQ fd and submits one signal per wake-up; ack_irq re-arms the
  * source in the kernel (level-triggered lines stay masked until then), and
- * costs no system call for an edge-triggered line.
+ * costs no system call for an edge-triggered line, MSI or MSI-X.  The
+ * source is a legacy line, or the INTx, MSI or MSI-X vector 0 of a PCI
+ * function of /dev/genode; at the end its counters are logged.
  */
 
 #ifndef _IRQ_OBJECT_H_
@@ -19,6 +21,7 @@
 
 /* core includes */
 #include <types.h>
+#include <genode_dev_core.h>
 
 namespace Core { class Irq_object; };
 
@@ -32,8 +35,12 @@ class Core::Irq_object : public Thread
 		unsigned const            _irq;
 		int                       _fd = -1;  /* IRQ fd, or -1 */
 		bool                      _level = true;  /* the ack re-arms */
+		String<32>                _name { };  /* for the log */
+		Irq_session::Info         _info { Irq_session::Info::INVALID, 0, 0 };
 
 		void entry() override;
+
+		bool _request(genode_irq_request &);
 
 	public:
 
@@ -46,6 +53,19 @@ class Core::Irq_object : public Thread
 		 * \return  false if the kernel refused it (the error is logged)
 		 */
 		bool associate(Irq_session::Trigger, Irq_session::Polarity);
+
+		/**
+		 * Take a PCI function's INTx, or vector 0 of its MSI or MSI-X
+		 *
+		 * \param source  GENODE_IRQ_SOURCE_INTX, _MSI or _MSIX
+		 * \return        false if the kernel refused it (the error is logged)
+		 */
+		bool associate_pci(int device_fd, unsigned source, char const *function);
+
+		/**
+		 * The MSI message the kernel programmed, for the platform driver
+		 */
+		Irq_session::Info info() const { return _info; }
 
 		bool valid() const { return _fd >= 0; }
 

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: AGPL-3.0-only */
+/*
+ * \brief  PCI functions of /dev/genode for Genode's platform driver
+ * \date   2026-12-01
+ *
+ * Genode's platform driver reaches a function's config space only through
+ * IO_MEM of the function's 4 KiB ECAM page, which it maps and accesses
+ * with plain loads and stores.  On Linux the kernel owns config space, so
+ * core serves that page as a shadow: a memfd with a snapshot of the
+ * function's config space, taken right after core claimed the function.
+ * The platform driver reads and writes the shadow; when an IO_MEM
+ * session of the page closes, core commits what changed to the device,
+ * register by register, as far as the kernel lets it:
+ *
+ *  - command register, bus master enable: GENODE_PCI_BUS_MASTER;
+ *    decoding and INTx disable stay the kernel's (shadow only);
+ *  - power management control, power state set to D3hot: bus mastering
+ *    off and GENODE_PCI_RESET (Genode's "device powered off");
+ *  - PCI Express device control, initiate function level reset:
+ *    GENODE_PCI_RESET, and the bit reads as 0 again, as in hardware;
+ *  - BARs and the expansion ROM BAR: the kernel placed them; a change is
+ *    logged and undone in the shadow, so that the next reader sees the
+ *    kernel's values (the platform driver sizes BARs by writing all ones,
+ *    which a shadow cannot answer);
+ *  - MSI and MSI-X capabilities: shadow only; the kernel programs them
+ *    when core requests the vector, and Irq_session::info() hands out the
+ *    message it programmed, so the platform driver's own writes repeat it;
+ *  - everything else: GENODE_PCI_CONFIG_WRITE, dword by dword, through
+ *    the module's write filter (a refusal is logged).
+ *
+ * The functions are those the administrator assigned to the module (ids=
+ * or driver_override "genode"), claimed by core when it first needs one.
+ * Core keeps them until it exits; the module then releases them.
+ */
+
+#ifndef _CORE__INCLUDE__PCI_FUNCTION_H_
+#define _CORE__INCLUDE__PCI_FUNCTION_H_
+
+/* Genode includes */
+#include <base/mutex.h>
+#include <base/node.h>
+
+/* core includes */
+#include <genode_dev_core.h>
+
+namespace Core { namespace Genode_dev {
+
+	class Pci_function;
+	class Pci_functions;
+
+	/**
+	 * The functions of /dev/genode, claimed on first use
+	 */
+	Pci_functions &pci_functions();
+} }
+
+
+class Core::Genode_dev::Pci_function
+{
+	public:
+
+		static constexpr unsigned CFG_MAX = 4096, BARS = 6;
+
+		/* pseudo IRQ numbers of INTx, above every GSI */
+		static constexpr unsigned INTX_IRQ_BASE = 1024;
+
+		struct Bar
+		{
+			__u32 flags;  /* GENODE_PCI_BAR_* */
+			__u64 addr;
+			__u64 size;
+		};
+
+	private:
+
+		friend class Pci_functions;
+
+		int             _device_fd = -1;
+		genode_pci_info _info { };
+		Bar             _bar[BARS] { };
+		addr_t          _config_phys = 0;  /* its ECAM page */
+		unsigned        _index = 0;        /* in Pci_functions */
+
+		int   _shadow_fd = -1;             /* memfd of the config page */
+		__u8  _committed[CFG_MAX] { };     /* the shadow at the last commit */
+		__u32 _kernel_bar[7] { };          /* BARs 0-5 and the ROM BAR */
+
+		/* capability offsets in config space, 0 if absent */
+		unsigned _pm = 0, _pcie = 0, _msi = 0, _msix = 0;
+
+		bool _bus_master = false;
+
+		bool _claim(genode_pci_function const &, int session);
+		bool _snapshot();
+		void _find_capabilities();
+		void _reset(char const *why);
+		void _bus_master_set(bool);
+		bool _kernel_owned(unsigned offset) const;
+		void _bar_written(unsigned offset, __u32 value);
+
+		Pci_function(Pci_function const &);
+		Pci_function &operator = (Pci_function const &);
+
+	public:
+
+		Pci_function() { }
+
+		using Name = String<16>;
+
+		Name name() const;
+
+		int device_fd() const { return _device_fd; }
+
+		genode_pci_info const &info() const { return _info; }
+
+		Bar const &bar(unsigned i) const { return _bar[i]; }
+
+		addr_t config_phys() const { return _config_phys; }
+
+		unsigned intx_irq() const { return INTX_IRQ_BASE + _index; }
+
+		/**
+		 * A new fd of the config shadow, for one IO_MEM dataspace
+		 *
+		 * \return  the fd, or a negative errno
+		 */
+		int shadow_fd() const;
+
+		/**
+		 * Bring what changed in the shadow since the last commit to the
+		 * device (see above)
+		 */
+		void commit();
+
+		/**
+		 * Index of the memory BAR that holds [base, base + size), or -1
+		 */
+		int bar_index(addr_t base, size_t size) const;
+
+		/**
+		 * Index of the IO BAR that holds [base, base + size), or -1
+		 */
+		int io_bar_index(unsigned base, unsigned size) const;
+
+		/**
+		 * This function's node of the devices ROM, in the format of
+		 * Genode's pci_decode
+		 */
+		void generate(Generator &) const;
+};
+
+
+class Core::Genode_dev::Pci_functions
+{
+	public:
+
+		static constexpr unsigned MAX = 32;
+
+	private:
+
+		Mutex        _mutex { };
+		Pci_function _fn[MAX];
+		unsigned     _count = 0;
+		addr_t       _ecam_base = 0;
+		bool         _ecam_real = false;
+
+	public:
+
+		Pci_functions();
+
+		/**
+		 * Call fn with the function whose ECAM page starts at phys
+		 */
+		void with_config(addr_t phys, auto const &fn)
+		{
+			Mutex::Guard guard(_mutex);
+			for (unsigned i = 0; i < _count; i++)
+				if (_fn[i]._config_phys == phys) { fn(_fn[i]); return; }
+		}
+
+		/**
+		 * Call fn with the function and BAR index that hold the range
+		 */
+		void with_bar(addr_t base, size_t size, auto const &fn)
+		{
+			Mutex::Guard guard(_mutex);
+			for (unsigned i = 0; i < _count; i++) {
+				int const bar = _fn[i].bar_index(base, size);
+				if (bar >= 0) { fn(_fn[i], (unsigned)bar); return; }
+			}
+		}
+
+		/**
+		 * Call fn with the function and IO BAR index that hold the ports
+		 */
+		void with_io_bar(unsigned base, unsigned size, auto const &fn)
+		{
+			Mutex::Guard guard(_mutex);
+			for (unsigned i = 0; i < _count; i++) {
+				int const bar = _fn[i].io_bar_index(base, size);
+				if (bar >= 0) { fn(_fn[i], (unsigned)bar); return; }
+			}
+		}
+
+		/**
+		 * Call fn with the function whose INTx has the pseudo number irq
+		 */
+		void with_intx(unsigned irq, auto const &fn)
+		{
+			Mutex::Guard guard(_mutex);
+			for (unsigned i = 0; i < _count; i++)
+				if (_fn[i].intx_irq() == irq) { fn(_fn[i]); return; }
+		}
+
+		/**
+		 * Whether phys lies in the window of ECAM pages core serves
+		 */
+		bool config_window(addr_t phys) const
+		{
+			return phys >= _ecam_base && phys < _ecam_base + (256ul << 20);
+		}
+
+		/**
+		 * Content of the "devices" ROM
+		 */
+		void generate_devices(Generator &) const;
+};
+
+#endif /* _CORE__INCLUDE__PCI_FUNCTION_H_ */

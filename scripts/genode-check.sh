@@ -14,6 +14,10 @@
 #         Platform::Dma_buffer and takes MSI-X; one tester reads partition
 #         1, the other reads the start of partition 2 and writes it back
 #         4 MiB further on, which this script finds in the image afterwards
+#   ahci  the same with Genode's ahci driver on q35's ICH9 AHCI controller
+#         (00:1f.2, MSI) and a disk of its own, which the driver's policy
+#         selects by the model and serial number it reads from the disk;
+#         its port report, logged by report_rom, shows them
 # Each check is one TAP line; the last line is "N passed, N failed".
 #
 # usage: genode-check.sh --build DIR KVER...
@@ -28,6 +32,9 @@
 #                     genode_host_toolchain below and the C++-runtime shim
 #                     of core-backend/host-toolchain/ (Genode unchanged)
 #   GENODE_JOBS       make -j for Genode's build (2)
+#   GENODE_IOMMU      the VM lanes per kernel ("off on"): off runs every
+#                     scenario without an IOMMU; on runs the PCI scenarios
+#                     with QEMU's intel-iommu (see pack)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,23 +48,30 @@ done
 GENODE_DIR=${GENODE_DIR:-}
 GENODE_TOOLCHAIN=${GENODE_TOOLCHAIN:-genode}
 GENODE_JOBS=${GENODE_JOBS:-2}
+GENODE_IOMMU=${GENODE_IOMMU:-off on}
 
-SCENARIOS="rtc uart nvme"
+SCENARIOS="rtc uart nvme ahci"
 # Genode's build targets for those
 TARGETS="core/linux lib/ld init timer/linux driver/rtc/spec/x86 test/rtc
 	driver/uart/spec/x86 test/terminal_echo
-	driver/platform driver/nvme/spec/x86 server/part_block app/block_tester"
+	driver/platform driver/nvme/spec/x86 driver/ahci server/part_block
+	app/block_tester server/report_rom"
 # How many of the host's lines the uart scenario echoes before core stops.
 UART_LINES=3
-# QEMU's NVMe controller of the nvme scenario: its function in the VM, and
-# the serial number its identify data reports
+# The controllers of the nvme and ahci scenarios: the function in the VM
+# (the NVMe controller is added at slot 0x10, the AHCI controller is q35's
+# own), and the serial number the disk's identify data reports
 NVME_BDF=0000:00:10.0
-NVME_SERIAL=genode-dev
-# The disk (512-byte blocks): GPT, partition 1 at 2048 (16 MiB), partition 2
-# at 34816 (46 MiB).  Every block of partition 1 and of the first 64 KiB
+NVME_SERIAL=genode-dev-nvme
+AHCI_BDF=0000:00:1f.2
+AHCI_SERIAL=genode-dev-ahci
+# Each disk (512-byte blocks): GPT, partition 1 at 2048 (16 MiB), partition
+# 2 at 34816 (46 MiB).  Every block of partition 1 and of the first 64 KiB
 # of partition 2 says which block it is; the rest is zero.
-NVME_P2=34816
-NVME_WRITE_AT=8192   # block_tester_write's target in partition 2 (tests/genode/nvme.config)
+DISK_P2=34816
+DISK_WRITE_AT=8192   # block_tester_write's target in partition 2 (tests/genode/*.config)
+# What core logs for a function whose DMA an IOMMU translates
+TRANSLATED="an IOMMU translates its DMA, and core's DMA buffers are not mapped for it; not in the devices ROM"
 
 passed=0 failed=0
 
@@ -199,7 +213,7 @@ genode_build() {
 	# shellcheck disable=SC2086
 	make -C "$bdir" KERNEL=linux BOARD=linux -j"$GENODE_JOBS" $TARGETS > "$log" 2>&1
 	st=$?
-	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, part_block, block_tester built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
+	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, ahci, part_block, block_tester, report_rom built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
 	[ $st = 0 ] || summary
 }
 
@@ -216,45 +230,64 @@ boot_binaries() { # boot_binaries NAME
 	rtc) echo "pc_rtc:pc_rtc test-rtc:test-rtc" ;;
 	uart) echo "pc_uart:pc_uart test-terminal_echo:test-terminal_echo" ;;
 	nvme) echo "platform:platform nvme:nvme part_block:part_block block_tester:block_tester" ;;
+	ahci) echo "platform:platform ahci:ahci part_block:part_block block_tester:block_tester report_rom:report_rom" ;;
 	esac
 }
 
-pack_scenario() { # pack_scenario NAME PATTERN COUNT LIMIT [ASSIGN]
-	local d=$run/$1 b
+# A scenario NAME of the run directory DIR from the init config CONFIG
+# (tests/genode/CONFIG.config) and the boot binaries of KIND.
+pack_scenario() { # pack_scenario DIR NAME KIND PATTERN COUNT LIMIT [ASSIGN [IDENTITY [STOP]]]
+	local d=$1/$2 b
 	mkdir -p "$d"
-	for b in $(boot_binaries "$1"); do
+	for b in $(boot_binaries "$3"); do
 		cp -L "$bdir/bin/${b%%:*}" "$d/${b##*:}" || return 1
 	done
-	cp "$top/tests/genode/$1.config" "$d/config" || return 1
-	printf 'pattern="%s"\ncount=%s\nlimit=%s\nassign="%s"\n' "$2" "$3" "$4" "${5:-}" \
-		> "$d/scenario.conf"
-	echo "$1" >> "$run/scenarios"
+	cp "$top/tests/genode/$3.config" "$d/config" || return 1
+	printf 'pattern="%s"\ncount=%s\nlimit=%s\nassign="%s"\nidentity="%s"\nstop="%s"\n' \
+		"$4" "$5" "$6" "${7:-}" "${8:-}" "${9:-}" > "$d/scenario.conf"
+	echo "$2" >> "$1/scenarios"
 }
 
+# Two run directories, one per VM lane.  Without an IOMMU: every scenario.
+# With the IOMMU: nvme_translated, nvme's scenario while the IOMMU
+# translates the controller's DMA, which core must refuse to hand to the
+# platform driver (its DMA buffers are for no device); then the nvme and
+# ahci scenarios with their IOMMU groups in the identity domain, where the
+# kernel allows it (6.1 does not for a group of several functions, such as
+# q35's 00:1f.*: then core refuses the AHCI controller as above).
 pack() {
-	run=$build/genode/run
-	rm -rf "$run"
-	mkdir -p "$run"
-	cp "$top/tests/genode/vm-run.sh" "$run/run.sh"
-	pack_scenario rtc "--- RTC test finished ---" 1 900 &&
-		pack_scenario uart "got 8 byte(s)" "$UART_LINES" 600 &&
-		pack_scenario nvme "--- all tests finished ---" 2 900 "$NVME_BDF"
-	result $? "boot directories of the scenarios ($SCENARIOS) in $run"
+	local d done="--- all tests finished ---"
+	for d in "$build/genode/run" "$build/genode/run-iommu"; do
+		rm -rf "$d"
+		mkdir -p "$d"
+		cp "$top/tests/genode/vm-run.sh" "$d/run.sh"
+	done
+	d=$build/genode/run
+	pack_scenario "$d" rtc rtc "--- RTC test finished ---" 1 900 &&
+		pack_scenario "$d" uart uart "got 8 byte(s)" "$UART_LINES" 600 &&
+		pack_scenario "$d" nvme nvme "$done" 2 900 "$NVME_BDF" &&
+		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF"
+	result $? "boot directories of the scenarios ($SCENARIOS) in $d"
+	d=$build/genode/run-iommu
+	pack_scenario "$d" nvme_translated nvme "$TRANSLATED" 1 300 "$NVME_BDF" &&
+		pack_scenario "$d" nvme nvme "$done" 2 900 "$NVME_BDF" yes &&
+		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF" yes "$TRANSLATED"
+	result $? "boot directories of the IOMMU lane's scenarios (nvme_translated, nvme, ahci) in $d"
 	[ "$failed" = 0 ] || summary
 }
 
 # ---- one VM boot per kernel ----
 
-# The nvme scenario's disk image (see NVME_P2 above).
-nvme_image() { # nvme_image FILE
+# The disk image of the nvme and ahci scenarios (see DISK_P2 above).
+disk_image() { # disk_image FILE
 	rm -f "$1"
 	truncate -s 64M "$1" &&
 		sfdisk -q "$1" <<-EOF > /dev/null &&
 		label: gpt
 		start=2048, size=32768, name="genode-dev-p1"
-		start=$NVME_P2, size=94208, name="genode-dev-p2"
+		start=$DISK_P2, size=94208, name="genode-dev-p2"
 		EOF
-		python3 - "$1" "$NVME_P2" <<-'EOF'
+		python3 - "$1" "$DISK_P2" <<-'EOF'
 		import sys
 		img, p2 = sys.argv[1], int(sys.argv[2])
 		with open(img, 'r+b') as f:
@@ -269,9 +302,9 @@ nvme_image() { # nvme_image FILE
 }
 
 # Whether block_tester_write's 64 KiB landed: partition 2's first 64 KiB,
-# which it read, at block NVME_WRITE_AT of partition 2, where zeros were.
-nvme_written() { # nvme_written FILE
-	python3 - "$1" "$NVME_P2" "$NVME_WRITE_AT" <<-'EOF'
+# which it read, at block DISK_WRITE_AT of partition 2, where zeros were.
+disk_written() { # disk_written FILE
+	python3 - "$1" "$DISK_P2" "$DISK_WRITE_AT" <<-'EOF'
 		import sys
 		img, p2, at = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 		with open(img, 'rb') as f:
@@ -375,45 +408,77 @@ check_counts() { # check_counts KVER LOG NAME RUNNING
 	proof "$after"
 }
 
-check_nvme() { # check_nvme KVER LOG IMAGE
-	local text errs irq bdf=${NVME_BDF#0000:}
-	text=$(scenario_log "$2" nvme)
-	printf '%s\n' "$text" | grep -q "genode-dev: PCI $bdf \[1b36:0010\] claimed, config shadow" &&
+# The nvme and ahci scenarios: Genode's platform driver and a block driver
+# on the disk IMAGE, through the function BDF, its interrupt KIND (msi0,
+# msix0), and IDENT, the driver's log line that shows the disk's identify
+# data (read by DMA), an extended regular expression.
+check_block() { # check_block KVER LOG NAME BDF KIND IDENT IMAGE
+	local text errs irq bdf=${4#0000:}
+	text=$(scenario_log "$2" "$3")
+	printf '%s\n' "$text" | grep -q "genode-dev: PCI $bdf \[[0-9a-f:]*\] claimed, config shadow" &&
 		printf '%s\n' "$text" | grep -q "genode-dev: PCI $bdf: bus mastering on (platform driver)"
-	result $? "$1 nvme: core claimed $bdf from the devices it assigned, served its config page as a shadow, and switched bus mastering on when the platform driver set it"
-	proof "$(printf '%s\n' "$text" | grep -E "genode-dev: (PCI|[0-9]+ PCI)" | head -n 5)"
-	printf '%s\n' "$text" | grep -qF "serial:'$NVME_SERIAL' model:'QEMU NVMe Ctrl'"
-	result $? "$1 nvme: Genode's nvme driver read the controller's identify data (serial '$NVME_SERIAL', DMA into a Platform::Dma_buffer)"
-	proof "$(printf '%s\n' "$text" | grep -E '\] NVMe:|Block size:' | head -n 2)"
+	result $? "$1 $3: core claimed $bdf from the functions assigned to genode.ko, served its config page as a shadow, and switched bus mastering on when the platform driver set it"
+	proof "$(printf '%s\n' "$text" | grep -E "genode-dev: (PCI $bdf|[0-9]+ PCI)" | head -n 5)"
+	printf '%s\n' "$text" | grep -qE -- "$6"
+	result $? "$1 $3: Genode's $3 driver read the disk's identify data (/$6/, DMA into a Platform::Dma_buffer)"
+	proof "$(printf '%s\n' "$text" | grep -E -- "$6" | head -n 1)"
 	printf '%s\n' "$text" | grep -q "GPT Partition 1: LBA 2048 (32768 blocks) .* name: 'genode-dev-p1'" &&
-		printf '%s\n' "$text" | grep -q "GPT Partition 2: LBA $NVME_P2 (94208 blocks) .* name: 'genode-dev-p2'"
-	result $? "$1 nvme: part_block found both GPT partitions (header and entry CRCs checked)"
+		printf '%s\n' "$text" | grep -q "GPT Partition 2: LBA $DISK_P2 (94208 blocks) .* name: 'genode-dev-p2'"
+	result $? "$1 $3: part_block found both GPT partitions (header and entry CRCs checked)"
 	proof "$(printf '%s\n' "$text" | grep -F 'GPT Partition' | head -n 2)"
 	printf '%s\n' "$text" | grep -qF 'child "block_tester_read" exited with exit value 0' &&
 		printf '%s\n' "$text" | grep -qF 'child "block_tester_write" exited with exit value 0'
-	result $? "$1 nvme: both block_testers finished with exit value 0 (I/O completions by MSI-X)"
+	result $? "$1 $3: both block_testers finished with exit value 0 (completions by $5)"
 	proof "$(printf '%s\n' "$text" | grep -E 'finished (sequential|random)' | head -n 4)"
-	irq=$(scenario_note "$2" nvme "interrupts")
-	printf '%s\n' "$text" | grep -q "genode-dev: IRQ $bdf msix0 = Linux IRQ [0-9]*, message 0x" &&
-		printf '%s\n' "$irq" | grep -q "genode-$NVME_BDF-msix0" &&
+	irq=$(scenario_note "$2" "$3" "interrupts")
+	printf '%s\n' "$text" | grep -q "genode-dev: IRQ $bdf $5 = Linux IRQ [0-9]*, message 0x" &&
+		printf '%s\n' "$irq" | grep -q "genode-$4-$5\$" &&
 		[ "$(printf '%s\n' "$irq" | awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }')" -gt 0 ]
-	result $? "$1 nvme: the MSI-X vector came from /dev/genode with the kernel's message, and /proc/interrupts counted it"
+	result $? "$1 $3: the $5 vector came from /dev/genode with the kernel's message, and /proc/interrupts counted it"
 	proof "$(printf '%s\n' "$text" | grep -F "genode-dev: IRQ $bdf"; printf '%s\n' "$irq")"
 	local written
-	written=$(nvme_written "$3")
-	result $? "$1 nvme: the image holds what block_tester_write wrote (partition 2's first 64 KiB again at its block $NVME_WRITE_AT), checked on the host after poweroff"
+	written=$(disk_written "$7")
+	result $? "$1 $3: the image holds what block_tester_write wrote (partition 2's first 64 KiB again at its block $DISK_WRITE_AT), checked on the host after poweroff"
 	proof "$written"
 	errs=$(log_errors "$text")
 	[ -z "$errs" ]
-	result $? "$1 nvme: no errors in the log"
+	result $? "$1 $3: no errors in the log"
 	proof "$errs"
-	check_counts "$1" "$2" nvme "sessions 1 resources [1-9][0-9]*"
+	check_counts "$1" "$2" "$3" "sessions 1 resources [1-9][0-9]*"
 }
 
-vm() { # vm KVER
-	local v=$1 out=$build/genode/vm-$1 ko=$build/$1/kmod/genode.ko
-	local fifo writer reader rc log
-	echo "== $v"
+# With the IOMMU: core refused a translated controller (scenario NAME,
+# function BDF), saying why, and its driver never ran.
+check_translated() { # check_translated LABEL LOG NAME BDF
+	local text
+	text=$(scenario_log "$2" "$3")
+	printf '%s\n' "$text" | grep -qF "genode-dev: PCI ${4#0000:}: $TRANSLATED" &&
+		! printf '%s\n' "$text" | grep -qE 'NVMe:|GPT Partition'
+	result $? "$1 $3: core kept the IOMMU-translated function ${4#0000:} out of the devices ROM, saying why, and no driver ran on it"
+	proof "$(printf '%s\n' "$text" | grep -F "$TRANSLATED" | head -n 1)"
+}
+
+# The IOMMU group of BDF as vm-run.sh left it ("identity", "DMA", ...).
+group_type() { # group_type LOG BDF
+	tr -d '\r' < "$1" | sed -n "s/^genode-check: IOMMU group [0-9]* of $2: //p" | tail -n 1
+}
+
+# No DMA remapping fault of any device in the kernel log.
+check_no_fault() { # check_no_fault LABEL LOG
+	local faults
+	faults=$(tr -d '\r' < "$2" | sed -n '/^@@GENODE-DMESG@@/,/^@@GENODE-DMESG-END@@/p' | grep -E 'DMAR: \[DMA|DMAR: .*fault')
+	[ -z "$faults" ]
+	result $? "$1: no DMA remapping fault in the kernel log"
+	proof "$(printf '%s\n' "$faults" | head -n 5)"
+}
+
+vm() { # vm KVER off|on
+	local v=$1 iommu=$2 out=$build/genode/vm-$1 ko=$build/$1/kmod/genode.ko
+	local fifo writer reader rc log run=$build/genode/run label=$1
+	if [ "$iommu" = on ]; then
+		out=$out-iommu run=$build/genode/run-iommu label="$1 iommu=on"
+	fi
+	echo "== $label"
 	if [ ! -f "$ko" ]; then
 		result 1 "$v: $ko is built (make)"
 		return
@@ -428,27 +493,47 @@ vm() { # vm KVER
 	reader=$!
 	uart_writer "$fifo" "$out/com2-host.log" &
 	writer=$!
-	if ! nvme_image "$out/nvme.img"; then
-		result 1 "$v: the nvme scenario's disk image is made (sfdisk, python3)"
+	if ! disk_image "$out/nvme.img" || ! disk_image "$out/ahci.img"; then
+		result 1 "$v: the disk images of the nvme and ahci scenarios are made (sfdisk, python3)"
 		return
 	fi
-	"$top/tests/vm/run.sh" --mode run --iommu off --smp 1 --mem 512M --timeout 2400 \
+	"$top/tests/vm/run.sh" --mode run --iommu "$iommu" --smp 1 --mem 512M --timeout 2400 \
 		--ko "$ko" --run "$run" --out "$out" --com2 "pipe,path=$fifo" \
 		--append initcall_blacklist=cmos_init \
-		--qemu "-drive file=$out/nvme.img,if=none,id=nvm,format=raw -device nvme,drive=nvm,serial=$NVME_SERIAL,addr=0x${NVME_BDF:8:2}" \
+		--qemu "-drive file=$out/nvme.img,if=none,id=nvm,format=raw -device nvme,drive=nvm,serial=$NVME_SERIAL,addr=0x${NVME_BDF:8:2} -drive file=$out/ahci.img,if=none,id=ahd,format=raw -device ide-hd,drive=ahd,bus=ide.0,serial=$AHCI_SERIAL" \
 		"$v" > "$out/run.log" 2>&1
 	rc=$?
 	kill "$writer" "$reader" 2>/dev/null
 	wait "$writer" "$reader" 2>/dev/null
 	rm -f "$fifo.in" "$fifo.out"
-	result $rc "$v: every scenario reached its proving line in the VM (tests/vm/run.sh --mode run, $out)" "$out/run.log"
-	check_rtc "$v" "$log"
-	check_uart "$v" "$log" "$out/com2-host.log"
-	check_nvme "$v" "$log" "$out/nvme.img"
+	result $rc "$label: every scenario reached its proving line in the VM (tests/vm/run.sh --mode run --iommu $iommu, $out)" "$out/run.log"
+	if [ "$iommu" = off ]; then
+		check_rtc "$label" "$log"
+		check_uart "$label" "$log" "$out/com2-host.log"
+	else
+		check_translated "$label" "$log" nvme_translated "$NVME_BDF"
+		check_counts "$label" "$log" nvme_translated "sessions 1 resources 0"
+		[ "$(group_type "$log" "$NVME_BDF")" = identity ]
+		result $? "$label nvme: the IOMMU group of $NVME_BDF went to the identity domain"
+		proof "$(group_type "$log" "$NVME_BDF")"
+	fi
+	check_block "$label" "$log" nvme "$NVME_BDF" msix0 "serial:'$NVME_SERIAL' model:'QEMU NVMe Ctrl'" "$out/nvme.img"
+	# report_rom logs the port report as the driver writes it, XML or HID
+	local ahci_ident="model(=\"|: )QEMU HARDDISK\"?( \\| |\" )serial(=\"|: )$AHCI_SERIAL"
+	if [ "$iommu" = off ] || [ "$(group_type "$log" "$AHCI_BDF")" = identity ]; then
+		check_block "$label" "$log" ahci "$AHCI_BDF" msi0 "$ahci_ident" "$out/ahci.img"
+	else
+		echo "# $label ahci: the kernel kept the IOMMU group of $AHCI_BDF translated ($(group_type "$log" "$AHCI_BDF"))"
+		proof "$(tr -d '\r' < "$log" | grep -E 'Cannot change default domain' | head -n 1)"
+		check_translated "$label" "$log" ahci "$AHCI_BDF"
+	fi
+	if [ "$iommu" = on ]; then
+		check_no_fault "$label" "$log"
+	fi
 	local bad
 	bad=$(kernel_problems "$log")
 	tr -d '\r' < "$log" | grep -q '^@@GENODE-DMESG-END@@' && [ -z "$bad" ]
-	result $? "$v: the kernel log is clean"
+	result $? "$label: the kernel log is clean"
 	proof "$bad"
 }
 
@@ -460,6 +545,8 @@ builddir
 genode_build
 pack
 for v in "$@"; do
-	vm "$v"
+	for i in $GENODE_IOMMU; do
+		vm "$v" "$i"
+	done
 done
 summary

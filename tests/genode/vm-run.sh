@@ -8,9 +8,13 @@
 #   pattern  a line of the scenario's log (grep -F) that proves it
 #   count    how often it must appear before core is stopped
 #   limit    seconds to wait for that
+#   stop     another line (grep -F) that ends the wait at once: an outcome
+#            that the host's checks tell apart from the pattern's
 #   assign   PCI functions (domain:bus:device.function) that the scenario's
 #            platform driver gets: bound to genode.ko through driver_override
 #            before core starts, as an administrator assigns them
+#   identity yes: first give the IOMMU group of each of them the identity
+#            domain (the IOMMU passes their DMA through untranslated)
 # For each scenario the console gets, between "@@GENODE BEGIN NAME@@" and
 # "@@GENODE END NAME STATUS@@" (0: the pattern came, 1: it did not): the
 # scenario's log (core's output), each line prefixed with "[NAME] ", and
@@ -65,19 +69,37 @@ assign() { # assign BDF...
 	done
 }
 
+# The identity domain for the IOMMU group of each function: every member
+# of the group unbound first, as the kernel demands for the change.
+identity() { # identity BDF...
+	for f in "$@"; do
+		g=/sys/bus/pci/devices/$f/iommu_group
+		[ -e "$g" ] || continue
+		g=$(readlink -f "$g")
+		for m in "$g"/devices/*; do
+			[ -e "$m/driver" ] && echo "${m##*/}" > "$m/driver/unbind"
+		done
+		echo identity > "$g/type"
+		echo "genode-check: IOMMU group ${g##*/} of $f: $(cat "$g/type")"
+	done
+}
+
 run_scenario() { # run_scenario NAME
 	name=$1 dir=/opt/$1 log=/tmp/$1.log
-	pattern="" count=1 limit=300 assign=""
+	pattern="" count=1 limit=300 assign="" identity="" stop=""
 	# shellcheck source=/dev/null
 	. "$dir/scenario.conf"
 	echo "@@GENODE BEGIN $name@@"
+	# shellcheck disable=SC2086
+	[ "$identity" = yes ] && identity $assign
 	# shellcheck disable=SC2086
 	assign $assign
 	(cd "$dir" && exec ./core) < /dev/null > "$log" 2>&1 &
 	pid=$!
 	status=1 waited=0
 	while [ $waited -lt "$limit" ] && kill -0 $pid 2>/dev/null; do
-		if [ "$(grep -cF -- "$pattern" "$log")" -ge "$count" ]; then
+		if [ "$(grep -cF -- "$pattern" "$log")" -ge "$count" ] ||
+		   { [ -n "$stop" ] && grep -qF -- "$stop" "$log"; }; then
 			status=0
 			break
 		fi

@@ -497,8 +497,26 @@ Pci_functions::Pci_functions()
 		Pci_function &fn = _fn[_count];
 		fn._index       = _count;
 		fn._config_phys = _ecam_base + ((addr_t)f.bus << 20) + ((addr_t)f.devfn << 12);
-		if (fn._claim(f, session))
-			_count++;
+		if (!fn._claim(f, session))
+			continue;
+
+		/*
+		 * Core's DMA buffers are for no device (platform_info says
+		 * iommu="false"): their bus address is their physical address,
+		 * which an IOMMU that translates the function's DMA does not map.
+		 */
+		if (fn._info.caps & GENODE_PCI_CAP_IOMMU) {
+			error("genode-dev: PCI ", fn.name(), ": an IOMMU translates its DMA, "
+			      "and core's DMA buffers are not mapped for it; not in the "
+			      "devices ROM (give its IOMMU group the identity domain, "
+			      "/sys/kernel/iommu_groups/<group>/type, before it is bound)");
+			Genode_dev::close(fn._shadow_fd);
+			fn._shadow_fd = -1;
+			Genode_dev::release(fn._device_fd);
+			fn._device_fd = -1;
+			continue;
+		}
+		_count++;
 	}
 
 	if (_count)

@@ -81,14 +81,29 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 	req.base  = base;
 	req.size  = size;
 
-	Genode_dev::Pci_functions &functions = Genode_dev::pci_functions();
+	bool in_config_window = false;
+	Genode_dev::with_pci_functions([&] (Genode_dev::Pci_functions &functions) {
 
-	if (functions.config_window(base)) {
-		functions.with_config(base, [&] (Genode_dev::Pci_function &f) {
-			if (size > PAGE) return;
-			_config = true;
-			_fd = f.shadow_fd();
+		in_config_window = functions.config_window(base);
+		if (in_config_window) {
+			functions.with_config(base, [&] (Genode_dev::Pci_function &f) {
+				if (size > PAGE) return;
+				_config = true;
+				_fd = f.shadow_fd();
+			});
+			return;
+		}
+
+		functions.with_bar(base, size, [&] (Genode_dev::Pci_function &f, unsigned bar) {
+			req.flags    |= GENODE_IOMEM_BAR;
+			req.base      = 0;
+			req.size      = 0;
+			req.device_fd = f.device_fd();
+			req.bar       = bar;
 		});
+	});
+
+	if (in_config_window) {
 		if (_fd < 0) {
 			error("IO_MEM [", Hex(base), ",", Hex(base + size), "): no config "
 			      "page of a PCI function of /dev/genode (", _fd, ")");
@@ -99,14 +114,6 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 			static_cap_cast<Dataspace>(_ds_ep.manage(&_ds)));
 		return;
 	}
-
-	functions.with_bar(base, size, [&] (Genode_dev::Pci_function &f, unsigned bar) {
-		req.flags |= GENODE_IOMEM_BAR;
-		req.base       = 0;
-		req.size       = 0;
-		req.device_fd  = f.device_fd();
-		req.bar        = bar;
-	});
 
 	int const ret = Genode_dev::ioctl(session, GENODE_IOMEM_REQUEST, &req);
 	if (ret < 0) {
@@ -147,8 +154,9 @@ Io_mem_session_component::~Io_mem_session_component()
 
 	if (_config) {
 		/* what the platform driver wrote goes to the device now */
-		Genode_dev::pci_functions().with_config(_ds.phys_addr(),
-			[&] (Genode_dev::Pci_function &f) { f.commit(); });
+		Genode_dev::with_pci_functions([&] (Genode_dev::Pci_functions &functions) {
+			functions.with_config(_ds.phys_addr(),
+				[&] (Genode_dev::Pci_function &f) { f.commit(); }); });
 		return;
 	}
 

@@ -43,10 +43,11 @@ Irq_session_component::Irq_session_component(Runtime         &runtime,
 		unsigned const source = type == Irq_session::TYPE_MSI ? GENODE_IRQ_SOURCE_MSI
 		                                                      : GENODE_IRQ_SOURCE_MSIX;
 		bool found = false, ok = false;
-		Genode_dev::pci_functions().with_config(config, [&] (Genode_dev::Pci_function &f) {
-			found = true;
-			ok = _irq_object.associate_pci(f.device_fd(), source, f.name().string());
-		});
+		Genode_dev::with_pci_functions([&] (Genode_dev::Pci_functions &functions) {
+			functions.with_config(config, [&] (Genode_dev::Pci_function &f) {
+				found = true;
+				ok = _irq_object.associate_pci(f.device_fd(), source, f.name().string());
+			}); });
 		if (!found)
 			error("IRQ ", _irq_number, ": no PCI function of /dev/genode has its "
 			      "config page at ", Hex(config));
@@ -57,11 +58,12 @@ Irq_session_component::Irq_session_component(Runtime         &runtime,
 
 	if (_irq_number >= Genode_dev::Pci_function::INTX_IRQ_BASE) {
 		bool found = false, ok = false;
-		Genode_dev::pci_functions().with_intx(_irq_number, [&] (Genode_dev::Pci_function &f) {
-			found = true;
-			ok = _irq_object.associate_pci(f.device_fd(), GENODE_IRQ_SOURCE_INTX,
-			                               f.name().string());
-		});
+		Genode_dev::with_pci_functions([&] (Genode_dev::Pci_functions &functions) {
+			functions.with_intx(_irq_number, [&] (Genode_dev::Pci_function &f) {
+				found = true;
+				ok = _irq_object.associate_pci(f.device_fd(), GENODE_IRQ_SOURCE_INTX,
+				                               f.name().string());
+			}); });
 		if (!found)
 			error("IRQ ", _irq_number, ": no PCI function of /dev/genode has it as INTx");
 		if (ok)

@@ -533,8 +533,12 @@ void Pci_functions::generate_devices(Generator &g) const
 }
 
 
+Pci_functions *Genode_dev::claimed_pci_functions = nullptr;
+
+
 Pci_functions &Genode_dev::pci_functions()
 {
 	static Pci_functions functions;
+	claimed_pci_functions = &functions;
 	return functions;
 }

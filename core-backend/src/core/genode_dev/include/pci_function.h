@@ -49,9 +49,19 @@ namespace Core { namespace Genode_dev {
 	class Pci_functions;
 
 	/**
-	 * The functions of /dev/genode, claimed on first use
+	 * The functions of /dev/genode, claimed on first use (by the first
+	 * session of the "devices" ROM)
 	 */
 	Pci_functions &pci_functions();
+
+	/**
+	 * Call fn with the functions if they were claimed already
+	 *
+	 * Sessions that name a function by address (IO_MEM, IO_PORT, IRQ)
+	 * follow the devices ROM, which the platform driver reads first; other
+	 * sessions of those services claim no function.
+	 */
+	void with_pci_functions(auto const &fn);
 } }
 
 
@@ -225,5 +235,17 @@ class Core::Genode_dev::Pci_functions
 		 */
 		void generate_devices(Generator &) const;
 };
+
+namespace Core { namespace Genode_dev {
+
+	/* set once pci_functions() has claimed them */
+	extern Pci_functions *claimed_pci_functions;
+
+	void with_pci_functions(auto const &fn)
+	{
+		if (claimed_pci_functions)
+			fn(*claimed_pci_functions);
+	}
+} }
 
 #endif /* _CORE__INCLUDE__PCI_FUNCTION_H_ */

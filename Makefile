@@ -7,6 +7,9 @@
 #   make check      static checks, then the test suite in QEMU on each
 #                   kernel, with and without an IOMMU, the debug kernel
 #                   included, and once with the clang-built module
+#   make check-quick
+#                   the inner loop: static and build checks and the test
+#                   suite in one boot of KVER without an IOMMU (minutes)
 #   make debug-kernel
 #                   build (once; it is cached) the debug kernel: KASAN,
 #                   lockdep, kmemleak, UBSAN, KFENCE, ... from linux-source-6.1
@@ -24,9 +27,10 @@
 #                   exit with its status
 #   make genode-check GENODE_DIR=<a Genode tree> [GENODE_TOOLCHAIN=host]
 #                   build Genode's core for base-linux with core-backend/ and
-#                   Genode's components (in build/genode/), run the rtc and
-#                   uart scenarios in the test VM on each kernel, check their
-#                   logs (scripts/genode-check.sh; not part of make check).
+#                   Genode's components (in build/genode/), run the rtc,
+#                   uart, nvme and ahci scenarios in the test VM on each
+#                   kernel, without and with an IOMMU, check their logs
+#                   (scripts/genode-check.sh; not part of make check).
 #                   GENODE_TOOLCHAIN=host builds with the host's gcc instead
 #                   of Genode's tool chain.  Without GENODE_DIR: one SKIP line
 #   make llvm       build genode.ko with clang (LLVM=1) against Debian's
@@ -93,7 +97,7 @@ UAPI := uapi/genode_dev.h
 TESTS := $(patsubst tests/kselftest/%.c,$(BUILD)/tests/%,$(wildcard tests/kselftest/*_test.c))
 
 .PHONY: all deps modules debug-kernel debug-module userlib tests examples \
-	check genode-check demo bench vm vm-run clean llvm dkms-install dkms-remove deb \
+	check check-quick genode-check demo bench vm vm-run clean llvm dkms-install dkms-remove deb \
 	install uninstall
 
 all: deps
@@ -261,6 +265,12 @@ DEBUG_CHECK = $(filter on,$(DEBUG_KERNEL))
 check: all $(if $(DEBUG_CHECK),debug-module)
 	@scripts/check.sh --build $(BUILD) --linux-src $(LINUX_SRC) --cache $(CACHE) \
 		$(if $(DEBUG_CHECK),--debug-kernel $(DEBUG_DIR)) $(KVERS)
+
+# The inner loop: static and build checks, and the suite in one VM boot on
+# KVER without an IOMMU; no debug kernel, no extra lanes, no host install.
+check-quick: all
+	@QUICK=yes IOMMUS=off HOST_INSTALL=no scripts/check.sh --build $(BUILD) \
+		--linux-src $(LINUX_SRC) --cache $(CACHE) $(KVER)
 
 # Without GENODE_DIR nothing is built: the script prints its SKIP line.
 genode-check:

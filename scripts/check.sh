@@ -7,7 +7,8 @@
 # package (see check-install.sh).  Each static check and each TAP result
 # counts as one test; the last line is "N passed, N failed" (", N skipped"
 # when something skipped).  HOST_INSTALL=no skips the checks that install
-# on the host.
+# on the host.  QUICK=yes (make check-quick) runs the static checks, the
+# build checks and the suite in the VM only, and says what it skipped.
 #
 # usage: check.sh --build DIR --linux-src DIR --cache DIR [--debug-kernel DIR] KVER...
 #   --debug-kernel  the build of scripts/debug-kernel.sh: its kernel runs
@@ -29,6 +30,7 @@ done
 [ $# -gt 0 ] || { echo "check.sh: no kernel to test" >&2; exit 1; }
 IOMMUS=${IOMMUS:-"off on"}
 HOST_INSTALL=${HOST_INSTALL:-yes}
+QUICK=${QUICK:-no}
 
 passed=0 failed=0 skipped=0
 declare -a summary
@@ -102,7 +104,12 @@ p0=$passed f0=$failed s0=$skipped
 check_versions
 check_compat "$@"
 check_kbuild_old "$1"
-check_llvm "${@: -1}"
+if [ "$QUICK" = yes ]; then
+	llvm_ko="" llvm_skip="QUICK=yes (make check-quick)"
+	skip "genode.ko with clang (LLVM=1) against ${*: -1}" "$llvm_skip"
+else
+	check_llvm "${@: -1}"
+fi
 check_modprobe_example "$@"
 check_userlib_install
 check_host_diff
@@ -184,8 +191,18 @@ vm_program() {
 	vm_counts "$dir" "$v $label"
 }
 
+# What make check-quick leaves out from here on, each as one SKIP line.
+if [ "$QUICK" = yes ]; then
+	for lane in "lockdown (ioport_test, iomem_test, pci_test)" \
+		"5 GiB (platform_test)" "iommu=noir (pci_test)" "vesa_fb demo"; do
+		skip "$lane" "QUICK=yes (make check-quick)"
+		summary+=("$lane: skipped (QUICK=yes)")
+	done
+fi
+
 # The tests that raise the kernel's lockdown (irreversible) run in boots of
 # their own: the whole program, with GENODE_TEST_LOCKDOWN=1, then rmmod.
+[ "$QUICK" = yes ] || {
 echo "== lockdown"
 for v in "$@"; do
 	for prog in ioport_test iomem_test pci_test; do
@@ -217,9 +234,10 @@ for v in "$@"; do
 		"$out/demo-$v.log"
 done
 summary+=("demo: $((passed - dp)) passed, $((failed - df)) failed")
+}
 
 # Genode's own scenarios need a Genode tree: scripts/genode-check.sh.
-skip "Genode's rtc and uart scenarios in the VM" "make genode-check GENODE_DIR=<a Genode tree>"
+skip "Genode's scenarios in the VM (rtc, uart, nvme, ahci)" "make genode-check GENODE_DIR=<a Genode tree>"
 
 echo "== installing on this host: DKMS and the Debian package"
 p0=$passed f0=$failed s0=$skipped

@@ -527,14 +527,67 @@ static int genode_pci_config_read(struct genode_ucmd *ucmd)
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
+/*
+ * Write @val, @width bytes at @pos, but its @kept bits as the register
+ * holds them now: read again and written under gdev->intx_lock, which the
+ * INTx handler and the ack hold while they change INTx Disable, so that a
+ * change of theirs since the client read the register is not undone.
+ */
+static int genode_pci_config_write_kept(struct genode_pci_device *gdev,
+					unsigned int pos, unsigned int width,
+					u32 val, u32 kept)
+{
+	struct pci_dev *pdev = gdev->pdev;
+	unsigned long flags;
+	u32 cur = 0;
+	u16 w = 0;
+	u8 b = 0;
+	int ret;
+
+	lockdep_assert_held(&gdev->lock);
+
+	spin_lock_irqsave(&gdev->intx_lock, flags);
+	switch (width) {
+	case 1:
+		ret = pci_read_config_byte(pdev, pos, &b);
+		cur = b;
+		break;
+	case 2:
+		ret = pci_read_config_word(pdev, pos, &w);
+		cur = w;
+		break;
+	default:
+		ret = pci_read_config_dword(pdev, pos, &cur);
+		break;
+	}
+	if (ret)
+		goto out_unlock;
+	val = (val & ~kept) | (cur & kept);
+	switch (width) {
+	case 1:
+		ret = pci_write_config_byte(pdev, pos, val);
+		break;
+	case 2:
+		ret = pci_write_config_word(pdev, pos, val);
+		break;
+	default:
+		ret = pci_write_config_dword(pdev, pos, val);
+		break;
+	}
+out_unlock:
+	spin_unlock_irqrestore(&gdev->intx_lock, flags);
+	return pcibios_err_to_errno(ret);
+}
+
 static int genode_pci_config_write(struct genode_ucmd *ucmd)
 {
 	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
 	struct genode_pci_config *cmd = ucmd->cmd;
 	struct pci_dev *pdev = gdev->pdev;
+	u32 kept = 0;
 	unsigned int i;
 	int mask, ret;
-	u8 cur;
+	u8 cur, keep;
 
 	ret = genode_pci_config_check(gdev, cmd);
 	if (ret)
@@ -548,24 +601,35 @@ static int genode_pci_config_write(struct genode_ucmd *ucmd)
 	if (ret)
 		return ret;
 
-	/* every byte: locked, or only its writable bits change (config.c) */
+	/*
+	 * every byte: locked, or only its writable bits change (config.c);
+	 * the kept ones are not compared, the write keeps them
+	 */
 	for (i = 0; i < cmd->width; i++) {
 		mask = genode_pci_config_mask(pdev, cmd->offset + i);
 		if (mask < 0) {
 			ret = -EPERM;
 			goto out_unlock;
 		}
+		keep = genode_pci_config_kept(cmd->offset + i);
+		kept |= (u32)keep << (8 * i);
 		if (mask == 0xff)
 			continue;
 		ret = pci_user_read_config_byte(pdev, cmd->offset + i, &cur);
 		if (ret)
 			goto out_unlock;
-		if ((cur ^ (cmd->value >> (8 * i))) & ~mask & 0xff) {
+		if ((cur ^ (cmd->value >> (8 * i))) & ~(mask | keep) & 0xff) {
 			ret = -EPERM;
 			goto out_unlock;
 		}
 	}
 
+	if (kept) {
+		ret = genode_pci_config_write_kept(gdev, cmd->offset,
+						   cmd->width, cmd->value,
+						   kept);
+		goto out_unlock;
+	}
 	switch (cmd->width) {
 	case 1:
 		ret = pci_user_write_config_byte(pdev, cmd->offset, cmd->value);
@@ -586,6 +650,7 @@ static int genode_pci_bus_master(struct genode_ucmd *ucmd)
 {
 	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
 	struct genode_pci_bus_master *cmd = ucmd->cmd;
+	unsigned long flags;
 	int ret;
 
 	if (cmd->flags || cmd->__reserved || cmd->enable > 1)
@@ -594,12 +659,16 @@ static int genode_pci_bus_master(struct genode_ucmd *ucmd)
 	if (ret)
 		return ret;
 
-	if (cmd->enable) {
+	if (cmd->enable)
 		ret = genode_pci_dma_permitted(gdev);
-		if (!ret)
+	if (!ret) {
+		/* a read-modify-write of the command register, INTx Disable too */
+		spin_lock_irqsave(&gdev->intx_lock, flags);
+		if (cmd->enable)
 			pci_set_master(gdev->pdev);
-	} else {
-		pci_clear_master(gdev->pdev);
+		else
+			pci_clear_master(gdev->pdev);
+		spin_unlock_irqrestore(&gdev->intx_lock, flags);
 	}
 	mutex_unlock(&gdev->lock);
 	return ret;
@@ -821,6 +890,7 @@ int genode_pci_claim(struct genode_ucmd *ucmd)
 	}
 	gdev->pdev = pdev;
 	mutex_init(&gdev->lock);
+	spin_lock_init(&gdev->intx_lock);
 	INIT_LIST_HEAD(&gdev->hooks);
 
 	ret = genode_pci_take(gdev);

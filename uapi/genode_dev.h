@@ -601,9 +601,11 @@ struct genode_pci_bar_info {
  *  - or changes a bit that is not writable (writing a read-only bit as it
  *    is, for a wider write, is fine).
  * Writable are: in the header, the command register but IO space, memory
- * space, bus master and INTx disable (bits 0, 1, 2 and 10: decoding is on
- * while the device is claimed, bus mastering is GENODE_PCI_BUS_MASTER's,
- * interrupts are the IRQ ioctls'), the status register (its error bits are
+ * space and bus master (bits 0, 1 and 2: decoding is on while the device
+ * is claimed, bus mastering is GENODE_PCI_BUS_MASTER's) and INTx disable
+ * (bit 10, the IRQ ioctls': the kernel sets and clears it at any time, so
+ * a write's value for it is ignored, never refused, and the write keeps
+ * the bit as it is at that moment), the status register (its error bits are
  * write-1-to-clear), cache line size, latency timer and interrupt line;
  * power management: PME enable and PME status (not the power state);
  * PCI Express: in device control the error reporting enables, relaxed

@@ -427,18 +427,19 @@ TEST_F(pci, config_writes_that_are_refused)
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, msi + 4, 4, 0xfee00000));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, msi + 12, 2, 0x41));
 
-	/* decoding, bus mastering and INTx disable, in any width */
+	/* decoding and bus mastering, in any width */
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_MEMORY));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_IO));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_MASTER));
-	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2,
-					cmd ^ PCI_COMMAND_INTX_DISABLE));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 1,
 					(cmd & 0xff) ^ PCI_COMMAND_MASTER));
-	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND + 1, 1,
-					(cmd >> 8) ^ (PCI_COMMAND_INTX_DISABLE >> 8)));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 4,
 					cmd ^ PCI_COMMAND_MEMORY));
+	/* INTx disable is kept as it is: taken, and changes nothing */
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_COMMAND, 2,
+				   cmd ^ PCI_COMMAND_INTX_DISABLE));
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_COMMAND + 1, 1,
+				   (cmd >> 8) ^ (PCI_COMMAND_INTX_DISABLE >> 8)));
 
 	/* values wider than the access */
 	EXPECT_EQ(-EINVAL, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 1, 0x100));

@@ -841,6 +841,14 @@ static int genode_irq_request_legacy(struct genode_ucmd *ucmd)
 	/* every GSI has a Linux number below nr_irqs */
 	if (cmd->line >= (unsigned int)nr_irqs)
 		return -EINVAL;
+	/*
+	 * A line is the platform's, not behind a device fd: whoever takes
+	 * it keeps it from a kernel driver that loads later and sets the
+	 * trigger and polarity of a pin nobody configured.  So, as for IO
+	 * ports (ioperm) and physical ranges, CAP_SYS_RAWIO.
+	 */
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
 
 	gi = genode_irq_alloc(GENODE_IRQ_SOURCE_LEGACY);
 	if (!gi)

@@ -46,14 +46,14 @@
  *    BARs and use the IO BARs of its own
  *    claimed devices, request their INTx, MSI and MSI-X vectors and
  *    allocate DMA buffers for them (the resources of a device are its
- *    claimer's only: EPERM for another session's device fd); take a
- *    legacy interrupt line that no kernel driver, other IRQ fd or device
- *    bound to the module uses; allocate DMA buffers for no device within
- *    its DMA quota; write the config-space registers of an allow list
- *    (GENODE_PCI_CONFIG_WRITE).
+ *    claimer's only: EPERM for another session's device fd); allocate
+ *    DMA buffers for no device within its DMA quota; write the
+ *    config-space registers of an allow list (GENODE_PCI_CONFIG_WRITE).
  *  - CAP_SYS_RAWIO is needed for: claiming a function nobody assigned
  *    (no driver, no driver_override); IO ports other than a claimed
- *    device's IO BARs; physical IO-memory ranges;
+ *    device's IO BARs; physical IO-memory ranges; legacy interrupt lines
+ *    (GSIs: a platform resource, like IO ports for ioperm(2), that would
+ *    keep a kernel driver loaded later off its line);
  *    bus mastering of a device whose DMA is not isolated (no translating
  *    IOMMU, no interrupt remapping, or an IOMMU group shared with other
  *    devices: GENODE_PCI_CAP_ISOLATED); the physical and bus addresses of DMA
@@ -893,7 +893,8 @@ struct genode_iomem_info {
  *            otherwise 0.
  * Out: fd, the IRQ fd (O_CLOEXEC).
  *
- * Who may call: any session.
+ * Who may call: any session for INTX, MSI and MSI-X; LEGACY needs
+ * CAP_SYS_RAWIO.
  * Return: 0 on success;
  *  -EINVAL   bad argsz, unknown flags, trigger or polarity flags that
  *            contradict each other or are given for a PCI source, an
@@ -903,7 +904,8 @@ struct genode_iomem_info {
  *            what the device supports or 0 while none are enabled, or
  *            device_fd not a device fd;
  *  -EBADF    device_fd is not open;
- *  -EPERM    device_fd belongs to another session;
+ *  -EPERM    device_fd belongs to another session; LEGACY: the caller
+ *            lacks CAP_SYS_RAWIO;
  *  -EBUSY    the line is held by a kernel driver or another IRQ fd, or is
  *            configured (by the firmware or its holder) with another
  *            trigger mode or polarity; LEGACY: the line is the INTx line

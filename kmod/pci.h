@@ -161,6 +161,11 @@ struct genode_pci_device {
 	bool override_by_claim;
 	/* BARs that an IO-memory region holds (atomic bitops, no lock) */
 	unsigned long bars_in_use;
+	/*
+	 * On the list of claims the bus notifier searches, from the take to
+	 * the free (under genode_pci_claims_lock, pci.c).
+	 */
+	struct list_head claims_node;
 };
 
 /*

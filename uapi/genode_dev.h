@@ -648,7 +648,11 @@ struct genode_pci_config {
  * devices of its IOMMU group, so switching it on then needs
  * CAP_SYS_RAWIO, as VFIO's no-IOMMU mode does, and is refused under kernel
  * lockdown (LOCKDOWN_PCI_ACCESS).  Switching it off needs nothing.  It is
- * switched off when the device is released.
+ * switched off when the device is released, and when a kernel driver
+ * binds to another function of the device's IOMMU group (before that
+ * driver's probe, so that the device reaches nothing the driver maps; the
+ * group is shared from then on, so switching it on again needs
+ * CAP_SYS_RAWIO).
  *
  * In:  argsz, flags (must be 0), enable (0 or 1), __reserved (must be 0).
  *

@@ -621,6 +621,69 @@ TEST_F(pci, shared_iommu_group_is_not_isolated)
 	close(dev);
 }
 
+/* Are a and b in one IOMMU group?  1, 0, or -errno (no group). */
+static int same_iommu_group(const struct pci_addr *a, const struct pci_addr *b)
+{
+	char path[256], ga[256], gb[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/iommu_group", a->dir);
+	n = readlink(path, ga, sizeof(ga) - 1);
+	if (n < 0)
+		return -errno;
+	ga[n] = '\0';
+	snprintf(path, sizeof(path), "%s/iommu_group", b->dir);
+	n = readlink(path, gb, sizeof(gb) - 1);
+	if (n < 0)
+		return -errno;
+	gb[n] = '\0';
+	return !strcmp(ga, gb);
+}
+
+/*
+ * A kernel driver that binds to another function of a claimed function's
+ * IOMMU group shares the claim's DMA domain: the claim's bus mastering is
+ * switched off before the driver's probe, so that the claimed device
+ * reaches nothing the driver maps.  Here ICH9's SMBus controller is
+ * claimed and bus-mastering, and its sibling AHCI (00:1f.2) is bound to
+ * uio_pci_generic.
+ */
+TEST_F(pci, kernel_driver_on_a_group_sibling_turns_bus_mastering_off)
+{
+	struct pci_addr smbus, ahci;
+	char drv[64];
+	int dev;
+
+	ASSERT_EQ(0, pci_find_class(0x0c0500, 0xffff00, &smbus));
+	ASSERT_EQ(0, pci_find_class(0x010601, 0xffffff, &ahci));
+	if (same_iommu_group(&smbus, &ahci) != 1)
+		SKIP(return, "%s and %s share no IOMMU group (no IOMMU)",
+		     smbus.name, ahci.name);
+	pci_driver_of(&smbus, drv, sizeof(drv));
+	if (drv[0])
+		SKIP(return, "%s is bound to %s", smbus.name, drv);
+	pci_driver_of(&ahci, drv, sizeof(drv));
+	if (drv[0])
+		SKIP(return, "%s is bound to %s", ahci.name, drv);
+
+	dev = pci_claim(self->session, &smbus);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, pci_bus_master(dev, 1));
+	ASSERT_EQ(PCI_COMMAND_MASTER,
+		  pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+
+	ASSERT_EQ(0, system("modprobe uio_pci_generic"));
+	EXPECT_EQ(0, pci_bind(&ahci, "uio_pci_generic"));
+	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	/* the claim lives on; with CAP_SYS_RAWIO it masters again */
+	EXPECT_EQ(0, pci_bus_master(dev, 1));
+	EXPECT_EQ(0, pci_bus_master(dev, 0));
+
+	EXPECT_EQ(0, pci_unbind(&ahci));
+	EXPECT_EQ(0, system("rmmod uio_pci_generic"));
+	close(dev);
+}
+
 TEST_F(pci, reset_where_the_function_can)
 {
 	struct genode_pci_info info = { .argsz = sizeof(info) };

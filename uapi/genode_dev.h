@@ -723,6 +723,12 @@ struct genode_pci_reset {
  *    The allow list must cover all pages the range touches.  While the
  *    region lives, its pages show as "genode" in /proc/iomem (unless only
  *    the allow list let them through), so no driver can claim them.
+ *    System RAM is checked when the region is requested: a range that
+ *    only the allow list let through holds nothing in /proc/iomem, so
+ *    nothing keeps its owner from turning it into RAM later (memory
+ *    hot-add by virtio-mem, dax/kmem or a memory device's driver), and
+ *    the region would then map the kernel's memory.  The allow list must
+ *    therefore never name a range that can become RAM.
  *
  * Ranges need not be page aligned: the pages that a range touches are
  * mapped (and the checks above apply to all of them), and GENODE_IOMEM_INFO
@@ -1198,7 +1204,14 @@ struct genode_irq_mask {
  *  -ENOMEM  no memory, no physically contiguous range of the size (below
  *           the device's mask, or 4 GiB), or no bus address range below
  *           the mask; or a buffer that is charged to locked memory would
- *           exceed the caller's RLIMIT_MEMLOCK;
+ *           exceed the caller's RLIMIT_MEMLOCK; or a device that the
+ *           kernel marks untrusted (external-facing, e.g. behind a
+ *           Thunderbolt port) and a buffer whose pages are not physically
+ *           contiguous: the IOMMU code maps each piece of such a device's
+ *           buffers at an I/O virtual address of its own (so that it can
+ *           bounce what does not fill its IOMMU pages), and the pieces
+ *           then form no one range of bus addresses.  This fails safe;
+ *           a smaller buffer is more likely to be contiguous;
  *  -EINTR   a fatal signal interrupted the search for a large range;
  *  -EMFILE  no free fd;
  *  -EFAULT  the argument is not readable or writable.

@@ -464,6 +464,41 @@ TEST_F(pci, config_writes_that_are_refused)
 	close(dev);
 }
 
+/*
+ * After GENODE_REVOKE of a device fd, everything made from it or asked
+ * of it is ENODEV: the device's resources (IO BAR, BAR region, IRQ, DMA
+ * buffer), its DMA mask, and the buffer that its release revoked.
+ */
+TEST_F(pci, calls_on_a_revoked_device_are_enodev)
+{
+	uint32_t cfg = 0;
+	int dev, buf;
+
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	buf = genode_dma_alloc(self->session, 4096, GENODE_DMA_CACHED, dev,
+			       NULL, NULL, NULL);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, genode_revoke(self->session, dev));
+
+	EXPECT_EQ(-ENODEV, genode_ioport_open_bar(self->session, dev, 0, NULL,
+						  NULL));
+	EXPECT_EQ(-ENODEV, genode_iomem_request_bar(self->session, dev, 0, 0));
+	EXPECT_EQ(-ENODEV, genode_irq_open_pci(self->session, dev,
+					       GENODE_IRQ_SOURCE_INTX, 0, 0));
+	EXPECT_EQ(-ENODEV, genode_dma_alloc(self->session, 4096,
+					    GENODE_DMA_CACHED, dev, NULL, NULL,
+					    NULL));
+	EXPECT_EQ(-ENODEV, genode_dma_set_mask(self->session, dev, 32));
+	EXPECT_EQ(-ENODEV, genode_dma_sync(buf, GENODE_DMA_SYNC_FOR_CPU, 0,
+					   4096, GENODE_DMA_BIDIRECTIONAL));
+	EXPECT_EQ(-ENODEV, genode_pci_config_read(dev, PCI_COMMAND, 2, &cfg));
+	EXPECT_EQ(-ENODEV, pci_bus_master(dev, 0));
+	close(buf);
+	close(dev);
+	EXPECT_EQ(self->resources, genode_resources());
+}
+
 TEST_F(pci, bus_master_toggles)
 {
 	struct genode_pci_info info = { .argsz = sizeof(info) };

@@ -182,30 +182,21 @@ static void genode_irq_wake(struct genode_irq *gi)
 }
 
 /*
- * INTx Disable, set by the handler and cleared by the ack, under the
- * device's intx_lock: a config write of the command register merges the
- * bit from a fresh read under it (pci.c), so it never stores a stale one.
+ * Set (@mask) or clear INTx Disable, as pci_check_and_mask_intx() and
+ * pci_check_and_unmask_intx() do, under the device's intx_lock: a config
+ * write of the command register merges the bit from a fresh read under it
+ * (pci.c), so it never stores a stale one.
  */
-static bool genode_irq_intx_mask(struct genode_irq *gi)
+static bool genode_irq_intx_mask(struct genode_irq *gi, bool mask)
 {
-	bool masked;
+	bool done;
 
 	lockdep_assert_held(&gi->lock);
 	spin_lock(&gi->gdev->intx_lock);
-	masked = pci_check_and_mask_intx(gi->pdev);
+	done = mask ? pci_check_and_mask_intx(gi->pdev) :
+		      pci_check_and_unmask_intx(gi->pdev);
 	spin_unlock(&gi->gdev->intx_lock);
-	return masked;
-}
-
-static bool genode_irq_intx_unmask(struct genode_irq *gi)
-{
-	bool unmasked;
-
-	lockdep_assert_held(&gi->lock);
-	spin_lock(&gi->gdev->intx_lock);
-	unmasked = pci_check_and_unmask_intx(gi->pdev);
-	spin_unlock(&gi->gdev->intx_lock);
-	return unmasked;
+	return done;
 }
 
 static irqreturn_t genode_irq_handler(int irq, void *data)
@@ -226,7 +217,7 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
 		break;
 	case GENODE_IRQ_ACKMASK_INTX:
 		/* someone else's on a shared line, or ours masked already */
-		if (!genode_irq_intx_mask(gi)) {
+		if (!genode_irq_intx_mask(gi, true)) {
 			gi->spurious++;
 			spin_unlock_irqrestore(&gi->lock, flags);
 			return IRQ_NONE;
@@ -305,7 +296,7 @@ static bool __genode_irq_rearm(struct genode_irq *gi)
 		 * it stays masked until the next ack, and this is the next
 		 * interrupt.
 		 */
-		if (!genode_irq_intx_unmask(gi))
+		if (!genode_irq_intx_mask(gi, false))
 			return __genode_irq_raise(gi);
 		break;
 	case GENODE_IRQ_ACKMASK_NONE:

@@ -499,6 +499,55 @@ TEST_F(pci, calls_on_a_revoked_device_are_enodev)
 	EXPECT_EQ(self->resources, genode_resources());
 }
 
+/*
+ * Without a free fd every creating call is EMFILE and leaves nothing: no
+ * resource, and the function of a refused claim (ICH9's SMBus
+ * controller, which nobody assigned) unbound again.
+ */
+TEST_F(pci, creating_calls_without_a_free_fd_are_emfile)
+{
+	struct pci_addr smbus;
+	struct rlimit old;
+	int fds[64], n, dev, fd;
+	long before;
+	char drv[64];
+
+	ASSERT_EQ(0, pci_find_class(0x0c0500, 0xffff00, &smbus));
+	pci_driver_of(&smbus, drv, sizeof(drv));
+	if (drv[0])
+		SKIP(return, "%s is bound to %s", smbus.name, drv);
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	before = genode_resources();
+
+	n = fds_use_up(fds, 64, &old);
+	ASSERT_LE(0, n) TH_LOG("fds: %s", strerror(-n));
+	EXPECT_EQ(-EMFILE, pci_claim(self->session, &smbus));
+	EXPECT_EQ(-EMFILE, genode_iomem_request_bar(self->session, dev, 0, 0));
+	EXPECT_EQ(-EMFILE, genode_irq_open_pci(self->session, dev,
+					       GENODE_IRQ_SOURCE_INTX, 0, 0));
+	EXPECT_EQ(-EMFILE, genode_ioport_open(self->session, UART_COM2,
+					      UART_PORTS));
+	EXPECT_EQ(-EMFILE, genode_irq_open_line(self->session, 3, 0));
+	ASSERT_EQ(0, fds_give_back(fds, n, &old));
+
+	EXPECT_EQ(before, genode_resources());
+	pci_driver_of(&smbus, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	/* and the same calls work with an fd to spare */
+	fd = genode_iomem_request_bar(self->session, dev, 0, 0);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	fd = pci_claim(self->session, &smbus);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	pci_driver_of(&smbus, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	close(dev);
+}
+
 TEST_F(pci, bus_master_toggles)
 {
 	struct genode_pci_info info = { .argsz = sizeof(info) };

@@ -17,8 +17,12 @@
  *    taken (so that a 16- or 32-bit write of a register can carry its
  *    read-only neighbours along).
  *
- * Writable: in the header the command register but decoding, bus mastering
- * and INTx disable (the kernel's), the status register's write-1-to-clear
+ * One bit is neither: INTx Disable, which the INTx handler sets and the
+ * ack clears at any time.  A write's value for it is ignored; the write
+ * stores the bit as it is at that moment (genode_pci_config_kept()).
+ *
+ * Writable: in the header the command register but decoding and bus
+ * mastering (the kernel's), the status register's write-1-to-clear
  * bits, cache line size, latency timer and interrupt line; in the power
  * management capability PME enable and PME status (not the power state);
  * in the PCI Express capability the error reporting, relaxed ordering,
@@ -136,7 +140,7 @@ static int genode_header_mask(unsigned int pos)
 		return 0xff & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY |
 				PCI_COMMAND_MASTER);
 	case PCI_COMMAND + 1:
-		/* SERR#, fast back-to-back; not INTx disable */
+		/* SERR#, fast back-to-back; INTx disable is kept, see above */
 		return (PCI_COMMAND_SERR | PCI_COMMAND_FAST_BACK) >> 8;
 	case PCI_STATUS:
 	case PCI_STATUS + 1:
@@ -234,6 +238,11 @@ static int genode_ext_mask(struct pci_dev *pdev, unsigned int pos)
 		at = next;
 	}
 	return 0;
+}
+
+u8 genode_pci_config_kept(unsigned int pos)
+{
+	return pos == PCI_COMMAND + 1 ? PCI_COMMAND_INTX_DISABLE >> 8 : 0;
 }
 
 int genode_pci_config_mask(struct pci_dev *pdev, unsigned int pos)

@@ -276,7 +276,20 @@ static int genode_dma_set_kernel_map(struct genode_dma_buffer *buf)
 
 	ret = genode_dma_set_runs(buf, buf->cache, ULONG_MAX, &done);
 	if (ret) {
-		genode_dma_set_runs(buf, GENODE_DMA_CACHED, done, &undone);
+		/*
+		 * set_memory_uc/wc() give the memory type back when they
+		 * fail, but not the part of the run's linear mapping they
+		 * switched already (a later large page could not be split).
+		 * So the failing run is switched back with the runs done.
+		 * That needs no memory (what was switched is split already,
+		 * the rest is write-back), but if it fails all the same, the
+		 * pages must not go back to the allocator uncached:
+		 * kernel_map_set makes genode_dma_free_pages() try again and
+		 * leak them if that fails too.
+		 */
+		if (genode_dma_set_runs(buf, GENODE_DMA_CACHED, done + 1,
+					&undone))
+			buf->kernel_map_set = true;
 		return ret;
 	}
 	buf->kernel_map_set = true;

@@ -30,7 +30,9 @@
  * one step for all of genode.ko's sessions.
  *
  * gi->lock (a spinlock, taken in the handler) guards what the handler
- * touches: the counters, ack_masked and trigger.  The mask of the ack
+ * touches: the counters, ack_masked and trigger.  Under it the handler and
+ * the ack change an INTx source's INTx Disable bit, also under the
+ * device's gdev->intx_lock (pci.h).  The mask of the ack
  * (disable_irq_nosync() in the handler, enable_irq() at the ack) is
  * changed under it, so that ack_masked and the hardware always agree and
  * the disable depth stays balanced.
@@ -58,6 +60,7 @@
  * suffices to read it.  Lock order:
  *
  *   res->revoke_lock -> gdev->lock -> gi->mask_lock -> gi->lock
+ *                                                  -> gdev->intx_lock
  *   res->revoke_lock -> genode_irq_lines_lock
  *
  * The device's release hook runs under gdev->lock and takes neither the
@@ -178,6 +181,24 @@ static void genode_irq_wake(struct genode_irq *gi)
 	wake_up_interruptible_poll(&gi->wait, EPOLLIN | EPOLLRDNORM);
 }
 
+/*
+ * Set (@mask) or clear INTx Disable, as pci_check_and_mask_intx() and
+ * pci_check_and_unmask_intx() do, under the device's intx_lock: a config
+ * write of the command register merges the bit from a fresh read under it
+ * (pci.c), so it never stores a stale one.
+ */
+static bool genode_irq_intx_mask(struct genode_irq *gi, bool mask)
+{
+	bool done;
+
+	lockdep_assert_held(&gi->lock);
+	spin_lock(&gi->gdev->intx_lock);
+	done = mask ? pci_check_and_mask_intx(gi->pdev) :
+		      pci_check_and_unmask_intx(gi->pdev);
+	spin_unlock(&gi->gdev->intx_lock);
+	return done;
+}
+
 static irqreturn_t genode_irq_handler(int irq, void *data)
 {
 	struct genode_irq *gi = data;
@@ -196,7 +217,7 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
 		break;
 	case GENODE_IRQ_ACKMASK_INTX:
 		/* someone else's on a shared line, or ours masked already */
-		if (!pci_check_and_mask_intx(gi->pdev)) {
+		if (!genode_irq_intx_mask(gi, true)) {
 			gi->spurious++;
 			spin_unlock_irqrestore(&gi->lock, flags);
 			return IRQ_NONE;
@@ -275,7 +296,7 @@ static bool __genode_irq_rearm(struct genode_irq *gi)
 		 * it stays masked until the next ack, and this is the next
 		 * interrupt.
 		 */
-		if (!pci_check_and_unmask_intx(gi->pdev))
+		if (!genode_irq_intx_mask(gi, false))
 			return __genode_irq_raise(gi);
 		break;
 	case GENODE_IRQ_ACKMASK_NONE:
@@ -811,6 +832,14 @@ static int genode_irq_request_legacy(struct genode_ucmd *ucmd)
 	/* every GSI has a Linux number below nr_irqs */
 	if (cmd->line >= (unsigned int)nr_irqs)
 		return -EINVAL;
+	/*
+	 * A line is the platform's, not behind a device fd: whoever takes
+	 * it keeps it from a kernel driver that loads later and sets the
+	 * trigger and polarity of a pin nobody configured.  So, as for IO
+	 * ports (ioperm) and physical ranges, CAP_SYS_RAWIO.
+	 */
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
 
 	gi = genode_irq_alloc(GENODE_IRQ_SOURCE_LEGACY);
 	if (!gi)

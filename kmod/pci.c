@@ -19,6 +19,20 @@
  *    freed only after it was taken out of there, so the remove callback,
  *    which runs under the device lock, can use it.
  *  - gdev->lock guards the claim's hardware state and its release.
+ *  - genode_pci_claims_lock guards the list of claims that the bus
+ *    notifier searches.  The notifier takes it under the device lock of a
+ *    function another driver binds to, and gdev->lock under it; nothing
+ *    takes it under gdev->lock.
+ *
+ * A kernel driver that binds to another function of a claimed function's
+ * IOMMU group shares the claim's DMA domain (and, without ACS, can be
+ * reached peer to peer): whatever it maps for its device, the claimed
+ * device reaches.  The driver core cannot be told no (the return value of
+ * BUS_NOTIFY_BIND_DRIVER is not looked at; vfio refuses such drivers by
+ * owning the group's DMA, which the DMA API buffers here rule out), so
+ * the notifier switches the claim's bus mastering off before the driver's
+ * probe runs.  Switching it on again needs CAP_SYS_RAWIO from then on,
+ * since the group is no longer the claimed function's alone.
  */
 #include <linux/acpi.h>
 #include <linux/capability.h>
@@ -47,6 +61,10 @@ MODULE_PARM_DESC(ids,
 static DEFINE_MUTEX(claim_lock);
 
 static struct pci_driver genode_pci_driver;
+
+/* the claims, for the bus notifier; guarded as described above */
+static LIST_HEAD(genode_pci_claims);
+static DEFINE_MUTEX(genode_pci_claims_lock);
 
 static inline struct device_driver *genode_pci_drv(void)
 {
@@ -527,14 +545,67 @@ static int genode_pci_config_read(struct genode_ucmd *ucmd)
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
+/*
+ * Write @val, @width bytes at @pos, but its @kept bits as the register
+ * holds them now: read again and written under gdev->intx_lock, which the
+ * INTx handler and the ack hold while they change INTx Disable, so that a
+ * change of theirs since the client read the register is not undone.
+ */
+static int genode_pci_config_write_kept(struct genode_pci_device *gdev,
+					unsigned int pos, unsigned int width,
+					u32 val, u32 kept)
+{
+	struct pci_dev *pdev = gdev->pdev;
+	unsigned long flags;
+	u32 cur = 0;
+	u16 w = 0;
+	u8 b = 0;
+	int ret;
+
+	lockdep_assert_held(&gdev->lock);
+
+	spin_lock_irqsave(&gdev->intx_lock, flags);
+	switch (width) {
+	case 1:
+		ret = pci_read_config_byte(pdev, pos, &b);
+		cur = b;
+		break;
+	case 2:
+		ret = pci_read_config_word(pdev, pos, &w);
+		cur = w;
+		break;
+	default:
+		ret = pci_read_config_dword(pdev, pos, &cur);
+		break;
+	}
+	if (ret)
+		goto out_unlock;
+	val = (val & ~kept) | (cur & kept);
+	switch (width) {
+	case 1:
+		ret = pci_write_config_byte(pdev, pos, val);
+		break;
+	case 2:
+		ret = pci_write_config_word(pdev, pos, val);
+		break;
+	default:
+		ret = pci_write_config_dword(pdev, pos, val);
+		break;
+	}
+out_unlock:
+	spin_unlock_irqrestore(&gdev->intx_lock, flags);
+	return pcibios_err_to_errno(ret);
+}
+
 static int genode_pci_config_write(struct genode_ucmd *ucmd)
 {
 	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
 	struct genode_pci_config *cmd = ucmd->cmd;
 	struct pci_dev *pdev = gdev->pdev;
+	u32 kept = 0;
 	unsigned int i;
 	int mask, ret;
-	u8 cur;
+	u8 cur, keep;
 
 	ret = genode_pci_config_check(gdev, cmd);
 	if (ret)
@@ -548,24 +619,35 @@ static int genode_pci_config_write(struct genode_ucmd *ucmd)
 	if (ret)
 		return ret;
 
-	/* every byte: locked, or only its writable bits change (config.c) */
+	/*
+	 * every byte: locked, or only its writable bits change (config.c);
+	 * the kept ones are not compared, the write keeps them
+	 */
 	for (i = 0; i < cmd->width; i++) {
 		mask = genode_pci_config_mask(pdev, cmd->offset + i);
 		if (mask < 0) {
 			ret = -EPERM;
 			goto out_unlock;
 		}
+		keep = genode_pci_config_kept(cmd->offset + i);
+		kept |= (u32)keep << (8 * i);
 		if (mask == 0xff)
 			continue;
 		ret = pci_user_read_config_byte(pdev, cmd->offset + i, &cur);
 		if (ret)
 			goto out_unlock;
-		if ((cur ^ (cmd->value >> (8 * i))) & ~mask & 0xff) {
+		if ((cur ^ (cmd->value >> (8 * i))) & ~(mask | keep) & 0xff) {
 			ret = -EPERM;
 			goto out_unlock;
 		}
 	}
 
+	if (kept) {
+		ret = genode_pci_config_write_kept(gdev, cmd->offset,
+						   cmd->width, cmd->value,
+						   kept);
+		goto out_unlock;
+	}
 	switch (cmd->width) {
 	case 1:
 		ret = pci_user_write_config_byte(pdev, cmd->offset, cmd->value);
@@ -586,6 +668,7 @@ static int genode_pci_bus_master(struct genode_ucmd *ucmd)
 {
 	struct genode_pci_device *gdev = ucmd_gdev(ucmd);
 	struct genode_pci_bus_master *cmd = ucmd->cmd;
+	unsigned long flags;
 	int ret;
 
 	if (cmd->flags || cmd->__reserved || cmd->enable > 1)
@@ -594,12 +677,16 @@ static int genode_pci_bus_master(struct genode_ucmd *ucmd)
 	if (ret)
 		return ret;
 
-	if (cmd->enable) {
+	if (cmd->enable)
 		ret = genode_pci_dma_permitted(gdev);
-		if (!ret)
+	if (!ret) {
+		/* a read-modify-write of the command register, INTx Disable too */
+		spin_lock_irqsave(&gdev->intx_lock, flags);
+		if (cmd->enable)
 			pci_set_master(gdev->pdev);
-	} else {
-		pci_clear_master(gdev->pdev);
+		else
+			pci_clear_master(gdev->pdev);
+		spin_unlock_irqrestore(&gdev->intx_lock, flags);
 	}
 	mutex_unlock(&gdev->lock);
 	return ret;
@@ -664,6 +751,9 @@ static void genode_pci_device_free(struct genode_resource *res)
 	struct genode_pci_device *gdev =
 		container_of(res, struct genode_pci_device, res);
 
+	mutex_lock(&genode_pci_claims_lock);
+	list_del(&gdev->claims_node);
+	mutex_unlock(&genode_pci_claims_lock);
 	pci_dev_put(gdev->pdev);
 	mutex_destroy(&gdev->lock);
 	kfree(gdev);
@@ -821,11 +911,15 @@ int genode_pci_claim(struct genode_ucmd *ucmd)
 	}
 	gdev->pdev = pdev;
 	mutex_init(&gdev->lock);
+	spin_lock_init(&gdev->intx_lock);
 	INIT_LIST_HEAD(&gdev->hooks);
 
 	ret = genode_pci_take(gdev);
 	if (ret)
 		goto err_free;
+	mutex_lock(&genode_pci_claims_lock);
+	list_add_tail(&gdev->claims_node, &genode_pci_claims);
+	mutex_unlock(&genode_pci_claims_lock);
 
 	/* from here on the resource's revoke and free undo everything */
 	genode_resource_init(&gdev->res, &genode_pci_device_ops,
@@ -996,6 +1090,71 @@ static int genode_pci_parse_ids(u32 *list, unsigned int *n)
 	return ret;
 }
 
+/* ---- kernel drivers in a claim's IOMMU group ---- */
+
+/* @dev, of the IOMMU group of @gdev's function, is getting a driver. */
+static void genode_pci_sibling_binds(struct genode_pci_device *gdev,
+				     struct device *dev)
+{
+	struct pci_dev *pdev = gdev->pdev;
+	unsigned long flags;
+	u16 cmd = 0;
+
+	mutex_lock(&gdev->lock);
+	if (gdev->released || !gdev->enabled)
+		goto out_unlock;
+	pci_read_config_word(pdev, PCI_COMMAND, &cmd);
+	if (!(cmd & PCI_COMMAND_MASTER)) {
+		pci_info(pdev, "%s, of its IOMMU group, gets driver %s\n",
+			 dev_name(dev), dev->driver->name);
+		goto out_unlock;
+	}
+	spin_lock_irqsave(&gdev->intx_lock, flags);
+	pci_clear_master(pdev);
+	spin_unlock_irqrestore(&gdev->intx_lock, flags);
+	pci_warn(pdev, "%s, of its IOMMU group, gets driver %s: bus mastering off\n",
+		 dev_name(dev), dev->driver->name);
+out_unlock:
+	mutex_unlock(&gdev->lock);
+}
+
+/*
+ * BUS_NOTIFY_BIND_DRIVER comes with the device lock of @data held and
+ * the driver set, before its probe.  Binds of our own driver are claims.
+ */
+static int genode_pci_bus_notify(struct notifier_block *nb,
+				 unsigned long action, void *data)
+{
+	struct device *dev = data;
+	struct genode_pci_device *gdev;
+	struct iommu_group *group, *g;
+
+	if (action != BUS_NOTIFY_BIND_DRIVER || !dev->driver ||
+	    dev->driver == genode_pci_drv())
+		return NOTIFY_DONE;
+	group = iommu_group_get(dev);
+	if (!group)
+		return NOTIFY_DONE;
+
+	mutex_lock(&genode_pci_claims_lock);
+	list_for_each_entry(gdev, &genode_pci_claims, claims_node) {
+		if (&gdev->pdev->dev == dev)
+			continue;
+		g = iommu_group_get(&gdev->pdev->dev);
+		iommu_group_put(g);
+		/* still held through @group if it is the same */
+		if (g == group)
+			genode_pci_sibling_binds(gdev, dev);
+	}
+	mutex_unlock(&genode_pci_claims_lock);
+	iommu_group_put(group);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block genode_pci_bus_nb = {
+	.notifier_call = genode_pci_bus_notify,
+};
+
 int genode_pci_init(void)
 {
 	u32 list[GENODE_PCI_MAX_IDS];
@@ -1007,9 +1166,12 @@ int genode_pci_init(void)
 		return ret;
 	genode_pci_ecam_init();
 
-	ret = pci_register_driver(&genode_pci_driver);
+	ret = bus_register_notifier(&pci_bus_type, &genode_pci_bus_nb);
 	if (ret)
 		return ret;
+	ret = pci_register_driver(&genode_pci_driver);
+	if (ret)
+		goto err_unregister_notifier;
 
 	/* binds the functions that match and have no driver yet */
 	for (i = 0; i < n; i++) {
@@ -1023,10 +1185,13 @@ int genode_pci_init(void)
 
 err_unregister:
 	pci_unregister_driver(&genode_pci_driver);
+err_unregister_notifier:
+	bus_unregister_notifier(&pci_bus_type, &genode_pci_bus_nb);
 	return ret;
 }
 
 void genode_pci_exit(void)
 {
 	pci_unregister_driver(&genode_pci_driver);
+	bus_unregister_notifier(&pci_bus_type, &genode_pci_bus_nb);
 }

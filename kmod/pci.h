@@ -75,10 +75,16 @@
  * gdev->lock is never held while waiting for the device lock (reset only
  * tries it).  Config-space read-modify-writes of the command register
  * (bus mastering here, INTx disable in the IRQ code through pci_intx())
- * are made under gdev->lock; the hard-IRQ path's pci_check_and_mask_intx()
- * is atomic only against other users of the PCI core's pci_lock, so INTx
- * code that masks from hard IRQ context should keep the line from firing
- * while it changes the command register itself.
+ * are made under gdev->lock.  The INTx handler and the ack change INTx
+ * Disable without it, from interrupt context (pci_check_and_mask_intx()
+ * and pci_check_and_unmask_intx(), atomic only against other users of the
+ * PCI core's pci_lock): they do that under gdev->intx_lock, and so does
+ * every read-modify-write of the command register that the line may fire
+ * into (a client's config write of the register's high byte, bus
+ * mastering), so that none of them writes back a stale INTx Disable.
+ *
+ *   gdev->lock -> gdev->intx_lock
+ *   gi->lock (irq.c) -> gdev->intx_lock
  */
 #ifndef _GENODE_PCI_H
 #define _GENODE_PCI_H
@@ -86,6 +92,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/spinlock.h>
 
 #include "resource.h"
 
@@ -132,6 +139,12 @@ struct genode_pci_device {
 	bool enabled;
 	/* release hooks, in the order they were added */
 	struct list_head hooks;
+	/*
+	 * Guards the command register's INTx Disable bit: its changes by
+	 * the INTx handler and the ack, and the read-modify-writes of the
+	 * register that may run while they do (see "Locking" above).
+	 */
+	spinlock_t intx_lock;
 	/* the DMA masks and segment size before the claim, for the release */
 	u64 dma_mask;
 	u64 coherent_dma_mask;
@@ -148,6 +161,11 @@ struct genode_pci_device {
 	bool override_by_claim;
 	/* BARs that an IO-memory region holds (atomic bitops, no lock) */
 	unsigned long bars_in_use;
+	/*
+	 * On the list of claims the bus notifier searches, from the take to
+	 * the free (under genode_pci_claims_lock, pci.c).
+	 */
+	struct list_head claims_node;
 };
 
 /*
@@ -194,6 +212,11 @@ bool genode_pci_iommu_translates(struct pci_dev *pdev);
  * or a negative value for a byte no write may touch.
  */
 int genode_pci_config_mask(struct pci_dev *pdev, unsigned int pos);
+/*
+ * Which bits of config byte @pos the kernel changes at any time (INTx
+ * Disable): a write keeps them as they are, whatever it carries for them.
+ */
+u8 genode_pci_config_kept(unsigned int pos);
 
 /* Does BAR @bar hold the device's MSI-X table or its PBA? */
 bool genode_pci_bar_holds_msix(struct pci_dev *pdev, unsigned int bar);

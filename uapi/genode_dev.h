@@ -46,14 +46,14 @@
  *    BARs and use the IO BARs of its own
  *    claimed devices, request their INTx, MSI and MSI-X vectors and
  *    allocate DMA buffers for them (the resources of a device are its
- *    claimer's only: EPERM for another session's device fd); take a
- *    legacy interrupt line that no kernel driver, other IRQ fd or device
- *    bound to the module uses; allocate DMA buffers for no device within
- *    its DMA quota; write the config-space registers of an allow list
- *    (GENODE_PCI_CONFIG_WRITE).
+ *    claimer's only: EPERM for another session's device fd); allocate
+ *    DMA buffers for no device within its DMA quota; write the
+ *    config-space registers of an allow list (GENODE_PCI_CONFIG_WRITE).
  *  - CAP_SYS_RAWIO is needed for: claiming a function nobody assigned
  *    (no driver, no driver_override); IO ports other than a claimed
- *    device's IO BARs; physical IO-memory ranges;
+ *    device's IO BARs; physical IO-memory ranges; legacy interrupt lines
+ *    (GSIs: a platform resource, like IO ports for ioperm(2), that would
+ *    keep a kernel driver loaded later off its line);
  *    bus mastering of a device whose DMA is not isolated (no translating
  *    IOMMU, no interrupt remapping, or an IOMMU group shared with other
  *    devices: GENODE_PCI_CAP_ISOLATED); the physical and bus addresses of DMA
@@ -601,9 +601,11 @@ struct genode_pci_bar_info {
  *  - or changes a bit that is not writable (writing a read-only bit as it
  *    is, for a wider write, is fine).
  * Writable are: in the header, the command register but IO space, memory
- * space, bus master and INTx disable (bits 0, 1, 2 and 10: decoding is on
- * while the device is claimed, bus mastering is GENODE_PCI_BUS_MASTER's,
- * interrupts are the IRQ ioctls'), the status register (its error bits are
+ * space and bus master (bits 0, 1 and 2: decoding is on while the device
+ * is claimed, bus mastering is GENODE_PCI_BUS_MASTER's) and INTx disable
+ * (bit 10, the IRQ ioctls': the kernel sets and clears it at any time, so
+ * a write's value for it is ignored, never refused, and the write keeps
+ * the bit as it is at that moment), the status register (its error bits are
  * write-1-to-clear), cache line size, latency timer and interrupt line;
  * power management: PME enable and PME status (not the power state);
  * PCI Express: in device control the error reporting enables, relaxed
@@ -646,7 +648,11 @@ struct genode_pci_config {
  * devices of its IOMMU group, so switching it on then needs
  * CAP_SYS_RAWIO, as VFIO's no-IOMMU mode does, and is refused under kernel
  * lockdown (LOCKDOWN_PCI_ACCESS).  Switching it off needs nothing.  It is
- * switched off when the device is released.
+ * switched off when the device is released, and when a kernel driver
+ * binds to another function of the device's IOMMU group (before that
+ * driver's probe, so that the device reaches nothing the driver maps; the
+ * group is shared from then on, so switching it on again needs
+ * CAP_SYS_RAWIO).
  *
  * In:  argsz, flags (must be 0), enable (0 or 1), __reserved (must be 0).
  *
@@ -717,6 +723,12 @@ struct genode_pci_reset {
  *    The allow list must cover all pages the range touches.  While the
  *    region lives, its pages show as "genode" in /proc/iomem (unless only
  *    the allow list let them through), so no driver can claim them.
+ *    System RAM is checked when the region is requested: a range that
+ *    only the allow list let through holds nothing in /proc/iomem, so
+ *    nothing keeps its owner from turning it into RAM later (memory
+ *    hot-add by virtio-mem, dax/kmem or a memory device's driver), and
+ *    the region would then map the kernel's memory.  The allow list must
+ *    therefore never name a range that can become RAM.
  *
  * Ranges need not be page aligned: the pages that a range touches are
  * mapped (and the checks above apply to all of them), and GENODE_IOMEM_INFO
@@ -891,7 +903,8 @@ struct genode_iomem_info {
  *            otherwise 0.
  * Out: fd, the IRQ fd (O_CLOEXEC).
  *
- * Who may call: any session.
+ * Who may call: any session for INTX, MSI and MSI-X; LEGACY needs
+ * CAP_SYS_RAWIO.
  * Return: 0 on success;
  *  -EINVAL   bad argsz, unknown flags, trigger or polarity flags that
  *            contradict each other or are given for a PCI source, an
@@ -901,7 +914,8 @@ struct genode_iomem_info {
  *            what the device supports or 0 while none are enabled, or
  *            device_fd not a device fd;
  *  -EBADF    device_fd is not open;
- *  -EPERM    device_fd belongs to another session;
+ *  -EPERM    device_fd belongs to another session; LEGACY: the caller
+ *            lacks CAP_SYS_RAWIO;
  *  -EBUSY    the line is held by a kernel driver or another IRQ fd, or is
  *            configured (by the firmware or its holder) with another
  *            trigger mode or polarity; LEGACY: the line is the INTx line
@@ -1190,7 +1204,14 @@ struct genode_irq_mask {
  *  -ENOMEM  no memory, no physically contiguous range of the size (below
  *           the device's mask, or 4 GiB), or no bus address range below
  *           the mask; or a buffer that is charged to locked memory would
- *           exceed the caller's RLIMIT_MEMLOCK;
+ *           exceed the caller's RLIMIT_MEMLOCK; or a device that the
+ *           kernel marks untrusted (external-facing, e.g. behind a
+ *           Thunderbolt port) and a buffer whose pages are not physically
+ *           contiguous: the IOMMU code maps each piece of such a device's
+ *           buffers at an I/O virtual address of its own (so that it can
+ *           bounce what does not fill its IOMMU pages), and the pieces
+ *           then form no one range of bus addresses.  This fails safe;
+ *           a smaller buffer is more likely to be contiguous;
  *  -EINTR   a fatal signal interrupted the search for a large range;
  *  -EMFILE  no free fd;
  *  -EFAULT  the argument is not readable or writable.

@@ -595,22 +595,13 @@ TEST_F(edu, bad_device_arguments)
 TEST_F(edu, failed_alloc_leaves_the_quota)
 {
 	struct genode_dma_alloc a;
-	struct rlimit old, low;
+	struct rlimit old;
 	int64_t used = dma_quota_used(self->session);
-	int fds[64], n = 0, fd;
+	int fds[64], n, fd;
 
 	ASSERT_LE(0, used) TH_LOG("quota: %s", strerror(-used));
-	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
-	/* room for exactly one more fd, taken by a dup */
-	fd = dup(0);
-	ASSERT_LE(0, fd);
-	close(fd);
-	low = old;
-	low.rlim_cur = fd + 1;
-	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &low));
-	while (n < 64 && (fd = dup(0)) >= 0)
-		fds[n++] = fd;
-	ASSERT_EQ(EMFILE, errno);
+	n = fds_use_up(fds, 64, &old);
+	ASSERT_LE(0, n) TH_LOG("fds: %s", strerror(-n));
 
 	EXPECT_EQ(-EMFILE, dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED,
 				     self->dev, &a));
@@ -619,9 +610,7 @@ TEST_F(edu, failed_alloc_leaves_the_quota)
 				     -1, &a));
 	EXPECT_EQ(used, dma_quota_used(self->session));
 
-	while (n)
-		close(fds[--n]);
-	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	ASSERT_EQ(0, fds_give_back(fds, n, &old));
 	/* the device fd and the BAR region */
 	EXPECT_EQ(self->resources + 2, genode_resources());
 	/* the device still takes buffers */

@@ -12,9 +12,10 @@
  *
  * The calls are those whose allocations are the module's own or plain
  * allocator calls: opening a session, DMA buffers for no device (one page,
- * beyond the buddy allocator's largest block, and below 4 GiB), for a
- * claimed device, IO ports by range and by IO BAR, IO memory by physical
- * range and by BAR, a legacy line and INTx.  The claim itself and MSI are
+ * beyond the buddy allocator's largest block, its largest block uncached,
+ * and below 4 GiB), for a claimed device, IO ports by range and by IO
+ * BAR, IO memory by physical range and by BAR, a legacy line and INTx.
+ * The claim itself and MSI are
  * left out: failing allocations inside pci_enable_device() (ACPICA) and
  * inside the MSI setup hits the kernel's own error paths, whose bugs are
  * not the module's.
@@ -144,6 +145,18 @@ static int create_dma_page(struct ctx *c)
 static int create_dma_large(struct ctx *c)
 {
 	return genode_dma_alloc(c->session, 6 * MIB, GENODE_DMA_CACHED, -1,
+				NULL, NULL, NULL);
+}
+
+/*
+ * The buddy allocator's largest block, uncached: the linear mapping of
+ * the run is switched with set_memory_uc(), which splits the large pages
+ * it spans; a failure to split a later one must leave none of the run
+ * uncached when the pages go back.
+ */
+static int create_dma_uncached(struct ctx *c)
+{
+	return genode_dma_alloc(c->session, 4 * MIB, GENODE_DMA_UNCACHED, -1,
 				NULL, NULL, NULL);
 }
 
@@ -328,6 +341,8 @@ TEST_F_TIMEOUT(fail_nth, calls_without_a_device, 600)
 	run_fail_nth(_metadata, self, "open", create_session, 0);
 	run_fail_nth(_metadata, self, "DMA, one page", create_dma_page, 0);
 	run_fail_nth(_metadata, self, "DMA, 6 MiB", create_dma_large, 0);
+	run_fail_nth(_metadata, self, "DMA, 4 MiB uncached",
+		     create_dma_uncached, 0);
 	run_fail_nth(_metadata, self, "DMA, below 4 GiB", create_dma_below_4g,
 		     0);
 	run_fail_nth(_metadata, self, "IO ports", create_ioport, MAY_EBUSY);

@@ -121,6 +121,22 @@ static void unclaim(struct claimed *c)
 
 /* ---- edu: INTx ---- */
 
+/*
+ * One interrupt raised and taken: masked in the device for the ack, still
+ * asserted there, but held back.
+ */
+static void expect_held_back(struct __test_metadata *_metadata,
+			     struct claimed *c, int irq)
+{
+	EXPECT_TRUE(irq_info_of(irq).state & GENODE_IRQ_STATE_ACK_MASKED);
+	EXPECT_EQ(PCI_COMMAND_INTX_DISABLE,
+		  pci_cfg_read(c->dev, PCI_COMMAND, 2) &
+		  PCI_COMMAND_INTX_DISABLE);
+	EXPECT_EQ(1, edu_irq_status(c->bar));
+	EXPECT_FALSE(irq_readable(irq, 200));
+	EXPECT_EQ(1, irq_info_of(irq).raised);
+}
+
 FIXTURE(edu_intx) {
 	struct claimed c;
 	int irq;
@@ -178,15 +194,7 @@ TEST_F(edu_intx, masked_in_the_device_until_the_ack)
 
 	edu_irq_raise(self->c.bar, 1);
 	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
-	info = irq_info_of(self->irq);
-	EXPECT_TRUE(info.state & GENODE_IRQ_STATE_ACK_MASKED);
-	EXPECT_EQ(PCI_COMMAND_INTX_DISABLE,
-		  pci_cfg_read(self->c.dev, PCI_COMMAND, 2) &
-		  PCI_COMMAND_INTX_DISABLE);
-	/* still asserted in the device, but held back */
-	EXPECT_EQ(1, edu_irq_status(self->c.bar));
-	EXPECT_FALSE(irq_readable(self->irq, 200));
-	EXPECT_EQ(1, irq_info_of(self->irq).raised);
+	expect_held_back(_metadata, &self->c, self->irq);
 
 	edu_irq_ack(self->c.bar, 1);
 	ASSERT_EQ(0, genode_irq_ack(self->irq));
@@ -198,6 +206,106 @@ TEST_F(edu_intx, masked_in_the_device_until_the_ack)
 	EXPECT_EQ(1, info.raised);
 	EXPECT_EQ(1, info.delivered);
 	EXPECT_EQ(1, info.acked);
+}
+
+/*
+ * INTx Disable is the kernel's: a config write of the command register
+ * keeps the bit as it is, whatever the write carries for it.  So a client
+ * that writes back the register as it read it before the interrupt
+ * (INTx Disable clear) does not unmask the line that the handler masked
+ * for the ack, and one that writes it with the bit set does not mask it.
+ */
+TEST_F(edu_intx, config_write_keeps_the_kernels_intx_disable)
+{
+	unsigned int cmd = pci_cfg_read(self->c.dev, PCI_COMMAND, 2);
+	unsigned int dw = pci_cfg_read(self->c.dev, PCI_COMMAND, 4);
+	unsigned int hi = cmd >> 8;
+
+	ASSERT_EQ(0, cmd & PCI_COMMAND_INTX_DISABLE);
+	edu_irq_raise(self->c.bar, 1);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	ASSERT_EQ(PCI_COMMAND_INTX_DISABLE,
+		  pci_cfg_read(self->c.dev, PCI_COMMAND, 2) &
+		  PCI_COMMAND_INTX_DISABLE);
+
+	/* the stale copies, in every width that covers the bit */
+	EXPECT_EQ(0, pci_cfg_write(self->c.dev, PCI_COMMAND, 2, cmd));
+	EXPECT_EQ(0, pci_cfg_write(self->c.dev, PCI_COMMAND + 1, 1, hi));
+	EXPECT_EQ(0, pci_cfg_write(self->c.dev, PCI_COMMAND, 4,
+				   dw & 0xffff));
+	/* no second interrupt */
+	expect_held_back(_metadata, &self->c, self->irq);
+
+	edu_irq_ack(self->c.bar, 1);
+	ASSERT_EQ(0, genode_irq_ack(self->irq));
+	EXPECT_EQ(0, pci_cfg_read(self->c.dev, PCI_COMMAND, 2) &
+		  PCI_COMMAND_INTX_DISABLE);
+
+	/* the bit set in a write does not mask an unmasked line */
+	EXPECT_EQ(0, pci_cfg_write(self->c.dev, PCI_COMMAND, 2,
+				   cmd | PCI_COMMAND_INTX_DISABLE));
+	EXPECT_EQ(0, pci_cfg_read(self->c.dev, PCI_COMMAND, 2) &
+		  PCI_COMMAND_INTX_DISABLE);
+	edu_irq_raise(self->c.bar, 1);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
+	edu_irq_ack(self->c.bar, 1);
+	ASSERT_EQ(0, genode_irq_ack(self->irq));
+	EXPECT_EQ(2, irq_info_of(self->irq).raised);
+	/* the other bits of the command register are still checked */
+	EXPECT_EQ(-EPERM, pci_cfg_write(self->c.dev, PCI_COMMAND, 2,
+					cmd ^ PCI_COMMAND_MEMORY));
+}
+
+struct cmd_writer {
+	int dev;
+	unsigned int cmd;
+	volatile bool stop;
+	unsigned long writes;
+};
+
+static void *cmd_write_thread(void *arg)
+{
+	struct cmd_writer *w = arg;
+
+	while (!w->stop)
+		if (!pci_cfg_write(w->dev, PCI_COMMAND, 2, w->cmd))
+			w->writes++;
+	return NULL;
+}
+
+/*
+ * Config writes of the command register (as read before, INTx Disable
+ * clear) racing the handler's mask: a write that stored its stale copy
+ * after the handler masked would unmask a line the device still asserts,
+ * and the handler would count that interrupt twice.
+ */
+TEST_F_TIMEOUT(edu_intx, config_writes_racing_the_handler, 600)
+{
+	struct cmd_writer w = {
+		.dev = self->c.dev,
+		.cmd = pci_cfg_read(self->c.dev, PCI_COMMAND, 2),
+	};
+	struct genode_irq_info info;
+	unsigned int i, n = 2000;
+	pthread_t th;
+
+	ASSERT_EQ(0, w.cmd & PCI_COMMAND_INTX_DISABLE);
+	ASSERT_EQ(0, pthread_create(&th, NULL, cmd_write_thread, &w));
+	for (i = 0; i < n; i++) {
+		edu_irq_raise(self->c.bar, 1);
+		EXPECT_EQ(1, irq_wait_count(self->irq, 2000)) TH_LOG("cycle %u", i);
+		edu_irq_ack(self->c.bar, 1);
+		ASSERT_EQ(0, genode_irq_ack(self->irq));
+	}
+	w.stop = true;
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_FALSE(irq_readable(self->irq, 100));
+	info = irq_info_of(self->irq);
+	EXPECT_EQ(n, info.raised);
+	EXPECT_EQ(n, info.delivered);
+	EXPECT_LT(0, w.writes);
+	TH_LOG("%lu writes, %llu spurious", w.writes,
+	       (unsigned long long)info.spurious);
 }
 
 TEST_F(edu_intx, second_raise_before_the_ack_is_delivered_after_it)

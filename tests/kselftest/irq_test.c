@@ -970,6 +970,83 @@ TEST(lines_of_kernel_drivers_are_busy)
 	close(s);
 }
 
+/*
+ * A legacy line is the platform's, like an IO port: requesting one needs
+ * CAP_SYS_RAWIO, as ioperm(2) does.  In a child without it: the request
+ * of COM2's line, which nobody holds, is EPERM and leaves the line free
+ * (no /proc/interrupts entry, and root takes it afterwards).
+ */
+static int legacy_request_without_rawio(void *arg)
+{
+	int line = *(int *)arg, s, fd;
+
+	if (drop_cap_sys_rawio() || has_cap_sys_rawio() != 0)
+		return 200;
+	s = session_open();
+	if (s < 0)
+		return 201;
+	fd = genode_irq_open_line(s, line, 0);
+	if (fd >= 0)
+		return 202;
+	return fd == -EPERM ? 0 : -fd;
+}
+
+TEST(legacy_lines_need_cap_sys_rawio)
+{
+	int line = COM2_GSI, status, s, fd;
+	long base = genode_resources();
+	char irq_line[512];
+
+	status = run_in_child(legacy_request_without_rawio, &line);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("200: CAP_SYS_RAWIO kept, 202: the line was given, else the errno");
+	EXPECT_EQ(base, genode_resources());
+	proc_interrupts(COM2_GSI, irq_line, sizeof(irq_line));
+	EXPECT_EQ(NULL, strstr(irq_line, "genode")) TH_LOG("IRQ 3: %s", irq_line);
+
+	s = session_open();
+	ASSERT_LE(0, s);
+	fd = genode_irq_open_line(s, COM2_GSI, 0);
+	EXPECT_LE(0, fd) TH_LOG("GSI %d: %s", COM2_GSI, strerror(-fd));
+	if (fd >= 0)
+		close(fd);
+	close(s);
+}
+
+/*
+ * The IRQ fd is the permission: a process without CAP_SYS_RAWIO that
+ * inherited it (or got it over SCM_RIGHTS) reads and acks it.
+ */
+static int inherited_line_without_rawio(void *arg)
+{
+	int irq = *(int *)arg;
+
+	if (drop_cap_sys_rawio() || has_cap_sys_rawio() != 0)
+		return 200;
+	if (genode_irq_ack(irq))
+		return 1;
+	com2_kick();
+	if (irq_wait_count(irq, 2000) != 1)
+		return 2;
+	if (genode_irq_ack(irq))
+		return 3;
+	return 0;
+}
+
+TEST_F(com2, an_inherited_irq_fd_needs_no_cap_sys_rawio)
+{
+	int status;
+
+	com2_thre(true);
+	ASSERT_EQ(1, irq_wait_count(self->irq, 2000));
+	status = run_in_child(inherited_line_without_rawio, &self->irq);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("1, 3: ack failed, 2: no interrupt, 200: CAP_SYS_RAWIO kept");
+	EXPECT_EQ(2, irq_info_of(self->irq).raised);
+}
+
 /* ---- bad input ---- */
 
 TEST(bad_requests)

@@ -427,18 +427,19 @@ TEST_F(pci, config_writes_that_are_refused)
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, msi + 4, 4, 0xfee00000));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, msi + 12, 2, 0x41));
 
-	/* decoding, bus mastering and INTx disable, in any width */
+	/* decoding and bus mastering, in any width */
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_MEMORY));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_IO));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2, cmd ^ PCI_COMMAND_MASTER));
-	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 2,
-					cmd ^ PCI_COMMAND_INTX_DISABLE));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 1,
 					(cmd & 0xff) ^ PCI_COMMAND_MASTER));
-	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND + 1, 1,
-					(cmd >> 8) ^ (PCI_COMMAND_INTX_DISABLE >> 8)));
 	EXPECT_EQ(-EPERM, pci_cfg_write(dev, PCI_COMMAND, 4,
 					cmd ^ PCI_COMMAND_MEMORY));
+	/* INTx disable is kept as it is: taken, and changes nothing */
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_COMMAND, 2,
+				   cmd ^ PCI_COMMAND_INTX_DISABLE));
+	EXPECT_EQ(0, pci_cfg_write(dev, PCI_COMMAND + 1, 1,
+				   (cmd >> 8) ^ (PCI_COMMAND_INTX_DISABLE >> 8)));
 
 	/* values wider than the access */
 	EXPECT_EQ(-EINVAL, pci_cfg_write(dev, PCI_CACHE_LINE_SIZE, 1, 0x100));
@@ -460,6 +461,90 @@ TEST_F(pci, config_writes_that_are_refused)
 				   before[PCI_CACHE_LINE_SIZE]));
 	EXPECT_EQ(before[PCI_CACHE_LINE_SIZE],
 		  pci_cfg_read(dev, PCI_CACHE_LINE_SIZE, 1));
+	close(dev);
+}
+
+/*
+ * After GENODE_REVOKE of a device fd, everything made from it or asked
+ * of it is ENODEV: the device's resources (IO BAR, BAR region, IRQ, DMA
+ * buffer), its DMA mask, and the buffer that its release revoked.
+ */
+TEST_F(pci, calls_on_a_revoked_device_are_enodev)
+{
+	uint32_t cfg = 0;
+	int dev, buf;
+
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	buf = genode_dma_alloc(self->session, 4096, GENODE_DMA_CACHED, dev,
+			       NULL, NULL, NULL);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, genode_revoke(self->session, dev));
+
+	EXPECT_EQ(-ENODEV, genode_ioport_open_bar(self->session, dev, 0, NULL,
+						  NULL));
+	EXPECT_EQ(-ENODEV, genode_iomem_request_bar(self->session, dev, 0, 0));
+	EXPECT_EQ(-ENODEV, genode_irq_open_pci(self->session, dev,
+					       GENODE_IRQ_SOURCE_INTX, 0, 0));
+	EXPECT_EQ(-ENODEV, genode_dma_alloc(self->session, 4096,
+					    GENODE_DMA_CACHED, dev, NULL, NULL,
+					    NULL));
+	EXPECT_EQ(-ENODEV, genode_dma_set_mask(self->session, dev, 32));
+	EXPECT_EQ(-ENODEV, genode_dma_sync(buf, GENODE_DMA_SYNC_FOR_CPU, 0,
+					   4096, GENODE_DMA_BIDIRECTIONAL));
+	EXPECT_EQ(-ENODEV, genode_pci_config_read(dev, PCI_COMMAND, 2, &cfg));
+	EXPECT_EQ(-ENODEV, pci_bus_master(dev, 0));
+	close(buf);
+	close(dev);
+	EXPECT_EQ(self->resources, genode_resources());
+}
+
+/*
+ * Without a free fd every creating call is EMFILE and leaves nothing: no
+ * resource, and the function of a refused claim (ICH9's SMBus
+ * controller, which nobody assigned) unbound again.
+ */
+TEST_F(pci, creating_calls_without_a_free_fd_are_emfile)
+{
+	struct pci_addr smbus;
+	struct rlimit old;
+	int fds[64], n, dev, fd;
+	long before;
+	char drv[64];
+
+	ASSERT_EQ(0, pci_find_class(0x0c0500, 0xffff00, &smbus));
+	pci_driver_of(&smbus, drv, sizeof(drv));
+	if (drv[0])
+		SKIP(return, "%s is bound to %s", smbus.name, drv);
+	dev = pci_claim(self->session, &self->edu);
+	ASSERT_LE(0, dev);
+	before = genode_resources();
+
+	n = fds_use_up(fds, 64, &old);
+	ASSERT_LE(0, n) TH_LOG("fds: %s", strerror(-n));
+	EXPECT_EQ(-EMFILE, pci_claim(self->session, &smbus));
+	EXPECT_EQ(-EMFILE, genode_iomem_request_bar(self->session, dev, 0, 0));
+	EXPECT_EQ(-EMFILE, genode_irq_open_pci(self->session, dev,
+					       GENODE_IRQ_SOURCE_INTX, 0, 0));
+	EXPECT_EQ(-EMFILE, genode_ioport_open(self->session, UART_COM2,
+					      UART_PORTS));
+	EXPECT_EQ(-EMFILE, genode_irq_open_line(self->session, 3, 0));
+	ASSERT_EQ(0, fds_give_back(fds, n, &old));
+
+	EXPECT_EQ(before, genode_resources());
+	pci_driver_of(&smbus, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
+	/* and the same calls work with an fd to spare */
+	fd = genode_iomem_request_bar(self->session, dev, 0, 0);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	fd = pci_claim(self->session, &smbus);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	pci_driver_of(&smbus, drv, sizeof(drv));
+	EXPECT_STREQ("", drv);
 	close(dev);
 }
 
@@ -617,6 +702,69 @@ TEST_F(pci, shared_iommu_group_is_not_isolated)
 	/* with the capability */
 	EXPECT_EQ(0, pci_bus_master(dev, 1));
 	EXPECT_EQ(0, pci_bus_master(dev, 0));
+	close(dev);
+}
+
+/* Are a and b in one IOMMU group?  1, 0, or -errno (no group). */
+static int same_iommu_group(const struct pci_addr *a, const struct pci_addr *b)
+{
+	char path[256], ga[256], gb[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/iommu_group", a->dir);
+	n = readlink(path, ga, sizeof(ga) - 1);
+	if (n < 0)
+		return -errno;
+	ga[n] = '\0';
+	snprintf(path, sizeof(path), "%s/iommu_group", b->dir);
+	n = readlink(path, gb, sizeof(gb) - 1);
+	if (n < 0)
+		return -errno;
+	gb[n] = '\0';
+	return !strcmp(ga, gb);
+}
+
+/*
+ * A kernel driver that binds to another function of a claimed function's
+ * IOMMU group shares the claim's DMA domain: the claim's bus mastering is
+ * switched off before the driver's probe, so that the claimed device
+ * reaches nothing the driver maps.  Here ICH9's SMBus controller is
+ * claimed and bus-mastering, and its sibling AHCI (00:1f.2) is bound to
+ * uio_pci_generic.
+ */
+TEST_F(pci, kernel_driver_on_a_group_sibling_turns_bus_mastering_off)
+{
+	struct pci_addr smbus, ahci;
+	char drv[64];
+	int dev;
+
+	ASSERT_EQ(0, pci_find_class(0x0c0500, 0xffff00, &smbus));
+	ASSERT_EQ(0, pci_find_class(0x010601, 0xffffff, &ahci));
+	if (same_iommu_group(&smbus, &ahci) != 1)
+		SKIP(return, "%s and %s share no IOMMU group (no IOMMU)",
+		     smbus.name, ahci.name);
+	pci_driver_of(&smbus, drv, sizeof(drv));
+	if (drv[0])
+		SKIP(return, "%s is bound to %s", smbus.name, drv);
+	pci_driver_of(&ahci, drv, sizeof(drv));
+	if (drv[0])
+		SKIP(return, "%s is bound to %s", ahci.name, drv);
+
+	dev = pci_claim(self->session, &smbus);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, pci_bus_master(dev, 1));
+	ASSERT_EQ(PCI_COMMAND_MASTER,
+		  pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+
+	ASSERT_EQ(0, system("modprobe uio_pci_generic"));
+	EXPECT_EQ(0, pci_bind(&ahci, "uio_pci_generic"));
+	EXPECT_EQ(0, pci_cfg_read(dev, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+	/* the claim lives on; with CAP_SYS_RAWIO it masters again */
+	EXPECT_EQ(0, pci_bus_master(dev, 1));
+	EXPECT_EQ(0, pci_bus_master(dev, 0));
+
+	EXPECT_EQ(0, pci_unbind(&ahci));
+	EXPECT_EQ(0, system("rmmod uio_pci_generic"));
 	close(dev);
 }
 

@@ -194,6 +194,9 @@ static int member_session(gid_t gid, const struct pci_addr *edu, bool assigned)
 			_exit(4);
 		if (genode_iomem_request_phys(s, 0xfed00000, 4096, 0) != -EPERM)
 			_exit(5);
+		/* COM2's line, GSI 3, which nobody holds */
+		if (genode_irq_open_line(s, 3, 0) != -EPERM)
+			_exit(6);
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
@@ -222,7 +225,7 @@ TEST_F(udev_group, member_claims_only_what_the_administrator_assigned)
 
 	ASSERT_EQ(0, pci_bind(&edu, "genode"));
 	EXPECT_EQ(0, member_session(self->gid, &edu, true))
-		TH_LOG("2: claim, 3: BAR, 4: IO ports not EPERM, 5: physical range not EPERM");
+		TH_LOG("2: claim, 3: BAR, 4: IO ports, 5: physical range, 6: legacy line not EPERM");
 	EXPECT_EQ(0, pci_unbind(&edu));
 }
 

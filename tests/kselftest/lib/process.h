@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -175,6 +176,42 @@ static inline long group_gid(const char *name)
 	}
 	fclose(f);
 	return gid;
+}
+
+/*
+ * Use up the caller's fd table: RLIMIT_NOFILE lowered to just above the
+ * lowest free fd, and every fd left under it taken by a dup into fds[]
+ * (at most max).  *old gets the limit for fds_give_back().  Returns how
+ * many fds it took (so that the next new fd is EMFILE), or -errno.
+ */
+static inline int fds_use_up(int *fds, int max, struct rlimit *old)
+{
+	struct rlimit low;
+	int fd, n = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, old))
+		return -errno;
+	fd = dup(0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	low = *old;
+	low.rlim_cur = fd + 1;
+	if (setrlimit(RLIMIT_NOFILE, &low))
+		return -errno;
+	while (n < max && (fd = dup(0)) >= 0)
+		fds[n++] = fd;
+	if (fd >= 0)
+		return -ENOSPC;	/* more free fds than fds[] holds */
+	return errno == EMFILE ? n : -errno;
+}
+
+/* Undo fds_use_up(): close the n fds, restore the limit.  0 or -errno. */
+static inline int fds_give_back(int *fds, int n, const struct rlimit *old)
+{
+	while (n > 0)
+		close(fds[--n]);
+	return setrlimit(RLIMIT_NOFILE, old) ? -errno : 0;
 }
 
 /* Run fn(arg) in a child that exits with its result: its wait status, or -errno. */

@@ -375,23 +375,11 @@ void Pci_function::commit()
 }
 
 
-int Pci_function::bar_index(addr_t base, size_t size) const
+int Pci_function::_bar_holding(__u32 kind, __u64 base, __u64 size) const
 {
 	for (unsigned i = 0; i < BARS; i++) {
 		Bar const &b = _bar[i];
-		if ((b.flags & GENODE_PCI_BAR_MEM) && b.size && base >= b.addr &&
-		    size <= b.size && base - b.addr <= b.size - size)
-			return (int)i;
-	}
-	return -1;
-}
-
-
-int Pci_function::io_bar_index(unsigned base, unsigned size) const
-{
-	for (unsigned i = 0; i < BARS; i++) {
-		Bar const &b = _bar[i];
-		if ((b.flags & GENODE_PCI_BAR_IO) && b.size && base >= b.addr &&
+		if ((b.flags & kind) && b.size && base >= b.addr &&
 		    size <= b.size && base - b.addr <= b.size - size)
 			return (int)i;
 	}

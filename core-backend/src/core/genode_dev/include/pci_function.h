@@ -107,6 +107,7 @@ class Core::Genode_dev::Pci_function
 		void _bus_master_set(bool);
 		bool _kernel_owned(unsigned offset) const;
 		void _bar_written(unsigned offset, __u32 value);
+		int  _bar_holding(__u32 kind, __u64 base, __u64 size) const;
 
 		Pci_function(Pci_function const &);
 		Pci_function &operator = (Pci_function const &);
@@ -145,12 +146,14 @@ class Core::Genode_dev::Pci_function
 		/**
 		 * Index of the memory BAR that holds [base, base + size), or -1
 		 */
-		int bar_index(addr_t base, size_t size) const;
+		int bar_index(addr_t base, size_t size) const {
+			return _bar_holding(GENODE_PCI_BAR_MEM, base, size); }
 
 		/**
 		 * Index of the IO BAR that holds [base, base + size), or -1
 		 */
-		int io_bar_index(unsigned base, unsigned size) const;
+		int io_bar_index(unsigned base, unsigned size) const {
+			return _bar_holding(GENODE_PCI_BAR_IO, base, size); }
 
 		/**
 		 * This function's node of the devices ROM, in the format of

@@ -77,6 +77,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -243,14 +244,21 @@ static bool file_exists(const char *path)
 
 /* ---- the measured loops, shared by all implementations ---- */
 
-/* poll() for fd, then read() len bytes: 0, or -errno (-ETIMEDOUT). */
-static int wait_fd(int fd, size_t len)
+/*
+ * poll() for fd (or epoll_wait() on ep, if not -1, which holds fd), then
+ * read() len bytes: 0, or -errno (-ETIMEDOUT).
+ */
+static int wait_fd(int fd, int ep, size_t len)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct epoll_event ev;
 	uint64_t buf;
 	int ret;
 
-	ret = poll(&p, 1, IRQ_TIMEOUT_MS);
+	if (ep >= 0)
+		ret = epoll_wait(ep, &ev, 1, IRQ_TIMEOUT_MS);
+	else
+		ret = poll(&p, 1, IRQ_TIMEOUT_MS);
 	if (ret < 0)
 		return -errno;
 	if (ret == 0)
@@ -266,11 +274,11 @@ typedef int (*rearm_fn)(void *ctx);
 
 /*
  * n round trips (after warm-up ones that are not counted): raise, wait
- * for fd, clear the cause, re-arm.
+ * for fd (in epoll set ep, if not -1), clear the cause, re-arm.
  */
 static void irq_loop(struct series *s, struct series *also,
-		     volatile uint32_t *bar, int fd, size_t len, rearm_fn rearm,
-		     void *ctx)
+		     volatile uint32_t *bar, int fd, int ep, size_t len,
+		     rearm_fn rearm, void *ctx)
 {
 	unsigned int i, n = scaled(n_irq) + n_irq_warm;
 	double t0;
@@ -279,7 +287,7 @@ static void irq_loop(struct series *s, struct series *also,
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
 		edu_irq_raise(bar, 1);
-		ret = wait_fd(fd, len);
+		ret = wait_fd(fd, ep, len);
 		if (ret) {
 			fail(s, "no interrupt: %s", strerror(-ret));
 			if (also)
@@ -430,30 +438,24 @@ static void genode_irq(int session, int dev, volatile uint32_t *bar,
 		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
 		return;
 	}
-	irq_loop(s, NULL, bar, irq, sizeof(uint64_t), ack ? genode_rearm : NULL,
-		 &irq);
+	irq_loop(s, NULL, bar, irq, -1, sizeof(uint64_t),
+		 ack ? genode_rearm : NULL, &irq);
 	close(irq);
 }
 
 /*
- * INTx in one system call per interrupt: raise, then GENODE_IRQ_ACK_WAIT,
- * which unmasks the line (masked since the last interrupt, whose cause
- * was cleared) and waits for this one; clear the cause.
+ * Round trips in one system call per interrupt on IRQ fd irq: raise, then
+ * GENODE_IRQ_ACK_WAIT, which re-arms the source (for INTx: unmasks the
+ * line, masked since the last interrupt, whose cause was cleared) and
+ * waits for this one; clear the cause.
  */
-static void genode_irq_ack_wait_loop(int session, int dev,
-				     volatile uint32_t *bar)
+static void ack_wait_loop(struct series *s, volatile uint32_t *bar, int irq)
 {
-	struct series *s = row(g_irq_intx_1, "genode INTx, ack+wait");
 	unsigned int i, n = scaled(n_irq) + n_irq_warm;
 	uint64_t count;
 	double t0;
-	int irq, ret;
+	int ret;
 
-	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
-	if (irq < 0) {
-		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
-		return;
-	}
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
 		edu_irq_raise(bar, 1);
@@ -467,6 +469,21 @@ static void genode_irq_ack_wait_loop(int session, int dev,
 			add(s, now_ns() - t0);
 	}
 	edu_irq_ack(bar, 0xffffffff);
+}
+
+/* INTx in one system call per interrupt (see ack_wait_loop()). */
+static void genode_irq_ack_wait_intx(int session, int dev,
+				     volatile uint32_t *bar)
+{
+	struct series *s = row(g_irq_intx_1, "genode INTx, ack+wait");
+	int irq;
+
+	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
+	if (irq < 0) {
+		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
+		return;
+	}
+	ack_wait_loop(s, bar, irq);
 	close(irq);
 }
 
@@ -620,7 +637,7 @@ static void phase_genode(void)
 	edu_irq_ack(bar, 0xffffffff);
 
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true);
-	genode_irq_ack_wait_loop(session, dev, bar);
+	genode_irq_ack_wait_intx(session, dev, bar);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, true);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, false);
 	read_loop(row(g_read, "genode region"), bar);
@@ -731,7 +748,7 @@ static void phase_uio(void)
 		fail(s, "%s: %s", path, strerror(errno));
 	} else {
 		u.cmd_high &= ~(PCI_COMMAND_INTX_DISABLE >> 8);
-		irq_loop(s, NULL, bar, uio, sizeof(int32_t), uio_rearm, &u);
+		irq_loop(s, NULL, bar, uio, -1, sizeof(int32_t), uio_rearm, &u);
 	}
 	if (u.config >= 0)
 		close(u.config);
@@ -819,7 +836,7 @@ static void vfio_irq(struct vfio *v, volatile uint32_t *bar, unsigned int index)
 	 */
 	irq_loop(s, msi ? row(g_irq_msi_noack, "vfio-pci MSI") :
 		 row(g_irq_intx_1, "vfio-pci INTx"), bar,
-		 efd, sizeof(uint64_t), msi ? NULL : vfio_unmask_intx, v);
+		 efd, -1, sizeof(uint64_t), msi ? NULL : vfio_unmask_intx, v);
 	vfio_set_trigger(v, index, -1);
 	close(efd);
 }

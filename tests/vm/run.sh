@@ -20,6 +20,8 @@
 #   --moddir DIR       KVER's modules, for the peers (/lib/modules/KVER)
 #   --checkers         a debug kernel: check that its bug finders run and
 #                      end with a kmemleak scan (see init)
+#   --device SPEC      one more QEMU -device, after the test devices (so
+#                      that theirs keep their addresses), e.g. for make bench
 #   --com2 CHARDEV     the backend of COM2 (0x2f8, IRQ 3) as QEMU -chardev
 #                      options without the id (null), e.g. pipe,path=/tmp/c2
 #                      (the host writes /tmp/c2.in, reads /tmp/c2.out)
@@ -31,7 +33,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
-screendump="" image="" moddir="" checkers=0 com2=null
+screendump="" image="" moddir="" checkers=0 com2=null device=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--checkers) checkers=1; shift; continue ;;
@@ -49,6 +51,7 @@ while [ $# -gt 1 ]; do
 	--append) extra_append=$2 ;;
 	--screendump) screendump=$2 ;;
 	--com2) com2=$2 ;;
+	--device) device=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -106,6 +109,7 @@ devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
 # A device with a BAR smaller than a page (the i6300esb watchdog: 16 bytes
 # of MMIO), left unbound: no driver for it is in the initramfs.
 devices+=(-device i6300esb)
+[ -z "$device" ] || devices+=(-device "$device")
 
 # One host thread for all vCPUs (thread=single): with multi-threaded TCG,
 # a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU

@@ -772,7 +772,7 @@ TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)
 	void *maps[17];
 	size_t sizes[17];
 
-	ASSERT_LE(0, pcp_free());
+	ASSERT_LE(0, proc_pcp_free());
 	before = proc_free_memory();
 	ASSERT_LT(0, before);
 	for (int i = 0; i < 17; i++) {

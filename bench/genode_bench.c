@@ -81,6 +81,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -96,6 +97,8 @@
 #define IRQ_TIMEOUT_MS	2000
 /* IOVA of vfio's DMA mappings: below edu's 28-bit mask, 2 MiB aligned */
 #define VFIO_IOVA	0x1000000ull
+/* The function with many MSI-X vectors that make bench adds: virtio-rng */
+#define VIRTIO_VENDOR	0x1af4
 
 static const size_t dma_sizes[] = { 4096, 65536, 2 << 20 };
 
@@ -126,6 +129,7 @@ struct series {
 	const char *impl;
 	double *v;		/* ns per operation */
 	size_t n, cap;
+	bool rel;		/* ratio: this row's cost over the first's */
 	bool absent;		/* not possible here: why says why */
 	bool failed;		/* should have worked: why says why */
 	char why[160];
@@ -651,6 +655,372 @@ out_session:
 	close(session);
 }
 
+/* ---- scaling: delivery beside other armed IRQ fds and sessions ---- */
+
+/*
+ * The edu MSI round trip, in one call (GENODE_IRQ_ACK_WAIT) and with
+ * epoll_wait() and read(), with N other IRQ fds open and armed in the
+ * same epoll set: N MSI-X vectors of a function that nobody raises (make
+ * bench adds virtio-rng-pci with 256 vectors; no driver sets up its
+ * queues, so it sends nothing).  Each vector has a CPU vector of its own,
+ * and one vCPU has about 200 for devices: the most asked for stops where
+ * the kernel refuses (ENOSPC), and the row says how many it holds.
+ * And with S sessions open, each holding a DMA buffer of a page, the
+ * legacy lines that nobody holds spread over them (vectors cannot be:
+ * a device's are its claimer's only).
+ */
+#define SCALE_VECTORS	256
+#define SCALE_LINES	16
+#define SCALE_GSIS	24	/* the IO-APIC's pins */
+
+static const unsigned int scale_others[] = { 0, 16, SCALE_VECTORS };
+static const unsigned int scale_sessions[] = { 1, 16, 64 };
+static const char *const scale_sessions_impl[] = {
+	"1 session", "16 sessions", "64 sessions",
+};
+
+static const char *g_scale_1 = "irq scale, MSI, 1 call";
+static const char *g_scale_read = "irq scale, MSI, epoll+read";
+static const char *g_scale_sessions = "irq scale, sessions, 1 call";
+
+static struct pci_addr vdev;	/* the function with the vectors */
+static int vdev_found = -ENODEV;
+/* what the first round armed of the most others asked for, and why not more */
+static unsigned int scale_armed;
+static char scale_max_impl[80];
+static unsigned int scale_lines;	/* quiet lines found in the first round */
+
+static char scale_note[3][200];
+
+static const char *scale_others_impl(size_t i)
+{
+	static const char *const impl[] = { "no other IRQ fd", "16 other IRQ fds" };
+
+	return i < 2 ? impl[i] : scale_max_impl;
+}
+
+/* edu's MSI fd, the vectors' device, in one session */
+struct scale {
+	int session, dev, vdev, region, irq;
+	void *mapping;
+	size_t map_size;
+	volatile uint32_t *bar;
+};
+
+/*
+ * Round trips with scale_others[i] other IRQ fds (as many as the first
+ * round could arm) armed in one epoll set with edu's.
+ */
+static void scale_others_run(struct scale *sc, size_t i)
+{
+	struct series *s1, *sr;
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned int want = scale_others[i], n;
+	int fds[SCALE_VECTORS], ep, fd = 0;
+
+	if (i == 2 && scale_armed)
+		want = scale_armed;
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0) {
+		perror("genode_bench: epoll_create1");
+		exit(1);
+	}
+	ev.data.fd = sc->irq;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, sc->irq, &ev)) {
+		perror("genode_bench: epoll_ctl");
+		exit(1);
+	}
+	for (n = 0; n < want && sc->vdev >= 0; n++) {
+		fd = genode_irq_open_pci(sc->session, sc->vdev,
+					 GENODE_IRQ_SOURCE_MSIX, n,
+					 n ? 0 : SCALE_VECTORS);
+		if (fd < 0)
+			break;
+		fds[n] = fd;
+		ev.data.fd = fd;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
+			perror("genode_bench: epoll_ctl");
+			exit(1);
+		}
+	}
+	if (i == 2 && !scale_armed) {
+		scale_armed = n;
+		snprintf(scale_max_impl, sizeof(scale_max_impl),
+			 "%u other IRQ fds", n);
+		if (n < want)
+			snprintf(scale_note[2], sizeof(scale_note[2]),
+				 "irq scale: of %u other vectors asked for, %u armed; the next: %s",
+				 want, n, strerror(-fd));
+	}
+	s1 = row(g_scale_1, scale_others_impl(i));
+	sr = row(g_scale_read, scale_others_impl(i));
+	s1->rel = sr->rel = true;
+	if (sc->vdev < 0 && want) {
+		absent(s1, "no function with %u MSI-X vectors: %s", SCALE_VECTORS,
+		       strerror(-sc->vdev));
+		absent(sr, "no function with %u MSI-X vectors: %s", SCALE_VECTORS,
+		       strerror(-sc->vdev));
+	} else if (n < want || (i == 1 && n < 16)) {
+		fail(s1, "armed %u of %u: %s", n, want, strerror(-fd));
+		fail(sr, "armed %u of %u: %s", n, want, strerror(-fd));
+	} else {
+		ack_wait_loop(s1, sc->bar, sc->irq);
+		irq_loop(sr, NULL, sc->bar, sc->irq, ep, sizeof(uint64_t),
+			 NULL, NULL);
+	}
+	while (n)
+		close(fds[--n]);
+	close(ep);
+}
+
+/*
+ * Round trips with scale_sessions[i] sessions open, each holding a DMA
+ * buffer of a page, and the quiet legacy lines (up to SCALE_LINES) spread
+ * over them.
+ */
+static void scale_sessions_run(struct scale *sc, size_t i)
+{
+	struct series *s = row(g_scale_sessions, scale_sessions_impl[i]);
+	unsigned int k, n = scale_sessions[i], lines = 0, gsi;
+	int sessions[64], bufs[64], fds[SCALE_LINES];
+
+	s->rel = true;
+	for (k = 0; k < n; k++) {
+		sessions[k] = genode_session_open(NULL);
+		bufs[k] = sessions[k] < 0 ? sessions[k] :
+			genode_dma_alloc(sessions[k], 4096, GENODE_DMA_CACHED,
+					 -1, NULL, NULL, NULL);
+		if (bufs[k] < 0) {
+			fail(s, "session %u: %s", k + 1, strerror(-bufs[k]));
+			break;
+		}
+	}
+	/* the lines of claimed devices are refused (EBUSY), as are held ones */
+	for (gsi = 0; k == n && gsi < SCALE_GSIS && lines < SCALE_LINES; gsi++) {
+		int fd = genode_irq_open_line(sessions[lines % n], gsi, 0);
+
+		if (fd >= 0)
+			fds[lines++] = fd;
+	}
+	if (k == n) {
+		if (!scale_lines)
+			scale_lines = lines;
+		if (lines != scale_lines)
+			fail(s, "%u quiet lines, %u in the first round", lines,
+			     scale_lines);
+		else
+			ack_wait_loop(s, sc->bar, sc->irq);
+	}
+	while (lines)
+		close(fds[--lines]);
+	while (k--) {
+		if (bufs[k] >= 0)
+			close(bufs[k]);
+		if (sessions[k] >= 0)
+			close(sessions[k]);
+	}
+}
+
+static void scale_fail(const char *fmt, int err)
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		fail(row(g_scale_1, scale_others_impl(i)), fmt, strerror(-err));
+		fail(row(g_scale_read, scale_others_impl(i)), fmt, strerror(-err));
+		fail(row(g_scale_sessions, scale_sessions_impl[i]), fmt,
+		     strerror(-err));
+	}
+}
+
+static void phase_scale(void)
+{
+	static unsigned int runs;
+	struct scale sc = { .session = -1, .dev = -1, .vdev = -1,
+			    .region = -1, .irq = -1 };
+	struct genode_iomem_info info;
+	size_t i, k;
+	int ret;
+
+	if (!scale_max_impl[0])
+		snprintf(scale_max_impl, sizeof(scale_max_impl),
+			 "%u other IRQ fds", SCALE_VECTORS);
+	sc.session = genode_session_open(NULL);
+	if (sc.session < 0) {
+		scale_fail("open /dev/genode: %s", sc.session);
+		return;
+	}
+	sc.dev = genode_pci_claim(sc.session, edu.domain, edu.bus, edu.devfn);
+	if (sc.dev < 0) {
+		scale_fail("GENODE_PCI_CLAIM: %s", sc.dev);
+		goto out;
+	}
+	ret = genode_pci_set_bus_master(sc.dev, 1);
+	if (ret) {
+		scale_fail("bus master: %s", ret);
+		goto out;
+	}
+	sc.region = genode_iomem_request_bar(sc.session, sc.dev, 0, 0);
+	if (sc.region < 0) {
+		scale_fail("GENODE_IOMEM_REQUEST: %s", sc.region);
+		goto out;
+	}
+	ret = genode_iomem_map(sc.region, &sc.mapping, &info);
+	if (ret) {
+		scale_fail("mapping BAR0: %s", ret);
+		goto out;
+	}
+	sc.map_size = info.map_size;
+	sc.bar = (volatile uint32_t *)((char *)sc.mapping + info.page_offset);
+	edu_irq_ack(sc.bar, 0xffffffff);
+	sc.irq = genode_irq_open_pci(sc.session, sc.dev, GENODE_IRQ_SOURCE_MSI,
+				     0, 1);
+	if (sc.irq < 0) {
+		scale_fail("GENODE_IRQ_REQUEST: %s", sc.irq);
+		goto out;
+	}
+	sc.vdev = vdev_found ? vdev_found :
+		genode_pci_claim(sc.session, vdev.domain, vdev.bus, vdev.devfn);
+
+	/* every other run in reverse order */
+	for (k = 0; k < 3; k++) {
+		i = runs % 2 ? 2 - k : k;
+		scale_others_run(&sc, i);
+	}
+	for (k = 0; k < 3; k++) {
+		i = runs % 2 ? 2 - k : k;
+		scale_sessions_run(&sc, i);
+	}
+	runs++;
+	snprintf(scale_note[0], sizeof(scale_note[0]),
+		 "irq scale: the others are MSI-X vectors of %s, in one epoll set with edu's MSI",
+		 vdev_found ? "(none)" : vdev.name);
+	snprintf(scale_note[1], sizeof(scale_note[1]),
+		 "irq scale, sessions: each holds a 4 KiB DMA buffer; %u quiet legacy lines spread over them",
+		 scale_lines);
+out:
+	if (sc.vdev >= 0)
+		close(sc.vdev);
+	if (sc.irq >= 0)
+		close(sc.irq);
+	if (sc.mapping)
+		munmap(sc.mapping, sc.map_size);
+	if (sc.region >= 0)
+		close(sc.region);
+	if (sc.dev >= 0)
+		close(sc.dev);
+	close(sc.session);
+}
+
+/* The function for the other vectors: virtio's, unbound from its driver. */
+static void find_vdev(void)
+{
+	vdev_found = pci_find(VIRTIO_VENDOR, ~0u, 0, &vdev);
+	if (!vdev_found)
+		vdev_found = pci_unbind(&vdev);
+}
+
+/* ---- memory per session and per IRQ fd ---- */
+
+/*
+ * What the kernel's memory grows by when MEM_SESSIONS empty sessions are
+ * opened, and when the quiet legacy lines and the vectors of the virtio
+ * function are taken as IRQ fds, divided by their number: in slabs and
+ * per-CPU areas (Slab + Percpu of /proc/meminfo), and in all (MemFree
+ * with the per-CPU free lists).  The first vector fd enables all
+ * SCALE_VECTORS vectors of the function, and is counted per vector.
+ * Once, idle, before the rounds; /proc/meminfo counts in KiB, and slabs
+ * grow by whole slabs, so the figures are good to some tens of bytes.
+ */
+#define MEM_SESSIONS	1000
+
+static char mem_note[4][200];
+
+struct kmem {
+	long long slab, used;
+};
+
+static void kmem(struct kmem *k)
+{
+	k->slab = proc_meminfo("Slab") + proc_meminfo("Percpu");
+	k->used = -proc_free_memory();
+}
+
+static void kmem_note(char *buf, size_t len, const char *what, unsigned int n,
+		      const struct kmem *a, const struct kmem *b)
+{
+	if (!n) {
+		snprintf(buf, len, "memory per %s: none could be made", what);
+		return;
+	}
+	snprintf(buf, len,
+		 "memory per %s: %lld bytes in slabs and per-CPU areas, %lld in all (%u of them)",
+		 what, (b->slab - a->slab) / n, (b->used - a->used) / n, n);
+}
+
+static void memory_measure(void)
+{
+	static int fds[MEM_SESSIONS];
+	struct kmem a, b;
+	unsigned int n, gsi;
+	int session, dev;
+
+	kmem(&a);
+	for (n = 0; n < MEM_SESSIONS; n++) {
+		fds[n] = genode_session_open(NULL);
+		if (fds[n] < 0)
+			break;
+	}
+	kmem(&b);
+	kmem_note(mem_note[0], sizeof(mem_note[0]), "session (empty)", n, &a, &b);
+	while (n)
+		close(fds[--n]);
+
+	session = genode_session_open(NULL);
+	if (session < 0)
+		return;
+	kmem(&a);
+	for (gsi = 0, n = 0; gsi < SCALE_GSIS; gsi++) {
+		int fd = genode_irq_open_line(session, gsi, 0);
+
+		if (fd >= 0)
+			fds[n++] = fd;
+	}
+	kmem(&b);
+	kmem_note(mem_note[1], sizeof(mem_note[1]), "IRQ fd, legacy line", n,
+		  &a, &b);
+	while (n)
+		close(fds[--n]);
+
+	dev = vdev_found ? vdev_found :
+		genode_pci_claim(session, vdev.domain, vdev.bus, vdev.devfn);
+	if (dev >= 0) {
+		kmem(&a);
+		fds[0] = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_MSIX,
+					     0, SCALE_VECTORS);
+		kmem(&b);
+		n = fds[0] >= 0;
+		kmem_note(mem_note[2], sizeof(mem_note[2]),
+			  "MSI-X vector enabled (the first fd's, over 256)",
+			  n ? SCALE_VECTORS : 0, &a, &b);
+		kmem(&a);
+		for (; n && n < SCALE_VECTORS; n++) {
+			fds[n] = genode_irq_open_pci(session, dev,
+						     GENODE_IRQ_SOURCE_MSIX, n, 0);
+			if (fds[n] < 0)
+				break;
+		}
+		kmem(&b);
+		kmem_note(mem_note[3], sizeof(mem_note[3]),
+			  "IRQ fd, MSI-X vector (after the first)", n ? n - 1 : 0,
+			  &a, &b);
+		while (n)
+			close(fds[--n]);
+		close(dev);
+	}
+	close(session);
+}
+
 /* ---- uio_pci_generic, and sysfs resource0 beside it ---- */
 
 /*
@@ -1105,7 +1475,7 @@ static void phase_udmabuf(void)
 
 /* The reference of a group's ratios: its first (genode's) row. */
 struct ref {
-	double median, p10;
+	double median, p10, p99;
 };
 
 /* One row of the table; 1 if it is a failure, else 0. */
@@ -1113,7 +1483,7 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 {
 	char med[32], lo[32], hi[32], spread[80], ratio[32] = "";
 	char p99[32], max[32];
-	double m, p10;
+	double m, p10, q99;
 
 	if (s->failed || s->absent || !s->n) {
 		printf("%-28s %-28s %s: %s\n", first ? s->group : "", s->impl,
@@ -1127,12 +1497,18 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 	fmt_time(med, sizeof(med), m);
 	fmt_time(lo, sizeof(lo), p10);
 	fmt_time(hi, sizeof(hi), quantile(s->v, s->n, 0.9));
-	fmt_time(p99, sizeof(p99), quantile(s->v, s->n, 0.99));
+	q99 = quantile(s->v, s->n, 0.99);
+	fmt_time(p99, sizeof(p99), q99);
 	fmt_time(max, sizeof(max), s->v[s->n - 1]);
 	snprintf(spread, sizeof(spread), "%s .. %s", lo, hi);
 	if (first) {
 		ref->median = m;
 		ref->p10 = p10;
+		ref->p99 = q99;
+	} else if (ref->median > 0 && s->rel) {
+		/* the cost against the first row's */
+		snprintf(ratio, sizeof(ratio), "%6.2f %5.2f %5.2f",
+			 m / ref->median, p10 / ref->p10, q99 / ref->p99);
 	} else if (ref->median > 0 && strncmp(s->impl, "genode", 6)) {
 		/* genode's other variants are no peers */
 		snprintf(ratio, sizeof(ratio), "%6.2f %5.2f", ref->median / m,
@@ -1146,8 +1522,9 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 
 static int print_table(unsigned int rounds, const char *load_note)
 {
+	bool rel_header = false;
 	struct utsname u;
-	struct ref ref;
+	struct ref ref = { 0 };
 	int status = 0;
 	size_t i, k;
 	char cs[64];
@@ -1175,11 +1552,24 @@ static int print_table(unsigned int rounds, const char *load_note)
 			;
 		if (i < k)
 			continue;
+		if (rows[k].rel && !rel_header) {
+			printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "", "",
+			       "", "", "", "", "", "row/first row");
+			printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "", "",
+			       "", "", "", "", "", "median   p10   p99");
+			rel_header = true;
+		}
 		ref.median = 0;
 		for (i = k; i < n_rows; i++)
 			if (!strcmp(rows[i].group, rows[k].group))
 				status |= print_row(&rows[i], i == k, &ref);
 	}
+	for (i = 0; i < sizeof(scale_note) / sizeof(scale_note[0]); i++)
+		if (scale_note[i][0])
+			printf("%s\n", scale_note[i]);
+	for (i = 0; i < sizeof(mem_note) / sizeof(mem_note[0]); i++)
+		if (mem_note[i][0])
+			printf("%s\n", mem_note[i]);
 	printf("@@BENCH-END@@\n");
 	return status;
 }
@@ -1258,6 +1648,7 @@ static void load_stop(void)
 
 int main(int argc, char **argv)
 {
+	struct rlimit files = { 4 * MEM_SESSIONS, 4 * MEM_SESSIONS };
 	unsigned int r, rounds = 40;
 	const char *load_note = NULL;
 	bool load = false;
@@ -1294,6 +1685,11 @@ int main(int argc, char **argv)
 	}
 	edu_path(path, sizeof(path), "iommu_group");
 	iommu = file_exists(path);
+	find_vdev();
+	/* the memory figures open MEM_SESSIONS sessions at once */
+	if (setrlimit(RLIMIT_NOFILE, &files))
+		perror("genode_bench: setrlimit");
+	memory_measure();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (load) {
 		ret = load_start(&load_note);
@@ -1312,7 +1708,7 @@ int main(int argc, char **argv)
 	for (r = 0; r < rounds; r++) {
 		static void (*const phases[])(void) = {
 			phase_genode, phase_genode_dma, phase_uio, phase_vfio,
-			phase_udmabuf,
+			phase_udmabuf, phase_scale,
 		};
 		size_t i, n = sizeof(phases) / sizeof(phases[0]);
 

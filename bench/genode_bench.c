@@ -135,7 +135,7 @@ struct series {
 	char why[160];
 };
 
-#define MAX_SERIES 32
+#define MAX_SERIES 48
 static struct series rows[MAX_SERIES];
 static size_t n_rows;
 
@@ -744,13 +744,13 @@ static void scale_others_run(struct scale *sc, size_t i)
 		}
 	}
 	if (i == 2 && !scale_armed) {
-		scale_armed = n;
 		snprintf(scale_max_impl, sizeof(scale_max_impl),
 			 "%u other IRQ fds", n);
 		if (n < want)
 			snprintf(scale_note[2], sizeof(scale_note[2]),
 				 "irq scale: of %u other vectors asked for, %u armed; the next: %s",
 				 want, n, strerror(-fd));
+		scale_armed = want = n;
 	}
 	s1 = row(g_scale_1, scale_others_impl(i));
 	sr = row(g_scale_read, scale_others_impl(i));
@@ -923,16 +923,20 @@ static void find_vdev(void)
 /* ---- memory per session and per IRQ fd ---- */
 
 /*
- * What the kernel's memory grows by when MEM_SESSIONS empty sessions are
- * opened, and when the quiet legacy lines and the vectors of the virtio
- * function are taken as IRQ fds, divided by their number: in slabs and
- * per-CPU areas (Slab + Percpu of /proc/meminfo), and in all (MemFree
- * with the per-CPU free lists).  The first vector fd enables all
- * SCALE_VECTORS vectors of the function, and is counted per vector.
- * Once, idle, before the rounds; /proc/meminfo counts in KiB, and slabs
- * grow by whole slabs, so the figures are good to some tens of bytes.
+ * What the kernel's memory grows by per empty session, per IRQ fd of a
+ * quiet legacy line and per IRQ fd of a vector of the virtio function: in
+ * slabs and per-CPU areas (Slab + Percpu of /proc/meminfo), and in all
+ * (MemFree with the per-CPU free lists).  Each kind is opened in two
+ * parts, all kept open until the end, and measured over the second (the
+ * vectors' is what the vCPU has left after 64), so that room left in
+ * slabs that existed before does not hide the growth.  The first vector fd enables all SCALE_VECTORS vectors of the
+ * function, and is counted per vector.  Once, before the rounds and the
+ * load; /proc/meminfo counts in KiB and slabs grow by whole slabs, so the
+ * figures are good to some tens of bytes where there are hundreds of
+ * them, and coarse for the legacy lines (only the IO-APIC's pins).
  */
 #define MEM_SESSIONS	1000
+#define MEM_FDS		(MEM_SESSIONS + SCALE_VECTORS + SCALE_GSIS + 2)
 
 static char mem_note[4][200];
 
@@ -954,71 +958,114 @@ static void kmem_note(char *buf, size_t len, const char *what, unsigned int n,
 		return;
 	}
 	snprintf(buf, len,
-		 "memory per %s: %lld bytes in slabs and per-CPU areas, %lld in all (%u of them)",
+		 "memory per %s: %lld bytes in slabs and per-CPU areas, %lld in all (over %u)",
 		 what, (b->slab - a->slab) / n, (b->used - a->used) / n, n);
+}
+
+/* An fd from open_one(ctx, i) for i in [from, to): how many. */
+typedef int (*open_fn)(void *ctx, unsigned int i);
+
+static unsigned int open_fds(int *fds, unsigned int *n_fds, open_fn open_one,
+			     void *ctx, unsigned int from, unsigned int to)
+{
+	unsigned int i, n = 0;
+	int fd;
+
+	for (i = from; i < to; i++) {
+		fd = open_one(ctx, i);
+		if (fd < 0)
+			continue;
+		fds[(*n_fds)++] = fd;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Open [from, half), then [half, to), and measure the second part: the
+ * note of what.
+ */
+static void mem_halves(char *note, size_t len, const char *what, int *fds,
+		       unsigned int *n_fds, open_fn open_one, void *ctx,
+		       unsigned int from, unsigned int half, unsigned int to)
+{
+	unsigned int n;
+	struct kmem a, b;
+
+	open_fds(fds, n_fds, open_one, ctx, from, half);
+	kmem(&a);
+	n = open_fds(fds, n_fds, open_one, ctx, half, to);
+	kmem(&b);
+	kmem_note(note, len, what, n, &a, &b);
+}
+
+static int mem_session(void *ctx, unsigned int i)
+{
+	(void)ctx;
+	(void)i;
+	return genode_session_open(NULL);
+}
+
+struct mem_irq {
+	int session, dev;
+};
+
+static int mem_line(void *ctx, unsigned int gsi)
+{
+	return genode_irq_open_line(((struct mem_irq *)ctx)->session, gsi, 0);
+}
+
+static int mem_vector(void *ctx, unsigned int i)
+{
+	struct mem_irq *m = ctx;
+
+	return genode_irq_open_pci(m->session, m->dev, GENODE_IRQ_SOURCE_MSIX,
+				   i, 0);
 }
 
 static void memory_measure(void)
 {
-	static int fds[MEM_SESSIONS];
+	static int fds[MEM_FDS];
+	struct mem_irq m = { .dev = -1 };
+	unsigned int n_fds = 0;
 	struct kmem a, b;
-	unsigned int n, gsi;
-	int session, dev;
 
-	kmem(&a);
-	for (n = 0; n < MEM_SESSIONS; n++) {
-		fds[n] = genode_session_open(NULL);
-		if (fds[n] < 0)
-			break;
-	}
-	kmem(&b);
-	kmem_note(mem_note[0], sizeof(mem_note[0]), "session (empty)", n, &a, &b);
-	while (n)
-		close(fds[--n]);
+	mem_halves(mem_note[0], sizeof(mem_note[0]), "session (empty)", fds,
+		   &n_fds, mem_session, NULL, 0, MEM_SESSIONS / 2, MEM_SESSIONS);
 
-	session = genode_session_open(NULL);
-	if (session < 0)
-		return;
-	kmem(&a);
-	for (gsi = 0, n = 0; gsi < SCALE_GSIS; gsi++) {
-		int fd = genode_irq_open_line(session, gsi, 0);
-
-		if (fd >= 0)
-			fds[n++] = fd;
-	}
-	kmem(&b);
-	kmem_note(mem_note[1], sizeof(mem_note[1]), "IRQ fd, legacy line", n,
-		  &a, &b);
-	while (n)
-		close(fds[--n]);
-
-	dev = vdev_found ? vdev_found :
-		genode_pci_claim(session, vdev.domain, vdev.bus, vdev.devfn);
-	if (dev >= 0) {
+	m.session = genode_session_open(NULL);
+	/* claimed first: a line held by a legacy IRQ fd would refuse it */
+	if (m.session >= 0 && !vdev_found)
+		m.dev = genode_pci_claim(m.session, vdev.domain, vdev.bus,
+					 vdev.devfn);
+	/* before the vectors, which take what the vCPU has left */
+	if (m.session >= 0)
+		mem_halves(mem_note[1], sizeof(mem_note[1]),
+			   "IRQ fd, legacy line (coarse)", fds, &n_fds,
+			   mem_line, &m, 0, SCALE_GSIS / 2, SCALE_GSIS);
+	if (m.dev >= 0) {
 		kmem(&a);
-		fds[0] = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_MSIX,
-					     0, SCALE_VECTORS);
+		fds[n_fds] = genode_irq_open_pci(m.session, m.dev,
+						 GENODE_IRQ_SOURCE_MSIX, 0,
+						 SCALE_VECTORS);
 		kmem(&b);
-		n = fds[0] >= 0;
 		kmem_note(mem_note[2], sizeof(mem_note[2]),
-			  "MSI-X vector enabled (the first fd's, over 256)",
-			  n ? SCALE_VECTORS : 0, &a, &b);
-		kmem(&a);
-		for (; n && n < SCALE_VECTORS; n++) {
-			fds[n] = genode_irq_open_pci(session, dev,
-						     GENODE_IRQ_SOURCE_MSIX, n, 0);
-			if (fds[n] < 0)
-				break;
+			  "MSI-X vector enabled (with the first fd)",
+			  fds[n_fds] >= 0 ? SCALE_VECTORS : 0, &a, &b);
+		if (fds[n_fds] >= 0) {
+			n_fds++;
+			mem_halves(mem_note[3], sizeof(mem_note[3]),
+				   "IRQ fd, MSI-X vector", fds, &n_fds,
+				   mem_vector, &m, 1, 1 + SCALE_VECTORS / 4,
+				   SCALE_VECTORS);
 		}
-		kmem(&b);
-		kmem_note(mem_note[3], sizeof(mem_note[3]),
-			  "IRQ fd, MSI-X vector (after the first)", n ? n - 1 : 0,
-			  &a, &b);
-		while (n)
-			close(fds[--n]);
-		close(dev);
 	}
-	close(session);
+	while (n_fds)
+		close(fds[--n_fds]);
+	if (m.dev >= 0)
+		close(m.dev);
+	if (m.session >= 0)
+		close(m.session);
 }
 
 /* ---- uio_pci_generic, and sysfs resource0 beside it ---- */

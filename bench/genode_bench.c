@@ -135,7 +135,7 @@ struct series {
 	char why[160];
 };
 
-#define MAX_SERIES 48
+#define MAX_SERIES 64
 static struct series rows[MAX_SERIES];
 static size_t n_rows;
 
@@ -415,6 +415,8 @@ static const char *g_irq_msi = "irq round trip, MSI";
 static const char *g_irq_msi_noack = "irq round trip, MSI, no ack";
 static const char *g_irq_intx_1 = "irq round trip, 1-call INTx";
 static const char *g_read = "mmio read (32 bit)";
+static const char *g_idle_read = "read(), nothing pending";
+static const char *g_idle_poll = "poll(), nothing pending";
 static const char *g_map = "mmio map+read+unmap";
 
 static int genode_rearm(void *ctx)
@@ -489,6 +491,97 @@ static void genode_irq_ack_wait_intx(int session, int dev,
 	}
 	ack_wait_loop(s, bar, irq);
 	close(irq);
+}
+
+/*
+ * genode's MSI with an eventfd attached (GENODE_IRQ_SET_EVENTFD): the
+ * handler signals it as vfio-pci's does, and the round trip polls and
+ * reads the eventfd.  Against plain genode MSI (no ack) this tells the
+ * IRQ fd's poll() and read() from the eventfd's, against vfio-pci's MSI
+ * the handlers apart.
+ */
+static void genode_irq_eventfd(int session, int dev, volatile uint32_t *bar)
+{
+	struct series *s = row(g_irq_msi_noack, "genode MSI, eventfd");
+	int irq, efd, ret;
+
+	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_MSI, 0, 1);
+	if (irq < 0) {
+		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
+		return;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0) {
+		fail(s, "eventfd: %s", strerror(errno));
+		goto out;
+	}
+	ret = genode_irq_set_eventfd(irq, efd);
+	if (ret)
+		fail(s, "GENODE_IRQ_SET_EVENTFD: %s", strerror(-ret));
+	else
+		irq_loop(s, NULL, bar, efd, -1, sizeof(uint64_t), NULL, NULL);
+	close(efd);
+out:
+	close(irq);
+}
+
+/*
+ * The system calls of a round trip without the interrupt: read() of an fd
+ * with nothing pending (O_NONBLOCK: EAGAIN) and poll() of it (timeout 0),
+ * in batches, for an IRQ fd with nothing pending and for an eventfd
+ * (what vfio-pci hands out) at 0.
+ */
+static void idle_fd_loops(const char *impl, int fd)
+{
+	struct series *r = row(g_idle_read, impl), *p = row(g_idle_poll, impl);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	unsigned int b, i, nb = scaled(n_read_batches);
+	int bad = 0;
+	uint64_t v;
+	double t0;
+
+	if (fcntl(fd, F_SETFL, O_NONBLOCK)) {
+		fail(r, "O_NONBLOCK: %s", strerror(errno));
+		fail(p, "O_NONBLOCK: %s", strerror(errno));
+		return;
+	}
+	for (b = 0; b < nb; b++) {
+		t0 = now_ns();
+		for (i = 0; i < read_batch; i++)
+			bad |= read(fd, &v, sizeof(v)) != -1 || errno != EAGAIN;
+		add(r, (now_ns() - t0) / read_batch);
+		t0 = now_ns();
+		for (i = 0; i < read_batch; i++)
+			bad |= poll(&pfd, 1, 0) != 0;
+		add(p, (now_ns() - t0) / read_batch);
+	}
+	if (bad) {
+		fail(r, "something was pending");
+		fail(p, "something was pending");
+	}
+}
+
+static void idle_fds(int session, int dev)
+{
+	int irq, efd;
+
+	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_MSI, 0, 1);
+	if (irq < 0) {
+		fail(row(g_idle_read, "genode IRQ fd"), "GENODE_IRQ_REQUEST: %s",
+		     strerror(-irq));
+		fail(row(g_idle_poll, "genode IRQ fd"), "GENODE_IRQ_REQUEST: %s",
+		     strerror(-irq));
+	} else {
+		idle_fd_loops("genode IRQ fd", irq);
+		close(irq);
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0) {
+		perror("genode_bench: eventfd");
+		exit(1);
+	}
+	idle_fd_loops("eventfd", efd);
+	close(efd);
 }
 
 /* bits: the DMA mask of edu, or 0 for a buffer for no device */
@@ -603,6 +696,9 @@ static void phase_genode(void)
 	row(g_irq_intx_1, "genode INTx, ack+wait");
 	row(g_irq_msi, "genode MSI");
 	row(g_irq_msi_noack, "genode MSI, no ack");
+	row(g_irq_msi_noack, "genode MSI, eventfd");
+	row(g_idle_read, "genode IRQ fd");
+	row(g_idle_poll, "genode IRQ fd");
 	row(g_read, "genode region");
 	row(g_map, "genode region");
 	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++) {
@@ -644,6 +740,8 @@ static void phase_genode(void)
 	genode_irq_ack_wait_intx(session, dev, bar);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, true);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, false);
+	genode_irq_eventfd(session, dev, bar);
+	idle_fds(session, dev);
 	read_loop(row(g_read, "genode region"), bar);
 	map_loop(row(g_map, "genode region"), region, 0, info.map_size);
 	munmap(mapping, info.map_size);
@@ -673,7 +771,9 @@ out_session:
 #define SCALE_LINES	16
 #define SCALE_GSIS	24	/* the IO-APIC's pins */
 
-static const unsigned int scale_others[] = { 0, 16, SCALE_VECTORS };
+/* the last: the most, and dup()s of them up to SCALE_VECTORS in the set */
+static const unsigned int scale_others[] = { 0, 16, SCALE_VECTORS, SCALE_VECTORS };
+#define N_SCALE_OTHERS	(sizeof(scale_others) / sizeof(scale_others[0]))
 static const unsigned int scale_sessions[] = { 1, 16, 64 };
 static const char *const scale_sessions_impl[] = {
 	"1 session", "16 sessions", "64 sessions",
@@ -694,9 +794,12 @@ static char scale_note[3][200];
 
 static const char *scale_others_impl(size_t i)
 {
-	static const char *const impl[] = { "no other IRQ fd", "16 other IRQ fds" };
+	static const char *const impl[] = {
+		"no other IRQ fd", "16 other IRQ fds", NULL,
+		"256 in the set, with dup()s",
+	};
 
-	return i < 2 ? impl[i] : scale_max_impl;
+	return i == 2 ? scale_max_impl : impl[i];
 }
 
 /* edu's MSI fd, the vectors' device, in one session */
@@ -709,16 +812,18 @@ struct scale {
 
 /*
  * Round trips with scale_others[i] other IRQ fds (as many as the first
- * round could arm) armed in one epoll set with edu's.
+ * round could arm) armed in one epoll set with edu's; for the last i, the
+ * set filled up to SCALE_VECTORS others with dup()s of them (epoll holds
+ * each fd of a file as an entry of its own), epoll+read only.
  */
 static void scale_others_run(struct scale *sc, size_t i)
 {
-	struct series *s1, *sr;
+	struct series *s1 = NULL, *sr;
 	struct epoll_event ev = { .events = EPOLLIN };
-	unsigned int want = scale_others[i], n;
-	int fds[SCALE_VECTORS], ep, fd = 0;
+	unsigned int want = scale_others[i], n, d, n_dups = 0;
+	int fds[SCALE_VECTORS], dups[SCALE_VECTORS], ep, fd = 0;
 
-	if (i == 2 && scale_armed)
+	if (i >= 2 && scale_armed)
 		want = scale_armed;
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0) {
@@ -752,22 +857,39 @@ static void scale_others_run(struct scale *sc, size_t i)
 				 want, n, strerror(-fd));
 		scale_armed = want = n;
 	}
-	s1 = row(g_scale_1, scale_others_impl(i));
+	for (d = 0; i == N_SCALE_OTHERS - 1 && n && n + d < SCALE_VECTORS; d++) {
+		dups[n_dups] = dup(fds[d % n]);
+		ev.data.fd = dups[n_dups];
+		if (dups[n_dups] < 0 ||
+		    epoll_ctl(ep, EPOLL_CTL_ADD, dups[n_dups++], &ev)) {
+			perror("genode_bench: dup, epoll_ctl");
+			exit(1);
+		}
+	}
+	if (i < N_SCALE_OTHERS - 1) {
+		s1 = row(g_scale_1, scale_others_impl(i));
+		s1->rel = true;
+	}
 	sr = row(g_scale_read, scale_others_impl(i));
-	s1->rel = sr->rel = true;
+	sr->rel = true;
 	if (sc->vdev < 0 && want) {
-		absent(s1, "no function with %u MSI-X vectors: %s", SCALE_VECTORS,
-		       strerror(-sc->vdev));
+		if (s1)
+			absent(s1, "no function with %u MSI-X vectors: %s",
+			       SCALE_VECTORS, strerror(-sc->vdev));
 		absent(sr, "no function with %u MSI-X vectors: %s", SCALE_VECTORS,
 		       strerror(-sc->vdev));
 	} else if (n < want || (i == 1 && n < 16)) {
-		fail(s1, "armed %u of %u: %s", n, want, strerror(-fd));
+		if (s1)
+			fail(s1, "armed %u of %u: %s", n, want, strerror(-fd));
 		fail(sr, "armed %u of %u: %s", n, want, strerror(-fd));
 	} else {
-		ack_wait_loop(s1, sc->bar, sc->irq);
+		if (s1)
+			ack_wait_loop(s1, sc->bar, sc->irq);
 		irq_loop(sr, NULL, sc->bar, sc->irq, ep, sizeof(uint64_t),
 			 NULL, NULL);
 	}
+	while (n_dups)
+		close(dups[--n_dups]);
 	while (n)
 		close(fds[--n]);
 	close(ep);
@@ -825,12 +947,15 @@ static void scale_fail(const char *fmt, int err)
 {
 	size_t i;
 
-	for (i = 0; i < 3; i++) {
-		fail(row(g_scale_1, scale_others_impl(i)), fmt, strerror(-err));
+	for (i = 0; i < N_SCALE_OTHERS; i++) {
+		if (i < N_SCALE_OTHERS - 1)
+			fail(row(g_scale_1, scale_others_impl(i)), fmt,
+			     strerror(-err));
 		fail(row(g_scale_read, scale_others_impl(i)), fmt, strerror(-err));
+	}
+	for (i = 0; i < 3; i++)
 		fail(row(g_scale_sessions, scale_sessions_impl[i]), fmt,
 		     strerror(-err));
-	}
 }
 
 static void phase_scale(void)
@@ -883,8 +1008,8 @@ static void phase_scale(void)
 		genode_pci_claim(sc.session, vdev.domain, vdev.bus, vdev.devfn);
 
 	/* every other run in reverse order */
-	for (k = 0; k < 3; k++) {
-		i = runs % 2 ? 2 - k : k;
+	for (k = 0; k < N_SCALE_OTHERS; k++) {
+		i = runs % 2 ? N_SCALE_OTHERS - 1 - k : k;
 		scale_others_run(&sc, i);
 	}
 	for (k = 0; k < 3; k++) {
@@ -923,22 +1048,23 @@ static void find_vdev(void)
 /* ---- memory per session and per IRQ fd ---- */
 
 /*
- * What the kernel's memory grows by per empty session, per IRQ fd of a
- * quiet legacy line and per IRQ fd of a vector of the virtio function: in
- * slabs and per-CPU areas (Slab + Percpu of /proc/meminfo), and in all
- * (MemFree with the per-CPU free lists).  Each kind is opened in two
- * parts, all kept open until the end, and measured over the second (the
- * vectors' is what the vCPU has left after 64), so that room left in
- * slabs that existed before does not hide the growth.  The first vector fd enables all SCALE_VECTORS vectors of the
- * function, and is counted per vector.  Once, before the rounds and the
- * load; /proc/meminfo counts in KiB and slabs grow by whole slabs, so the
- * figures are good to some tens of bytes where there are hundreds of
- * them, and coarse for the legacy lines (only the IO-APIC's pins).
+ * What the kernel's memory grows by per empty session and per IRQ fd of
+ * a vector of the virtio function: in slabs and per-CPU areas (Slab +
+ * Percpu of /proc/meminfo), and in all (MemFree with the per-CPU free
+ * lists).  Each kind is opened in two parts, all kept open until the end,
+ * and measured over the second (for the vectors: what the vCPU has left
+ * after the first 64), so that room left in slabs that existed before
+ * does not hide the growth.  The first vector fd enables all
+ * SCALE_VECTORS vectors of the function, and is counted per vector.
+ * Once, before the rounds and the load.  /proc/meminfo counts in KiB and
+ * slabs grow by whole slabs, so the figures are good to some tens of
+ * bytes per session (500 measured) and a few hundred per IRQ fd (about
+ * 110).  Legacy lines are too few (the IO-APIC's pins) to be measured so.
  */
 #define MEM_SESSIONS	1000
-#define MEM_FDS		(MEM_SESSIONS + SCALE_VECTORS + SCALE_GSIS + 2)
+#define MEM_FDS		(MEM_SESSIONS + SCALE_VECTORS)
 
-static char mem_note[4][200];
+static char mem_note[3][200];
 
 struct kmem {
 	long long slab, used;
@@ -1010,11 +1136,6 @@ struct mem_irq {
 	int session, dev;
 };
 
-static int mem_line(void *ctx, unsigned int gsi)
-{
-	return genode_irq_open_line(((struct mem_irq *)ctx)->session, gsi, 0);
-}
-
 static int mem_vector(void *ctx, unsigned int i)
 {
 	struct mem_irq *m = ctx;
@@ -1034,27 +1155,21 @@ static void memory_measure(void)
 		   &n_fds, mem_session, NULL, 0, MEM_SESSIONS / 2, MEM_SESSIONS);
 
 	m.session = genode_session_open(NULL);
-	/* claimed first: a line held by a legacy IRQ fd would refuse it */
 	if (m.session >= 0 && !vdev_found)
 		m.dev = genode_pci_claim(m.session, vdev.domain, vdev.bus,
 					 vdev.devfn);
-	/* before the vectors, which take what the vCPU has left */
-	if (m.session >= 0)
-		mem_halves(mem_note[1], sizeof(mem_note[1]),
-			   "IRQ fd, legacy line (coarse)", fds, &n_fds,
-			   mem_line, &m, 0, SCALE_GSIS / 2, SCALE_GSIS);
 	if (m.dev >= 0) {
 		kmem(&a);
 		fds[n_fds] = genode_irq_open_pci(m.session, m.dev,
 						 GENODE_IRQ_SOURCE_MSIX, 0,
 						 SCALE_VECTORS);
 		kmem(&b);
-		kmem_note(mem_note[2], sizeof(mem_note[2]),
+		kmem_note(mem_note[1], sizeof(mem_note[1]),
 			  "MSI-X vector enabled (with the first fd)",
 			  fds[n_fds] >= 0 ? SCALE_VECTORS : 0, &a, &b);
 		if (fds[n_fds] >= 0) {
 			n_fds++;
-			mem_halves(mem_note[3], sizeof(mem_note[3]),
+			mem_halves(mem_note[2], sizeof(mem_note[2]),
 				   "IRQ fd, MSI-X vector", fds, &n_fds,
 				   mem_vector, &m, 1, 1 + SCALE_VECTORS / 4,
 				   SCALE_VECTORS);

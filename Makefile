@@ -16,8 +16,10 @@
 #   make bench      boot the test VM (one vCPU), without and with an IOMMU,
 #                   idle and under load, on KVER and the PREEMPT_RT kernel,
 #                   and time genode.ko against uio_pci_generic and vfio-pci
-#                   on edu: interrupt round trips, MMIO, DMA buffer setup;
-#                   prints medians, p99, max and ratios (not in make check)
+#                   on edu: interrupt round trips, MMIO, DMA buffer setup,
+#                   delivery beside many armed IRQ fds and sessions, memory
+#                   per session and IRQ fd; prints medians, p99, max and
+#                   ratios (not in make check)
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and

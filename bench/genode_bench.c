@@ -16,12 +16,23 @@
  *       VFIO_DEVICE_SET_IRQS(UNMASK) for vfio-pci's INTx, nothing for
  *       vfio-pci's MSI.  genode's INTx also in one call per interrupt:
  *       raise, GENODE_IRQ_ACK_WAIT (the ack of the last, the wait for
- *       this one), clear the cause.
+ *       this one), clear the cause.  genode's MSI also with an eventfd
+ *       attached (GENODE_IRQ_SET_EVENTFD), polled and read as vfio-pci's.
+ *  idle fd: read() (O_NONBLOCK, EAGAIN) and poll() (timeout 0) of an IRQ
+ *       fd with nothing pending and of an eventfd at 0, in batches: the
+ *       system calls of a round trip without the interrupt.
  *  mmio read: one 32-bit read of edu's ident register through BAR0 as
  *       each one maps it: genode's region fd, sysfs resource0 (with the
  *       function bound to uio_pci_generic, which enabled it), vfio's
  *       region.  Timed in batches of reads.
  *  mmio map: mmap() of all of BAR0, the first read, munmap().
+ *  irq scale: genode's edu MSI round trip in one call (GENODE_IRQ_ACK_WAIT)
+ *       and with epoll_wait() and read(), with 0, 16 and up to 256 other
+ *       IRQ fds open and armed in the same epoll set, and the set filled
+ *       to 256 with dup()s of them; in one call with 1, 16 and 64
+ *       sessions open (see phase_scale()).  The ratios are each row's
+ *       cost over the first row's.
+ *  memory: per session and per IRQ fd, once (see memory_measure()).
  *
  * Every loop that maps and unmaps runs with one page mapped beside it
  * (see anchor_map()).

@@ -813,97 +813,107 @@ static const char *scale_others_impl(size_t i)
 	return i == 2 ? scale_max_impl : impl[i];
 }
 
-/* edu's MSI fd, the vectors' device, in one session */
+/*
+ * edu's MSI fd, the vectors' device, in one session; the epoll set with
+ * edu's fd, n other IRQ fds (fds[k] is vector k) and n_dups dup()s
+ */
 struct scale {
-	int session, dev, vdev, region, irq;
+	int session, dev, vdev, region, irq, ep;
 	void *mapping;
 	size_t map_size;
 	volatile uint32_t *bar;
+	int fds[SCALE_VECTORS], dups[SCALE_VECTORS];
+	unsigned int n, n_dups;
 };
 
 /*
- * Round trips with scale_others[i] other IRQ fds (as many as the first
- * round could arm) armed in one epoll set with edu's; for the last i, the
- * set filled up to SCALE_VECTORS others with dup()s of them (epoll holds
- * each fd of a file as an entry of its own), epoll+read only.
+ * Make the epoll set hold scale_others[i] other IRQ fds (as many as the
+ * first round could arm) beside edu's, opening or closing vectors; for
+ * the last i, filled up to SCALE_VECTORS others with dup()s of them
+ * (epoll holds each fd of a file as an entry of its own).  Going from one
+ * i to the next changes only the difference, so that a round opens the
+ * vectors once.  0, or what refused the next vector.
+ */
+static int scale_set(struct scale *sc, size_t i)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned int want = scale_others[i], dups;
+	int fd = 0;
+
+	if (i >= 2 && scale_armed)
+		want = scale_armed;
+	while (sc->n_dups)
+		close(sc->dups[--sc->n_dups]);
+	while (sc->n > want)
+		close(sc->fds[--sc->n]);
+	while (sc->n < want && sc->vdev >= 0) {
+		fd = genode_irq_open_pci(sc->session, sc->vdev,
+					 GENODE_IRQ_SOURCE_MSIX, sc->n,
+					 sc->n ? 0 : SCALE_VECTORS);
+		if (fd < 0)
+			break;
+		ev.data.fd = fd;
+		if (epoll_ctl(sc->ep, EPOLL_CTL_ADD, fd, &ev)) {
+			perror("genode_bench: epoll_ctl");
+			exit(1);
+		}
+		sc->fds[sc->n++] = fd;
+	}
+	if (i == 2 && !scale_armed) {
+		snprintf(scale_max_impl, sizeof(scale_max_impl),
+			 "%u other IRQ fds", sc->n);
+		if (sc->n < want)
+			snprintf(scale_note[2], sizeof(scale_note[2]),
+				 "irq scale: of %u other vectors asked for, %u armed; the next: %s",
+				 want, sc->n, strerror(-fd));
+		scale_armed = sc->n;
+		return 0;
+	}
+	dups = i == N_SCALE_OTHERS - 1 && sc->n ? SCALE_VECTORS - sc->n : 0;
+	while (sc->n_dups < dups) {
+		fd = dup(sc->fds[sc->n_dups % sc->n]);
+		ev.data.fd = fd;
+		if (fd < 0 || epoll_ctl(sc->ep, EPOLL_CTL_ADD, fd, &ev)) {
+			perror("genode_bench: dup, epoll_ctl");
+			exit(1);
+		}
+		sc->dups[sc->n_dups++] = fd;
+	}
+	return sc->n < want ? fd : 0;
+}
+
+/*
+ * Round trips with the others of scale_others[i] in the set: in one call
+ * (but for the last i, which differs only in the set), and with
+ * epoll_wait() and read().
  */
 static void scale_others_run(struct scale *sc, size_t i)
 {
 	struct series *s1 = NULL, *sr;
-	struct epoll_event ev = { .events = EPOLLIN };
-	unsigned int want = scale_others[i], n, d, n_dups = 0;
-	int fds[SCALE_VECTORS], dups[SCALE_VECTORS], ep, fd = 0;
+	int ret = scale_set(sc, i);
 
-	if (i >= 2 && scale_armed)
-		want = scale_armed;
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (ep < 0) {
-		perror("genode_bench: epoll_create1");
-		exit(1);
-	}
-	ev.data.fd = sc->irq;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, sc->irq, &ev)) {
-		perror("genode_bench: epoll_ctl");
-		exit(1);
-	}
-	for (n = 0; n < want && sc->vdev >= 0; n++) {
-		fd = genode_irq_open_pci(sc->session, sc->vdev,
-					 GENODE_IRQ_SOURCE_MSIX, n,
-					 n ? 0 : SCALE_VECTORS);
-		if (fd < 0)
-			break;
-		fds[n] = fd;
-		ev.data.fd = fd;
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev)) {
-			perror("genode_bench: epoll_ctl");
-			exit(1);
-		}
-	}
-	if (i == 2 && !scale_armed) {
-		snprintf(scale_max_impl, sizeof(scale_max_impl),
-			 "%u other IRQ fds", n);
-		if (n < want)
-			snprintf(scale_note[2], sizeof(scale_note[2]),
-				 "irq scale: of %u other vectors asked for, %u armed; the next: %s",
-				 want, n, strerror(-fd));
-		scale_armed = want = n;
-	}
-	for (d = 0; i == N_SCALE_OTHERS - 1 && n && n + d < SCALE_VECTORS; d++) {
-		dups[n_dups] = dup(fds[d % n]);
-		ev.data.fd = dups[n_dups];
-		if (dups[n_dups] < 0 ||
-		    epoll_ctl(ep, EPOLL_CTL_ADD, dups[n_dups++], &ev)) {
-			perror("genode_bench: dup, epoll_ctl");
-			exit(1);
-		}
-	}
 	if (i < N_SCALE_OTHERS - 1) {
 		s1 = row(g_scale_1, scale_others_impl(i));
 		s1->rel = true;
 	}
 	sr = row(g_scale_read, scale_others_impl(i));
 	sr->rel = true;
-	if (sc->vdev < 0 && want) {
+	if (sc->vdev < 0 && scale_others[i]) {
 		if (s1)
 			absent(s1, "no function with %u MSI-X vectors: %s",
 			       SCALE_VECTORS, strerror(-sc->vdev));
 		absent(sr, "no function with %u MSI-X vectors: %s", SCALE_VECTORS,
 		       strerror(-sc->vdev));
-	} else if (n < want || (i == 1 && n < 16)) {
+	} else if (ret || (i == 1 && sc->n < 16)) {
 		if (s1)
-			fail(s1, "armed %u of %u: %s", n, want, strerror(-fd));
-		fail(sr, "armed %u of %u: %s", n, want, strerror(-fd));
+			fail(s1, "armed %u: %s", sc->n, strerror(-ret));
+		fail(sr, "armed %u: %s", sc->n, strerror(-ret));
 	} else {
 		if (s1)
 			ack_wait_loop(s1, sc->bar, sc->irq);
-		irq_loop(sr, NULL, sc->bar, sc->irq, ep, sizeof(uint64_t),
+		irq_loop(sr, NULL, sc->bar, sc->irq, sc->ep, sizeof(uint64_t),
 			 NULL, NULL);
 	}
-	while (n_dups)
-		close(dups[--n_dups]);
-	while (n)
-		close(fds[--n]);
-	close(ep);
 }
 
 /*
@@ -972,8 +982,8 @@ static void scale_fail(const char *fmt, int err)
 static void phase_scale(void)
 {
 	static unsigned int runs;
-	struct scale sc = { .session = -1, .dev = -1, .vdev = -1,
-			    .region = -1, .irq = -1 };
+	static struct scale sc;
+	struct epoll_event ev = { .events = EPOLLIN };
 	struct genode_iomem_info info;
 	size_t i, k;
 	int ret;
@@ -981,6 +991,8 @@ static void phase_scale(void)
 	if (!scale_max_impl[0])
 		snprintf(scale_max_impl, sizeof(scale_max_impl),
 			 "%u other IRQ fds", SCALE_VECTORS);
+	memset(&sc, 0, sizeof(sc));
+	sc.dev = sc.vdev = sc.region = sc.irq = sc.ep = -1;
 	sc.session = genode_session_open(NULL);
 	if (sc.session < 0) {
 		scale_fail("open /dev/genode: %s", sc.session);
@@ -1017,12 +1029,19 @@ static void phase_scale(void)
 	}
 	sc.vdev = vdev_found ? vdev_found :
 		genode_pci_claim(sc.session, vdev.domain, vdev.bus, vdev.devfn);
+	sc.ep = epoll_create1(EPOLL_CLOEXEC);
+	ev.data.fd = sc.irq;
+	if (sc.ep < 0 || epoll_ctl(sc.ep, EPOLL_CTL_ADD, sc.irq, &ev)) {
+		perror("genode_bench: epoll");
+		exit(1);
+	}
 
 	/* every other run in reverse order */
 	for (k = 0; k < N_SCALE_OTHERS; k++) {
 		i = runs % 2 ? N_SCALE_OTHERS - 1 - k : k;
 		scale_others_run(&sc, i);
 	}
+	scale_set(&sc, 0);
 	for (k = 0; k < 3; k++) {
 		i = runs % 2 ? 2 - k : k;
 		scale_sessions_run(&sc, i);
@@ -1035,6 +1054,8 @@ static void phase_scale(void)
 		 "irq scale, sessions: each holds a 4 KiB DMA buffer; %u quiet legacy lines spread over them",
 		 scale_lines);
 out:
+	if (sc.ep >= 0)
+		close(sc.ep);
 	if (sc.vdev >= 0)
 		close(sc.vdev);
 	if (sc.irq >= 0)

@@ -69,8 +69,12 @@
  * (a busy loop) and a memory and IO hog (64 MiB written over and over,
  * 4 MiB of it to a file, fsync()ed), both at SCHED_OTHER.
  *
- *   genode_bench [-r rounds] [-s scale] [-n note] [-l]
+ *   genode_bench [-r rounds] [-S rounds] [-s scale] [-n note] [-l]
  *     -r  rounds of all phases (40)
+ *     -S  of those, the rounds that include the irq scale rows, spread
+ *         evenly (10; 0: none).  Each opens and closes some 200 vectors,
+ *         which on PREEMPT_RT, under load, take long (an interrupt
+ *         thread each)
  *     -s  percent of the default number of iterations per round (100)
  *     -n  a line for the table's header (what the VM's script knows)
  *     -l  under load (see above)
@@ -1714,7 +1718,8 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 	return 0;
 }
 
-static int print_table(unsigned int rounds, const char *load_note)
+static int print_table(unsigned int rounds, unsigned int scale_rounds,
+		       const char *load_note)
 {
 	bool rel_header = false;
 	struct utsname u;
@@ -1728,9 +1733,10 @@ static int print_table(unsigned int rounds, const char *load_note)
 		       cs, sizeof(cs)) || !cs[0])
 		snprintf(cs, sizeof(cs), "?");
 	printf("@@BENCH-BEGIN@@\n");
-	printf("kernel %s, %s, %ld vCPU, clocksource %s, edu %s, %u rounds\n",
+	printf("kernel %s, %s, %ld vCPU, clocksource %s, edu %s, %u rounds (irq scale: %u)\n",
 	       u.release, iommu ? "IOMMU (intel-iommu)" : "no IOMMU",
-	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu.name, rounds);
+	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu.name, rounds,
+	       scale_rounds < rounds ? scale_rounds : rounds);
 	if (note && note[0])
 		printf("%s\n", note);
 	if (load_note)
@@ -1843,16 +1849,19 @@ static void load_stop(void)
 int main(int argc, char **argv)
 {
 	struct rlimit files = { 4 * MEM_SESSIONS, 4 * MEM_SESSIONS };
-	unsigned int r, rounds = 40;
+	unsigned int r, rounds = 40, scale_rounds = 10;
 	const char *load_note = NULL;
 	bool load = false;
 	char path[160];
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "r:s:n:l")) != -1) {
+	while ((opt = getopt(argc, argv, "r:S:s:n:l")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'S':
+			scale_rounds = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
 		case 's':
 			scale_pct = (unsigned int)strtoul(optarg, NULL, 0);
@@ -1864,7 +1873,7 @@ int main(int argc, char **argv)
 			load = true;
 			break;
 		default:
-			fprintf(stderr, "usage: genode_bench [-r rounds] [-s percent] [-n note] [-l]\n");
+			fprintf(stderr, "usage: genode_bench [-r rounds] [-S rounds] [-s percent] [-n note] [-l]\n");
 			return 2;
 		}
 	}
@@ -1905,12 +1914,19 @@ int main(int argc, char **argv)
 			phase_udmabuf, phase_scale,
 		};
 		size_t i, n = sizeof(phases) / sizeof(phases[0]);
+		/* the last phase, phase_scale, in scale_rounds of the rounds */
+		bool scale = (unsigned long)(r + 1) * scale_rounds / rounds !=
+			(unsigned long)r * scale_rounds / rounds;
 
 		fprintf(stderr, "genode_bench: round %u of %u\n", r + 1, rounds);
-		for (i = 0; i < n; i++)
-			phases[r % 2 ? n - 1 - i : i]();
+		for (i = 0; i < n; i++) {
+			size_t k = r % 2 ? n - 1 - i : i;
+
+			if (k < n - 1 || scale)
+				phases[k]();
+		}
 	}
 	if (load)
 		load_stop();
-	return print_table(rounds, load_note);
+	return print_table(rounds, scale_rounds, load_note);
 }

@@ -49,10 +49,10 @@
  *       pages but gives no device address.  The ratio column compares
  *       genode's 32-bit row with vfio (IOMMU machine) and udmabuf.
  *
- * Phases (genode, uio_pci_generic, vfio-pci, udmabuf) rebind the function
- * between the drivers and run in rounds, so that a change of the host's
- * load touches every implementation alike; the samples of all rounds are
- * pooled.  The table gives the median, the 10th and 90th percentiles and,
+ * Phases (genode, uio_pci_generic, vfio-pci, udmabuf, and genode's irq
+ * scale rows in -S of the rounds) rebind the function between the
+ * drivers and run in rounds, so that a change of the host's load touches
+ * every implementation alike; the samples of all rounds are pooled.  The table gives the median, the 10th and 90th percentiles and,
  * for each peer, the ratios of genode's median to the peer's and of
  * genode's 10th percentile to the peer's (the host's load inflates the
  * upper part of each distribution; where the two ratios disagree, the
@@ -780,7 +780,8 @@ out_session:
  * the kernel refuses (ENOSPC), and the row says how many it holds.
  * And with S sessions open, each holding a DMA buffer of a page, the
  * legacy lines that nobody holds spread over them (vectors cannot be:
- * a device's are its claimer's only).
+ * a device's are its claimer's only).  The rows' ratios are their cost
+ * over the first row's of their group (no other IRQ fd, one session).
  */
 #define SCALE_VECTORS	256
 #define SCALE_LINES	16
@@ -800,7 +801,7 @@ static const char *g_scale_sessions = "irq scale, sessions, 1 call";
 
 static struct pci_addr vdev;	/* the function with the vectors */
 static int vdev_found = -ENODEV;
-/* what the first round armed of the most others asked for, and why not more */
+/* what the first round armed of the most others asked for (the notes: why not more) */
 static unsigned int scale_armed;
 static char scale_max_impl[80];
 static unsigned int scale_lines;	/* quiet lines found in the first round */

@@ -26,8 +26,9 @@
  *       function bound to uio_pci_generic, which enabled it), vfio's
  *       region.  Timed in batches of reads.
  *  mmio map: mmap() of all of BAR0, the first read, munmap().
- *  irq scale: genode's edu MSI round trip in one call (GENODE_IRQ_ACK_WAIT)
- *       and with epoll_wait() and read(), with 0, 16 and up to 256 other
+ *  irq scale: genode's edu MSI round trip in one call (GENODE_IRQ_ACK_WAIT),
+ *       in a blocking read() alone (as core's interrupt thread waits) and
+ *       with epoll_wait() and read(), with 0, 16 and up to 256 other
  *       IRQ fds open and armed in the same epoll set, and the set filled
  *       to 256 with dup()s of them; in one call with 1, 16 and 64
  *       sessions open (see phase_scale()).  The ratios are each row's
@@ -263,20 +264,31 @@ static bool file_exists(const char *path)
 
 /* ---- the measured loops, shared by all implementations ---- */
 
+/* ep of irq_loop(): wait in a blocking read() alone (see irq_loop()) */
+#define WAIT_READ	-2
+/* the alarm that ends such a loop's read() that no interrupt ends */
+#define READ_ALARM_S	10
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
 /*
- * poll() for fd (or epoll_wait() on ep, if not -1, which holds fd), then
- * read() len bytes: 0, or -errno (-ETIMEDOUT).
+ * poll() for fd (or epoll_wait() on ep, if not -1, which holds fd; or
+ * nothing, if ep is WAIT_READ), then read() len bytes: 0, or -errno
+ * (-ETIMEDOUT, -EINTR).
  */
 static int wait_fd(int fd, int ep, size_t len)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	struct epoll_event ev;
 	uint64_t buf;
-	int ret;
+	int ret = 1;
 
 	if (ep >= 0)
 		ret = epoll_wait(ep, &ev, 1, IRQ_TIMEOUT_MS);
-	else
+	else if (ep != WAIT_READ)
 		ret = poll(&p, 1, IRQ_TIMEOUT_MS);
 	if (ret < 0)
 		return -errno;
@@ -293,7 +305,9 @@ typedef int (*rearm_fn)(void *ctx);
 
 /*
  * n round trips (after warm-up ones that are not counted): raise, wait
- * for fd (in epoll set ep, if not -1), clear the cause, re-arm.
+ * for fd (in epoll set ep, if not -1; with ep WAIT_READ in read() alone,
+ * as core's interrupt thread does, which an alarm of READ_ALARM_S ends if
+ * an interrupt never comes), clear the cause, re-arm.
  */
 static void irq_loop(struct series *s, struct series *also,
 		     volatile uint32_t *bar, int fd, int ep, size_t len,
@@ -303,6 +317,8 @@ static void irq_loop(struct series *s, struct series *also,
 	double t0;
 	int ret;
 
+	if (ep == WAIT_READ)
+		alarm(READ_ALARM_S);
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
 		edu_irq_raise(bar, 1);
@@ -312,13 +328,13 @@ static void irq_loop(struct series *s, struct series *also,
 			if (also)
 				fail(also, "no interrupt: %s", strerror(-ret));
 			edu_irq_ack(bar, 0xffffffff);
-			return;
+			break;
 		}
 		edu_irq_ack(bar, 1);
 		ret = rearm ? rearm(ctx) : 0;
 		if (ret) {
 			fail(s, "re-arming: %s", strerror(-ret));
-			return;
+			break;
 		}
 		if (i >= n_irq_warm) {
 			double t = now_ns() - t0;
@@ -328,6 +344,8 @@ static void irq_loop(struct series *s, struct series *also,
 				add(also, t);
 		}
 	}
+	if (ep == WAIT_READ)
+		alarm(0);
 }
 
 static void read_loop(struct series *s, volatile uint32_t *bar)
@@ -771,8 +789,9 @@ out_session:
 /* ---- scaling: delivery beside other armed IRQ fds and sessions ---- */
 
 /*
- * The edu MSI round trip, in one call (GENODE_IRQ_ACK_WAIT) and with
- * epoll_wait() and read(), with N other IRQ fds open and armed in the
+ * The edu MSI round trip, in one call (GENODE_IRQ_ACK_WAIT), in a
+ * blocking read() alone and with epoll_wait() and read(), with N other
+ * IRQ fds open and armed in the
  * same epoll set: N MSI-X vectors of a function that nobody raises (make
  * bench adds virtio-rng-pci with 256 vectors; no driver sets up its
  * queues, so it sends nothing).  Each vector has a CPU vector of its own,
@@ -797,6 +816,7 @@ static const char *const scale_sessions_impl[] = {
 
 static const char *g_scale_1 = "irq scale, MSI, 1 call";
 static const char *g_scale_read = "irq scale, MSI, epoll+read";
+static const char *g_scale_plain = "irq scale, MSI, read";
 static const char *g_scale_sessions = "irq scale, sessions, 1 call";
 
 static struct pci_addr vdev;	/* the function with the vectors */
@@ -889,33 +909,42 @@ static int scale_set(struct scale *sc, size_t i)
 
 /*
  * Round trips with the others of scale_others[i] in the set: in one call
- * (but for the last i, which differs only in the set), and with
- * epoll_wait() and read().
+ * and in a blocking read() alone (but for the last i, which differs only
+ * in the set), and with epoll_wait() and read().
  */
 static void scale_others_run(struct scale *sc, size_t i)
 {
-	struct series *s1 = NULL, *sr;
+	struct series *s1 = NULL, *sp = NULL, *sr;
 	int ret = scale_set(sc, i);
 
 	if (i < N_SCALE_OTHERS - 1) {
 		s1 = row(g_scale_1, scale_others_impl(i));
-		s1->rel = true;
+		sp = row(g_scale_plain, scale_others_impl(i));
+		s1->rel = sp->rel = true;
 	}
 	sr = row(g_scale_read, scale_others_impl(i));
 	sr->rel = true;
 	if (sc->vdev < 0 && scale_others[i]) {
-		if (s1)
+		if (s1) {
 			absent(s1, "no function with %u MSI-X vectors: %s",
 			       SCALE_VECTORS, strerror(-sc->vdev));
+			absent(sp, "no function with %u MSI-X vectors: %s",
+			       SCALE_VECTORS, strerror(-sc->vdev));
+		}
 		absent(sr, "no function with %u MSI-X vectors: %s", SCALE_VECTORS,
 		       strerror(-sc->vdev));
 	} else if (ret || (i == 1 && sc->n < 16)) {
-		if (s1)
+		if (s1) {
 			fail(s1, "armed %u: %s", sc->n, strerror(-ret));
+			fail(sp, "armed %u: %s", sc->n, strerror(-ret));
+		}
 		fail(sr, "armed %u: %s", sc->n, strerror(-ret));
 	} else {
-		if (s1)
+		if (s1) {
 			ack_wait_loop(s1, sc->bar, sc->irq);
+			irq_loop(sp, NULL, sc->bar, sc->irq, WAIT_READ,
+				 sizeof(uint64_t), NULL, NULL);
+		}
 		irq_loop(sr, NULL, sc->bar, sc->irq, sc->ep, sizeof(uint64_t),
 			 NULL, NULL);
 	}
@@ -974,9 +1003,12 @@ static void scale_fail(const char *fmt, int err)
 	size_t i;
 
 	for (i = 0; i < N_SCALE_OTHERS; i++) {
-		if (i < N_SCALE_OTHERS - 1)
+		if (i < N_SCALE_OTHERS - 1) {
 			fail(row(g_scale_1, scale_others_impl(i)), fmt,
 			     strerror(-err));
+			fail(row(g_scale_plain, scale_others_impl(i)), fmt,
+			     strerror(-err));
+		}
 		fail(row(g_scale_read, scale_others_impl(i)), fmt, strerror(-err));
 	}
 	for (i = 0; i < 3; i++)
@@ -1850,6 +1882,7 @@ static void load_stop(void)
 int main(int argc, char **argv)
 {
 	struct rlimit files = { 4 * MEM_SESSIONS, 4 * MEM_SESSIONS };
+	struct sigaction alarm_action = { .sa_handler = on_alarm };
 	unsigned int r, rounds = 40, scale_rounds = 10;
 	const char *load_note = NULL;
 	bool load = false;
@@ -1890,6 +1923,9 @@ int main(int argc, char **argv)
 	edu_path(path, sizeof(path), "iommu_group");
 	iommu = file_exists(path);
 	find_vdev();
+	/* ends a blocking read() that no interrupt ends (irq_loop()) */
+	if (sigaction(SIGALRM, &alarm_action, NULL))
+		perror("genode_bench: sigaction");
 	/* the memory figures open MEM_SESSIONS sessions at once */
 	if (setrlimit(RLIMIT_NOFILE, &files))
 		perror("genode_bench: setrlimit");

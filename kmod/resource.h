@@ -92,8 +92,8 @@ struct genode_resource {
 	/*
 	 * revoke_lock guards @revoked and, for readers, the hardware behind
 	 * the resource: held for reading by every file operation but mmap
-	 * and poll, for writing by revocation.  It is never held across an access to
-	 * user memory, and never taken inside mmap_lock.
+	 * and poll, for writing by revocation.  It is never held across an
+	 * access to user memory, and never taken inside mmap_lock.
 	 */
 	struct rw_semaphore revoke_lock;
 	bool revoked;

@@ -19,8 +19,10 @@
 #   make bench      boot the test VM (one vCPU), without and with an IOMMU,
 #                   idle and under load, on KVER and the PREEMPT_RT kernel,
 #                   and time genode.ko against uio_pci_generic and vfio-pci
-#                   on edu: interrupt round trips, MMIO, DMA buffer setup;
-#                   prints medians, p99, max and ratios (not in make check)
+#                   on edu: interrupt round trips, MMIO, DMA buffer setup,
+#                   delivery beside many armed IRQ fds and sessions, memory
+#                   per session and IRQ fd; prints medians, p99, max and
+#                   ratios (not in make check)
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
@@ -287,11 +289,13 @@ demo: all
 # installed); BENCH_IOMMUS: the machines (vfio-pci needs the IOMMU one);
 # BENCH_LOADS: idle, and under load (SCHED_FIFO beside a CPU hog and a
 # memory/IO hog); BENCH_ROUNDS, BENCH_SCALE: rounds of all phases, percent
-# of the default iterations.
+# of the default iterations; BENCH_SCALING_ROUNDS: of those rounds, the
+# ones with the "irq scale" rows.
 BENCH_KVERS ?= $(VM_KVER) $(if $(VM_KERNEL),,$(filter-out $(VM_KVER),$(filter %-rt-amd64,$(KVERS))))
 BENCH_IOMMUS ?= off on
 BENCH_LOADS ?= off on
 BENCH_ROUNDS ?= 40
+BENCH_SCALING_ROUNDS ?= 10
 BENCH_SCALE ?= 100
 
 $(BUILD)/bench/genode_bench: bench/genode_bench.c $(BUILD)/userlib/libgenode_dev.a \
@@ -308,7 +312,8 @@ bench: deps $(VM_DEPS)
 	@st=0; for v in $(BENCH_KVERS); do \
 		scripts/bench.sh --build $(BUILD) --kver $$v $(VM_KERNEL) \
 			--iommus "$(BENCH_IOMMUS)" --loads "$(BENCH_LOADS)" \
-			--rounds $(BENCH_ROUNDS) --scale $(BENCH_SCALE) || st=1; \
+			--rounds $(BENCH_ROUNDS) --scaling-rounds $(BENCH_SCALING_ROUNDS) \
+			--scale $(BENCH_SCALE) || st=1; \
 	done; exit $$st
 
 vm: all $(VM_DEPS)

@@ -16,12 +16,24 @@
  *       VFIO_DEVICE_SET_IRQS(UNMASK) for vfio-pci's INTx, nothing for
  *       vfio-pci's MSI.  genode's INTx also in one call per interrupt:
  *       raise, GENODE_IRQ_ACK_WAIT (the ack of the last, the wait for
- *       this one), clear the cause.
+ *       this one), clear the cause.  genode's MSI also with an eventfd
+ *       attached (GENODE_IRQ_SET_EVENTFD), polled and read as vfio-pci's.
+ *  idle fd: read() (O_NONBLOCK, EAGAIN) and poll() (timeout 0) of an IRQ
+ *       fd with nothing pending and of an eventfd at 0, in batches: the
+ *       system calls of a round trip without the interrupt.
  *  mmio read: one 32-bit read of edu's ident register through BAR0 as
  *       each one maps it: genode's region fd, sysfs resource0 (with the
  *       function bound to uio_pci_generic, which enabled it), vfio's
  *       region.  Timed in batches of reads.
  *  mmio map: mmap() of all of BAR0, the first read, munmap().
+ *  irq scale: genode's edu MSI round trip in one call (GENODE_IRQ_ACK_WAIT),
+ *       in a blocking read() alone (as core's interrupt thread waits) and
+ *       with epoll_wait() and read(), with 0, 16 and up to 256 other
+ *       IRQ fds open and armed in the same epoll set, and the set filled
+ *       to 256 with dup()s of them; in one call with 1, 16 and 64
+ *       sessions open (see phase_scale()).  The ratios are each row's
+ *       cost over the first row's.
+ *  memory: per session and per IRQ fd, once (see memory_measure()).
  *
  * Every loop that maps and unmaps runs with one page mapped beside it
  * (see anchor_map()).
@@ -38,10 +50,10 @@
  *       pages but gives no device address.  The ratio column compares
  *       genode's 32-bit row with vfio (IOMMU machine) and udmabuf.
  *
- * Phases (genode, uio_pci_generic, vfio-pci, udmabuf) rebind the function
- * between the drivers and run in rounds, so that a change of the host's
- * load touches every implementation alike; the samples of all rounds are
- * pooled.  The table gives the median, the 10th and 90th percentiles and,
+ * Phases (genode, uio_pci_generic, vfio-pci, udmabuf, and genode's irq
+ * scale rows in -S of the rounds) rebind the function between the
+ * drivers and run in rounds, so that a change of the host's load touches
+ * every implementation alike; the samples of all rounds are pooled.  The table gives the median, the 10th and 90th percentiles and,
  * for each peer, the ratios of genode's median to the peer's and of
  * genode's 10th percentile to the peer's (the host's load inflates the
  * upper part of each distribution; where the two ratios disagree, the
@@ -58,8 +70,12 @@
  * (a busy loop) and a memory and IO hog (64 MiB written over and over,
  * 4 MiB of it to a file, fsync()ed), both at SCHED_OTHER.
  *
- *   genode_bench [-r rounds] [-s scale] [-n note] [-l]
+ *   genode_bench [-r rounds] [-S rounds] [-s scale] [-n note] [-l]
  *     -r  rounds of all phases (40)
+ *     -S  of those, the rounds that include the irq scale rows, spread
+ *         evenly (10; 0: none).  Each opens and closes some 200 vectors,
+ *         which on PREEMPT_RT, under load, take long (an interrupt
+ *         thread each)
  *     -s  percent of the default number of iterations per round (100)
  *     -n  a line for the table's header (what the VM's script knows)
  *     -l  under load (see above)
@@ -77,9 +93,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -95,6 +113,8 @@
 #define IRQ_TIMEOUT_MS	2000
 /* IOVA of vfio's DMA mappings: below edu's 28-bit mask, 2 MiB aligned */
 #define VFIO_IOVA	0x1000000ull
+/* The function with many MSI-X vectors that make bench adds: virtio-rng */
+#define VIRTIO_VENDOR	0x1af4
 
 static const size_t dma_sizes[] = { 4096, 65536, 2 << 20 };
 
@@ -125,12 +145,13 @@ struct series {
 	const char *impl;
 	double *v;		/* ns per operation */
 	size_t n, cap;
+	bool rel;		/* ratio: this row's cost over the first's */
 	bool absent;		/* not possible here: why says why */
 	bool failed;		/* should have worked: why says why */
 	char why[160];
 };
 
-#define MAX_SERIES 32
+#define MAX_SERIES 64
 static struct series rows[MAX_SERIES];
 static size_t n_rows;
 
@@ -243,14 +264,32 @@ static bool file_exists(const char *path)
 
 /* ---- the measured loops, shared by all implementations ---- */
 
-/* poll() for fd, then read() len bytes: 0, or -errno (-ETIMEDOUT). */
-static int wait_fd(int fd, size_t len)
+/* ep of irq_loop(): wait in a blocking read() alone (see irq_loop()) */
+#define WAIT_READ	-2
+/* the alarm that ends such a loop's read() that no interrupt ends */
+#define READ_ALARM_S	10
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * poll() for fd (or epoll_wait() on ep, if not -1, which holds fd; or
+ * nothing, if ep is WAIT_READ), then read() len bytes: 0, or -errno
+ * (-ETIMEDOUT, -EINTR).
+ */
+static int wait_fd(int fd, int ep, size_t len)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct epoll_event ev;
 	uint64_t buf;
-	int ret;
+	int ret = 1;
 
-	ret = poll(&p, 1, IRQ_TIMEOUT_MS);
+	if (ep >= 0)
+		ret = epoll_wait(ep, &ev, 1, IRQ_TIMEOUT_MS);
+	else if (ep != WAIT_READ)
+		ret = poll(&p, 1, IRQ_TIMEOUT_MS);
 	if (ret < 0)
 		return -errno;
 	if (ret == 0)
@@ -266,32 +305,36 @@ typedef int (*rearm_fn)(void *ctx);
 
 /*
  * n round trips (after warm-up ones that are not counted): raise, wait
- * for fd, clear the cause, re-arm.
+ * for fd (in epoll set ep, if not -1; with ep WAIT_READ in read() alone,
+ * as core's interrupt thread does, which an alarm of READ_ALARM_S ends if
+ * an interrupt never comes), clear the cause, re-arm.
  */
 static void irq_loop(struct series *s, struct series *also,
-		     volatile uint32_t *bar, int fd, size_t len, rearm_fn rearm,
-		     void *ctx)
+		     volatile uint32_t *bar, int fd, int ep, size_t len,
+		     rearm_fn rearm, void *ctx)
 {
 	unsigned int i, n = scaled(n_irq) + n_irq_warm;
 	double t0;
 	int ret;
 
+	if (ep == WAIT_READ)
+		alarm(READ_ALARM_S);
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
 		edu_irq_raise(bar, 1);
-		ret = wait_fd(fd, len);
+		ret = wait_fd(fd, ep, len);
 		if (ret) {
 			fail(s, "no interrupt: %s", strerror(-ret));
 			if (also)
 				fail(also, "no interrupt: %s", strerror(-ret));
 			edu_irq_ack(bar, 0xffffffff);
-			return;
+			break;
 		}
 		edu_irq_ack(bar, 1);
 		ret = rearm ? rearm(ctx) : 0;
 		if (ret) {
 			fail(s, "re-arming: %s", strerror(-ret));
-			return;
+			break;
 		}
 		if (i >= n_irq_warm) {
 			double t = now_ns() - t0;
@@ -301,6 +344,8 @@ static void irq_loop(struct series *s, struct series *also,
 				add(also, t);
 		}
 	}
+	if (ep == WAIT_READ)
+		alarm(0);
 }
 
 static void read_loop(struct series *s, volatile uint32_t *bar)
@@ -403,6 +448,8 @@ static const char *g_irq_msi = "irq round trip, MSI";
 static const char *g_irq_msi_noack = "irq round trip, MSI, no ack";
 static const char *g_irq_intx_1 = "irq round trip, 1-call INTx";
 static const char *g_read = "mmio read (32 bit)";
+static const char *g_idle_read = "read(), nothing pending";
+static const char *g_idle_poll = "poll(), nothing pending";
 static const char *g_map = "mmio map+read+unmap";
 
 static int genode_rearm(void *ctx)
@@ -430,30 +477,24 @@ static void genode_irq(int session, int dev, volatile uint32_t *bar,
 		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
 		return;
 	}
-	irq_loop(s, NULL, bar, irq, sizeof(uint64_t), ack ? genode_rearm : NULL,
-		 &irq);
+	irq_loop(s, NULL, bar, irq, -1, sizeof(uint64_t),
+		 ack ? genode_rearm : NULL, &irq);
 	close(irq);
 }
 
 /*
- * INTx in one system call per interrupt: raise, then GENODE_IRQ_ACK_WAIT,
- * which unmasks the line (masked since the last interrupt, whose cause
- * was cleared) and waits for this one; clear the cause.
+ * Round trips in one system call per interrupt on IRQ fd irq: raise, then
+ * GENODE_IRQ_ACK_WAIT, which re-arms the source (for INTx: unmasks the
+ * line, masked since the last interrupt, whose cause was cleared) and
+ * waits for this one; clear the cause.
  */
-static void genode_irq_ack_wait_loop(int session, int dev,
-				     volatile uint32_t *bar)
+static void ack_wait_loop(struct series *s, volatile uint32_t *bar, int irq)
 {
-	struct series *s = row(g_irq_intx_1, "genode INTx, ack+wait");
 	unsigned int i, n = scaled(n_irq) + n_irq_warm;
 	uint64_t count;
 	double t0;
-	int irq, ret;
+	int ret;
 
-	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
-	if (irq < 0) {
-		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
-		return;
-	}
 	for (i = 0; i < n; i++) {
 		t0 = now_ns();
 		edu_irq_raise(bar, 1);
@@ -467,7 +508,113 @@ static void genode_irq_ack_wait_loop(int session, int dev,
 			add(s, now_ns() - t0);
 	}
 	edu_irq_ack(bar, 0xffffffff);
+}
+
+/* INTx in one system call per interrupt (see ack_wait_loop()). */
+static void genode_irq_ack_wait_intx(int session, int dev,
+				     volatile uint32_t *bar)
+{
+	struct series *s = row(g_irq_intx_1, "genode INTx, ack+wait");
+	int irq;
+
+	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_INTX, 0, 0);
+	if (irq < 0) {
+		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
+		return;
+	}
+	ack_wait_loop(s, bar, irq);
 	close(irq);
+}
+
+/*
+ * genode's MSI with an eventfd attached (GENODE_IRQ_SET_EVENTFD): the
+ * handler signals it as vfio-pci's does, and the round trip polls and
+ * reads the eventfd.  Against plain genode MSI (no ack) this tells the
+ * IRQ fd's poll() and read() from the eventfd's, against vfio-pci's MSI
+ * the handlers apart.
+ */
+static void genode_irq_eventfd(int session, int dev, volatile uint32_t *bar)
+{
+	struct series *s = row(g_irq_msi_noack, "genode MSI, eventfd");
+	int irq, efd, ret;
+
+	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_MSI, 0, 1);
+	if (irq < 0) {
+		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
+		return;
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0) {
+		fail(s, "eventfd: %s", strerror(errno));
+		goto out;
+	}
+	ret = genode_irq_set_eventfd(irq, efd);
+	if (ret)
+		fail(s, "GENODE_IRQ_SET_EVENTFD: %s", strerror(-ret));
+	else
+		irq_loop(s, NULL, bar, efd, -1, sizeof(uint64_t), NULL, NULL);
+	close(efd);
+out:
+	close(irq);
+}
+
+/*
+ * The system calls of a round trip without the interrupt: read() of an fd
+ * with nothing pending (O_NONBLOCK: EAGAIN) and poll() of it (timeout 0),
+ * in batches, for an IRQ fd with nothing pending and for an eventfd
+ * (what vfio-pci hands out) at 0.
+ */
+static void idle_fd_loops(const char *impl, int fd)
+{
+	struct series *r = row(g_idle_read, impl), *p = row(g_idle_poll, impl);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	unsigned int b, i, nb = scaled(n_read_batches);
+	int bad = 0;
+	uint64_t v;
+	double t0;
+
+	if (fcntl(fd, F_SETFL, O_NONBLOCK)) {
+		fail(r, "O_NONBLOCK: %s", strerror(errno));
+		fail(p, "O_NONBLOCK: %s", strerror(errno));
+		return;
+	}
+	for (b = 0; b < nb; b++) {
+		t0 = now_ns();
+		for (i = 0; i < read_batch; i++)
+			bad |= read(fd, &v, sizeof(v)) != -1 || errno != EAGAIN;
+		add(r, (now_ns() - t0) / read_batch);
+		t0 = now_ns();
+		for (i = 0; i < read_batch; i++)
+			bad |= poll(&pfd, 1, 0) != 0;
+		add(p, (now_ns() - t0) / read_batch);
+	}
+	if (bad) {
+		fail(r, "something was pending");
+		fail(p, "something was pending");
+	}
+}
+
+static void idle_fds(int session, int dev)
+{
+	int irq, efd;
+
+	irq = genode_irq_open_pci(session, dev, GENODE_IRQ_SOURCE_MSI, 0, 1);
+	if (irq < 0) {
+		fail(row(g_idle_read, "genode IRQ fd"), "GENODE_IRQ_REQUEST: %s",
+		     strerror(-irq));
+		fail(row(g_idle_poll, "genode IRQ fd"), "GENODE_IRQ_REQUEST: %s",
+		     strerror(-irq));
+	} else {
+		idle_fd_loops("genode IRQ fd", irq);
+		close(irq);
+	}
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0) {
+		perror("genode_bench: eventfd");
+		exit(1);
+	}
+	idle_fd_loops("eventfd", efd);
+	close(efd);
 }
 
 /* bits: the DMA mask of edu, or 0 for a buffer for no device */
@@ -582,6 +729,9 @@ static void phase_genode(void)
 	row(g_irq_intx_1, "genode INTx, ack+wait");
 	row(g_irq_msi, "genode MSI");
 	row(g_irq_msi_noack, "genode MSI, no ack");
+	row(g_irq_msi_noack, "genode MSI, eventfd");
+	row(g_idle_read, "genode IRQ fd");
+	row(g_idle_poll, "genode IRQ fd");
 	row(g_read, "genode region");
 	row(g_map, "genode region");
 	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++) {
@@ -620,9 +770,11 @@ static void phase_genode(void)
 	edu_irq_ack(bar, 0xffffffff);
 
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true);
-	genode_irq_ack_wait_loop(session, dev, bar);
+	genode_irq_ack_wait_intx(session, dev, bar);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, true);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, false);
+	genode_irq_eventfd(session, dev, bar);
+	idle_fds(session, dev);
 	read_loop(row(g_read, "genode region"), bar);
 	map_loop(row(g_map, "genode region"), region, 0, info.map_size);
 	munmap(mapping, info.map_size);
@@ -632,6 +784,472 @@ out_dev:
 	close(dev);
 out_session:
 	close(session);
+}
+
+/* ---- scaling: delivery beside other armed IRQ fds and sessions ---- */
+
+/*
+ * The edu MSI round trip, in one call (GENODE_IRQ_ACK_WAIT), in a
+ * blocking read() alone and with epoll_wait() and read(), with N other
+ * IRQ fds open and armed in the
+ * same epoll set: N MSI-X vectors of a function that nobody raises (make
+ * bench adds virtio-rng-pci with 256 vectors; no driver sets up its
+ * queues, so it sends nothing).  Each vector has a CPU vector of its own,
+ * and one vCPU has about 200 for devices: the most asked for stops where
+ * the kernel refuses (ENOSPC), and the row says how many it holds.
+ * And with S sessions open, each holding a DMA buffer of a page, the
+ * legacy lines that nobody holds spread over them (vectors cannot be:
+ * a device's are its claimer's only).  The rows' ratios are their cost
+ * over the first row's of their group (no other IRQ fd, one session).
+ */
+#define SCALE_VECTORS	256
+#define SCALE_LINES	16
+#define SCALE_GSIS	24	/* the IO-APIC's pins */
+
+/* the last: the most, and dup()s of them up to SCALE_VECTORS in the set */
+static const unsigned int scale_others[] = { 0, 16, SCALE_VECTORS, SCALE_VECTORS };
+#define N_SCALE_OTHERS	(sizeof(scale_others) / sizeof(scale_others[0]))
+static const unsigned int scale_sessions[] = { 1, 16, 64 };
+static const char *const scale_sessions_impl[] = {
+	"1 session", "16 sessions", "64 sessions",
+};
+
+static const char *g_scale_1 = "irq scale, MSI, 1 call";
+static const char *g_scale_read = "irq scale, MSI, epoll+read";
+static const char *g_scale_plain = "irq scale, MSI, read";
+static const char *g_scale_sessions = "irq scale, sessions, 1 call";
+
+static struct pci_addr vdev;	/* the function with the vectors */
+static int vdev_found = -ENODEV;
+/* what the first round armed of the most others asked for (the notes: why not more) */
+static unsigned int scale_armed;
+static char scale_max_impl[80];
+static unsigned int scale_lines;	/* quiet lines found in the first round */
+
+static char scale_note[3][200];
+
+static const char *scale_others_impl(size_t i)
+{
+	static const char *const impl[] = {
+		"no other IRQ fd", "16 other IRQ fds", NULL,
+		"256 in the set, with dup()s",
+	};
+
+	return i == 2 ? scale_max_impl : impl[i];
+}
+
+/*
+ * edu's MSI fd, the vectors' device, in one session; the epoll set with
+ * edu's fd, n other IRQ fds (fds[k] is vector k) and n_dups dup()s
+ */
+struct scale {
+	int session, dev, vdev, region, irq, ep;
+	void *mapping;
+	size_t map_size;
+	volatile uint32_t *bar;
+	int fds[SCALE_VECTORS], dups[SCALE_VECTORS];
+	unsigned int n, n_dups;
+};
+
+/*
+ * Make the epoll set hold scale_others[i] other IRQ fds (as many as the
+ * first round could arm) beside edu's, opening or closing vectors; for
+ * the last i, filled up to SCALE_VECTORS others with dup()s of them
+ * (epoll holds each fd of a file as an entry of its own).  Going from one
+ * i to the next changes only the difference, so that a round opens the
+ * vectors once.  0, or what refused the next vector.
+ */
+static int scale_set(struct scale *sc, size_t i)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned int want = scale_others[i], dups;
+	int fd = 0;
+
+	if (i >= 2 && scale_armed)
+		want = scale_armed;
+	while (sc->n_dups)
+		close(sc->dups[--sc->n_dups]);
+	while (sc->n > want)
+		close(sc->fds[--sc->n]);
+	while (sc->n < want && sc->vdev >= 0) {
+		fd = genode_irq_open_pci(sc->session, sc->vdev,
+					 GENODE_IRQ_SOURCE_MSIX, sc->n,
+					 sc->n ? 0 : SCALE_VECTORS);
+		if (fd < 0)
+			break;
+		ev.data.fd = fd;
+		if (epoll_ctl(sc->ep, EPOLL_CTL_ADD, fd, &ev)) {
+			perror("genode_bench: epoll_ctl");
+			exit(1);
+		}
+		sc->fds[sc->n++] = fd;
+	}
+	if (i == 2 && !scale_armed) {
+		snprintf(scale_max_impl, sizeof(scale_max_impl),
+			 "%u other IRQ fds", sc->n);
+		if (sc->n < want)
+			snprintf(scale_note[2], sizeof(scale_note[2]),
+				 "irq scale: of %u other vectors asked for, %u armed; the next: %s",
+				 want, sc->n, strerror(-fd));
+		scale_armed = sc->n;
+		return 0;
+	}
+	dups = i == N_SCALE_OTHERS - 1 && sc->n ? SCALE_VECTORS - sc->n : 0;
+	while (sc->n_dups < dups) {
+		fd = dup(sc->fds[sc->n_dups % sc->n]);
+		ev.data.fd = fd;
+		if (fd < 0 || epoll_ctl(sc->ep, EPOLL_CTL_ADD, fd, &ev)) {
+			perror("genode_bench: dup, epoll_ctl");
+			exit(1);
+		}
+		sc->dups[sc->n_dups++] = fd;
+	}
+	return sc->n < want ? fd : 0;
+}
+
+/*
+ * Round trips with the others of scale_others[i] in the set: in one call
+ * and in a blocking read() alone (but for the last i, which differs only
+ * in the set), and with epoll_wait() and read().
+ */
+static void scale_others_run(struct scale *sc, size_t i)
+{
+	struct series *s1 = NULL, *sp = NULL, *sr;
+	int ret = scale_set(sc, i);
+
+	if (i < N_SCALE_OTHERS - 1) {
+		s1 = row(g_scale_1, scale_others_impl(i));
+		sp = row(g_scale_plain, scale_others_impl(i));
+		s1->rel = sp->rel = true;
+	}
+	sr = row(g_scale_read, scale_others_impl(i));
+	sr->rel = true;
+	if (sc->vdev < 0 && scale_others[i]) {
+		if (s1) {
+			absent(s1, "no function with %u MSI-X vectors: %s",
+			       SCALE_VECTORS, strerror(-sc->vdev));
+			absent(sp, "no function with %u MSI-X vectors: %s",
+			       SCALE_VECTORS, strerror(-sc->vdev));
+		}
+		absent(sr, "no function with %u MSI-X vectors: %s", SCALE_VECTORS,
+		       strerror(-sc->vdev));
+	} else if (ret || (i == 1 && sc->n < 16)) {
+		if (s1) {
+			fail(s1, "armed %u: %s", sc->n, strerror(-ret));
+			fail(sp, "armed %u: %s", sc->n, strerror(-ret));
+		}
+		fail(sr, "armed %u: %s", sc->n, strerror(-ret));
+	} else {
+		if (s1) {
+			ack_wait_loop(s1, sc->bar, sc->irq);
+			irq_loop(sp, NULL, sc->bar, sc->irq, WAIT_READ,
+				 sizeof(uint64_t), NULL, NULL);
+		}
+		irq_loop(sr, NULL, sc->bar, sc->irq, sc->ep, sizeof(uint64_t),
+			 NULL, NULL);
+	}
+}
+
+/*
+ * Round trips with scale_sessions[i] sessions open, each holding a DMA
+ * buffer of a page, and the quiet legacy lines (up to SCALE_LINES) spread
+ * over them.
+ */
+static void scale_sessions_run(struct scale *sc, size_t i)
+{
+	struct series *s = row(g_scale_sessions, scale_sessions_impl[i]);
+	unsigned int k, n = scale_sessions[i], lines = 0, gsi;
+	int sessions[64], bufs[64], fds[SCALE_LINES];
+
+	s->rel = true;
+	for (k = 0; k < n; k++) {
+		sessions[k] = genode_session_open(NULL);
+		bufs[k] = sessions[k] < 0 ? sessions[k] :
+			genode_dma_alloc(sessions[k], 4096, GENODE_DMA_CACHED,
+					 -1, NULL, NULL, NULL);
+		if (bufs[k] < 0) {
+			fail(s, "session %u: %s", k + 1, strerror(-bufs[k]));
+			break;
+		}
+	}
+	/* the lines of claimed devices are refused (EBUSY), as are held ones */
+	for (gsi = 0; k == n && gsi < SCALE_GSIS && lines < SCALE_LINES; gsi++) {
+		int fd = genode_irq_open_line(sessions[lines % n], gsi, 0);
+
+		if (fd >= 0)
+			fds[lines++] = fd;
+	}
+	if (k == n) {
+		if (!scale_lines)
+			scale_lines = lines;
+		if (lines != scale_lines)
+			fail(s, "%u quiet lines, %u in the first round", lines,
+			     scale_lines);
+		else
+			ack_wait_loop(s, sc->bar, sc->irq);
+	}
+	while (lines)
+		close(fds[--lines]);
+	while (k--) {
+		if (bufs[k] >= 0)
+			close(bufs[k]);
+		if (sessions[k] >= 0)
+			close(sessions[k]);
+	}
+}
+
+static void scale_fail(const char *fmt, int err)
+{
+	size_t i;
+
+	for (i = 0; i < N_SCALE_OTHERS; i++) {
+		if (i < N_SCALE_OTHERS - 1) {
+			fail(row(g_scale_1, scale_others_impl(i)), fmt,
+			     strerror(-err));
+			fail(row(g_scale_plain, scale_others_impl(i)), fmt,
+			     strerror(-err));
+		}
+		fail(row(g_scale_read, scale_others_impl(i)), fmt, strerror(-err));
+	}
+	for (i = 0; i < 3; i++)
+		fail(row(g_scale_sessions, scale_sessions_impl[i]), fmt,
+		     strerror(-err));
+}
+
+static void phase_scale(void)
+{
+	static unsigned int runs;
+	static struct scale sc;
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct genode_iomem_info info;
+	size_t i, k;
+	int ret;
+
+	if (!scale_max_impl[0])
+		snprintf(scale_max_impl, sizeof(scale_max_impl),
+			 "%u other IRQ fds", SCALE_VECTORS);
+	memset(&sc, 0, sizeof(sc));
+	sc.dev = sc.vdev = sc.region = sc.irq = sc.ep = -1;
+	sc.session = genode_session_open(NULL);
+	if (sc.session < 0) {
+		scale_fail("open /dev/genode: %s", sc.session);
+		return;
+	}
+	sc.dev = genode_pci_claim(sc.session, edu.domain, edu.bus, edu.devfn);
+	if (sc.dev < 0) {
+		scale_fail("GENODE_PCI_CLAIM: %s", sc.dev);
+		goto out;
+	}
+	ret = genode_pci_set_bus_master(sc.dev, 1);
+	if (ret) {
+		scale_fail("bus master: %s", ret);
+		goto out;
+	}
+	sc.region = genode_iomem_request_bar(sc.session, sc.dev, 0, 0);
+	if (sc.region < 0) {
+		scale_fail("GENODE_IOMEM_REQUEST: %s", sc.region);
+		goto out;
+	}
+	ret = genode_iomem_map(sc.region, &sc.mapping, &info);
+	if (ret) {
+		scale_fail("mapping BAR0: %s", ret);
+		goto out;
+	}
+	sc.map_size = info.map_size;
+	sc.bar = (volatile uint32_t *)((char *)sc.mapping + info.page_offset);
+	edu_irq_ack(sc.bar, 0xffffffff);
+	sc.irq = genode_irq_open_pci(sc.session, sc.dev, GENODE_IRQ_SOURCE_MSI,
+				     0, 1);
+	if (sc.irq < 0) {
+		scale_fail("GENODE_IRQ_REQUEST: %s", sc.irq);
+		goto out;
+	}
+	sc.vdev = vdev_found ? vdev_found :
+		genode_pci_claim(sc.session, vdev.domain, vdev.bus, vdev.devfn);
+	sc.ep = epoll_create1(EPOLL_CLOEXEC);
+	ev.data.fd = sc.irq;
+	if (sc.ep < 0 || epoll_ctl(sc.ep, EPOLL_CTL_ADD, sc.irq, &ev)) {
+		perror("genode_bench: epoll");
+		exit(1);
+	}
+
+	/* every other run in reverse order */
+	for (k = 0; k < N_SCALE_OTHERS; k++) {
+		i = runs % 2 ? N_SCALE_OTHERS - 1 - k : k;
+		scale_others_run(&sc, i);
+	}
+	scale_set(&sc, 0);
+	for (k = 0; k < 3; k++) {
+		i = runs % 2 ? 2 - k : k;
+		scale_sessions_run(&sc, i);
+	}
+	runs++;
+	snprintf(scale_note[0], sizeof(scale_note[0]),
+		 "irq scale: the others are MSI-X vectors of %s, in one epoll set with edu's MSI",
+		 vdev_found ? "(none)" : vdev.name);
+	snprintf(scale_note[1], sizeof(scale_note[1]),
+		 "irq scale, sessions: each holds a 4 KiB DMA buffer; %u quiet legacy lines spread over them",
+		 scale_lines);
+out:
+	if (sc.ep >= 0)
+		close(sc.ep);
+	if (sc.vdev >= 0)
+		close(sc.vdev);
+	if (sc.irq >= 0)
+		close(sc.irq);
+	if (sc.mapping)
+		munmap(sc.mapping, sc.map_size);
+	if (sc.region >= 0)
+		close(sc.region);
+	if (sc.dev >= 0)
+		close(sc.dev);
+	close(sc.session);
+}
+
+/* The function for the other vectors: virtio's, unbound from its driver. */
+static void find_vdev(void)
+{
+	vdev_found = pci_find(VIRTIO_VENDOR, ~0u, 0, &vdev);
+	if (!vdev_found)
+		vdev_found = pci_unbind(&vdev);
+}
+
+/* ---- memory per session and per IRQ fd ---- */
+
+/*
+ * What the kernel's memory grows by per empty session and per IRQ fd of
+ * a vector of the virtio function: in slabs and per-CPU areas (Slab +
+ * Percpu of /proc/meminfo), and in all (MemFree with the per-CPU free
+ * lists).  Each kind is opened in two parts, all kept open until the end,
+ * and measured over the second (for the vectors: what the vCPU has left
+ * after the first 64), so that room left in slabs that existed before
+ * does not hide the growth.  The first vector fd enables all
+ * SCALE_VECTORS vectors of the function, and is counted per vector.
+ * Once, before the rounds and the load.  /proc/meminfo counts in KiB and
+ * slabs grow by whole slabs, so the figures are good to some tens of
+ * bytes per session (500 measured) and a few hundred per IRQ fd (about
+ * 110).  Legacy lines are too few (the IO-APIC's pins) to be measured so.
+ */
+#define MEM_SESSIONS	1000
+#define MEM_FDS		(MEM_SESSIONS + SCALE_VECTORS)
+
+static char mem_note[3][200];
+
+struct kmem {
+	long long slab, used;
+};
+
+static void kmem(struct kmem *k)
+{
+	k->slab = proc_meminfo("Slab") + proc_meminfo("Percpu");
+	k->used = -proc_free_memory();
+}
+
+static void kmem_note(char *buf, size_t len, const char *what, unsigned int n,
+		      const struct kmem *a, const struct kmem *b)
+{
+	if (!n) {
+		snprintf(buf, len, "memory per %s: none could be made", what);
+		return;
+	}
+	snprintf(buf, len,
+		 "memory per %s: %lld bytes in slabs and per-CPU areas, %lld in all (over %u)",
+		 what, (b->slab - a->slab) / n, (b->used - a->used) / n, n);
+}
+
+/* An fd from open_one(ctx, i) for i in [from, to): how many. */
+typedef int (*open_fn)(void *ctx, unsigned int i);
+
+static unsigned int open_fds(int *fds, unsigned int *n_fds, open_fn open_one,
+			     void *ctx, unsigned int from, unsigned int to)
+{
+	unsigned int i, n = 0;
+	int fd;
+
+	for (i = from; i < to; i++) {
+		fd = open_one(ctx, i);
+		if (fd < 0)
+			continue;
+		fds[(*n_fds)++] = fd;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Open [from, half), then [half, to), and measure the second part: the
+ * note of what.
+ */
+static void mem_halves(char *note, size_t len, const char *what, int *fds,
+		       unsigned int *n_fds, open_fn open_one, void *ctx,
+		       unsigned int from, unsigned int half, unsigned int to)
+{
+	unsigned int n;
+	struct kmem a, b;
+
+	open_fds(fds, n_fds, open_one, ctx, from, half);
+	kmem(&a);
+	n = open_fds(fds, n_fds, open_one, ctx, half, to);
+	kmem(&b);
+	kmem_note(note, len, what, n, &a, &b);
+}
+
+static int mem_session(void *ctx, unsigned int i)
+{
+	(void)ctx;
+	(void)i;
+	return genode_session_open(NULL);
+}
+
+struct mem_irq {
+	int session, dev;
+};
+
+static int mem_vector(void *ctx, unsigned int i)
+{
+	struct mem_irq *m = ctx;
+
+	return genode_irq_open_pci(m->session, m->dev, GENODE_IRQ_SOURCE_MSIX,
+				   i, 0);
+}
+
+static void memory_measure(void)
+{
+	static int fds[MEM_FDS];
+	struct mem_irq m = { .dev = -1 };
+	unsigned int n_fds = 0;
+	struct kmem a, b;
+
+	mem_halves(mem_note[0], sizeof(mem_note[0]), "session (empty)", fds,
+		   &n_fds, mem_session, NULL, 0, MEM_SESSIONS / 2, MEM_SESSIONS);
+
+	m.session = genode_session_open(NULL);
+	if (m.session >= 0 && !vdev_found)
+		m.dev = genode_pci_claim(m.session, vdev.domain, vdev.bus,
+					 vdev.devfn);
+	if (m.dev >= 0) {
+		kmem(&a);
+		fds[n_fds] = genode_irq_open_pci(m.session, m.dev,
+						 GENODE_IRQ_SOURCE_MSIX, 0,
+						 SCALE_VECTORS);
+		kmem(&b);
+		kmem_note(mem_note[1], sizeof(mem_note[1]),
+			  "MSI-X vector enabled (with the first fd)",
+			  fds[n_fds] >= 0 ? SCALE_VECTORS : 0, &a, &b);
+		if (fds[n_fds] >= 0) {
+			n_fds++;
+			mem_halves(mem_note[2], sizeof(mem_note[2]),
+				   "IRQ fd, MSI-X vector", fds, &n_fds,
+				   mem_vector, &m, 1, 1 + SCALE_VECTORS / 4,
+				   SCALE_VECTORS);
+		}
+	}
+	while (n_fds)
+		close(fds[--n_fds]);
+	if (m.dev >= 0)
+		close(m.dev);
+	if (m.session >= 0)
+		close(m.session);
 }
 
 /* ---- uio_pci_generic, and sysfs resource0 beside it ---- */
@@ -731,7 +1349,7 @@ static void phase_uio(void)
 		fail(s, "%s: %s", path, strerror(errno));
 	} else {
 		u.cmd_high &= ~(PCI_COMMAND_INTX_DISABLE >> 8);
-		irq_loop(s, NULL, bar, uio, sizeof(int32_t), uio_rearm, &u);
+		irq_loop(s, NULL, bar, uio, -1, sizeof(int32_t), uio_rearm, &u);
 	}
 	if (u.config >= 0)
 		close(u.config);
@@ -819,7 +1437,7 @@ static void vfio_irq(struct vfio *v, volatile uint32_t *bar, unsigned int index)
 	 */
 	irq_loop(s, msi ? row(g_irq_msi_noack, "vfio-pci MSI") :
 		 row(g_irq_intx_1, "vfio-pci INTx"), bar,
-		 efd, sizeof(uint64_t), msi ? NULL : vfio_unmask_intx, v);
+		 efd, -1, sizeof(uint64_t), msi ? NULL : vfio_unmask_intx, v);
 	vfio_set_trigger(v, index, -1);
 	close(efd);
 }
@@ -1088,7 +1706,7 @@ static void phase_udmabuf(void)
 
 /* The reference of a group's ratios: its first (genode's) row. */
 struct ref {
-	double median, p10;
+	double median, p10, p99;
 };
 
 /* One row of the table; 1 if it is a failure, else 0. */
@@ -1096,7 +1714,7 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 {
 	char med[32], lo[32], hi[32], spread[80], ratio[32] = "";
 	char p99[32], max[32];
-	double m, p10;
+	double m, p10, q99;
 
 	if (s->failed || s->absent || !s->n) {
 		printf("%-28s %-28s %s: %s\n", first ? s->group : "", s->impl,
@@ -1110,12 +1728,18 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 	fmt_time(med, sizeof(med), m);
 	fmt_time(lo, sizeof(lo), p10);
 	fmt_time(hi, sizeof(hi), quantile(s->v, s->n, 0.9));
-	fmt_time(p99, sizeof(p99), quantile(s->v, s->n, 0.99));
+	q99 = quantile(s->v, s->n, 0.99);
+	fmt_time(p99, sizeof(p99), q99);
 	fmt_time(max, sizeof(max), s->v[s->n - 1]);
 	snprintf(spread, sizeof(spread), "%s .. %s", lo, hi);
 	if (first) {
 		ref->median = m;
 		ref->p10 = p10;
+		ref->p99 = q99;
+	} else if (ref->median > 0 && s->rel) {
+		/* the cost against the first row's */
+		snprintf(ratio, sizeof(ratio), "%6.2f %5.2f %5.2f",
+			 m / ref->median, p10 / ref->p10, q99 / ref->p99);
 	} else if (ref->median > 0 && strncmp(s->impl, "genode", 6)) {
 		/* genode's other variants are no peers */
 		snprintf(ratio, sizeof(ratio), "%6.2f %5.2f", ref->median / m,
@@ -1127,10 +1751,12 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 	return 0;
 }
 
-static int print_table(unsigned int rounds, const char *load_note)
+static int print_table(unsigned int rounds, unsigned int scale_rounds,
+		       const char *load_note)
 {
+	bool rel_header = false;
 	struct utsname u;
-	struct ref ref;
+	struct ref ref = { 0 };
 	int status = 0;
 	size_t i, k;
 	char cs[64];
@@ -1140,9 +1766,10 @@ static int print_table(unsigned int rounds, const char *load_note)
 		       cs, sizeof(cs)) || !cs[0])
 		snprintf(cs, sizeof(cs), "?");
 	printf("@@BENCH-BEGIN@@\n");
-	printf("kernel %s, %s, %ld vCPU, clocksource %s, edu %s, %u rounds\n",
+	printf("kernel %s, %s, %ld vCPU, clocksource %s, edu %s, %u rounds (irq scale: %u)\n",
 	       u.release, iommu ? "IOMMU (intel-iommu)" : "no IOMMU",
-	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu.name, rounds);
+	       sysconf(_SC_NPROCESSORS_ONLN), cs, edu.name, rounds,
+	       scale_rounds < rounds ? scale_rounds : rounds);
 	if (note && note[0])
 		printf("%s\n", note);
 	if (load_note)
@@ -1158,11 +1785,24 @@ static int print_table(unsigned int rounds, const char *load_note)
 			;
 		if (i < k)
 			continue;
+		if (rows[k].rel && !rel_header) {
+			printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "", "",
+			       "", "", "", "", "", "row/first row");
+			printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "", "",
+			       "", "", "", "", "", "median   p10   p99");
+			rel_header = true;
+		}
 		ref.median = 0;
 		for (i = k; i < n_rows; i++)
 			if (!strcmp(rows[i].group, rows[k].group))
 				status |= print_row(&rows[i], i == k, &ref);
 	}
+	for (i = 0; i < sizeof(scale_note) / sizeof(scale_note[0]); i++)
+		if (scale_note[i][0])
+			printf("%s\n", scale_note[i]);
+	for (i = 0; i < sizeof(mem_note) / sizeof(mem_note[0]); i++)
+		if (mem_note[i][0])
+			printf("%s\n", mem_note[i]);
 	printf("@@BENCH-END@@\n");
 	return status;
 }
@@ -1241,16 +1881,21 @@ static void load_stop(void)
 
 int main(int argc, char **argv)
 {
-	unsigned int r, rounds = 40;
+	struct rlimit files = { 4 * MEM_SESSIONS, 4 * MEM_SESSIONS };
+	struct sigaction alarm_action = { .sa_handler = on_alarm };
+	unsigned int r, rounds = 40, scale_rounds = 10;
 	const char *load_note = NULL;
 	bool load = false;
 	char path[160];
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "r:s:n:l")) != -1) {
+	while ((opt = getopt(argc, argv, "r:S:s:n:l")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'S':
+			scale_rounds = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
 		case 's':
 			scale_pct = (unsigned int)strtoul(optarg, NULL, 0);
@@ -1262,7 +1907,7 @@ int main(int argc, char **argv)
 			load = true;
 			break;
 		default:
-			fprintf(stderr, "usage: genode_bench [-r rounds] [-s percent] [-n note] [-l]\n");
+			fprintf(stderr, "usage: genode_bench [-r rounds] [-S rounds] [-s percent] [-n note] [-l]\n");
 			return 2;
 		}
 	}
@@ -1277,6 +1922,14 @@ int main(int argc, char **argv)
 	}
 	edu_path(path, sizeof(path), "iommu_group");
 	iommu = file_exists(path);
+	find_vdev();
+	/* ends a blocking read() that no interrupt ends (irq_loop()) */
+	if (sigaction(SIGALRM, &alarm_action, NULL))
+		perror("genode_bench: sigaction");
+	/* the memory figures open MEM_SESSIONS sessions at once */
+	if (setrlimit(RLIMIT_NOFILE, &files))
+		perror("genode_bench: setrlimit");
+	memory_measure();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (load) {
 		ret = load_start(&load_note);
@@ -1295,15 +1948,22 @@ int main(int argc, char **argv)
 	for (r = 0; r < rounds; r++) {
 		static void (*const phases[])(void) = {
 			phase_genode, phase_genode_dma, phase_uio, phase_vfio,
-			phase_udmabuf,
+			phase_udmabuf, phase_scale,
 		};
 		size_t i, n = sizeof(phases) / sizeof(phases[0]);
+		/* the last phase, phase_scale, in scale_rounds of the rounds */
+		bool scale = (unsigned long)(r + 1) * scale_rounds / rounds !=
+			(unsigned long)r * scale_rounds / rounds;
 
 		fprintf(stderr, "genode_bench: round %u of %u\n", r + 1, rounds);
-		for (i = 0; i < n; i++)
-			phases[r % 2 ? n - 1 - i : i]();
+		for (i = 0; i < n; i++) {
+			size_t k = r % 2 ? n - 1 - i : i;
+
+			if (k < n - 1 || scale)
+				phases[k]();
+		}
 	}
 	if (load)
 		load_stop();
-	return print_table(rounds, load_note);
+	return print_table(rounds, scale_rounds, load_note);
 }

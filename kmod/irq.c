@@ -44,10 +44,14 @@
  * once.
  *
  * res->revoke_lock (resource.c) is held for reading by every file
- * operation and for writing by revocation, so that no operation runs
- * while the interrupt is freed.  A reader blocked in read() holds it for
- * reading: revocation first marks the resource dying and wakes it
- * (genode_irq_unblock), so it returns ENODEV and lets go.
+ * operation but poll and for writing by revocation, so that no operation
+ * runs while the interrupt is freed.  poll reads only the wait queue and
+ * the flags, which live until the IRQ is freed with its file, and
+ * registers on the queue before it reads them: revocation and the
+ * device's release set them before they wake the queue.  A reader
+ * blocked in read() holds revoke_lock for reading: revocation first
+ * marks the resource dying and wakes it (genode_irq_unblock), so it
+ * returns ENODEV and lets go.
  *
  * gdev->lock (pci.h), the claimed device's mutex, serializes the setup
  * and teardown of its interrupts: enabling MSI or MSI-X with the number of

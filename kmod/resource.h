@@ -18,10 +18,11 @@ struct genode_ioctl_op;
 
 /*
  * What a kind of resource provides.  Every callback but revoke and free may
- * be NULL.  read, write, poll and the ioctls run with the resource's
+ * be NULL.  read, write and the ioctls run with the resource's
  * revoke_lock held for reading and only while it is not revoked (but the
  * ioctls marked unlocked, which take it themselves); mmap runs with
- * map_lock held for reading and only while the resource may be mapped.
+ * map_lock held for reading and only while the resource may be mapped;
+ * poll runs without either, see below.
  * The generic code answers ENODEV otherwise.  None of them touches user
  * memory under revoke_lock: read and write get a kernel buffer of 8 bytes
  * (read fills at most that much of it, len is the user's), the ioctls the
@@ -50,6 +51,13 @@ struct genode_resource_ops {
 			  size_t len);
 	ssize_t (*write)(struct genode_resource *res, struct file *file,
 			 const void *buf, size_t len, loff_t *pos);
+	/*
+	 * Without revoke_lock, and so possibly while the resource is being
+	 * revoked: it may touch only what lives until free (the wait queue,
+	 * flags), and must report a resource that genode_resource_dying()
+	 * says is going (EPOLLERR | EPOLLHUP); unblock wakes its queue after
+	 * dying is set.  The generic code answers a revoked one.
+	 */
 	__poll_t (*poll)(struct genode_resource *res, struct file *file,
 			 poll_table *wait);
 	int (*mmap)(struct genode_resource *res, struct vm_area_struct *vma);
@@ -83,9 +91,9 @@ struct genode_resource {
 
 	/*
 	 * revoke_lock guards @revoked and, for readers, the hardware behind
-	 * the resource: held for reading by every file operation but mmap,
-	 * for writing by revocation.  It is never held across an access to
-	 * user memory, and never taken inside mmap_lock.
+	 * the resource: held for reading by every file operation but mmap
+	 * and poll, for writing by revocation.  It is never held across an
+	 * access to user memory, and never taken inside mmap_lock.
 	 */
 	struct rw_semaphore revoke_lock;
 	bool revoked;

@@ -60,53 +60,6 @@ static void *map(int fd, size_t len, off_t off)
 	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
 }
 
-/* A "Key: value kB" line of /proc/meminfo, in bytes, or -1. */
-static long long meminfo(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long long v = -1;
-	size_t n = strlen(key);
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, key, n) && line[n] == ':') {
-			v = atoll(line + n + 1) * 1024;
-			break;
-		}
-	}
-	fclose(f);
-	return v;
-}
-
-/*
- * Bytes on the per-CPU free lists ("count:" of every pageset in
- * /proc/zoneinfo), which MemFree does not include: freed order-0 pages
- * wait there, and alloc_contig_range() drains them into MemFree.
- */
-static long long pcp_free(void)
-{
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[256];
-	long long pages = 0;
-	long v;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " count: %ld", &v) == 1)
-			pages += v;
-	fclose(f);
-	return pages * (long long)PAGE;
-}
-
-/* Free memory, with the per-CPU lists. */
-static long long free_memory(void)
-{
-	return meminfo("MemFree") + pcp_free();
-}
-
 /*
  * The debugfs line of the buffer starting at @pfn: its kernel-map
  * mismatch count and cache name, or -1 if there is none.
@@ -819,8 +772,8 @@ TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)
 	void *maps[17];
 	size_t sizes[17];
 
-	ASSERT_LE(0, pcp_free());
-	before = free_memory();
+	ASSERT_LE(0, proc_pcp_free());
+	before = proc_free_memory();
 	ASSERT_LT(0, before);
 	for (int i = 0; i < 17; i++) {
 		struct genode_dma_alloc a;
@@ -833,7 +786,7 @@ TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)
 		ASSERT_NE(MAP_FAILED, maps[i]);
 		memset(maps[i], i, sizes[i]);
 	}
-	during = free_memory();
+	during = proc_free_memory();
 	/* 64 MiB + 256 KiB * (1 + ... + 16) = 98 MiB */
 	EXPECT_LT(during, before - 90 * (long long)MIB)
 		TH_LOG("free memory %lld -> %lld", before, during);
@@ -841,7 +794,7 @@ TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)
 		close(fds[i]);
 		munmap(maps[i], sizes[i]);
 	}
-	after = free_memory();
+	after = proc_free_memory();
 	TH_LOG("free memory before %lld, with buffers %lld, after %lld", before,
 	       during, after);
 	EXPECT_LT(llabs(after - before), 8 * (long long)MIB);

@@ -24,7 +24,8 @@
 #                      options without the id (null), e.g. pipe,path=/tmp/c2
 #                      (the host writes /tmp/c2.in, reads /tmp/c2.out)
 #   --qemu ARGS        more QEMU arguments, split at spaces, after the test
-#                      devices (e.g. a disk: -drive ...,id=d -device nvme,drive=d)
+#                      devices, so that theirs keep their addresses (e.g. a
+#                      disk: -drive ...,id=d -device nvme,drive=d)
 #
 # check mode prints the VM's TAP and a summary line, writes DIR/counts as
 # "passed failed skipped", and exits nonzero on any failure, on a missing
@@ -110,7 +111,7 @@ devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
 # of MMIO), left unbound: no driver for it is in the initramfs.
 devices+=(-device i6300esb)
 # shellcheck disable=SC2206
-[ -n "$qemu_extra" ] && devices+=($qemu_extra)
+[ -z "$qemu_extra" ] || devices+=($qemu_extra)
 
 # One host thread for all vCPUs (thread=single): with multi-threaded TCG,
 # a 6.12 guest once died of an int3 in sched_clock_cpu while another vCPU

@@ -82,6 +82,53 @@ static inline long sysfs_long(const char *path)
 	return v;
 }
 
+/* A "Key: value kB" line of /proc/meminfo, in bytes, or -1. */
+static inline long long proc_meminfo(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long long v = -1;
+	size_t n = strlen(key);
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			v = atoll(line + n + 1) * 1024;
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/*
+ * Bytes on the per-CPU free lists ("count:" of every pageset in
+ * /proc/zoneinfo), which MemFree does not include: freed order-0 pages
+ * wait there, and alloc_contig_range() drains them into MemFree.
+ */
+static inline long long proc_pcp_free(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256];
+	long long pages = 0;
+	long v;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %ld", &v) == 1)
+			pages += v;
+	fclose(f);
+	return pages * sysconf(_SC_PAGESIZE);
+}
+
+/* Free memory, with the per-CPU lists. */
+static inline long long proc_free_memory(void)
+{
+	return proc_meminfo("MemFree") + proc_pcp_free();
+}
+
 /* The module's counters: open sessions, and resources handed out. */
 static inline long genode_sessions(void)
 {

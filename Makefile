@@ -30,7 +30,7 @@
 #   make genode-check GENODE_DIR=<a Genode tree> [GENODE_TOOLCHAIN=host]
 #                   build Genode's core for base-linux with core-backend/ and
 #                   Genode's components (in build/genode/), run the rtc,
-#                   uart, nvme and ahci scenarios in the test VM on each
+#                   uart, nvme, ahci and nic scenarios in the test VM on each
 #                   kernel, without and with an IOMMU, check their logs
 #                   (scripts/genode-check.sh; not part of make check).
 #                   GENODE_TOOLCHAIN=host builds with the host's gcc instead

@@ -175,8 +175,10 @@ if [ -n "$debug" ]; then
 		summary+=("debug kernel: not built in $debug")
 	fi
 else
-	skip "the VM tests under the debug kernel" "DEBUG_KERNEL=off"
-	summary+=("debug kernel: skipped (DEBUG_KERNEL=off)")
+	why=DEBUG_KERNEL=off
+	[ "$QUICK" = yes ] && why="QUICK=yes (make check-quick)"
+	skip "the VM tests under the debug kernel" "$why"
+	summary+=("debug kernel: skipped ($why)")
 fi
 
 # vm_program KVER NAME LABEL PROG [run.sh options]: one program alone in a
@@ -237,7 +239,7 @@ summary+=("demo: $((passed - dp)) passed, $((failed - df)) failed")
 }
 
 # Genode's own scenarios need a Genode tree: scripts/genode-check.sh.
-skip "Genode's scenarios in the VM (rtc, uart, nvme, ahci)" "make genode-check GENODE_DIR=<a Genode tree>"
+skip "Genode's scenarios in the VM (rtc, uart, nvme, ahci, nic)" "make genode-check GENODE_DIR=<a Genode tree>"
 
 echo "== installing on this host: DKMS and the Debian package"
 p0=$passed f0=$failed s0=$skipped

@@ -18,6 +18,10 @@
 #         (00:1f.2, MSI) and a disk of its own, which the driver's policy
 #         selects by the model and serial number it reads from the disk;
 #         its port report, logged by report_rom, shows them
+#   nic   Genode's platform driver, virtio_pci_nic, nic_router and ping on
+#         QEMU's virtio-net without MSI-X (vectors=0): its INTx, a level-
+#         triggered line acked through core, by a pseudo number; ping gets
+#         answers from QEMU's user-mode network (10.0.2.2)
 # Each check is one TAP line; the last line is "N passed, N failed".
 #
 # usage: genode-check.sh --build DIR KVER...
@@ -50,12 +54,13 @@ GENODE_TOOLCHAIN=${GENODE_TOOLCHAIN:-genode}
 GENODE_JOBS=${GENODE_JOBS:-2}
 GENODE_IOMMU=${GENODE_IOMMU:-off on}
 
-SCENARIOS="rtc uart nvme ahci"
+SCENARIOS="rtc uart nvme ahci nic"
 # Genode's build targets for those
 TARGETS="core/linux lib/ld init timer/linux driver/rtc/spec/x86 test/rtc
 	driver/uart/spec/x86 test/terminal_echo
 	driver/platform driver/nvme/spec/x86 driver/ahci server/part_block
-	app/block_tester server/report_rom"
+	app/block_tester server/report_rom driver/nic/virtio/spec/x86
+	server/nic_router app/ping"
 # How many of the host's lines the uart scenario echoes before core stops.
 UART_LINES=3
 # The controllers of the nvme and ahci scenarios: the function in the VM
@@ -65,6 +70,10 @@ NVME_BDF=0000:00:10.0
 NVME_SERIAL=genode-dev-nvme
 AHCI_BDF=0000:00:1f.2
 AHCI_SERIAL=genode-dev-ahci
+# The virtio-net function of the nic scenario (added at slot 0x11)
+NIC_BDF=0000:00:11.0
+# How many answers the nic scenario's ping waits for before core stops
+NIC_PINGS=5
 # Each disk (512-byte blocks): GPT, partition 1 at 2048 (16 MiB), partition
 # 2 at 34816 (46 MiB).  Every block of partition 1 and of the first 64 KiB
 # of partition 2 says which block it is; the rest is zero.
@@ -222,7 +231,7 @@ genode_build() {
 	# shellcheck disable=SC2086
 	make -C "$bdir" KERNEL=linux BOARD=linux -j"$GENODE_JOBS" $TARGETS > "$log" 2>&1
 	st=$?
-	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, ahci, part_block, block_tester, report_rom built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
+	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, ahci, part_block, block_tester, report_rom, virtio_pci_nic, nic_router, ping built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
 	[ $st = 0 ] || summary
 }
 
@@ -240,6 +249,7 @@ boot_binaries() { # boot_binaries NAME
 	uart) echo "pc_uart:pc_uart test-terminal_echo:test-terminal_echo" ;;
 	nvme) echo "platform:platform nvme:nvme part_block:part_block block_tester:block_tester" ;;
 	ahci) echo "platform:platform ahci:ahci part_block:part_block block_tester:block_tester report_rom:report_rom" ;;
+	nic) echo "platform:platform virtio_pci_nic:virtio_pci_nic nic_router:nic_router ping:ping" ;;
 	esac
 }
 
@@ -275,13 +285,15 @@ pack() {
 	pack_scenario "$d" rtc rtc "--- RTC test finished ---" 1 900 &&
 		pack_scenario "$d" uart uart "got 8 byte(s)" "$UART_LINES" 600 &&
 		pack_scenario "$d" nvme nvme "$done" 2 900 "$NVME_BDF" &&
-		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF"
+		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF" &&
+		pack_scenario "$d" nic nic "icmp_seq=$NIC_PINGS ttl=" 1 600 "$NIC_BDF"
 	result $? "boot directories of the scenarios ($SCENARIOS) in $d"
 	d=$build/genode/run-iommu
 	pack_scenario "$d" nvme_translated nvme "$TRANSLATED" 1 300 "$NVME_BDF" &&
 		pack_scenario "$d" nvme nvme "$done" 2 900 "$NVME_BDF" yes &&
-		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF" yes "$TRANSLATED"
-	result $? "boot directories of the IOMMU lane's scenarios (nvme_translated, nvme, ahci) in $d"
+		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF" yes "$TRANSLATED" &&
+		pack_scenario "$d" nic nic "icmp_seq=$NIC_PINGS ttl=" 1 600 "$NIC_BDF" yes
+	result $? "boot directories of the IOMMU lane's scenarios (nvme_translated, nvme, ahci, nic) in $d"
 	[ "$failed" = 0 ] || summary
 }
 
@@ -456,6 +468,33 @@ check_block() { # check_block KVER LOG NAME BDF KIND IDENT IMAGE
 	check_counts "$1" "$2" "$3" "sessions 1 resources [1-9][0-9]*"
 }
 
+# The nic scenario: ping's answers came through virtio_pci_nic, whose
+# interrupt is the function's INTx, level-triggered, through core.
+check_nic() { # check_nic LABEL LOG
+	local text errs irq bdf=${NIC_BDF#0000:}
+	text=$(scenario_log "$2" nic)
+	in_text "$text" "genode-dev: PCI $bdf \[1af4:1000\] claimed, config shadow" &&
+		in_text "$text" "genode-dev: PCI $bdf: bus mastering on (platform driver)"
+	result $? "$1 nic: core claimed $bdf (virtio-net) and switched bus mastering on when the platform driver set it"
+	proof "$(printf '%s\n' "$text" | grep -E "genode-dev: PCI $bdf" | head -n 3)"
+	[ "$(printf '%s\n' "$text" | grep -c '64 bytes from 10.0.2.2: icmp_seq=')" -ge "$NIC_PINGS" ]
+	result $? "$1 nic: ping got $NIC_PINGS answers from 10.0.2.2 through nic_router and virtio_pci_nic (DMA of both virtqueues)"
+	proof "$(printf '%s\n' "$text" | grep -E 'VirtIO PCI driver started|icmp_seq=' | head -n 3)"
+	irq=$(scenario_note "$2" nic "interrupts")
+	in_text "$text" "genode-dev: IRQ $bdf intx = Linux IRQ [0-9]*\$" &&
+		in_text "$irq" "fasteoi genode-$NIC_BDF-intx\$" &&
+		[ "$(printf '%s\n' "$irq" | awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }')" -gt 0 ]
+	result $? "$1 nic: the interrupt was the function's INTx (a level-triggered line, by a pseudo number of the devices ROM), and /proc/interrupts counted it"
+	proof "$(printf '%s\n' "$text" | grep -F "genode-dev: IRQ $bdf"; printf '%s\n' "$irq")"
+	# core's refusal of a translated function that another scenario
+	# assigned is check_translated's
+	errs=$(log_errors "$text" | grep -vF "$TRANSLATED")
+	[ -z "$errs" ]
+	result $? "$1 nic: no errors in the log"
+	proof "$errs"
+	check_counts "$1" "$2" nic "sessions 1 resources [1-9][0-9]*"
+}
+
 # With the IOMMU: core refused a translated controller (scenario NAME,
 # function BDF), saying why, and its driver never ran.
 check_translated() { # check_translated LABEL LOG NAME BDF
@@ -509,7 +548,7 @@ vm() { # vm KVER off|on
 	"$top/tests/vm/run.sh" --mode run --iommu "$iommu" --smp 1 --mem 512M --timeout 2400 \
 		--ko "$ko" --run "$run" --out "$out" --com2 "pipe,path=$fifo" \
 		--append initcall_blacklist=cmos_init \
-		--qemu "-drive file=$out/nvme.img,if=none,id=nvm,format=raw -device nvme,drive=nvm,serial=$NVME_SERIAL,addr=0x${NVME_BDF:8:2} -drive file=$out/ahci.img,if=none,id=ahd,format=raw -device ide-hd,drive=ahd,bus=ide.0,serial=$AHCI_SERIAL" \
+		--qemu "-drive file=$out/nvme.img,if=none,id=nvm,format=raw -device nvme,drive=nvm,serial=$NVME_SERIAL,addr=0x${NVME_BDF:8:2} -drive file=$out/ahci.img,if=none,id=ahd,format=raw -device ide-hd,drive=ahd,bus=ide.0,serial=$AHCI_SERIAL -netdev user,id=nic0 -device virtio-net-pci,netdev=nic0,vectors=0,addr=0x${NIC_BDF:8:2}" \
 		"$v" > "$out/run.log" 2>&1
 	rc=$?
 	kill "$writer" "$reader" 2>/dev/null
@@ -536,6 +575,7 @@ vm() { # vm KVER off|on
 		proof "$(tr -d '\r' < "$log" | grep -E 'Cannot change default domain' | head -n 1)"
 		check_translated "$label" "$log" ahci "$AHCI_BDF"
 	fi
+	check_nic "$label" "$log"
 	if [ "$iommu" = on ]; then
 		check_no_fault "$label" "$log"
 	fi

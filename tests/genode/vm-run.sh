@@ -37,8 +37,12 @@ procs_in() { # procs_in DIR
 	done
 }
 
-# Stop core (TERM, then KILL), then whatever of its children is left.
+# Stop core's children (KILL, so that none of them runs on without core),
+# then core (TERM, then KILL), then whatever of its children is left.
 stop_core() { # stop_core PID DIR
+	for p in $(procs_in "$2"); do
+		[ "$p" = "$1" ] || kill -9 "$p" 2>/dev/null
+	done
 	kill "$1" 2>/dev/null
 	i=0
 	while kill -0 "$1" 2>/dev/null && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done

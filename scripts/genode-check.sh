@@ -405,7 +405,7 @@ check_uart() { # check_uart KVER LOG HOST_COM2_LOG
 	proof "$(tr -d '\r\0' < "$3" | grep -aE 'Terminal echo|ping' | head -n 4)"
 	irq=$(scenario_note "$2" uart "interrupts")
 	in_text "$irq" 'genode-gsi3' &&
-		[ "$(printf '%s\n' "$irq" | awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }')" -gt 0 ]
+		[ "$(printf '%s\n' "$irq" | interrupt_count)" -gt 0 ]
 	result $? "$1 uart: /proc/interrupts counted IRQ 3 as genode-gsi3"
 	proof "$irq"
 	errs=$(log_errors "$text")
@@ -413,6 +413,12 @@ check_uart() { # check_uart KVER LOG HOST_COM2_LOG
 	result $? "$1 uart: no errors in the log"
 	proof "$errs"
 	check_counts "$1" "$2" uart "sessions 1 resources 2"
+}
+
+# The interrupts that lines of /proc/interrupts (on stdin) counted, all
+# CPUs together.
+interrupt_count() {
+	awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }'
 }
 
 # /sys/class/misc/genode/{sessions,resources}: as expected while core ran
@@ -454,7 +460,7 @@ check_block() { # check_block KVER LOG NAME BDF KIND IDENT IMAGE
 	irq=$(scenario_note "$2" "$3" "interrupts")
 	in_text "$text" "genode-dev: IRQ $bdf $5 = Linux IRQ [0-9]*, message 0x" &&
 		in_text "$irq" "genode-$4-$5\$" &&
-		[ "$(printf '%s\n' "$irq" | awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }')" -gt 0 ]
+		[ "$(printf '%s\n' "$irq" | interrupt_count)" -gt 0 ]
 	result $? "$1 $3: the $5 vector came from /dev/genode with the kernel's message, and /proc/interrupts counted it"
 	proof "$(printf '%s\n' "$text" | grep -F "genode-dev: IRQ $bdf"; printf '%s\n' "$irq")"
 	local written
@@ -483,7 +489,7 @@ check_nic() { # check_nic LABEL LOG
 	irq=$(scenario_note "$2" nic "interrupts")
 	in_text "$text" "genode-dev: IRQ $bdf intx = Linux IRQ [0-9]*\$" &&
 		in_text "$irq" "fasteoi genode-$NIC_BDF-intx\$" &&
-		[ "$(printf '%s\n' "$irq" | awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }')" -gt 0 ]
+		[ "$(printf '%s\n' "$irq" | interrupt_count)" -gt 0 ]
 	result $? "$1 nic: the interrupt was the function's INTx (a level-triggered line, by a pseudo number of the devices ROM), and /proc/interrupts counted it"
 	proof "$(printf '%s\n' "$text" | grep -F "genode-dev: IRQ $bdf"; printf '%s\n' "$irq")"
 	# core's refusal of a translated function that another scenario

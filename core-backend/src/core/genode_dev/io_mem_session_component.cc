@@ -81,7 +81,8 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 	req.base  = base;
 	req.size  = size;
 
-	bool in_config_window = false;
+	bool   in_config_window = false;
+	addr_t bar_start        = 0;
 	Genode_dev::with_pci_functions([&] (Genode_dev::Pci_functions &functions) {
 
 		in_config_window = functions.config_window(base);
@@ -95,6 +96,7 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 		}
 
 		functions.with_bar(base, size, [&] (Genode_dev::Pci_function &f, unsigned bar) {
+			bar_start     = (addr_t)f.bar(bar).addr;
 			req.flags    |= GENODE_IOMEM_BAR;
 			req.base      = 0;
 			req.size      = 0;
@@ -102,6 +104,17 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 			req.bar       = bar;
 		});
 	});
+
+	/*
+	 * A BAR region maps from the BAR's first page on, and the component
+	 * maps the dataspace as if it started at base's page
+	 */
+	if ((req.flags & GENODE_IOMEM_BAR) && (base & ~(PAGE - 1)) != (bar_start & ~(PAGE - 1))) {
+		error("IO_MEM [", Hex(base), ",", Hex(base + size), "): inside BAR ",
+		      req.bar, " at ", Hex(bar_start), ", but not in its first page; "
+		      "ask for the BAR from its start");
+		return;
+	}
 
 	if (in_config_window) {
 		if (_fd < 0) {
@@ -127,17 +140,6 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 		      (req.flags & GENODE_IOMEM_BAR) ? " (a BAR)" : "",
 		      " refused by /dev/genode (", ret, ")");
 		return;
-	}
-
-	/* a BAR region starts at the BAR, the session's range may not */
-	if ((req.flags & GENODE_IOMEM_BAR) && (base & ~(PAGE - 1)) != base) {
-		genode_iomem_info info { };
-		info.argsz = sizeof(info);
-		if (Genode_dev::ioctl(req.fd, GENODE_IOMEM_INFO, &info) == 0 &&
-		    (info.phys & ~(PAGE - 1)) != (base & ~(PAGE - 1)))
-			warning("IO_MEM [", Hex(base), ",", Hex(base + size), "): "
-			        "inside BAR ", req.bar, " at ", Hex(info.phys),
-			        ", mapped from the BAR's start");
 	}
 
 	_fd = req.fd;

@@ -82,11 +82,13 @@ bool Pci_function::_claim(genode_pci_function const &f, int session)
 	claim.bus    = f.bus;
 	claim.devfn  = f.devfn;
 
+	/* for name() until GENODE_PCI_INFO fills in the rest */
+	_info.bus   = f.bus;
+	_info.devfn = f.devfn;
+
 	int ret = Genode_dev::ioctl(session, GENODE_PCI_CLAIM, &claim);
 	if (ret < 0) {
-		error("genode-dev: PCI ", Hex(f.bus, Hex::OMIT_PREFIX, Hex::PAD), ":",
-		      Hex((__u8)slot(f.devfn), Hex::OMIT_PREFIX, Hex::PAD), ".",
-		      func(f.devfn), ": claim refused by /dev/genode (", ret, ")");
+		error("genode-dev: PCI ", name(), ": claim refused by /dev/genode (", ret, ")");
 		return false;
 	}
 	_device_fd = claim.fd;
@@ -121,7 +123,7 @@ bool Pci_function::_claim(genode_pci_function const &f, int session)
 
 bool Pci_function::_snapshot()
 {
-	unsigned const size = _info.cfg_size <= CFG_MAX ? _info.cfg_size : CFG_MAX;
+	unsigned const size = _cfg_size();
 
 	for (unsigned off = 0; off < size; off += 4) {
 		__u32 v = 0;
@@ -272,7 +274,7 @@ int Pci_function::shadow_fd() const
 
 void Pci_function::commit()
 {
-	unsigned const size = _info.cfg_size <= CFG_MAX ? _info.cfg_size : CFG_MAX;
+	unsigned const size = _cfg_size();
 
 	static __u8 cur[CFG_MAX];  /* under the mutex of Pci_functions */
 	if (lx_syscall(SYS_pread64, _shadow_fd, cur, size, 0) != (long)size) {

@@ -100,6 +100,10 @@ class Core::Genode_dev::Pci_function
 
 		bool _bus_master = false;
 
+		/* the bytes of config space the shadow holds */
+		unsigned _cfg_size() const {
+			return _info.cfg_size < CFG_MAX ? _info.cfg_size : CFG_MAX; }
+
 		bool _claim(genode_pci_function const &, int session);
 		bool _snapshot();
 		void _find_capabilities();

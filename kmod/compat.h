@@ -104,4 +104,16 @@
 	 irq_domain_check_msi_remap())
 #endif
 
+/*
+ * The boot display's type (VIDEO_TYPE_*) in @si.  6.7 added
+ * screen_info_video_type(); before it, the type is byte 0x0f of struct
+ * screen_info, where the x86 boot protocol puts it (the zero page's
+ * screen_info is at its start: Documentation/arch/x86/zero-page.rst).
+ */
+#ifdef GENODE_HAVE_SCREEN_INFO_VIDEO_TYPE
+#define genode_screen_info_type(si)	screen_info_video_type(si)
+#else
+#define genode_screen_info_type(si)	(((const u8 *)(si))[0x0f])
+#endif
+
 #endif /* _GENODE_COMPAT_H */

@@ -18,6 +18,7 @@
 #include "ioport.h"
 #include "irq.h"
 #include "pci.h"
+#include "platform.h"
 #include "resource.h"
 
 #define GENODE_VERSION "0.1"
@@ -57,7 +58,8 @@ static int genode_info(struct genode_ucmd *ucmd)
 {
 	struct genode_info *cmd = ucmd->cmd;
 
-	if (cmd->flags || cmd->__reserved || cmd->__reserved2)
+	if (cmd->flags || cmd->__reserved || cmd->__reserved2 ||
+	    cmd->__reserved3 || cmd->__reserved4)
 		return -EINVAL;
 
 	cmd->abi_version = GENODE_ABI_VERSION;
@@ -67,9 +69,10 @@ static int genode_info(struct genode_ucmd *ucmd)
 			GENODE_FEATURE_ECAM | GENODE_FEATURE_PCI_LIST |
 			GENODE_FEATURE_IOPORT_BAR | GENODE_FEATURE_IRQ_MSI_MSG |
 			GENODE_FEATURE_DMA_BELOW_4G |
-			GENODE_FEATURE_IRQ_ACK_WAIT;
+			GENODE_FEATURE_IRQ_ACK_WAIT | GENODE_FEATURE_PLATFORM;
 	genode_pci_ecam(&cmd->ecam_base, &cmd->ecam_segment,
 			&cmd->ecam_bus_start, &cmd->ecam_bus_end);
+	genode_platform_info(cmd);
 	return genode_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -225,6 +228,7 @@ static int __init genode_init(void)
 	int ret;
 
 	genode_dma_init();
+	genode_platform_init();
 	ret = genode_pci_init();
 	if (ret)
 		goto err_dma_exit;

@@ -10,7 +10,11 @@
 #include <linux/stddef.h>
 #include <genode_dev.h>
 
-static_assert(sizeof(struct genode_info) == 40);
+static_assert(sizeof(struct genode_info) == 112);
+static_assert(offsetof(struct genode_info, platform) == 40);
+static_assert(offsetof(struct genode_info, fb_width) == 88);
+static_assert(offsetof(struct genode_info, fb_bpp) == 100);
+static_assert(offsetof(struct genode_info, fb_red_pos) == 104);
 static_assert(offsetof(struct genode_info, ecam_base) == 24);
 static_assert(offsetof(struct genode_info, ecam_segment) == 32);
 static_assert(offsetof(struct genode_info, features) == 16);

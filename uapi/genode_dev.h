@@ -104,7 +104,8 @@
  *
  * Report the ABI version and which features this module provides.
  *
- * In:  argsz, flags (must be 0), __reserved and __reserved2 (must be 0).
+ * In:  argsz, flags (must be 0), __reserved, __reserved2, __reserved3 and
+ *      __reserved4 (must be 0, as far as argsz covers them).
  * Out: abi_version, features (GENODE_FEATURE_* bits); with
  *      GENODE_FEATURE_ECAM and an argsz that covers them, the PCI Express
  *      enhanced configuration (ECAM) window of PCI segment 0 from the
@@ -116,6 +117,31 @@
  *      ecam_base + (bus << 20 | devfn << 12).  The address is a fact for
  *      describing devices (it is in /proc/iomem as "PCI MMCONFIG"); the
  *      window itself is the kernel's and never handed out as IO memory.
+ *      With GENODE_FEATURE_PLATFORM and an argsz that covers them, the
+ *      platform facts that Genode's core puts into its platform_info ROM:
+ *      platform, GENODE_PLATFORM_* bits (below); the ACPI root pointer
+ *      (RSDP) the firmware left, found in the EFI configuration table or
+ *      in the BIOS areas the ACPI specification names (the first KiB of
+ *      the EBDA, 0xe0000-0xfffff), with a valid checksum: acpi_rsdp (its
+ *      physical address), acpi_revision (the RSDP's revision: 0 for ACPI
+ *      1.0, 2 and up with an XSDT), acpi_rsdt and acpi_xsdt (the root
+ *      tables' physical addresses, 0 where the RSDP has none); and the
+ *      boot framebuffer, the linear framebuffer that the firmware or the
+ *      kernel's real-mode setup (vga=) set up before Linux started, as
+ *      the kernel's screen_info describes it: fb_kind (GENODE_FB_*),
+ *      fb_base (its physical address), fb_size (the bytes the firmware
+ *      reports for it, at least fb_pitch * fb_height), fb_width and
+ *      fb_height (pixels), fb_pitch (bytes per line), fb_bpp (bits per
+ *      pixel) and the position and width in bits of each colour channel
+ *      in a pixel (fb_red_pos, fb_red_size and so on).  All of them 0
+ *      without GENODE_PLATFORM_ACPI or GENODE_PLATFORM_FB respectively.
+ *      The addresses (acpi_rsdp, acpi_rsdt, acpi_xsdt, fb_base) are
+ *      reported to a caller with CAP_SYS_RAWIO only, the capability that
+ *      mapping them needs (GENODE_IOMEM_REQUEST); to others they are 0
+ *      and GENODE_PLATFORM_WITHHELD is set.  The framebuffer itself is
+ *      physical IO memory like any other: a GENODE_IOMEM_REQUEST of it
+ *      (with GENODE_IOMEM_WC for write combining) is EBUSY while a kernel
+ *      driver (vesafb, efifb, simpledrm) holds it.
  *
  * Who may call: any session.
  * Return: 0 on success;
@@ -135,6 +161,27 @@ struct genode_info {
 	__u8 ecam_bus_start;
 	__u8 ecam_bus_end;
 	__u32 __reserved2;
+	/* GENODE_FEATURE_PLATFORM */
+	__aligned_u64 platform;
+	__aligned_u64 acpi_rsdp;
+	__aligned_u64 acpi_rsdt;
+	__aligned_u64 acpi_xsdt;
+	__aligned_u64 fb_base;
+	__aligned_u64 fb_size;
+	__u32 fb_width;
+	__u32 fb_height;
+	__u32 fb_pitch;
+	__u8 fb_bpp;
+	__u8 fb_kind;
+	__u8 acpi_revision;
+	__u8 __reserved3;
+	__u8 fb_red_pos;
+	__u8 fb_red_size;
+	__u8 fb_green_pos;
+	__u8 fb_green_size;
+	__u8 fb_blue_pos;
+	__u8 fb_blue_size;
+	__u16 __reserved4;
 };
 
 /*
@@ -147,6 +194,26 @@ struct genode_info {
 #define GENODE_FEATURE_REVOKE	_BITULL(0)	/* GENODE_REVOKE */
 /* GENODE_INFO reports the ECAM window (ecam_*) */
 #define GENODE_FEATURE_ECAM	_BITULL(6)
+/* GENODE_INFO reports the platform facts (platform, acpi_*, fb_*) */
+#define GENODE_FEATURE_PLATFORM	_BITULL(12)
+
+/* struct genode_info's platform bits */
+/* PCI MSI and MSI-X are available (not disabled by pci=nomsi) */
+#define GENODE_PLATFORM_MSI		_BITULL(0)
+/* an IOMMU serves PCI devices (a PCI function is in an IOMMU group) */
+#define GENODE_PLATFORM_IOMMU		_BITULL(1)
+/* and it remaps interrupts: a device's MSI writes raise only its own */
+#define GENODE_PLATFORM_INTR_REMAP	_BITULL(2)
+/* acpi_* describe the firmware's ACPI root pointer */
+#define GENODE_PLATFORM_ACPI		_BITULL(3)
+/* fb_* describe a boot framebuffer */
+#define GENODE_PLATFORM_FB		_BITULL(4)
+/* the addresses are 0: the caller lacks CAP_SYS_RAWIO */
+#define GENODE_PLATFORM_WITHHELD	_BITULL(5)
+
+/* fb_kind: who set the boot framebuffer up */
+#define GENODE_FB_VESA	1	/* the VESA BIOS (vga=, the kernel's setup) */
+#define GENODE_FB_EFI	2	/* UEFI's graphics output protocol */
 
 #define GENODE_INFO		_IO(GENODE_IOCTL_TYPE, 0x00)
 

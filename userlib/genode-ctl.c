@@ -2,7 +2,8 @@
 /*
  * genode-ctl - look at /dev/genode from the command line
  *
- *   genode-ctl info           the module's ABI version and features
+ *   genode-ctl info           the module's ABI version and features, and
+ *                             the platform facts (ACPI, boot framebuffer)
  *   genode-ctl status         open sessions and live resources
  *   genode-ctl devices        PCI functions (endpoints): ids, class, the
  *                             driver bound, and whether a claim can take it
@@ -55,6 +56,35 @@ static int read_file(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* The platform facts, as far as the module has them and tells the caller. */
+static void print_platform(int fd)
+{
+	static const char *const bits[] = {
+		"msi", "iommu", "intr_remap", "acpi", "fb", "withheld",
+	};
+	struct genode_info i;
+	unsigned int b;
+
+	if (genode_query_platform(fd, &i))
+		return;
+	printf("platform");
+	for (b = 0; b < sizeof(bits) / sizeof(bits[0]); b++)
+		if (i.platform & (1ull << b))
+			printf(" %s", bits[b]);
+	printf("\n");
+	if (i.platform & GENODE_PLATFORM_ACPI)
+		printf("acpi rsdp 0x%" PRIx64 " revision %u rsdt 0x%" PRIx64
+		       " xsdt 0x%" PRIx64 "\n", (uint64_t)i.acpi_rsdp,
+		       i.acpi_revision, (uint64_t)i.acpi_rsdt,
+		       (uint64_t)i.acpi_xsdt);
+	if (i.platform & GENODE_PLATFORM_FB)
+		printf("framebuffer %s %" PRIu32 "x%" PRIu32 "x%u pitch %" PRIu32
+		       " at 0x%" PRIx64 " size 0x%" PRIx64 "\n",
+		       i.fb_kind == GENODE_FB_EFI ? "efi" : "vesa",
+		       i.fb_width, i.fb_height, i.fb_bpp, i.fb_pitch,
+		       (uint64_t)i.fb_base, (uint64_t)i.fb_size);
+}
+
 static int cmd_info(void)
 {
 	uint32_t version;
@@ -68,13 +98,15 @@ static int cmd_info(void)
 		return 1;
 	}
 	ret = genode_query_info(fd, &version, &features);
-	genode_close(fd);
 	if (ret) {
+		genode_close(fd);
 		fprintf(stderr, "genode-ctl: info: %s\n", strerror(-ret));
 		return 1;
 	}
 	printf("abi_version %" PRIu32 "\nfeatures 0x%" PRIx64 "\n", version,
 	       features);
+	print_platform(fd);
+	genode_close(fd);
 	return 0;
 }
 

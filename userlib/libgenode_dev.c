@@ -46,6 +46,15 @@ int genode_query_info(int session, uint32_t *abi_version, uint64_t *features)
 	return 0;
 }
 
+int genode_query_platform(int session, struct genode_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	if (ioctl(session, GENODE_INFO, info))
+		return neg_errno();
+	return info->features & GENODE_FEATURE_PLATFORM ? 0 : -EOPNOTSUPP;
+}
+
 /* ---- IO ports ---- */
 
 int genode_ioport_open(int session, uint16_t base, uint32_t size)

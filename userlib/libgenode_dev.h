@@ -28,6 +28,13 @@ int genode_close(int fd);
 int genode_query_info(int session, uint32_t *abi_version, uint64_t *features);
 
 /*
+ * All of GENODE_INFO into *info, the platform facts included (ACPI root
+ * pointer, boot framebuffer, MSI and IOMMU bits): 0, -EOPNOTSUPP from a
+ * module without GENODE_FEATURE_PLATFORM, or -errno.
+ */
+int genode_query_platform(int session, struct genode_info *info);
+
+/*
  * IO ports (GENODE_FEATURE_IOPORT): what Genode core's IO_PORT service
  * needs.  genode_ioport_open() requests the ports [base, base + size) and
  * returns the resource fd; the accessors perform one IN or OUT through it

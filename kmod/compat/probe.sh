@@ -46,4 +46,7 @@ probe GENODE_HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI linux/iommu.h \
 # acr_flags_t (ACR_FLAGS_NONE, or ACR_FLAGS_CMA, which is bit 0 like
 # MIGRATE_MOVABLE): an unconverted call would ask for a CMA allocation.
 probe GENODE_HAVE_ACR_FLAGS linux/gfp.h 'acr_flags_t'
+# screen_info_video_type() (6.7) decodes the boot display's type.
+probe GENODE_HAVE_SCREEN_INFO_VIDEO_TYPE linux/screen_info.h \
+	'unsigned int screen_info_video_type\('
 echo

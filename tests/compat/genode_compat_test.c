@@ -11,6 +11,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/module.h>
+#include <linux/screen_info.h>
 
 #include "genode_compat_test.h"
 
@@ -33,6 +34,12 @@ bool genode_compat_test_msi_isolated(struct device *dev,
 	return genode_msi_isolated(dev, group);
 }
 EXPORT_SYMBOL_GPL(genode_compat_test_msi_isolated);
+
+unsigned int genode_compat_test_screen_info_type(const struct screen_info *si)
+{
+	return genode_screen_info_type(si);
+}
+EXPORT_SYMBOL_GPL(genode_compat_test_screen_info_type);
 
 /* Linking it proves it is exported on this kernel. */
 int genode_compat_test_contig(unsigned long pfn, unsigned long nr)

@@ -8,11 +8,13 @@ struct vm_area_struct;
 struct eventfd_ctx;
 struct device;
 struct iommu_group;
+struct screen_info;
 
 void genode_compat_test_vma(struct vm_area_struct *vma);
 void genode_compat_test_eventfd(struct eventfd_ctx *ctx);
 int genode_compat_test_contig(unsigned long pfn, unsigned long nr);
 bool genode_compat_test_msi_isolated(struct device *dev,
 				     struct iommu_group *group);
+unsigned int genode_compat_test_screen_info_type(const struct screen_info *si);
 
 #endif /* _GENODE_COMPAT_TEST_H */

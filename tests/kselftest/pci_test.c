@@ -77,24 +77,6 @@ static int sysfs_iommu_translates(const struct pci_addr *a)
 	return !strncmp(type, "DMA", 3) || !strcmp(type, "unmanaged");
 }
 
-/*
- * Does the kernel remap interrupts?  Its interrupt chips say so in
- * /proc/interrupts ("IR-IO-APIC", "IR-PCI-MSI").  1, 0 or -errno.
- */
-static int irq_remapping(void)
-{
-	FILE *f = fopen("/proc/interrupts", "r");
-	char line[512];
-	int found = 0;
-
-	if (!f)
-		return -errno;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, " IR-") != NULL;
-	fclose(f);
-	return found;
-}
-
 /* How many devices the function's IOMMU group has (0: no group). */
 static int iommu_group_size(const struct pci_addr *a)
 {

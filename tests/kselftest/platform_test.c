@@ -15,9 +15,14 @@
  *    GENODE_IRQ_GET_INFO, compared with the MSI capability (edu) and the
  *    MSI-X table in its BAR (e1000e);
  *  - DMA buffers for no device below 4 GiB on request (the strong check
- *    needs RAM above 4 GiB in the VM: scripts/check.sh boots one).
+ *    needs RAM above 4 GiB in the VM: scripts/check.sh boots one);
+ *  - the platform facts of GENODE_INFO: MSI, IOMMU and interrupt
+ *    remapping as the kernel has them, the ACPI root pointer and root
+ *    tables as the boot log gives them, the boot framebuffer as the VGA's
+ *    registers hold its mode, its addresses for CAP_SYS_RAWIO only.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -27,6 +32,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "genode_dev.h"
@@ -45,6 +51,8 @@ static struct genode_info info_of(int session, uint32_t argsz)
 	i.flags = 0;
 	i.__reserved = 0;
 	i.__reserved2 = 0;
+	i.__reserved3 = 0;
+	i.__reserved4 = 0;
 	if (ioctl(session, GENODE_INFO, &i))
 		i.abi_version = (uint32_t)-errno;
 	return i;
@@ -116,6 +124,197 @@ TEST(ecam_window_is_the_kernels_mmconfig)
 	EXPECT_EQ(-1, ioctl(s, GENODE_INFO, &i));
 	EXPECT_EQ(EINVAL, errno);
 	close(s);
+}
+
+/* ---- the platform facts ---- */
+
+/* The address the boot log gives for ACPI table sig ("ACPI: RSDT 0x..."). */
+static uint64_t acpi_logged(const char *sig)
+{
+	char what[16], line[256];
+	unsigned long long a = 0;
+
+	snprintf(what, sizeof(what), "ACPI: %s 0x", sig);
+	if (kernel_log_find(what, line, sizeof(line)) == 0)
+		sscanf(strstr(line, what) + strlen(what), "%llx", &a);
+	return a;
+}
+
+static int has_iommu_groups(void)
+{
+	struct dirent **names;
+	int n = scandir("/sys/kernel/iommu_groups", &names, NULL, NULL), i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	if (n >= 0)
+		free(names);
+	return n > 2;	/* more than . and .. */
+}
+
+static int boot_fb_requested(void)
+{
+	char cmdline[1024] = "";
+
+	sysfs_read("/proc/cmdline", cmdline, sizeof(cmdline));
+	return strstr(cmdline, "vga=") != NULL;
+}
+
+TEST(platform_facts_are_the_kernels)
+{
+	int s = genode_session_open(NULL);
+	uint64_t rsdt, xsdt;
+	struct genode_info i;
+
+	ASSERT_LE(0, s);
+	i = info_of(s, sizeof(i));
+	ASSERT_EQ(GENODE_ABI_VERSION, i.abi_version);
+	ASSERT_EQ(GENODE_FEATURE_PLATFORM, i.features & GENODE_FEATURE_PLATFORM);
+	TH_LOG("platform %#llx, RSDP %#llx rev %u, RSDT %#llx, XSDT %#llx",
+	       (unsigned long long)i.platform, (unsigned long long)i.acpi_rsdp,
+	       i.acpi_revision, (unsigned long long)i.acpi_rsdt,
+	       (unsigned long long)i.acpi_xsdt);
+
+	/* q35 has MSI, and nothing here turns it off (pci=nomsi) */
+	EXPECT_TRUE(i.platform & GENODE_PLATFORM_MSI);
+	EXPECT_EQ(has_iommu_groups(), !!(i.platform & GENODE_PLATFORM_IOMMU));
+	EXPECT_EQ(irq_remapping() == 1,
+		  !!(i.platform & GENODE_PLATFORM_INTR_REMAP));
+	EXPECT_FALSE(i.platform & GENODE_PLATFORM_WITHHELD);
+
+	/* what ACPI's table code logged at boot ("ACPI: RSDP 0x...") */
+	ASSERT_TRUE(i.platform & GENODE_PLATFORM_ACPI);
+	ASSERT_NE(0, acpi_logged("RSDP")) TH_LOG("no RSDP in the boot log");
+	EXPECT_EQ(acpi_logged("RSDP"), i.acpi_rsdp);
+	rsdt = acpi_logged("RSDT");
+	xsdt = acpi_logged("XSDT");
+	EXPECT_NE(0, rsdt | xsdt);
+	EXPECT_EQ(rsdt, i.acpi_rsdt);
+	EXPECT_EQ(xsdt, i.acpi_xsdt);
+	EXPECT_EQ(!!xsdt, i.acpi_revision >= 2);
+
+	i.argsz = sizeof(i);
+	i.flags = 0;
+	i.__reserved = i.__reserved2 = 0;
+	i.__reserved3 = 1;
+	EXPECT_EQ(-1, ioctl(s, GENODE_INFO, &i));
+	EXPECT_EQ(EINVAL, errno);
+	i.__reserved3 = 0;
+	i.__reserved4 = 1;
+	EXPECT_EQ(-1, ioctl(s, GENODE_INFO, &i));
+	EXPECT_EQ(EINVAL, errno);
+	close(s);
+}
+
+/*
+ * The boot framebuffer, with the VM booted in a VESA mode (vga=): the
+ * mode the VGA's Bochs VBE registers hold, at the VGA's BAR 0, and free
+ * for a write-combined physical region (video=vesafb:off keeps vesafb
+ * off it).  Without vga=, no boot framebuffer is reported.
+ */
+TEST(boot_framebuffer_is_the_vgas_mode)
+{
+	int s = genode_session_open(NULL), region;
+	struct genode_pci_bar_info bar;
+	struct genode_iomem_info mi;
+	volatile uint32_t *fb;
+	struct genode_info i;
+	struct pci_addr a;
+	unsigned int bpp;
+	struct vga v;
+
+	ASSERT_LE(0, s);
+	i = info_of(s, sizeof(i));
+	ASSERT_EQ(GENODE_FEATURE_PLATFORM, i.features & GENODE_FEATURE_PLATFORM);
+	if (!boot_fb_requested()) {
+		EXPECT_FALSE(i.platform & GENODE_PLATFORM_FB);
+		EXPECT_EQ(0, i.fb_base);
+		EXPECT_EQ(0, i.fb_kind);
+		close(s);
+		SKIP(return, "booted without vga=: no boot framebuffer to compare");
+	}
+	ASSERT_TRUE(i.platform & GENODE_PLATFORM_FB);
+	TH_LOG("framebuffer %ux%u, %u bpp, pitch %u at %#llx, %llu bytes",
+	       i.fb_width, i.fb_height, i.fb_bpp, i.fb_pitch,
+	       (unsigned long long)i.fb_base, (unsigned long long)i.fb_size);
+	EXPECT_EQ(GENODE_FB_VESA, i.fb_kind);
+
+	ASSERT_EQ(0, vga_find(&a));
+	ASSERT_EQ(0, vga_open(s, &a, &v));
+	ASSERT_EQ(0, genode_pci_query_bar(v.dev, VGA_BAR_FB, &bar));
+	bpp = vga_vbe(&v, VBE_BPP);
+	EXPECT_EQ(VBE_ENABLED | VBE_LFB,
+		  vga_vbe(&v, VBE_ENABLE) & (VBE_ENABLED | VBE_LFB));
+	EXPECT_EQ(vga_vbe(&v, VBE_XRES), i.fb_width);
+	EXPECT_EQ(vga_vbe(&v, VBE_YRES), i.fb_height);
+	EXPECT_EQ(bpp, i.fb_bpp);
+	EXPECT_EQ(vga_vbe(&v, VBE_VIRT_WIDTH) * ((bpp + 7) / 8), i.fb_pitch);
+	EXPECT_EQ(bar.addr, i.fb_base);
+	EXPECT_LE((uint64_t)i.fb_pitch * i.fb_height, i.fb_size);
+	EXPECT_LE(i.fb_size, bar.size);
+	if (bpp == 32) {
+		/* x8r8g8b8 */
+		EXPECT_EQ(16, i.fb_red_pos);
+		EXPECT_EQ(8, i.fb_green_pos);
+		EXPECT_EQ(0, i.fb_blue_pos);
+		EXPECT_EQ(8, i.fb_red_size);
+		EXPECT_EQ(8, i.fb_green_size);
+		EXPECT_EQ(8, i.fb_blue_size);
+	}
+	vga_close(&v);
+
+	/* no kernel driver holds it: a write-combined physical region */
+	region = iomem_request(s, GENODE_IOMEM_WC, i.fb_base,
+			       (uint64_t)i.fb_pitch * i.fb_height, 0, 0);
+	ASSERT_LE(0, region) TH_LOG("%s", strerror(-region));
+	ASSERT_EQ(0, iomem_map(region, &mi, &fb));
+	EXPECT_EQ(GENODE_IOMEM_WC, mi.attrs & GENODE_IOMEM_WC);
+	fb[0] = 0x00ff0000;
+	EXPECT_EQ(0x00ff0000, fb[0]);
+	iomem_unmap(fb, &mi);
+	close(region);
+	close(s);
+}
+
+static int facts_without_rawio(void *arg)
+{
+	const struct genode_info *root = arg;
+	struct genode_info i;
+	int s;
+
+	if (drop_cap_sys_rawio())
+		return 10;
+	s = genode_session_open(NULL);
+	if (s < 0)
+		return 11;
+	i = info_of(s, sizeof(i));
+	close(s);
+	if (!(i.platform & GENODE_PLATFORM_WITHHELD))
+		return 1;
+	if (i.acpi_rsdp || i.acpi_rsdt || i.acpi_xsdt || i.fb_base)
+		return 2;
+	/* the rest is no secret */
+	if ((i.platform & ~GENODE_PLATFORM_WITHHELD) != root->platform ||
+	    i.fb_width != root->fb_width || i.fb_height != root->fb_height ||
+	    i.fb_pitch != root->fb_pitch || i.fb_bpp != root->fb_bpp ||
+	    i.acpi_revision != root->acpi_revision)
+		return 3;
+	return 0;
+}
+
+TEST(platform_addresses_need_cap_sys_rawio)
+{
+	int s = genode_session_open(NULL), st;
+	struct genode_info root;
+
+	ASSERT_LE(0, s);
+	root = info_of(s, sizeof(root));
+	close(s);
+	ASSERT_TRUE(root.platform & GENODE_PLATFORM_ACPI);
+	ASSERT_NE(0, root.acpi_rsdp);
+	st = run_in_child(facts_without_rawio, &root);
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
 }
 
 /* ---- GENODE_PCI_LIST ---- */

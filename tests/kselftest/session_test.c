@@ -22,7 +22,7 @@
 #include "kselftest_harness.h"
 #include "lib/genode_test.h"
 
-_Static_assert(sizeof(struct genode_info) == 40, "genode_info layout");
+_Static_assert(sizeof(struct genode_info) == 112, "genode_info layout");
 _Static_assert(offsetof(struct genode_info, features) == 16,
 	       "genode_info layout");
 

@@ -71,7 +71,11 @@ initrd=$out/initramfs.cpio
 "$here/mkinitramfs.sh" --moddir "$moddir" "$kver" "$ko" "$tests" "$initrd" "$run"
 
 append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
-append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode $extra_append"
+append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode"
+# A boot framebuffer: QEMU passes vga= to the kernel's real-mode setup,
+# which sets VESA mode 0x143 (800x600, 32 bpp) through the VGA BIOS;
+# video=vesafb:off keeps vesafb, the only driver for it here, off it.
+append="$append vga=0x343 initcall_blacklist=vesafb_driver_init $extra_append"
 [ "$checkers" = 1 ] && append="$append genode.checkers=1"
 devices=()
 case "$iommu" in

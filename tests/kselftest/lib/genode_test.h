@@ -8,13 +8,13 @@
  *
  *   sysfs.h    small sysfs files, the module's counters and allow list,
  *              /proc/ioports, /proc/iomem, the PAT memtype list,
- *              /proc/self/pagemap
+ *              /proc/self/pagemap, /proc/interrupts, the kernel log
  *   pci.h      PCI functions: find, bind, claim, config, bus master
  *   genode.h   raw requests, revocation, IO-port and MMIO accessors,
  *              IRQ fds, DMA buffers
  *   process.h  fd passing, CAP_SYS_RAWIO, children
  *   timing.h   the monotonic clock, sleeps
- *   drivers/   edu, e1000e, the 16550 UART, the PIT
+ *   drivers/   edu, e1000e, the 16550 UART, the PIT, QEMU's VGA
  */
 #ifndef GENODE_TEST_H
 #define GENODE_TEST_H
@@ -28,5 +28,6 @@
 #include "drivers/e1000e.h"
 #include "drivers/uart.h"
 #include "drivers/pit.h"
+#include "drivers/vga.h"
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/klog.h>
 #include <sys/mount.h>
 
 #define SYSFS_PCI "/sys/bus/pci/devices"
@@ -331,6 +332,93 @@ static inline int lockdown_raise(int fd)
 	int ret = n == 9 ? 0 : n < 0 ? -errno : -EIO;
 
 	close(fd);
+	return ret;
+}
+
+/*
+ * Does the kernel remap interrupts?  Its interrupt chips say so in
+ * /proc/interrupts ("IR-IO-APIC", "IR-PCI-MSI").  1, 0 or -errno.
+ */
+static inline int irq_remapping(void)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char line[512];
+	int found = 0;
+
+	if (!f)
+		return -errno;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " IR-") != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * The kernel log: the boot log that the test VM's init saved before the
+ * tests ran (the file GENODE_TEST_BOOT_LOG names), else the ring buffer
+ * (klogctl), whose early lines later messages may have pushed out.  A
+ * malloc()ed string, *len its length, or NULL with errno set.
+ */
+static inline char *kernel_log_read(size_t *len)
+{
+	const char *path = getenv("GENODE_TEST_BOOT_LOG");
+	char *log;
+	long size, n = 0, r;
+	FILE *f;
+
+	if (!path) {
+		size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+		if (size < 0 || !(log = malloc(size + 1)))
+			return NULL;
+		n = klogctl(3, log, size);	/* SYSLOG_ACTION_READ_ALL */
+		if (n < 0) {
+			free(log);
+			return NULL;
+		}
+	} else {
+		f = fopen(path, "r");
+		if (!f)
+			return NULL;
+		size = 1 << 20;
+		log = malloc(size + 1);
+		while (log && n < size && (r = fread(log + n, 1, size - n, f)) > 0)
+			n += r;
+		fclose(f);
+		if (!log)
+			return NULL;
+	}
+	log[n] = 0;
+	*len = n;
+	return log;
+}
+
+/*
+ * The first line of the kernel log that contains what, without the
+ * "<level>[time] " prefix, into buf: 0, -ENOENT if the log has none, or
+ * -errno.
+ */
+static inline int kernel_log_find(const char *what, char *buf, size_t len)
+{
+	char *log, *line, *end, *text;
+	int ret = -ENOENT;
+	size_t n;
+
+	log = kernel_log_read(&n);
+	if (!log)
+		return -errno;
+	for (line = log; ret && line < log + n; line = end + 1) {
+		end = memchr(line, '\n', log + n - line);
+		if (!end)
+			end = log + n;
+		*end = 0;
+		text = strstr(line, "] ");
+		text = text ? text + 2 : line;
+		if (strstr(text, what)) {
+			snprintf(buf, len, "%s", text);
+			ret = 0;
+		}
+	}
+	free(log);
 	return ret;
 }
 

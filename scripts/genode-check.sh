@@ -22,6 +22,15 @@
 #         QEMU's virtio-net without MSI-X (vectors=0): its INTx, a level-
 #         triggered line acked through core, by a pseudo number; ping gets
 #         answers from QEMU's user-mode network (10.0.2.2)
+#   fb    Genode's platform driver, nitpicker, boot_fb, testnit, ps2 and
+#         event_dump: boot_fb takes the VESA framebuffer the VM booted
+#         with (core's platform_info from the module's platform facts) and
+#         shows nitpicker's screen with testnit's views, which the host
+#         checks pixel by pixel in a screendump (tests/genode/fb-host.py);
+#         ps2 gets the PS/2 controller through the platform driver (core's
+#         devices ROM, IO_PORT 0x60/0x64 by the allow list, IRQs 1 and 12)
+#         and event_dump logs the keys and the mouse move that the host
+#         sends through QEMU's monitor (QMP)
 # Each check is one TAP line; the last line is "N passed, N failed".
 #
 # usage: genode-check.sh --build DIR KVER...
@@ -54,13 +63,15 @@ GENODE_TOOLCHAIN=${GENODE_TOOLCHAIN:-genode}
 GENODE_JOBS=${GENODE_JOBS:-2}
 GENODE_IOMMU=${GENODE_IOMMU:-off on}
 
-SCENARIOS="rtc uart nvme ahci nic"
+SCENARIOS="rtc uart nvme ahci nic fb"
 # Genode's build targets for those
 TARGETS="core/linux lib/ld init timer/linux driver/rtc/spec/x86 test/rtc
 	driver/uart/spec/x86 test/terminal_echo
 	driver/platform driver/nvme/spec/x86 driver/ahci server/part_block
 	app/block_tester server/report_rom driver/nic/virtio/spec/x86
-	server/nic_router app/ping"
+	server/nic_router app/ping
+	driver/framebuffer/boot driver/ps2/x86 server/nitpicker test/nitpicker
+	server/event_dump"
 # How many of the host's lines the uart scenario echoes before core stops.
 UART_LINES=3
 # The controllers of the nvme and ahci scenarios: the function in the VM
@@ -74,6 +85,12 @@ AHCI_SERIAL=genode-dev-ahci
 NIC_BDF=0000:00:11.0
 # How many answers the nic scenario's ping waits for before core stops
 NIC_PINGS=5
+# The fb scenario: the mode the VM boots with (tests/vm/run.sh's vga=), the
+# ports that /dev/genode's allow list hands to ps2 (the kernel's "keyboard"
+# resources), and the event that the host sends last (tests/genode/fb-host.py)
+FB_MODE="800x600x32 @ 0xfd000000 type=1 pitch=3200"
+FB_ALLOW="io:0x60,io:0x64"
+FB_LAST_EVENT="RELEASE KEY_C"
 # Each disk (512-byte blocks): GPT, partition 1 at 2048 (16 MiB), partition
 # 2 at 34816 (46 MiB).  Every block of partition 1 and of the first 64 KiB
 # of partition 2 says which block it is; the rest is zero.
@@ -231,7 +248,7 @@ genode_build() {
 	# shellcheck disable=SC2086
 	make -C "$bdir" KERNEL=linux BOARD=linux -j"$GENODE_JOBS" $TARGETS > "$log" 2>&1
 	st=$?
-	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, ahci, part_block, block_tester, report_rom, virtio_pci_nic, nic_router, ping built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
+	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, ahci, part_block, block_tester, report_rom, virtio_pci_nic, nic_router, ping, boot_fb, ps2, nitpicker, testnit, event_dump built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
 	[ $st = 0 ] || summary
 }
 
@@ -250,20 +267,22 @@ boot_binaries() { # boot_binaries NAME
 	nvme) echo "platform:platform nvme:nvme part_block:part_block block_tester:block_tester" ;;
 	ahci) echo "platform:platform ahci:ahci part_block:part_block block_tester:block_tester report_rom:report_rom" ;;
 	nic) echo "platform:platform virtio_pci_nic:virtio_pci_nic nic_router:nic_router ping:ping" ;;
+	fb) echo "platform:platform nitpicker:nitpicker boot_fb:boot_fb testnit:testnit ps2:ps2 event_dump:event_dump" ;;
 	esac
 }
 
 # A scenario NAME of the run directory DIR from the init config CONFIG
-# (tests/genode/CONFIG.config) and the boot binaries of KIND.
-pack_scenario() { # pack_scenario DIR NAME KIND PATTERN COUNT LIMIT [ASSIGN [IDENTITY [STOP]]]
+# (tests/genode/CONFIG.config) and the boot binaries of KIND; the other
+# arguments are the fields of scenario.conf (tests/genode/vm-run.sh).
+pack_scenario() { # pack_scenario DIR NAME KIND PATTERN COUNT LIMIT [ASSIGN [IDENTITY [STOP [ALLOW [READY]]]]]
 	local d=$1/$2 b
 	mkdir -p "$d"
 	for b in $(boot_binaries "$3"); do
 		cp -L "$bdir/bin/${b%%:*}" "$d/${b##*:}" || return 1
 	done
 	cp "$top/tests/genode/$3.config" "$d/config" || return 1
-	printf 'pattern="%s"\ncount=%s\nlimit=%s\nassign="%s"\nidentity="%s"\nstop="%s"\n' \
-		"$4" "$5" "$6" "${7:-}" "${8:-}" "${9:-}" > "$d/scenario.conf"
+	printf 'pattern="%s"\ncount=%s\nlimit=%s\nassign="%s"\nidentity="%s"\nstop="%s"\nallow="%s"\nready="%s"\n' \
+		"$4" "$5" "$6" "${7:-}" "${8:-}" "${9:-}" "${10:-}" "${11:-}" > "$d/scenario.conf"
 	echo "$2" >> "$1/scenarios"
 }
 
@@ -286,7 +305,8 @@ pack() {
 		pack_scenario "$d" uart uart "got 8 byte(s)" "$UART_LINES" 600 &&
 		pack_scenario "$d" nvme nvme "$done" 2 900 "$NVME_BDF" &&
 		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF" &&
-		pack_scenario "$d" nic nic "icmp_seq=$NIC_PINGS ttl=" 1 600 "$NIC_BDF"
+		pack_scenario "$d" nic nic "icmp_seq=$NIC_PINGS ttl=" 1 600 "$NIC_BDF" &&
+		pack_scenario "$d" fb fb "$FB_LAST_EVENT" 1 900 "" "" "" "$FB_ALLOW" "screen is"
 	result $? "boot directories of the scenarios ($SCENARIOS) in $d"
 	d=$build/genode/run-iommu
 	pack_scenario "$d" nvme_translated nvme "$TRANSLATED" 1 300 "$NVME_BDF" &&
@@ -415,10 +435,15 @@ check_uart() { # check_uart KVER LOG HOST_COM2_LOG
 	check_counts "$1" "$2" uart "sessions 1 resources 2"
 }
 
-# The interrupts that lines of /proc/interrupts (on stdin) counted, all
-# CPUs together.
+# The interrupts that lines of /proc/interrupts (on stdin, joined by ";"
+# in a scenario's note) counted, all CPUs and lines together.
 interrupt_count() {
-	awk '{ s = 0; for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print s }'
+	tr ';' '\n' | awk '{ for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) s += $i } END { print s + 0 }'
+}
+
+# The line of IRQ fd NAME (genode-gsi1) in a scenario's interrupts note.
+interrupt_line() { # interrupt_line NOTE NAME
+	printf '%s\n' "$1" | tr ';' '\n' | grep " $2\$"
 }
 
 # /sys/class/misc/genode/{sessions,resources}: as expected while core ran
@@ -501,6 +526,41 @@ check_nic() { # check_nic LABEL LOG
 	check_counts "$1" "$2" nic "sessions 1 resources [1-9][0-9]*"
 }
 
+# The fb scenario: boot_fb drove the boot framebuffer that core's
+# platform_info describes, the host saw nitpicker's picture in it (HOST_LOG:
+# fb-host.py's TAP lines), and event_dump logged the host's input in order,
+# through the PS/2 controller's IRQs 1 and 12.
+FB_EVENTS="PRESS KEY_A|RELEASE KEY_A|PRESS KEY_B|RELEASE KEY_B|REL_MOTION +10+5|PRESS KEY_C|RELEASE KEY_C"
+check_fb() { # check_fb LABEL LOG HOST_LOG
+	local text errs events irq
+	text=$(scenario_log "$2" fb)
+	in_text "$text" -F "using boot framebuffer: $FB_MODE"
+	result $? "$1 fb: boot_fb took the boot framebuffer that core's platform_info describes ($FB_MODE)"
+	proof "$(printf '%s\n' "$text" | grep -F 'using boot framebuffer')"
+	grep -q '^ok - fb: the screen' "$3"
+	result $? "$1 fb: the host's screendump shows nitpicker's picture of testnit's views, every pixel as expected" "$3"
+	proof "$(grep -F 'fb: the screen' "$3")"
+	# "Input event #N<TAB>PRESS KEY_A 65534<TAB>key count: 1": the events
+	# without the code point, in the order event_dump numbered them
+	events=$(printf '%s\n' "$text" | grep -F 'Input event #' |
+		sed 's/.*Input event #[0-9]*\t\([^\t]*\)\t.*/\1/; s/^\(PRESS [A-Z_0-9]*\) .*/\1/' |
+		paste -sd '|')
+	[ "$events" = "$FB_EVENTS" ]
+	result $? "$1 fb: event_dump logged the host's keys and mouse move in order, from Genode's ps2 driver: $FB_EVENTS"
+	proof "$(printf '%s\n' "$text" | grep -F 'Input event #' | head -n 8)"
+	irq=$(scenario_note "$2" fb "interrupts")
+	[ "$(interrupt_line "$irq" genode-gsi1 | interrupt_count)" -gt 0 ] &&
+		[ "$(interrupt_line "$irq" genode-gsi12 | interrupt_count)" -gt 0 ]
+	result $? "$1 fb: /proc/interrupts counted the keyboard's IRQ 1 and the mouse's IRQ 12 (genode-gsi1, genode-gsi12)"
+	proof "$irq"
+	errs=$(log_errors "$text")
+	[ -z "$errs" ]
+	result $? "$1 fb: no errors in the log"
+	proof "$errs"
+	# the framebuffer, the two ports, the two IRQs
+	check_counts "$1" "$2" fb "sessions 1 resources 5"
+}
+
 # With the IOMMU: core refused a translated controller (scenario NAME,
 # function BDF), saying why, and its driver never ran.
 check_translated() { # check_translated LABEL LOG NAME BDF
@@ -528,7 +588,7 @@ check_no_fault() { # check_no_fault LABEL LOG
 
 vm() { # vm KVER off|on
 	local v=$1 iommu=$2 out=$build/genode/vm-$1 ko=$build/$1/kmod/genode.ko
-	local fifo writer reader rc log run=$build/genode/run label=$1
+	local fifo writer reader rc log run=$build/genode/run label=$1 fbhost=""
 	if [ "$iommu" = on ]; then
 		out=$out-iommu run=$build/genode/run-iommu label="$1 iommu=on"
 	fi
@@ -547,18 +607,24 @@ vm() { # vm KVER off|on
 	reader=$!
 	uart_writer "$fifo" "$out/com2-host.log" &
 	writer=$!
+	if [ "$iommu" = off ]; then
+		"$top/tests/genode/fb-host.py" "$out/qmp.sock" "$out/console.log" "$out" 2400 \
+			> "$out/fb-host.log" 2>&1 &
+		fbhost=$!
+	fi
 	if ! disk_image "$out/nvme.img" || ! disk_image "$out/ahci.img"; then
+		kill "$writer" "$reader" $fbhost 2>/dev/null
 		result 1 "$v: the disk images of the nvme and ahci scenarios are made (sfdisk, python3)"
 		return
 	fi
 	"$top/tests/vm/run.sh" --mode run --iommu "$iommu" --smp 1 --mem 512M --timeout 2400 \
 		--ko "$ko" --run "$run" --out "$out" --com2 "pipe,path=$fifo" \
-		--append initcall_blacklist=cmos_init \
+		--qmp "$out/qmp.sock" --append initcall_blacklist=cmos_init,i8042_init \
 		--qemu "-drive file=$out/nvme.img,if=none,id=nvm,format=raw -device nvme,drive=nvm,serial=$NVME_SERIAL,addr=0x${NVME_BDF:8:2} -drive file=$out/ahci.img,if=none,id=ahd,format=raw -device ide-hd,drive=ahd,bus=ide.0,serial=$AHCI_SERIAL -netdev user,id=nic0 -device virtio-net-pci,netdev=nic0,vectors=0,addr=0x${NIC_BDF:8:2}" \
 		"$v" > "$out/run.log" 2>&1
 	rc=$?
-	kill "$writer" "$reader" 2>/dev/null
-	wait "$writer" "$reader" 2>/dev/null
+	kill "$writer" "$reader" $fbhost 2>/dev/null
+	wait "$writer" "$reader" $fbhost 2>/dev/null
 	rm -f "$fifo.in" "$fifo.out"
 	result $rc "$label: every scenario reached its proving line in the VM (tests/vm/run.sh --mode run --iommu $iommu, $out)" "$out/run.log"
 	if [ "$iommu" = off ]; then
@@ -582,6 +648,9 @@ vm() { # vm KVER off|on
 		check_translated "$label" "$log" ahci "$AHCI_BDF"
 	fi
 	check_nic "$label" "$log"
+	if [ "$iommu" = off ]; then
+		check_fb "$label" "$log" "$out/fb-host.log"
+	fi
 	if [ "$iommu" = on ]; then
 		check_no_fault "$label" "$log"
 	fi

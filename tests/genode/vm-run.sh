@@ -15,12 +15,17 @@
 #            before core starts, as an administrator assigns them
 #   identity yes: first give the IOMMU group of each of them the identity
 #            domain (the IOMMU passes their DMA through untranslated)
+#   allow    /dev/genode's allow list while the scenario runs (the module
+#            parameter "allow", e.g. io:0x60,io:0x64), empty again after
+#   ready    a line of the log (grep -F) on which the console gets
+#            "@@GENODE READY NAME@@" at once, while core runs on: the host
+#            then looks at the screen and sends input (QMP)
 # For each scenario the console gets, between "@@GENODE BEGIN NAME@@" and
 # "@@GENODE END NAME STATUS@@" (0: the pattern came, 1: it did not): the
 # scenario's log (core's output), each line prefixed with "[NAME] ", and
 # "genode-check: NAME while running: sessions S resources R",
 # "genode-check: NAME interrupts: LINES" (/proc/interrupts' lines of
-# /dev/genode's IRQs, while core runs) and
+# /dev/genode's IRQs, while core runs, joined by ";") and
 # "genode-check: NAME after core: sessions S resources R" from
 # /sys/class/misc/genode/.  The kernel log follows between "@@GENODE-DMESG@@"
 # and "@@GENODE-DMESG-END@@".  Exits 0 when every scenario's pattern came.
@@ -90,7 +95,7 @@ identity() { # identity BDF...
 
 run_scenario() { # run_scenario NAME
 	name=$1 dir=/opt/$1 log=/tmp/$1.log
-	pattern="" count=1 limit=300 assign="" identity="" stop=""
+	pattern="" count=1 limit=300 assign="" identity="" stop="" allow="" ready=""
 	# shellcheck source=/dev/null
 	. "$dir/scenario.conf"
 	echo "@@GENODE BEGIN $name@@"
@@ -98,10 +103,15 @@ run_scenario() { # run_scenario NAME
 	[ "$identity" = yes ] && identity $assign
 	# shellcheck disable=SC2086
 	assign $assign
+	[ -z "$allow" ] || echo "$allow" > /sys/module/genode/parameters/allow
 	(cd "$dir" && exec ./core) < /dev/null > "$log" 2>&1 &
 	pid=$!
 	status=1 waited=0
 	while [ $waited -lt "$limit" ] && kill -0 $pid 2>/dev/null; do
+		if [ -n "$ready" ] && grep -qF -- "$ready" "$log"; then
+			echo "@@GENODE READY $name@@"
+			ready=""
+		fi
 		if [ "$(grep -cF -- "$pattern" "$log")" -ge "$count" ] ||
 		   { [ -n "$stop" ] && grep -qF -- "$stop" "$log"; }; then
 			status=0
@@ -111,8 +121,10 @@ run_scenario() { # run_scenario NAME
 		waited=$((waited + 1))
 	done
 	echo "genode-check: $name while running: $(counts)"
-	echo "genode-check: $name interrupts: $(grep genode /proc/interrupts | tr -s ' ')"
+	irqs=$(grep genode /proc/interrupts | tr -s ' ' | tr '\n' ';')
+	echo "genode-check: $name interrupts: ${irqs%;}"
 	stop_core $pid "$dir"
+	[ -z "$allow" ] || echo "" > /sys/module/genode/parameters/allow
 	echo "genode-check: $name after core: $(counts)"
 	sed "s/^/[$name] /" "$log"
 	echo "@@GENODE END $name $status@@"

@@ -16,6 +16,8 @@
 #   --append ARGS      more kernel command line (e.g. genode.lockdown=PROG)
 #   --screendump FILE  run mode: once the guest has powered off, save its
 #                      screen to FILE (PPM) through QMP
+#   --qmp PATH         run mode: a QMP socket at PATH while the guest runs,
+#                      for the host to look at its screen and send it input
 #   --kernel-image F   the kernel to boot (/boot/vmlinuz-KVER)
 #   --moddir DIR       KVER's modules, for the peers (/lib/modules/KVER)
 #   --checkers         a debug kernel: check that its bug finders run and
@@ -34,7 +36,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
-screendump="" image="" moddir="" checkers=0 com2=null qemu_extra=""
+screendump="" image="" moddir="" checkers=0 com2=null qemu_extra="" qmp_path=""
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--checkers) checkers=1; shift; continue ;;
@@ -53,6 +55,7 @@ while [ $# -gt 1 ]; do
 	--screendump) screendump=$2 ;;
 	--com2) com2=$2 ;;
 	--qemu) qemu_extra=$2 ;;
+	--qmp) qmp_path=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -147,6 +150,7 @@ run)
 		rm -f "$qmp"
 		[ "$sdrc" = 0 ] || { echo "run.sh: no screendump" >&2; exit 124; }
 	else
+		[ -z "$qmp_path" ] || qemu+=(-qmp "unix:$qmp_path,server=on,wait=off")
 		timeout "$timeout" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=$?
 	fi
 	status=$(sed -n 's/.*@@EXIT \([0-9]*\)@@.*/\1/p' "$log" | tail -n 1)

@@ -32,16 +32,19 @@ int Genode_dev::session()
 }
 
 
-__u64 Genode_dev::features()
+genode_info const &Genode_dev::info()
 {
-	static __u64 const bits = [] () -> __u64 {
-		genode_info info { };
-		info.argsz = sizeof(info);
+	static genode_info const facts = [] () {
+		genode_info i { };
+		i.argsz = sizeof(i);
 		int const fd = session();
-		if (fd < 0 || ioctl(fd, GENODE_INFO, &info) < 0)
-			return 0;
-		return info.features;
+		if (fd < 0 || ioctl(fd, GENODE_INFO, &i) < 0)
+			return genode_info { };
+		return i;
 	} ();
 
-	return bits;
+	return facts;
 }
+
+
+__u64 Genode_dev::features() { return info().features; }

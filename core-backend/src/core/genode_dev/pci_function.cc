@@ -520,6 +520,26 @@ void Pci_functions::generate_devices(Generator &g) const
 {
 	for (unsigned i = 0; i < _count; i++)
 		_fn[i].generate(g);
+
+	/*
+	 * The PC's PS/2 controller, as Genode's pci_decode lists it on every
+	 * PC: ports 0x60 and 0x64, ISA IRQs 1 (keyboard) and 12 (mouse).  The
+	 * kernel keeps it unless the administrator frees it: Linux's i8042
+	 * off (initcall_blacklist=i8042_init), the ports in /dev/genode's
+	 * allow list (allow=io:0x60,io:0x64).  Until then core's IO_PORT
+	 * and IRQ sessions for it fail, and so does Genode's ps2 driver.
+	 */
+	g.node("device", [&] {
+		g.attribute("name", "ps2");
+		g.node("irq", [&] { g.attribute("number", 1U); });
+		g.node("irq", [&] { g.attribute("number", 12U); });
+		unsigned const ports[] = { 0x60, 0x64 };
+		for (unsigned const port : ports)
+			g.node("io_port_range", [&] {
+				g.attribute("address", String<8>(Hex(port)));
+				g.attribute("size", 1U);
+			});
+	});
 }
 
 

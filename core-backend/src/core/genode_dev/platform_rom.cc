@@ -6,7 +6,8 @@
  * Genode's platform driver needs two ROMs from core on Linux:
  * "platform_info", whose <kernel iommu> says whether core maps DMA for
  * device PDs (it does not: iommu="false", so the platform driver uses
- * the DMA addresses core reports, Pd_session::dma_addr), and "devices",
+ * the DMA addresses core reports, Pd_session::dma_addr), and whose
+ * <boot><framebuffer> Genode's boot_fb reads, and "devices",
  * which on other kernels Genode's acpi and pci_decode make from ACPI and
  * config space.  On Linux the kernel owns both; the devices are the PCI
  * functions the administrator assigned to /dev/genode, each with its
@@ -50,6 +51,55 @@ namespace {
 }
 
 
+/*
+ * What the module knows of the platform (GENODE_FEATURE_PLATFORM), in the
+ * form other kernels' cores give it: <acpi> with the root tables, and
+ * <boot><framebuffer> as Genode's boot_fb reads it (type 1: direct RGB,
+ * as multiboot's framebuffer type).  The kernel keeps ACPI (acpi="false":
+ * Genode's acpi driver has nothing to do), and core maps no DMA for
+ * device PDs (iommu="false").
+ */
+static void generate_platform_info(Generator &g, genode_info const &i)
+{
+	bool const platform = i.features & GENODE_FEATURE_PLATFORM;
+
+	g.node("kernel", [&] {
+		g.attribute("name",  "linux");
+		g.attribute("acpi",  false);
+		g.attribute("msi",   bool(i.features & GENODE_FEATURE_IRQ_MSI_MSG) &&
+		                     (!platform || (i.platform & GENODE_PLATFORM_MSI)));
+		g.attribute("iommu", false);
+	});
+
+	if (!platform)
+		return;
+
+	if ((i.platform & GENODE_PLATFORM_ACPI) && i.acpi_rsdp)
+		g.node("acpi", [&] {
+			g.attribute("revision", i.acpi_revision);
+			if (i.acpi_rsdt)
+				g.attribute("rsdt", String<32>(Hex(i.acpi_rsdt)));
+			if (i.acpi_xsdt)
+				g.attribute("xsdt", String<32>(Hex(i.acpi_xsdt)));
+		});
+
+	bool const rgb = i.fb_red_size && i.fb_green_size && i.fb_blue_size;
+
+	g.node("boot", [&] {
+		if (!(i.platform & GENODE_PLATFORM_FB) || !i.fb_base)
+			return;
+		g.node("framebuffer", [&] {
+			g.attribute("phys",   String<32>(Hex(i.fb_base)));
+			g.attribute("width",  i.fb_width);
+			g.attribute("height", i.fb_height);
+			g.attribute("bpp",    i.fb_bpp);
+			g.attribute("type",   rgb ? 1 : 0);
+			g.attribute("pitch",  i.fb_pitch);
+		});
+	});
+}
+
+
 Genode_dev::Platform_rom Genode_dev::platform_rom(Session_label const &name)
 {
 	if (Genode_dev::session() < 0)
@@ -59,13 +109,7 @@ Genode_dev::Platform_rom Genode_dev::platform_rom(Session_label const &name)
 
 	if (name == "platform_info") {
 		static Rom_file const platform_info("platform_info", [] (Generator &g) {
-			g.node("kernel", [&] {
-				g.attribute("name",  "linux");
-				g.attribute("acpi",  false);
-				g.attribute("msi",   bool(features() & GENODE_FEATURE_IRQ_MSI_MSG));
-				g.attribute("iommu", false);
-			});
-		});
+			generate_platform_info(g, info()); });
 		rom = &platform_info;
 	}
 

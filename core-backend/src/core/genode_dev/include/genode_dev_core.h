@@ -28,6 +28,11 @@ namespace Core { namespace Genode_dev {
 	int session();
 
 	/**
+	 * GENODE_INFO as the module answered it once, all 0 without a session
+	 */
+	genode_info const &info();
+
+	/**
 	 * The module's GENODE_FEATURE_* bits, 0 without a session
 	 */
 	__u64 features();
@@ -80,7 +85,8 @@ namespace Core { namespace Genode_dev {
 	 * A memfd of size bytes that holds content (of length bytes)
 	 *
 	 * \param sealed  no process may change it (a ROM)
-	 * eturn        the fd, or a negative errno
+	 * 
+eturn        the fd, or a negative errno
 	 */
 	inline int memfd(char const *name, void const *content, size_t length,
 	                 size_t size, bool sealed)

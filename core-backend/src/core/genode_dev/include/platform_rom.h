@@ -24,7 +24,9 @@ namespace Core { namespace Genode_dev {
 	/**
 	 * The ROM module of that name, if core makes it
 	 *
-	 *  - "platform_info": <platform_info><kernel name="linux" .../>
+	 *  - "platform_info": <platform_info><kernel name="linux" .../>,
+	 *    <acpi .../> and <boot><framebuffer .../></boot> from the
+	 *    module's platform facts
 	 *  - "devices": the PCI functions of /dev/genode in the format of
 	 *    Genode's pci_decode, for Genode's platform driver
 	 *

@@ -196,7 +196,8 @@ vm_program() {
 # What make check-quick leaves out from here on, each as one SKIP line.
 if [ "$QUICK" = yes ]; then
 	for lane in "lockdown (ioport_test, iomem_test, pci_test)" \
-		"5 GiB (platform_test)" "iommu=noir (pci_test)" "vesa_fb demo"; do
+		"5 GiB (platform_test)" "vesafb (platform_test)" "iommu=noir (pci_test)" \
+		"vesa_fb demo"; do
 		skip "$lane" "QUICK=yes (make check-quick)"
 		summary+=("$lane: skipped (QUICK=yes)")
 	done
@@ -215,9 +216,13 @@ done
 
 # platform_test once more in a VM with RAM above 4 GiB, where a DMA buffer
 # for no device lies above 4 GiB unless GENODE_DMA_ALLOC_BELOW_4G asks
-# otherwise (the boots above have 1 GiB).
+# otherwise (the boots above have 1 GiB), and in text mode (no boot
+# framebuffer to report); and once with vesafb on the boot framebuffer,
+# which only the allow list then hands out.
 echo "== RAM above 4 GiB"
-vm_program "${*: -1}" mem5g "5 GiB (platform_test)" platform_test --mem 5G
+vm_program "${*: -1}" mem5g "5 GiB (platform_test)" platform_test --mem 5G --fb none
+echo "== vesafb on the boot framebuffer"
+vm_program "${*: -1}" vesafb "vesafb (platform_test)" platform_test --fb vesafb
 
 # pci_test once more behind an IOMMU without interrupt remapping, where a
 # device's DMA is translated but not isolated (its MSIs are not).

@@ -208,19 +208,24 @@ TEST(platform_facts_are_the_kernels)
 
 /*
  * The boot framebuffer, with the VM booted in a VESA mode (vga=): the
- * mode the VGA's Bochs VBE registers hold, at the VGA's BAR 0, and free
- * for a write-combined physical region (video=vesafb:off keeps vesafb
- * off it).  Without vga=, no boot framebuffer is reported.
+ * mode the VGA's Bochs VBE registers hold, at the VGA's BAR 0, and a
+ * write-combined physical region when no kernel driver holds it (run.sh
+ * keeps vesafb off it) or the allow list covers it (with vesafb on it:
+ * run.sh --fb vesafb).  Without vga= (--fb none), no boot framebuffer.
  */
 TEST(boot_framebuffer_is_the_vgas_mode)
 {
 	int s = genode_session_open(NULL), region;
+	char allow[64] = "", saved[256], line[256] = "";
+	unsigned int w = 0, h = 0, pitch = 0;
+	uint64_t size, start, end;
+	uint32_t flags;
 	struct genode_pci_bar_info bar;
 	struct genode_iomem_info mi;
 	volatile uint32_t *fb;
 	struct genode_info i;
 	struct pci_addr a;
-	unsigned int bpp;
+	unsigned int bpp = 0;
 	struct vga v;
 
 	ASSERT_LE(0, s);
@@ -230,8 +235,9 @@ TEST(boot_framebuffer_is_the_vgas_mode)
 		EXPECT_FALSE(i.platform & GENODE_PLATFORM_FB);
 		EXPECT_EQ(0, i.fb_base);
 		EXPECT_EQ(0, i.fb_kind);
+		TH_LOG("booted without vga=: no boot framebuffer, none reported");
 		close(s);
-		SKIP(return, "booted without vga=: no boot framebuffer to compare");
+		return;
 	}
 	ASSERT_TRUE(i.platform & GENODE_PLATFORM_FB);
 	TH_LOG("framebuffer %ux%u, %u bpp, pitch %u at %#llx, %llu bytes",
@@ -239,20 +245,53 @@ TEST(boot_framebuffer_is_the_vgas_mode)
 	       (unsigned long long)i.fb_base, (unsigned long long)i.fb_size);
 	EXPECT_EQ(GENODE_FB_VESA, i.fb_kind);
 
+	size = (uint64_t)i.fb_pitch * i.fb_height;
 	ASSERT_EQ(0, vga_find(&a));
-	ASSERT_EQ(0, vga_open(s, &a, &v));
-	ASSERT_EQ(0, genode_pci_query_bar(v.dev, VGA_BAR_FB, &bar));
-	bpp = vga_vbe(&v, VBE_BPP);
-	EXPECT_EQ(VBE_ENABLED | VBE_LFB,
-		  vga_vbe(&v, VBE_ENABLE) & (VBE_ENABLED | VBE_LFB));
-	EXPECT_EQ(vga_vbe(&v, VBE_XRES), i.fb_width);
-	EXPECT_EQ(vga_vbe(&v, VBE_YRES), i.fb_height);
-	EXPECT_EQ(bpp, i.fb_bpp);
-	EXPECT_EQ(vga_vbe(&v, VBE_VIRT_WIDTH) * ((bpp + 7) / 8), i.fb_pitch);
-	EXPECT_EQ(bar.addr, i.fb_base);
-	EXPECT_LE((uint64_t)i.fb_pitch * i.fb_height, i.fb_size);
-	EXPECT_LE(i.fb_size, bar.size);
-	if (bpp == 32) {
+	if (proc_iomem_find("vesafb", &start, &end) == 0) {
+		/*
+		 * vesafb holds it (run.sh --fb vesafb): the mode as vesafb
+		 * logged it; the VGA's BAR is the driver's, so is the
+		 * framebuffer (EBUSY), unless the allow list covers it.
+		 */
+		EXPECT_EQ(i.fb_base, start);
+		EXPECT_EQ(0, kernel_log_find("vesafb: mode is ", line,
+					     sizeof(line)));
+		EXPECT_EQ(4, sscanf(strstr(line, "mode is ") ?: "",
+				    "mode is %ux%ux%u, linelength=%u",
+				    &w, &h, &bpp, &pitch)) TH_LOG("%s", line);
+		EXPECT_EQ(w, i.fb_width);
+		EXPECT_EQ(h, i.fb_height);
+		EXPECT_EQ(bpp, i.fb_bpp);
+		EXPECT_EQ(pitch, i.fb_pitch);
+		EXPECT_EQ(-EBUSY, pci_claim(s, &a));
+		region = iomem_request(s, GENODE_IOMEM_WC, i.fb_base, size, 0, 0);
+		EXPECT_EQ(-EBUSY, region);
+		if (region >= 0)
+			close(region);
+		ASSERT_EQ(0, genode_allow_get(saved, sizeof(saved)));
+		/* the allow list must cover every page the range touches */
+		snprintf(allow, sizeof(allow), "mem:%#llx-%#llx",
+			 (unsigned long long)i.fb_base,
+			 (unsigned long long)((i.fb_base + size - 1) | 0xfff));
+		ASSERT_EQ(0, genode_allow_set(allow));
+	} else {
+		/* the mode the VGA BIOS set, in the VGA's registers */
+		ASSERT_EQ(0, vga_open(s, &a, &v));
+		ASSERT_EQ(0, genode_pci_query_bar(v.dev, VGA_BAR_FB, &bar));
+		bpp = vga_vbe(&v, VBE_BPP);
+		EXPECT_EQ(VBE_ENABLED | VBE_LFB,
+			  vga_vbe(&v, VBE_ENABLE) & (VBE_ENABLED | VBE_LFB));
+		EXPECT_EQ(vga_vbe(&v, VBE_XRES), i.fb_width);
+		EXPECT_EQ(vga_vbe(&v, VBE_YRES), i.fb_height);
+		EXPECT_EQ(bpp, i.fb_bpp);
+		EXPECT_EQ(vga_vbe(&v, VBE_VIRT_WIDTH) * ((bpp + 7) / 8),
+			  i.fb_pitch);
+		EXPECT_EQ(bar.addr, i.fb_base);
+		EXPECT_LE(size, i.fb_size);
+		EXPECT_LE(i.fb_size, bar.size);
+		vga_close(&v);
+	}
+	if (i.fb_bpp == 32) {
 		/* x8r8g8b8 */
 		EXPECT_EQ(16, i.fb_red_pos);
 		EXPECT_EQ(8, i.fb_green_pos);
@@ -261,14 +300,26 @@ TEST(boot_framebuffer_is_the_vgas_mode)
 		EXPECT_EQ(8, i.fb_green_size);
 		EXPECT_EQ(8, i.fb_blue_size);
 	}
-	vga_close(&v);
 
-	/* no kernel driver holds it: a write-combined physical region */
-	region = iomem_request(s, GENODE_IOMEM_WC, i.fb_base,
-			       (uint64_t)i.fb_pitch * i.fb_height, 0, 0);
+	/*
+	 * No kernel driver holds it: a write-combined physical region.  What
+	 * only the allow list lets through is not held by the region, and so
+	 * uncached only (the uapi header's EBUSY for GENODE_IOMEM_WC).
+	 */
+	flags = GENODE_IOMEM_WC;
+	if (allow[0]) {
+		region = iomem_request(s, flags, i.fb_base, size, 0, 0);
+		EXPECT_EQ(-EBUSY, region);
+		if (region >= 0)
+			close(region);
+		flags = 0;
+	}
+	region = iomem_request(s, flags, i.fb_base, size, 0, 0);
+	if (allow[0])
+		EXPECT_EQ(0, genode_allow_set(saved));
 	ASSERT_LE(0, region) TH_LOG("%s", strerror(-region));
 	ASSERT_EQ(0, iomem_map(region, &mi, &fb));
-	EXPECT_EQ(GENODE_IOMEM_WC, mi.attrs & GENODE_IOMEM_WC);
+	EXPECT_EQ(flags, mi.attrs & GENODE_IOMEM_WC);
 	fb[0] = 0x00ff0000;
 	EXPECT_EQ(0x00ff0000, fb[0]);
 	iomem_unmap(fb, &mi);

@@ -18,6 +18,9 @@
 #                      screen to FILE (PPM) through QMP
 #   --qmp PATH         run mode: a QMP socket at PATH while the guest runs,
 #                      for the host to look at its screen and send it input
+#   --fb free|vesafb|none  the boot framebuffer: a VESA mode that no kernel
+#                      driver holds (free, the default), one that vesafb
+#                      holds, or none (text mode)
 #   --kernel-image F   the kernel to boot (/boot/vmlinuz-KVER)
 #   --moddir DIR       KVER's modules, for the peers (/lib/modules/KVER)
 #   --checkers         a debug kernel: check that its bug finders run and
@@ -36,7 +39,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
-screendump="" image="" moddir="" checkers=0 com2=null qemu_extra="" qmp_path=""
+screendump="" image="" moddir="" checkers=0 com2=null qemu_extra="" qmp_path="" fb=free
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--checkers) checkers=1; shift; continue ;;
@@ -56,6 +59,7 @@ while [ $# -gt 1 ]; do
 	--com2) com2=$2 ;;
 	--qemu) qemu_extra=$2 ;;
 	--qmp) qmp_path=$2 ;;
+	--fb) fb=$2 ;;
 	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -76,9 +80,16 @@ initrd=$out/initramfs.cpio
 append="console=ttyS0,115200 panic=-1 panic_on_warn=1 loglevel=5"
 append="$append 8250.nr_uarts=1 pnpacpi=off genode.mode=$mode"
 # A boot framebuffer: QEMU passes vga= to the kernel's real-mode setup,
-# which sets VESA mode 0x143 (800x600, 32 bpp) through the VGA BIOS;
-# video=vesafb:off keeps vesafb, the only driver for it here, off it.
-append="$append vga=0x343 initcall_blacklist=vesafb_driver_init $extra_append"
+# which sets VESA mode 0x143 (800x600, 32 bpp) through the VGA BIOS.
+# vesafb, the only driver for it here, is built into Debian's kernels and
+# ignores video=vesafb:off; not running its initcall keeps it off.
+case "$fb" in
+free) append="$append vga=0x343 initcall_blacklist=vesafb_driver_init" ;;
+vesafb) append="$append vga=0x343" ;;
+none) ;;
+*) echo "run.sh: --fb free, vesafb or none" >&2; exit 2 ;;
+esac
+append="$append $extra_append"
 [ "$checkers" = 1 ] && append="$append genode.checkers=1"
 devices=()
 case "$iommu" in

@@ -33,6 +33,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -406,6 +407,36 @@ TEST_F(com2, ack_ioctls)
 	info = irq_info_of(self->irq);
 	EXPECT_EQ(1, info.acked);
 	EXPECT_EQ(0, info.state);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * GENODE_IRQ_ACK_WAIT blocked on an idle line and a signal: EINTR, and
+ * the ack is done (the uapi header); the next interrupt is still counted.
+ */
+TEST_F(com2, ack_wait_interrupted_by_a_signal_is_eintr)
+{
+	struct genode_irq_ack ack = { .argsz = sizeof(ack),
+				      .flags = GENODE_IRQ_ACK_WAIT };
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	struct itimerval t = { .it_value = { .tv_usec = 200 * 1000 } };
+
+	/* no SA_RESTART: the call must not be restarted behind our back */
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, &old));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &t, NULL));
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->irq, GENODE_IRQ_ACK, &ack));
+	EXPECT_EQ(EINTR, errno);
+	sigaction(SIGALRM, &old, NULL);
+	EXPECT_EQ(1, irq_info_of(self->irq).acked);
+	EXPECT_EQ(0, irq_info_of(self->irq).delivered);
+
+	com2_thre(true);
+	EXPECT_EQ(1, irq_wait_count(self->irq, 2000));
 }
 
 TEST_F(com2, ack_of_an_irq_that_never_fired_is_harmless)

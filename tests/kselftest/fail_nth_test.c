@@ -14,7 +14,9 @@
  * allocator calls: opening a session, DMA buffers for no device (one page,
  * beyond the buddy allocator's largest block, its largest block uncached,
  * and below 4 GiB), for a claimed device, IO ports by range and by IO
- * BAR, IO memory by physical range and by BAR, a legacy line and INTx.
+ * BAR, IO memory by physical range and by BAR, a legacy line and INTx;
+ * and GENODE_PCI_LIST with a claimed function in the list, which the
+ * module copies through a buffer of its own.
  * The claim itself and MSI are
  * left out: failing allocations inside pci_enable_device() (ACPICA) and
  * inside the MSI setup hits the kernel's own error paths, whose bugs are
@@ -128,6 +130,8 @@ enum {
 	 * quota until the device's release, after its fd is closed.
 	 */
 	KEPT = 1 << 1,
+	/* success is a count, not an fd to close */
+	NO_FD = 1 << 2,
 };
 
 static int create_session(struct ctx *c)
@@ -170,6 +174,14 @@ static int create_dma_device(struct ctx *c)
 {
 	return genode_dma_alloc(c->session, 3 * PAGE, GENODE_DMA_UNCACHED,
 				c->dev, NULL, NULL, NULL);
+}
+
+/* GENODE_PCI_LIST's copy of the list: a count, or -errno */
+static int list_pci(struct ctx *c)
+{
+	struct genode_pci_function fns[16];
+
+	return (int)genode_pci_list(c->session, fns, 16);
 }
 
 static int create_ioport(struct ctx *c)
@@ -291,7 +303,7 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 		reached = atoi(buf) == 0;
 		ASSERT_EQ(1, pwrite(self->nth, "0", 1, 0));
 
-		if (ret >= 0)
+		if (ret >= 0 && !(how & NO_FD))
 			close(ret);
 		snapshot(self->c.session, &after);
 		/* a kept buffer: the next call starts from here */
@@ -362,6 +374,8 @@ TEST_F_TIMEOUT(fail_nth, calls_on_a_claimed_device, 600)
 	run_fail_nth(_metadata, self, "DMA for edu", create_dma_device, KEPT);
 	run_fail_nth(_metadata, self, "IO memory, BAR", create_iomem_bar, 0);
 	run_fail_nth(_metadata, self, "INTx", create_irq_intx, 0);
+	/* a list with edu in it: the module copies it through a buffer */
+	run_fail_nth(_metadata, self, "PCI list", list_pci, NO_FD);
 	/* the device's release frees what it kept */
 	close(self->c.dev);
 	self->c.dev = -1;

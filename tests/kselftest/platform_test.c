@@ -152,12 +152,30 @@ static int has_iommu_groups(void)
 	return n > 2;	/* more than . and .. */
 }
 
-static int boot_fb_requested(void)
+/*
+ * Is the VGA in a VESA graphics mode, the boot framebuffer?  vesafb on it
+ * says so; else the VGA's VBE registers do (the VGA BIOS set the mode for
+ * vga= if the kernel's setup code has VESA support, CONFIG_FB_BOOT_VESA_
+ * SUPPORT; else the VGA stays in text mode).  1, 0 or -errno.
+ */
+static int vga_in_vesa_mode(int session)
 {
-	char cmdline[1024] = "";
+	uint64_t start, end;
+	struct pci_addr a;
+	struct vga v;
+	int ret;
 
-	sysfs_read("/proc/cmdline", cmdline, sizeof(cmdline));
-	return strstr(cmdline, "vga=") != NULL;
+	if (proc_iomem_find("vesafb", &start, &end) == 0)
+		return 1;
+	ret = vga_find(&a);
+	if (!ret)
+		ret = vga_open(session, &a, &v);
+	if (ret)
+		return ret;
+	ret = (vga_vbe(&v, VBE_ENABLE) & (VBE_ENABLED | VBE_LFB)) ==
+	      (VBE_ENABLED | VBE_LFB);
+	vga_close(&v);
+	return ret;
 }
 
 TEST(platform_facts_are_the_kernels)
@@ -211,11 +229,12 @@ TEST(platform_facts_are_the_kernels)
  * mode the VGA's Bochs VBE registers hold, at the VGA's BAR 0, and a
  * write-combined physical region when no kernel driver holds it (run.sh
  * keeps vesafb off it) or the allow list covers it (with vesafb on it:
- * run.sh --fb vesafb).  Without vga= (--fb none), no boot framebuffer.
+ * run.sh --fb vesafb).  In text mode (--fb none, or a kernel whose setup
+ * code cannot set VESA modes), no boot framebuffer.
  */
 TEST(boot_framebuffer_is_the_vgas_mode)
 {
-	int s = genode_session_open(NULL), region;
+	int s = genode_session_open(NULL), region, st;
 	char allow[64] = "", saved[256], line[256] = "";
 	unsigned int w = 0, h = 0, pitch = 0;
 	uint64_t size, start, end;
@@ -231,11 +250,13 @@ TEST(boot_framebuffer_is_the_vgas_mode)
 	ASSERT_LE(0, s);
 	i = info_of(s, sizeof(i));
 	ASSERT_EQ(GENODE_FEATURE_PLATFORM, i.features & GENODE_FEATURE_PLATFORM);
-	if (!boot_fb_requested()) {
+	st = vga_in_vesa_mode(s);
+	ASSERT_LE(0, st) TH_LOG("the VGA: %s", strerror(-st));
+	if (!st) {
 		EXPECT_FALSE(i.platform & GENODE_PLATFORM_FB);
 		EXPECT_EQ(0, i.fb_base);
 		EXPECT_EQ(0, i.fb_kind);
-		TH_LOG("booted without vga=: no boot framebuffer, none reported");
+		TH_LOG("the VGA is in text mode: no boot framebuffer, none reported");
 		close(s);
 		return;
 	}

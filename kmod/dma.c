@@ -894,6 +894,11 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 			ret = -ENODEV;
 			goto err_unlock;
 		}
+		/* its group is an IOMMU domain's, not the DMA API's */
+		if (gdev->iommu_attached) {
+			ret = -EBUSY;
+			goto err_unlock;
+		}
 		buf->gdev = gdev;
 		ret = genode_dma_map_device(buf);
 		if (ret)
@@ -939,6 +944,69 @@ err_put_device:
 	if (dev_file)
 		fput(dev_file);
 	return ret;
+}
+
+/* ---- for IOMMU domains ---- */
+
+int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
+		   struct page **pages)
+{
+	struct genode_resource *res;
+	struct genode_dma_buffer *buf;
+	unsigned long i, first;
+	struct file *file;
+	int ret = 0;
+
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	res = genode_resource_from_file(file);
+	if (!res || res->ops != &genode_dma_ops) {
+		ret = -EINVAL;
+		goto out_fput;
+	}
+	if (res->owner != s) {
+		ret = -EPERM;
+		goto out_fput;
+	}
+	if (!genode_resource_enter(res)) {
+		ret = -ENODEV;
+		goto out_fput;
+	}
+	buf = to_dma_buffer(res);
+	/* a device's buffer is its default domain's */
+	if (buf->gdev || !buf->pages || offset >= buf->size ||
+	    size > buf->size - offset) {
+		ret = -EINVAL;
+		goto out_leave;
+	}
+	first = offset >> PAGE_SHIFT;
+	for (i = 0; i < size >> PAGE_SHIFT; i++) {
+		pages[i] = buf->pages[first + i];
+		get_page(pages[i]);
+	}
+out_leave:
+	genode_resource_leave(res);
+out_fput:
+	fput(file);
+	return ret;
+}
+
+bool genode_dma_device_has_buffers(struct genode_pci_device *gdev)
+{
+	struct genode_dma_buffer *buf;
+	bool found = false;
+
+	lockdep_assert_held(&gdev->lock);
+	mutex_lock(&genode_dma_buffers_lock);
+	list_for_each_entry(buf, &genode_dma_buffers, link) {
+		if (buf->gdev == gdev) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&genode_dma_buffers_lock);
+	return found;
 }
 
 int genode_dma_set_mask(struct genode_ucmd *ucmd)

@@ -5,8 +5,12 @@
 #ifndef _GENODE_DMA_H
 #define _GENODE_DMA_H
 
+#include <linux/types.h>
+
+struct genode_pci_device;
 struct genode_session;
 struct genode_ucmd;
+struct page;
 
 /* Module init and exit: the debugfs view of the buffers. */
 void genode_dma_init(void);
@@ -19,5 +23,20 @@ void genode_dma_session_init(struct genode_session *s);
 int genode_dma_alloc(struct genode_ucmd *ucmd);
 int genode_dma_quota(struct genode_ucmd *ucmd);
 int genode_dma_set_mask(struct genode_ucmd *ucmd);
+
+/*
+ * Take a reference to each page of [offset, offset + size) of the DMA
+ * buffer behind fd @fd, a buffer for no device of session @s, into
+ * @pages (size / PAGE_SIZE entries), for an IOMMU domain (iommu.c).  The
+ * pages stay allocated until put_page(), whatever happens to the buffer.
+ * 0, or -EBADF (not open), -EINVAL (no DMA buffer fd, a buffer for a
+ * device, a range not inside it), -EPERM (another session's), -ENODEV
+ * (revoked).  Takes the buffer's revoke_lock for reading.
+ */
+int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
+		   struct page **pages);
+
+/* Has @gdev DMA buffers of its own?  gdev->lock held. */
+bool genode_dma_device_has_buffers(struct genode_pci_device *gdev);
 
 #endif /* _GENODE_DMA_H */

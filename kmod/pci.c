@@ -324,11 +324,20 @@ static const struct pci_device_id genode_pci_ids[] = {
 	{ }	/* none: functions come through driver_override or ids= */
 };
 
+/*
+ * driver_managed_dma: binding does not pin the group to its default
+ * domain (iommu_device_use_default_domain()), so that GENODE_IOMMU_ATTACH
+ * can take the group's DMA ownership (iommu.c), as vfio-pci does.  The
+ * device stays in its default domain until then, and the DMA API buffers
+ * of dma.c work there as before; they and an attachment exclude each
+ * other (gdev->iommu_attached).
+ */
 static struct pci_driver genode_pci_driver = {
 	.name = GENODE_PCI_DRIVER,
 	.id_table = genode_pci_ids,
 	.probe = genode_pci_probe,
 	.remove = genode_pci_remove,
+	.driver_managed_dma = true,
 };
 
 /* ---- the device fd ---- */

@@ -159,6 +159,11 @@ struct genode_pci_device {
 	 */
 	bool bound_by_claim;
 	bool override_by_claim;
+	/*
+	 * Attached to an IOMMU domain (iommu.c), its group's DMA owned by
+	 * it: no DMA API buffers for it meanwhile.  Under @lock.
+	 */
+	bool iommu_attached;
 	/* BARs that an IO-memory region holds (atomic bitops, no lock) */
 	unsigned long bars_in_use;
 	/*

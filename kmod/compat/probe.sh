@@ -46,4 +46,11 @@ probe GENODE_HAVE_IOMMU_GROUP_HAS_ISOLATED_MSI linux/iommu.h \
 # acr_flags_t (ACR_FLAGS_NONE, or ACR_FLAGS_CMA, which is bit 0 like
 # MIGRATE_MOVABLE): an unconverted call would ask for a CMA allocation.
 probe GENODE_HAVE_ACR_FLAGS linux/gfp.h 'acr_flags_t'
+# iommu_paging_domain_alloc() (6.11) allocates a domain for one device's
+# IOMMU; before it, iommu_domain_alloc() took the bus.
+probe GENODE_HAVE_IOMMU_PAGING_DOMAIN_ALLOC linux/iommu.h \
+	'iommu_paging_domain_alloc\(struct device \*dev\)'
+# iommu_map() took no allocation flags, and iommu_map_atomic() came beside
+# it, until 6.3 gave iommu_map() a gfp_t instead.
+probe GENODE_HAVE_IOMMU_MAP_ATOMIC linux/iommu.h 'int iommu_map_atomic\('
 echo

@@ -32,7 +32,8 @@
 	 GENODE_FEATURE_IOMEM | GENODE_FEATURE_IRQ | GENODE_FEATURE_DMA | \
 	 GENODE_FEATURE_ECAM | GENODE_FEATURE_PCI_LIST | \
 	 GENODE_FEATURE_IOPORT_BAR | GENODE_FEATURE_IRQ_MSI_MSG | \
-	 GENODE_FEATURE_DMA_BELOW_4G | GENODE_FEATURE_IRQ_ACK_WAIT)
+	 GENODE_FEATURE_DMA_BELOW_4G | GENODE_FEATURE_IRQ_ACK_WAIT | \
+	 GENODE_FEATURE_IOMMU)
 
 /* GENODE_REVOKE of fd through session. */
 static inline int genode_revoke(int session, int fd)
@@ -277,6 +278,56 @@ static inline int64_t dma_quota_used(int session)
 	int ret = genode_dma_quota(session, &limit, &used);
 
 	return ret ? ret : (int64_t)used;
+}
+
+/* ---- IOMMU domains ---- */
+
+/*
+ * GENODE_IOMMU_DOMAIN_ALLOC for the claimed device dev, the answer in *a:
+ * the domain fd, or -errno.
+ */
+static inline int domain_alloc(int session, int dev,
+			       struct genode_iommu_domain_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->argsz = sizeof(*a);
+	a->device_fd = dev;
+	a->fd = -1;
+	return ioctl(session, GENODE_IOMMU_DOMAIN_ALLOC, a) ? -errno : a->fd;
+}
+
+/* GENODE_IOMMU_ATTACH (attach 1) or _DETACH of dev: 0 or -errno. */
+static inline int domain_attach(int domain, int dev, int attach)
+{
+	struct genode_iommu_attach at = { .argsz = sizeof(at), .device_fd = dev };
+
+	return ioctl(domain, attach ? GENODE_IOMMU_ATTACH : GENODE_IOMMU_DETACH,
+		     &at) ? -errno : 0;
+}
+
+/*
+ * GENODE_IOMMU_MAP of [offset, offset + size) of DMA buffer buf at iova,
+ * flags GENODE_IOMMU_MAP_*: 0 or -errno.
+ */
+static inline int domain_map(int domain, int buf, uint64_t offset,
+			     uint64_t size, uint64_t iova, uint32_t flags)
+{
+	struct genode_iommu_map m = {
+		.argsz = sizeof(m), .flags = flags, .dma_fd = buf,
+		.offset = offset, .size = size, .iova = iova,
+	};
+
+	return ioctl(domain, GENODE_IOMMU_MAP, &m) ? -errno : 0;
+}
+
+/* GENODE_IOMMU_UNMAP: 0 or -errno. */
+static inline int domain_unmap(int domain, uint64_t iova, uint64_t size)
+{
+	struct genode_iommu_unmap u = {
+		.argsz = sizeof(u), .iova = iova, .size = size,
+	};
+
+	return ioctl(domain, GENODE_IOMMU_UNMAP, &u) ? -errno : 0;
 }
 
 #endif

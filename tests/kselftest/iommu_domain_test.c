@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IOMMU domains (GENODE_IOMMU_*): every errno of the ioctls, edu's DMA at
+ * IOVAs the test picks, DMA to IOVAs the domain does not map (blocked, a
+ * DMAR fault, nothing written), two sessions with an edu each that reach
+ * only their own domain's mappings, unmap while a transfer is pending,
+ * revocation, and kill -9 of the domain's holder during DMA.
+ *
+ * The two-device tests need a second edu (run.sh --qemu "-device edu",
+ * as make check's iommu-domains boot has); they skip without it.  Without
+ * an IOMMU only the ENODEV of GENODE_IOMMU_DOMAIN_ALLOC is checked.
+ *
+ * edu drives 28 address bits: every IOVA here is below 256 MiB.  A
+ * transfer takes 100 ms of virtual time; it ends at most one byte before
+ * the end of edu's buffer (EDU_MAX, see dma_edu_test.c).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "genode_dev.h"
+#include "kselftest_harness.h"
+#include "lib/genode_test.h"
+
+#define PAGE 4096UL
+#define EDU_MAX (EDU_BUF_SIZE - 1)
+/* IOVAs, all below edu's 28 bits */
+#define IOVA_A 0x100000ULL
+#define IOVA_B 0x200000ULL
+#define IOVA_C 0x300000ULL
+/* Intel's interrupt window: a reserved region of every group */
+#define MSI_WINDOW 0xfee00000ULL
+
+static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
+/* Wait for a kernel log record that holds n1, n2 and n3. */
+static bool kmsg_wait(int fd, const char *n1, const char *n2, const char *n3,
+		      int seconds)
+{
+	char rec[1024];
+	time_t end = time(NULL) + seconds;
+
+	while (time(NULL) < end) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+
+		if (n < 0) {
+			if (errno == EAGAIN) {
+				usleep(10000);
+				continue;
+			}
+			if (errno == EPIPE)
+				continue;
+			return false;
+		}
+		rec[n] = 0;
+		if (strstr(rec, n1) && strstr(rec, n2) && strstr(rec, n3))
+			return true;
+	}
+	return false;
+}
+
+/* One edu of a session: claimed, BAR0 mapped, mask set. */
+struct edu {
+	struct pci_addr addr;
+	int dev;
+	int bar_fd;
+	struct genode_iomem_info bar_info;
+	volatile uint32_t *bar;
+};
+
+static int edu_open(int session, unsigned int index, struct edu *e)
+{
+	int ret;
+
+	e->dev = e->bar_fd = -1;
+	e->bar = NULL;
+	ret = edu_find(index, &e->addr);
+	if (ret)
+		return ret;
+	e->dev = edu_claim(session, &e->addr);
+	if (e->dev < 0)
+		return e->dev;
+	e->bar_fd = edu_map_bar0(session, e->dev, 0, &e->bar_info, &e->bar);
+	if (e->bar_fd < 0)
+		return e->bar_fd;
+	return genode_dma_set_mask(session, e->dev, EDU_DMA_BITS);
+}
+
+static void edu_close(struct edu *e)
+{
+	if (e->bar)
+		iomem_unmap(e->bar, &e->bar_info);
+	if (e->bar_fd >= 0)
+		close(e->bar_fd);
+	if (e->dev >= 0)
+		close(e->dev);
+}
+
+/* A buffer for no device, mapped and filled with v: its fd, or -errno. */
+static int buffer(int session, size_t size, unsigned char v,
+		  unsigned char **p)
+{
+	struct genode_dma_alloc a;
+	int fd = dma_alloc(session, size, GENODE_DMA_CACHED, -1, &a);
+
+	if (fd < 0)
+		return fd;
+	if (genode_dma_map(fd, 0, size, (void **)p)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memset(*p, v, size);
+	return fd;
+}
+
+/* Does an IOMMU translate for the claimed device (GENODE_PCI_CAP_IOMMU)? */
+static bool translated(int dev)
+{
+	struct genode_pci_info info = { .argsz = sizeof(info) };
+
+	return !ioctl(dev, GENODE_PCI_INFO, &info) &&
+	       (info.caps & GENODE_PCI_CAP_IOMMU);
+}
+
+FIXTURE(dom) {
+	int session;
+	struct edu edu;
+	int domain;
+	struct genode_iommu_domain_alloc info;
+};
+
+FIXTURE_SETUP(dom)
+{
+	self->domain = -1;
+	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->session);
+	if (edu_find(0, &self->edu.addr))
+		SKIP(return, "no edu device in this VM");
+	ASSERT_EQ(0, edu_open(self->session, 0, &self->edu));
+	if (!translated(self->edu.dev))
+		SKIP(return, "no IOMMU translates for edu in this VM");
+	self->domain = domain_alloc(self->session, self->edu.dev, &self->info);
+	ASSERT_LE(0, self->domain) TH_LOG("domain: %s", strerror(-self->domain));
+}
+
+FIXTURE_TEARDOWN(dom)
+{
+	if (self->domain >= 0)
+		close(self->domain);
+	edu_close(&self->edu);
+	close(self->session);
+}
+
+TEST(feature_bit_and_no_domain_without_an_iommu)
+{
+	struct genode_info gi = { .argsz = sizeof(gi) };
+	struct genode_iommu_domain_alloc a;
+	int s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	struct edu e;
+
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, ioctl(s, GENODE_INFO, &gi));
+	EXPECT_TRUE(gi.features & GENODE_FEATURE_IOMMU);
+	if (edu_find(0, &e.addr))
+		SKIP(return, "no edu device in this VM");
+	ASSERT_EQ(0, edu_open(s, 0, &e));
+	if (translated(e.dev)) {
+		edu_close(&e);
+		close(s);
+		SKIP(return, "an IOMMU translates for edu: see the other tests");
+	}
+	EXPECT_EQ(-ENODEV, domain_alloc(s, e.dev, &a));
+	edu_close(&e);
+	close(s);
+}
+
+TEST_F(dom, alloc_reports_the_domain_and_checks_its_arguments)
+{
+	struct genode_iommu_domain_alloc a;
+	struct pci_addr nic;
+	int s2, other;
+
+	EXPECT_LE(IOVA_C + PAGE, self->info.aperture_end);
+	EXPECT_LE(self->info.aperture_start, IOVA_A);
+	EXPECT_TRUE(self->info.pgsize_bitmap & PAGE);
+	EXPECT_EQ(0, self->info.pgsize_bitmap & (PAGE - 1));
+	/* run.sh --iommu on has interrupt remapping */
+	EXPECT_EQ(GENODE_IOMMU_ISOLATING, self->info.out_flags);
+	EXPECT_EQ(0, self->info.__reserved);
+
+	memset(&a, 0, sizeof(a));
+	a.argsz = sizeof(a);
+	a.device_fd = self->edu.dev;
+	a.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOMMU_DOMAIN_ALLOC, &a));
+	EXPECT_EQ(EINVAL, errno);
+	a.flags = 0;
+	a.__reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOMMU_DOMAIN_ALLOC, &a));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EBADF, domain_alloc(self->session, -1, &a));
+	EXPECT_EQ(-EINVAL, domain_alloc(self->session, self->session, &a));
+	EXPECT_EQ(-EINVAL, domain_alloc(self->session, self->domain, &a));
+
+	/* another session's device */
+	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s2);
+	EXPECT_EQ(-EPERM, domain_alloc(s2, self->edu.dev, &a));
+	if (!e1000e_find(&nic)) {
+		other = pci_claim(s2, &nic);
+		ASSERT_LE(0, other);
+		EXPECT_EQ(-EPERM, domain_alloc(self->session, other, &a));
+		close(other);
+	}
+	close(s2);
+
+	/* a second domain for the same device is fine, until revoked */
+	other = domain_alloc(self->session, self->edu.dev, &a);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(0, genode_revoke(self->session, other));
+	EXPECT_EQ(-ENODEV, domain_attach(other, self->edu.dev, 1));
+	EXPECT_EQ(-ENODEV, domain_unmap(other, IOVA_A, PAGE));
+	close(other);
+}
+
+TEST_F(dom, attach_and_detach_check_their_arguments)
+{
+	struct genode_iommu_attach at = { .argsz = sizeof(at) };
+	struct genode_iommu_domain_alloc a;
+	struct genode_dma_alloc da;
+	struct pci_addr nic;
+	int s2, other, d2, buf;
+
+	at.device_fd = self->edu.dev;
+	at.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->domain, GENODE_IOMMU_ATTACH, &at));
+	EXPECT_EQ(EINVAL, errno);
+	at.flags = 0;
+	at.__reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->domain, GENODE_IOMMU_ATTACH, &at));
+	EXPECT_EQ(EINVAL, errno);
+	at.__reserved = 0;
+	EXPECT_EQ(-1, ioctl(self->domain, GENODE_IOMMU_DETACH, &at));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-EBADF, domain_attach(self->domain, -1, 1));
+	EXPECT_EQ(-EINVAL, domain_attach(self->domain, self->session, 1));
+	EXPECT_EQ(-EINVAL, domain_attach(self->domain, self->edu.bar_fd, 1));
+
+	/* a device of its own in the default domain: EBUSY, both ways */
+	buf = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+			self->edu.dev, &da);
+	ASSERT_LE(0, buf);
+	EXPECT_EQ(-EBUSY, domain_attach(self->domain, self->edu.dev, 1));
+	close(buf);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	EXPECT_EQ(-EBUSY, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+				    self->edu.dev, &da));
+	/* once only, to one domain */
+	EXPECT_EQ(-EBUSY, domain_attach(self->domain, self->edu.dev, 1));
+	d2 = domain_alloc(self->session, self->edu.dev, &a);
+	ASSERT_LE(0, d2);
+	EXPECT_EQ(-EBUSY, domain_attach(d2, self->edu.dev, 1));
+	EXPECT_EQ(-ENOENT, domain_attach(d2, self->edu.dev, 0));
+	/* attached, it needs no privilege to master the bus: isolating */
+	EXPECT_EQ(0, pci_bus_master(self->edu.dev, 1));
+
+	EXPECT_EQ(0, domain_attach(self->domain, self->edu.dev, 0));
+	EXPECT_EQ(-ENOENT, domain_attach(self->domain, self->edu.dev, 0));
+	/* detached: bus mastering off, back in the default domain */
+	EXPECT_EQ(0, pci_cfg_read(self->edu.dev, PCI_COMMAND, 2) &
+		  PCI_COMMAND_MASTER);
+	buf = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+			self->edu.dev, &da);
+	EXPECT_LE(0, buf);
+	close(buf);
+	/* and another domain takes it now */
+	EXPECT_EQ(0, domain_attach(d2, self->edu.dev, 1));
+	close(d2);
+
+	/* another session's device */
+	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s2);
+	if (!e1000e_find(&nic)) {
+		other = pci_claim(s2, &nic);
+		ASSERT_LE(0, other);
+		EXPECT_EQ(-EPERM, domain_attach(self->domain, other, 1));
+		EXPECT_EQ(-EPERM, domain_attach(self->domain, other, 0));
+		close(other);
+	}
+	close(s2);
+}
+
+TEST_F(dom, map_and_unmap_check_their_arguments)
+{
+	const uint32_t rw = GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE;
+	struct genode_iommu_map m = { .argsz = sizeof(m) };
+	struct genode_iommu_unmap u = { .argsz = sizeof(u) };
+	struct genode_dma_alloc da;
+	unsigned char *p, *p2;
+	struct pci_addr nic;
+	int buf, s2, other, nicdev;
+
+	buf = buffer(self->session, 4 * PAGE, 0, &p);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 0, PAGE, IOVA_A, 0));
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 0, PAGE, IOVA_A, 4));
+	m.flags = rw;
+	m.dma_fd = buf;
+	m.size = PAGE;
+	m.iova = IOVA_A;
+	m.__reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->domain, GENODE_IOMMU_MAP, &m));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 0, 0, IOVA_A, rw));
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 0, PAGE, IOVA_A + 8, rw));
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 8, PAGE, IOVA_A, rw));
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 0, PAGE + 8, IOVA_A, rw));
+	/* beyond the buffer */
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 0, 5 * PAGE, IOVA_A, rw));
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 4 * PAGE, PAGE, IOVA_A, rw));
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, buf, 3 * PAGE, 2 * PAGE,
+				      IOVA_A, rw));
+	/* not a DMA buffer */
+	EXPECT_EQ(-EBADF, domain_map(self->domain, -1, 0, PAGE, IOVA_A, rw));
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, self->edu.dev, 0, PAGE,
+				      IOVA_A, rw));
+	EXPECT_EQ(-EINVAL, domain_map(self->domain, self->domain, 0, PAGE,
+				      IOVA_A, rw));
+	/* outside the aperture, or wrapping around */
+	if (self->info.aperture_end < UINT64_MAX - PAGE)
+		EXPECT_EQ(-ERANGE, domain_map(self->domain, buf, 0, PAGE,
+					      (self->info.aperture_end + 1) &
+					      ~(PAGE - 1), rw));
+	EXPECT_EQ(-ERANGE, domain_map(self->domain, buf, 0, 2 * PAGE,
+				      UINT64_MAX & ~(PAGE - 1), rw));
+	/* the interrupt window is reserved */
+	EXPECT_EQ(-EADDRNOTAVAIL, domain_map(self->domain, buf, 0, PAGE,
+					     MSI_WINDOW, rw));
+	EXPECT_EQ(-EADDRNOTAVAIL, domain_map(self->domain, buf, 0, 2 * PAGE,
+					     MSI_WINDOW - PAGE, rw));
+
+	/* a range of the buffer; overlaps are EEXIST, neighbours fine */
+	ASSERT_EQ(0, domain_map(self->domain, buf, PAGE, 2 * PAGE, IOVA_A, rw));
+	EXPECT_EQ(-EEXIST, domain_map(self->domain, buf, 0, PAGE, IOVA_A, rw));
+	EXPECT_EQ(-EEXIST, domain_map(self->domain, buf, 0, PAGE,
+				      IOVA_A + PAGE, rw));
+	EXPECT_EQ(-EEXIST, domain_map(self->domain, buf, 0, 4 * PAGE,
+				      IOVA_A - PAGE, rw));
+	EXPECT_EQ(0, domain_map(self->domain, buf, 0, PAGE, IOVA_A - PAGE,
+				GENODE_IOMMU_MAP_READ));
+	EXPECT_EQ(0, domain_map(self->domain, buf, 0, PAGE, IOVA_A + 2 * PAGE,
+				GENODE_IOMMU_MAP_WRITE));
+
+	/* unmap: exactly one mapping's range */
+	u.flags = 1;
+	u.iova = IOVA_A;
+	u.size = 2 * PAGE;
+	EXPECT_EQ(-1, ioctl(self->domain, GENODE_IOMMU_UNMAP, &u));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-ENOENT, domain_unmap(self->domain, IOVA_A, PAGE));
+	EXPECT_EQ(-ENOENT, domain_unmap(self->domain, IOVA_A + PAGE, PAGE));
+	EXPECT_EQ(-ENOENT, domain_unmap(self->domain, IOVA_C, PAGE));
+	EXPECT_EQ(0, domain_unmap(self->domain, IOVA_A, 2 * PAGE));
+	EXPECT_EQ(-ENOENT, domain_unmap(self->domain, IOVA_A, 2 * PAGE));
+	EXPECT_EQ(0, domain_unmap(self->domain, IOVA_A - PAGE, PAGE));
+
+	/* a mapping in the interrupt window keeps a device off the domain */
+	EXPECT_EQ(0, domain_attach(self->domain, self->edu.dev, 0));
+	ASSERT_EQ(0, domain_map(self->domain, buf, 0, PAGE, MSI_WINDOW, rw));
+	EXPECT_EQ(-EADDRNOTAVAIL, domain_attach(self->domain, self->edu.dev, 1));
+	EXPECT_EQ(0, domain_unmap(self->domain, MSI_WINDOW, PAGE));
+	EXPECT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+
+	/* another session's buffer, a device's buffer, a revoked buffer */
+	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s2);
+	other = buffer(s2, PAGE, 0, &p2);
+	ASSERT_LE(0, other);
+	EXPECT_EQ(-EPERM, domain_map(self->domain, other, 0, PAGE, IOVA_C, rw));
+	munmap(p2, PAGE);
+	close(other);
+	close(s2);
+	if (!e1000e_find(&nic)) {
+		nicdev = pci_claim(self->session, &nic);
+		ASSERT_LE(0, nicdev);
+		other = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+				  nicdev, &da);
+		ASSERT_LE(0, other);
+		EXPECT_EQ(-EINVAL, domain_map(self->domain, other, 0, PAGE,
+					      IOVA_C, rw));
+		close(other);
+		close(nicdev);
+	}
+	other = buffer(self->session, PAGE, 0, &p2);
+	ASSERT_LE(0, other);
+	munmap(p2, PAGE);
+	ASSERT_EQ(0, genode_revoke(self->session, other));
+	EXPECT_EQ(-ENODEV, domain_map(self->domain, other, 0, PAGE, IOVA_C, rw));
+	close(other);
+
+	munmap(p, 4 * PAGE);
+	close(buf);
+}
+
+/* Map at an IOVA, and edu's DMA reads and writes the buffer through it. */
+TEST_F(dom, dma_to_and_from_an_iova)
+{
+	const uint32_t rw = GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE;
+	unsigned char *p;
+	int buf;
+
+	buf = buffer(self->session, 2 * PAGE, 0, &p);
+	ASSERT_LE(0, buf);
+	for (size_t i = 0; i < PAGE; i++)
+		p[i] = (unsigned char)(i * 7 + 3);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	ASSERT_EQ(0, domain_map(self->domain, buf, 0, 2 * PAGE, IOVA_A, rw));
+	ASSERT_EQ(0, pci_bus_master(self->edu.dev, 1));
+
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_A, 0, EDU_MAX, 0));
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_A + PAGE, 0, EDU_MAX, 1));
+	EXPECT_EQ(0, memcmp(p, p + PAGE, EDU_MAX));
+	EXPECT_EQ(0, p[PAGE + EDU_MAX]);
+
+	/* the buffer's fd closed and its mapping gone, the mapping holds */
+	munmap(p, 2 * PAGE);
+	close(buf);
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_A + PAGE, 0, EDU_MAX, 0));
+	EXPECT_EQ(0, domain_unmap(self->domain, IOVA_A, 2 * PAGE));
+}
+
+/*
+ * DMA to an IOVA the domain does not map, or maps read-only, is blocked:
+ * a DMAR fault, and nothing lands in any buffer.
+ */
+TEST_F(dom, dma_where_the_domain_does_not_let_it_lands_nowhere)
+{
+	unsigned char *p, *ro;
+	char fault[64];
+	int buf, rbuf, kmsg;
+	const char *bdf = self->edu.addr.name + 5;
+
+	buf = buffer(self->session, PAGE, 0x11, &p);
+	ASSERT_LE(0, buf);
+	rbuf = buffer(self->session, PAGE, 0x22, &ro);
+	ASSERT_LE(0, rbuf);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	ASSERT_EQ(0, domain_map(self->domain, buf, 0, PAGE, IOVA_A,
+				GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE));
+	ASSERT_EQ(0, domain_map(self->domain, rbuf, 0, PAGE, IOVA_C,
+				GENODE_IOMMU_MAP_READ));
+	ASSERT_EQ(0, pci_bus_master(self->edu.dev, 1));
+	/* edu's buffer full of 0xee, from RAM */
+	memset(p, 0xee, PAGE);
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_A, 0, EDU_MAX, 0));
+	memset(p, 0x11, PAGE);
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	lseek(kmsg, 0, SEEK_END);
+	kmsg_note("genode-test: expect DMAR faults begin\n");
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_B, 0, EDU_MAX, 1));
+	snprintf(fault, sizeof(fault), "fault addr 0x%llx",
+		 (unsigned long long)IOVA_B);
+	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Write", bdf, fault, 10))
+		TH_LOG("no IOMMU fault of %s at 0x%llx in the kernel log", bdf,
+		       (unsigned long long)IOVA_B);
+	/* read-only: the device reads it, but its write faults */
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_C, 0, EDU_MAX, 1));
+	snprintf(fault, sizeof(fault), "fault addr 0x%llx",
+		 (unsigned long long)IOVA_C);
+	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Write", bdf, fault, 10))
+		TH_LOG("no IOMMU fault of %s at 0x%llx in the kernel log", bdf,
+		       (unsigned long long)IOVA_C);
+	kmsg_note("genode-test: expect DMAR faults end\n");
+	close(kmsg);
+
+	EXPECT_TRUE(all_bytes(p, PAGE, 0x11));
+	EXPECT_TRUE(all_bytes(ro, PAGE, 0x22));
+	/* and the mapped IOVA still works */
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_A, 0, EDU_MAX, 1));
+	EXPECT_TRUE(all_bytes(p, EDU_MAX, 0xee));
+
+	munmap(p, PAGE);
+	munmap(ro, PAGE);
+	close(buf);
+	close(rbuf);
+}
+
+/*
+ * Unmap while a transfer into the mapping is pending: once UNMAP returns
+ * the IOTLB is invalidated, and the transfer faults instead of landing.
+ */
+TEST_F(dom, unmap_while_dma_is_in_flight)
+{
+	unsigned char *p;
+	int buf, pending = 0, tries;
+
+	buf = buffer(self->session, PAGE, 0x33, &p);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	ASSERT_EQ(0, pci_bus_master(self->edu.dev, 1));
+	kmsg_note("genode-test: expect DMAR faults begin\n");
+	for (tries = 0; tries < 5; tries++) {
+		memset(p, 0x33, PAGE);
+		ASSERT_EQ(0, domain_map(self->domain, buf, 0, PAGE, IOVA_A,
+					GENODE_IOMMU_MAP_READ |
+					GENODE_IOMMU_MAP_WRITE));
+		/* the transfer runs 100 ms after it is started */
+		edu_dma_to_ram(self->edu.bar, 0, IOVA_A, EDU_MAX, 0);
+		ASSERT_EQ(0, domain_unmap(self->domain, IOVA_A, PAGE));
+		pending = edu_dma_cmd(self->edu.bar) & EDU_DMA_START;
+		while (edu_dma_cmd(self->edu.bar) & EDU_DMA_START)
+			usleep(1000);
+		if (pending)
+			break;
+	}
+	/* let the fault reach the log before the end marker */
+	usleep(200 * 1000);
+	kmsg_note("genode-test: expect DMAR faults end\n");
+	ASSERT_TRUE(pending) TH_LOG("the transfer always ended before the unmap");
+	EXPECT_TRUE(all_bytes(p, PAGE, 0x33));
+	munmap(p, PAGE);
+	close(buf);
+}
+
+/* GENODE_REVOKE of the domain: detached, bus mastering off, unmapped. */
+TEST_F(dom, revoked_domain_lets_the_device_go)
+{
+	struct genode_dma_alloc da;
+	unsigned char *p;
+	int buf, dbuf;
+
+	buf = buffer(self->session, PAGE, 0x44, &p);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	ASSERT_EQ(0, domain_map(self->domain, buf, 0, PAGE, IOVA_A,
+				GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE));
+	ASSERT_EQ(0, pci_bus_master(self->edu.dev, 1));
+	ASSERT_EQ(0, genode_revoke(self->session, self->domain));
+	EXPECT_EQ(0, pci_cfg_read(self->edu.dev, PCI_COMMAND, 2) &
+		  PCI_COMMAND_MASTER);
+	EXPECT_EQ(-ENODEV, domain_map(self->domain, buf, 0, PAGE, IOVA_B,
+				      GENODE_IOMMU_MAP_READ));
+
+	/* the group is the DMA API's again: a buffer of its own works */
+	dbuf = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
+			 self->edu.dev, &da);
+	ASSERT_LE(0, dbuf);
+	ASSERT_EQ(0, pci_bus_master(self->edu.dev, 1));
+	EXPECT_EQ(0, edu_dma(self->edu.bar, da.bus_addr, 0, EDU_MAX, 0));
+	close(dbuf);
+	munmap(p, PAGE);
+	close(buf);
+}
+
+/* A device revoked while attached is detached by its release. */
+TEST_F(dom, revoked_device_is_detached)
+{
+	unsigned char *p;
+	struct edu again;
+	int buf;
+
+	buf = buffer(self->session, PAGE, 0x55, &p);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	ASSERT_EQ(0, domain_map(self->domain, buf, 0, PAGE, IOVA_A,
+				GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE));
+	iomem_unmap(self->edu.bar, &self->edu.bar_info);
+	self->edu.bar = NULL;
+	close(self->edu.bar_fd);
+	self->edu.bar_fd = -1;
+	ASSERT_EQ(0, genode_revoke(self->session, self->edu.dev));
+	EXPECT_EQ(-ENODEV, domain_attach(self->domain, self->edu.dev, 0));
+
+	/* claimed again, it attaches again, and the mapping is still there */
+	ASSERT_EQ(0, edu_open(self->session, 0, &again));
+	ASSERT_EQ(0, domain_attach(self->domain, again.dev, 1));
+	ASSERT_EQ(0, pci_bus_master(again.dev, 1));
+	ASSERT_EQ(0, edu_dma(again.bar, IOVA_A, 0, EDU_MAX, 0));
+	memset(p, 0, PAGE);
+	ASSERT_EQ(0, edu_dma(again.bar, IOVA_A, 0, EDU_MAX, 1));
+	EXPECT_TRUE(all_bytes(p, EDU_MAX, 0x55));
+	edu_close(&again);
+	munmap(p, PAGE);
+	close(buf);
+}
+
+/*
+ * Two sessions with an edu and a domain each, the same IOVAs in both:
+ * each device reaches its own domain's buffer only.
+ */
+TEST(two_sessions_each_device_reaches_only_its_own_domain)
+{
+	const uint32_t rw = GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE;
+	struct genode_iommu_domain_alloc a;
+	int s[2], d[2], buf[2], kmsg;
+	struct pci_addr probe;
+	struct edu e[2];
+	unsigned char *p[2];
+	char fault[64];
+
+	if (edu_find(1, &probe))
+		SKIP(return, "one edu only (run.sh --qemu \"-device edu\" adds one)");
+	for (int i = 0; i < 2; i++) {
+		s[i] = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, s[i]);
+		ASSERT_EQ(0, edu_open(s[i], i, &e[i]));
+		if (!translated(e[i].dev))
+			SKIP(return, "no IOMMU translates for edu in this VM");
+		d[i] = domain_alloc(s[i], e[i].dev, &a);
+		ASSERT_LE(0, d[i]);
+		ASSERT_EQ(0, domain_attach(d[i], e[i].dev, 1))
+			TH_LOG("%s: its own IOMMU group?", e[i].addr.name);
+		buf[i] = buffer(s[i], PAGE, 0x60 + i, &p[i]);
+		ASSERT_LE(0, buf[i]);
+		ASSERT_EQ(0, pci_bus_master(e[i].dev, 1));
+	}
+	/* a session cannot attach the other's device */
+	EXPECT_EQ(-EPERM, domain_attach(d[0], e[1].dev, 1));
+	EXPECT_EQ(-EPERM, domain_map(d[0], buf[1], 0, PAGE, IOVA_C, rw));
+
+	/* session 0 maps its buffer at IOVA_A, session 1 at IOVA_B */
+	ASSERT_EQ(0, domain_map(d[0], buf[0], 0, PAGE, IOVA_A, rw));
+	ASSERT_EQ(0, domain_map(d[1], buf[1], 0, PAGE, IOVA_B, rw));
+	/* each edu's internal buffer from its own session's buffer */
+	ASSERT_EQ(0, edu_dma(e[0].bar, IOVA_A, 0, EDU_MAX, 0));
+	ASSERT_EQ(0, edu_dma(e[1].bar, IOVA_B, 0, EDU_MAX, 0));
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	lseek(kmsg, 0, SEEK_END);
+	kmsg_note("genode-test: expect DMAR faults begin\n");
+	/* each at the other's IOVA: not in its domain */
+	ASSERT_EQ(0, edu_dma(e[0].bar, IOVA_B, 0, EDU_MAX, 1));
+	snprintf(fault, sizeof(fault), "fault addr 0x%llx",
+		 (unsigned long long)IOVA_B);
+	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Write", e[0].addr.name + 5,
+			      fault, 10));
+	ASSERT_EQ(0, edu_dma(e[1].bar, IOVA_A, 0, EDU_MAX, 1));
+	snprintf(fault, sizeof(fault), "fault addr 0x%llx",
+		 (unsigned long long)IOVA_A);
+	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Write", e[1].addr.name + 5,
+			      fault, 10));
+	kmsg_note("genode-test: expect DMAR faults end\n");
+	close(kmsg);
+	EXPECT_TRUE(all_bytes(p[0], PAGE, 0x60));
+	EXPECT_TRUE(all_bytes(p[1], PAGE, 0x61));
+
+	/* the same IOVA in both domains: each reaches its own buffer */
+	ASSERT_EQ(0, domain_map(d[1], buf[1], 0, PAGE, IOVA_A, rw));
+	memset(p[0], 0, PAGE);
+	memset(p[1], 0, PAGE);
+	ASSERT_EQ(0, edu_dma(e[0].bar, IOVA_A, 0, EDU_MAX, 1));
+	ASSERT_EQ(0, edu_dma(e[1].bar, IOVA_A, 0, EDU_MAX, 1));
+	EXPECT_TRUE(all_bytes(p[0], EDU_MAX, 0x60));
+	EXPECT_TRUE(all_bytes(p[1], EDU_MAX, 0x61));
+
+	for (int i = 0; i < 2; i++) {
+		munmap(p[i], PAGE);
+		close(buf[i]);
+		close(d[i]);
+		edu_close(&e[i]);
+		close(s[i]);
+	}
+}
+
+/* kill -9 of the domain's holder while its device does DMA. */
+TEST(killed_domain_holder_during_dma_leaves_nothing)
+{
+	long resources = genode_resources();
+	long sessions = genode_sessions();
+	struct pci_addr addr;
+	int pipefd[2], status, s;
+	struct genode_dma_alloc da;
+	struct edu e;
+	pid_t pid;
+	char c;
+
+	if (edu_find(0, &addr))
+		SKIP(return, "no edu device in this VM");
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct genode_iommu_domain_alloc a;
+		int s = open(GENODE_DEV_PATH, O_RDWR), d, buf;
+		unsigned char *p;
+		struct edu ce;
+
+		if (edu_open(s, 0, &ce))
+			_exit(2);
+		if (!translated(ce.dev))
+			_exit(10);
+		d = domain_alloc(s, ce.dev, &a);
+		buf = buffer(s, PAGE, 0x42, &p);
+		if (d < 0 || buf < 0 || domain_attach(d, ce.dev, 1) ||
+		    domain_map(d, buf, 0, PAGE, IOVA_A,
+			       GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE) ||
+		    pci_bus_master(ce.dev, 1))
+			_exit(3);
+		/* the domain's fd first, so that every close order is tried */
+		if (getpid() & 1) {
+			dup2(d, 100);
+			close(d);
+		}
+		edu_dma_to_ram(ce.bar, 0, IOVA_A, EDU_MAX, 0);
+		if (write(pipefd[1], "r", 1) != 1)
+			_exit(6);
+		for (;;)
+			if (!(edu_dma_cmd(ce.bar) & EDU_DMA_START))
+				edu_dma_to_ram(ce.bar, 0, IOVA_A, EDU_MAX, 0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &c, 1) != 1) {
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 10)
+			SKIP(return, "no IOMMU translates for edu in this VM");
+		ASSERT_TRUE(0) TH_LOG("child exited with %d", WEXITSTATUS(status));
+	}
+	usleep(50 * 1000);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	close(pipefd[0]);
+	usleep(300 * 1000);
+
+	EXPECT_EQ(resources, genode_resources());
+	EXPECT_EQ(sessions, genode_sessions());
+	/* the device is free again, back in its default domain, and works */
+	s = open(GENODE_DEV_PATH, O_RDWR);
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, edu_open(s, 0, &e));
+	{
+		int buf = dma_alloc(s, PAGE, GENODE_DMA_CACHED, e.dev, &da);
+
+		ASSERT_LE(0, buf);
+		ASSERT_EQ(0, pci_bus_master(e.dev, 1));
+		EXPECT_EQ(0, edu_dma(e.bar, da.bus_addr, 0, EDU_MAX, 0));
+		close(buf);
+	}
+	edu_close(&e);
+	close(s);
+}
+
+TEST_HARNESS_MAIN

@@ -196,7 +196,8 @@ vm_program() {
 # What make check-quick leaves out from here on, each as one SKIP line.
 if [ "$QUICK" = yes ]; then
 	for lane in "lockdown (ioport_test, iomem_test, pci_test)" \
-		"5 GiB (platform_test)" "iommu=noir (pci_test)" "vesa_fb demo"; do
+		"5 GiB (platform_test)" "iommu=noir (pci_test)" \
+		"iommu=on, two edu (iommu_domain_test)" "vesa_fb demo"; do
 		skip "$lane" "QUICK=yes (make check-quick)"
 		summary+=("$lane: skipped (QUICK=yes)")
 	done
@@ -223,6 +224,15 @@ vm_program "${*: -1}" mem5g "5 GiB (platform_test)" platform_test --mem 5G
 # device's DMA is translated but not isolated (its MSIs are not).
 echo "== IOMMU without interrupt remapping"
 vm_program "${*: -1}" iommu-noir "iommu=noir (pci_test)" pci_test --iommu noir
+
+# iommu_domain_test once more with a second edu behind the IOMMU, for the
+# test of two sessions whose devices reach only their own domains (each
+# edu is an IOMMU group of its own on QEMU's q35).
+echo "== IOMMU domains with two edu functions"
+for v in "$@"; do
+	vm_program "$v" iommu-domains "iommu=on, two edu (iommu_domain_test)" \
+		iommu_domain_test --iommu on --qemu "-device edu"
+done
 
 # The VESA framebuffer example, its picture taken with QEMU's screendump
 # and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).

@@ -159,6 +159,17 @@ struct genode_dma_buffer {
 	struct list_head link;
 	/* revoked, its memory kept for the device's release (list lock) */
 	bool deferred;
+
+	/*
+	 * IOMMU domain mappings of the buffer (genode_dma_pin()): each holds
+	 * the buffer's file and a pin, and while there are pins the memory
+	 * (and its quota charge) stays, even after revocation, which then
+	 * sets @pin_deferred and leaves the freeing to the last unpin.  Pins
+	 * are taken under res.revoke_lock for reading and dropped under it
+	 * for writing; @pin_deferred is guarded by it.
+	 */
+	atomic_long_t pins;
+	bool pin_deferred;
 };
 
 /*
@@ -724,6 +735,11 @@ static void genode_dma_revoke(struct genode_resource *res)
 		mutex_unlock(&genode_dma_buffers_lock);
 		return;
 	}
+	/* an IOMMU domain maps it: the last unmap frees it */
+	if (atomic_long_read(&buf->pins)) {
+		buf->pin_deferred = true;
+		return;
+	}
 	genode_dma_release_memory(buf);
 }
 
@@ -949,7 +965,7 @@ err_put_device:
 /* ---- for IOMMU domains ---- */
 
 int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
-		   struct page **pages)
+		   struct page **pages, struct file **filep)
 {
 	struct genode_resource *res;
 	struct genode_dma_buffer *buf;
@@ -985,11 +1001,26 @@ int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
 		pages[i] = buf->pages[first + i];
 		get_page(pages[i]);
 	}
+	/* revocation, which frees the memory, waits for the read lock */
+	atomic_long_inc(&buf->pins);
+	*filep = get_file(file);
 out_leave:
 	genode_resource_leave(res);
 out_fput:
 	fput(file);
 	return ret;
+}
+
+void genode_dma_unpin(struct file *file)
+{
+	struct genode_dma_buffer *buf =
+		to_dma_buffer(genode_resource_from_file(file));
+
+	down_write(&buf->res.revoke_lock);
+	if (atomic_long_dec_and_test(&buf->pins) && buf->pin_deferred)
+		genode_dma_release_memory(buf);
+	up_write(&buf->res.revoke_lock);
+	fput(file);
 }
 
 bool genode_dma_device_has_buffers(struct genode_pci_device *gdev)

@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+struct file;
 struct genode_pci_device;
 struct genode_session;
 struct genode_ucmd;
@@ -25,16 +26,24 @@ int genode_dma_quota(struct genode_ucmd *ucmd);
 int genode_dma_set_mask(struct genode_ucmd *ucmd);
 
 /*
- * Take a reference to each page of [offset, offset + size) of the DMA
- * buffer behind fd @fd, a buffer for no device of session @s, into
- * @pages (size / PAGE_SIZE entries), for an IOMMU domain (iommu.c).  The
- * pages stay allocated until put_page(), whatever happens to the buffer.
- * 0, or -EBADF (not open), -EINVAL (no DMA buffer fd, a buffer for a
- * device, a range not inside it), -EPERM (another session's), -ENODEV
- * (revoked).  Takes the buffer's revoke_lock for reading.
+ * Pin the DMA buffer behind fd @fd, a buffer for no device of session
+ * @s, for an IOMMU domain (iommu.c): its memory and quota charge stay
+ * until genode_dma_unpin(*@filep), even if it is revoked meanwhile, and
+ * *@filep holds its file.  Also takes a reference to each page of
+ * [offset, offset + size) into @pages (size / PAGE_SIZE entries), to be
+ * dropped with put_page().  0, or -EBADF (not open), -EINVAL (no DMA
+ * buffer fd, a buffer for a device, a range not inside it), -EPERM
+ * (another session's), -ENODEV (revoked).  Takes the buffer's revoke_lock
+ * for reading.
  */
 int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
-		   struct page **pages);
+		   struct page **pages, struct file **filep);
+/*
+ * Undo one genode_dma_pin(), after the device can no longer reach the
+ * memory: frees it if the buffer was revoked meanwhile and this was its
+ * last pin.  Takes the buffer's revoke_lock for writing.
+ */
+void genode_dma_unpin(struct file *file);
 
 /* Has @gdev DMA buffers of its own?  gdev->lock held. */
 bool genode_dma_device_has_buffers(struct genode_pci_device *gdev);

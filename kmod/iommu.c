@@ -18,11 +18,13 @@
  * fails in iommu_device_use_default_domain()).
  *
  * Mappings.  GENODE_IOMMU_MAP maps a page-aligned range of a DMA buffer
- * for no device at an IOVA the caller picks.  The mapping takes a
- * reference to each page (get_page()), so that the pages outlive the
- * buffer's revocation: they go back to the allocator only after
- * iommu_unmap(), which on an unmanaged domain syncs the IOTLB before it
- * returns (the flush queue of lazy mode is the DMA API's, not ours).
+ * for no device at an IOVA the caller picks.  The mapping pins the buffer
+ * (genode_dma_pin(): its file, and its memory and quota charge even
+ * across GENODE_REVOKE of the buffer, which then leaves the freeing to
+ * the last unpin) and takes a reference to each page it maps
+ * (get_page()).  Both are dropped only after iommu_unmap(), which on an
+ * unmanaged domain syncs the IOTLB before it returns (the flush queue of
+ * lazy mode is the DMA API's, not ours).
  * Mappings are kept in a list sorted by IOVA (Genode maps a buffer once,
  * at allocation: not a hot path).
  *
@@ -46,9 +48,10 @@
  *    under it, so the hook and the domain's side never detach twice.
  *  - dom->lock guards dom->atts (the attachments) and dom->maps (the
  *    mappings, and what the IOMMU maps for them).
- *  Lock order: domain revoke_lock -> gdev->lock -> dom->lock; a DMA
- *  buffer's revoke_lock is taken (for reading, by genode_dma_pin()) with
- *  none of these but the domain's revoke_lock held.
+ *  Lock order: domain revoke_lock -> gdev->lock -> dom->lock -> a DMA
+ *  buffer's revoke_lock (for writing, by genode_dma_unpin() at unmap);
+ *  genode_dma_pin() takes the buffer's for reading with none of these
+ *  but the domain's revoke_lock held.
  */
 #include <linux/err.h>
 #include <linux/file.h>
@@ -99,6 +102,7 @@ struct genode_iommu_map_ent {
 	u64 size;
 	unsigned long nr_pages;
 	struct page **pages;		/* each with a reference of ours */
+	struct file *buf_file;		/* the buffer, pinned (dma.c) */
 };
 
 static struct genode_iommu_domain *to_dom(struct genode_resource *res)
@@ -345,6 +349,7 @@ static void __genode_iommu_unmap(struct genode_iommu_domain *dom,
 	list_del(&m->node);
 	genode_iommu_unpin(m->pages, m->nr_pages);
 	kvfree(m->pages);
+	genode_dma_unpin(m->buf_file);
 	kfree(m);
 }
 
@@ -411,7 +416,7 @@ static int genode_iommu_map_ioctl(struct genode_ucmd *ucmd)
 		goto err_free;
 	}
 	ret = genode_dma_pin(dom->res.owner, cmd->dma_fd, cmd->offset,
-			     cmd->size, m->pages);
+			     cmd->size, m->pages, &m->buf_file);
 	if (ret)
 		goto err_free_pages;
 
@@ -449,6 +454,7 @@ static int genode_iommu_map_ioctl(struct genode_ucmd *ucmd)
 err_unlock:
 	mutex_unlock(&dom->lock);
 	genode_iommu_unpin(m->pages, m->nr_pages);
+	genode_dma_unpin(m->buf_file);
 err_free_pages:
 	kvfree(m->pages);
 err_free:

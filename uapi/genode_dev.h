@@ -1395,12 +1395,13 @@ struct genode_dma_sync {
  * CAP_SYS_RAWIO, as for every device whose DMA is not isolated
  * (GENODE_PCI_CAP_ISOLATED).  Attaching and mapping need no privilege.
  *
- * Lifetime.  Each mapping holds a reference to every page it maps: a
- * mapped buffer's memory stays allocated while the mapping exists, even
- * when the buffer fd is closed or revoked, and goes back only after
- * GENODE_IOMMU_UNMAP (or the end of the domain) has removed it from the
- * IOMMU and invalidated the IOTLB (iommu_unmap() on a domain of our own
- * flushes synchronously, whatever iommu.strict says).  The domain ends on
+ * Lifetime.  Each mapping holds its buffer: a mapped buffer's memory
+ * stays allocated, and charged to the session's DMA quota, while a
+ * mapping of it exists, even when the buffer fd is closed or revoked
+ * (revocation still zaps every user mapping of it at once), and goes
+ * back only after GENODE_IOMMU_UNMAP (or the end of the domain) has
+ * removed it from the IOMMU and invalidated the IOTLB (iommu_unmap() on a
+ * domain of our own flushes synchronously, whatever iommu.strict says).  The domain ends on
  * GENODE_REVOKE of its fd, or when its last fd goes (session close,
  * kill -9, in any order of fds): bus mastering of every attached device
  * off, the devices detached and their groups back to the kernel, every

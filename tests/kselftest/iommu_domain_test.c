@@ -626,6 +626,72 @@ TEST_F(dom, revoked_device_is_detached)
 }
 
 /*
+ * A mapped buffer outlives its revocation: its memory stays, charged to
+ * the quota, until the last mapping of it is gone.
+ */
+TEST_F(dom, revoked_buffer_stays_while_mapped)
+{
+	const uint32_t rw = GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE;
+	int64_t used = dma_quota_used(self->session);
+	unsigned char *px, *py;
+	int x, y;
+
+	NEED_DOMAIN();
+	x = buffer(self->session, 2 * PAGE, 0, &px);
+	ASSERT_LE(0, x);
+	y = buffer(self->session, PAGE, 0, &py);
+	ASSERT_LE(0, y);
+	for (size_t i = 0; i < PAGE; i++)
+		px[i] = (unsigned char)(i * 13 + 5);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	ASSERT_EQ(0, domain_map(self->domain, x, 0, PAGE, IOVA_A, rw));
+	ASSERT_EQ(0, domain_map(self->domain, x, PAGE, PAGE, IOVA_C, rw));
+	ASSERT_EQ(0, domain_map(self->domain, y, 0, PAGE, IOVA_B, rw));
+	ASSERT_EQ(0, pci_bus_master(self->edu.dev, 1));
+
+	munmap(px, 2 * PAGE);
+	ASSERT_EQ(0, genode_revoke(self->session, x));
+	close(x);
+	EXPECT_EQ(used + 3 * (int64_t)PAGE, dma_quota_used(self->session));
+	/* the revoked buffer's memory, through the domain */
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_A, 0, EDU_MAX, 0));
+	ASSERT_EQ(0, edu_dma(self->edu.bar, IOVA_B, 0, EDU_MAX, 1));
+	for (size_t i = 0; i < EDU_MAX; i++)
+		ASSERT_EQ((unsigned char)(i * 13 + 5), py[i]);
+	EXPECT_EQ(0, domain_unmap(self->domain, IOVA_A, PAGE));
+	EXPECT_EQ(used + 3 * (int64_t)PAGE, dma_quota_used(self->session));
+	/* the last mapping of it gone, it is freed */
+	EXPECT_EQ(0, domain_unmap(self->domain, IOVA_C, PAGE));
+	EXPECT_EQ(used + (int64_t)PAGE, dma_quota_used(self->session));
+	munmap(py, PAGE);
+	close(y);
+}
+
+/*
+ * The attachment holds the device: closing the device fd leaves the
+ * claim, and closing the domain then ends it.
+ */
+TEST_F(dom, attachment_holds_the_claim_until_the_domain_goes)
+{
+	int s2, dev;
+
+	NEED_DOMAIN();
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	edu_close(&self->edu);
+	self->edu.dev = self->edu.bar_fd = -1;
+	self->edu.bar = NULL;
+	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s2);
+	EXPECT_EQ(-EBUSY, edu_claim(s2, &self->edu.addr));
+	close(self->domain);
+	self->domain = -1;
+	dev = edu_claim(s2, &self->edu.addr);
+	EXPECT_LE(0, dev) TH_LOG("claim: %s", strerror(-dev));
+	close(dev);
+	close(s2);
+}
+
+/*
  * Two sessions with an edu and a domain each, the same IOVAs in both:
  * each device reaches its own domain's buffer only.
  */
@@ -704,8 +770,11 @@ TEST(two_sessions_each_device_reaches_only_its_own_domain)
 	}
 }
 
-/* kill -9 of the domain's holder while its device does DMA. */
-TEST(killed_domain_holder_during_dma_leaves_nothing)
+/*
+ * kill -9 of the domain's holder while its device does DMA, once with the
+ * domain's fd closed before the device's and once after.
+ */
+static void killed_holder(struct __test_metadata *_metadata, int late_domain)
 {
 	long resources = genode_resources();
 	long sessions = genode_sessions();
@@ -738,10 +807,13 @@ TEST(killed_domain_holder_during_dma_leaves_nothing)
 			       GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE) ||
 		    pci_bus_master(ce.dev, 1))
 			_exit(3);
-		/* the domain's fd first, so that every close order is tried */
-		if (getpid() & 1) {
+		/* exit closes fds in order: the domain's last, or first */
+		if (late_domain) {
 			dup2(d, 100);
 			close(d);
+		} else {
+			dup2(ce.dev, 101);
+			close(ce.dev);
 		}
 		edu_dma_to_ram(ce.bar, 0, IOVA_A, EDU_MAX, 0);
 		if (write(pipefd[1], "r", 1) != 1)
@@ -780,6 +852,14 @@ TEST(killed_domain_holder_during_dma_leaves_nothing)
 	}
 	edu_close(&e);
 	close(s);
+}
+
+TEST(killed_domain_holder_during_dma_leaves_nothing)
+{
+	killed_holder(_metadata, 0);
+	if (!_metadata->passed || _metadata->skip)
+		return;
+	killed_holder(_metadata, 1);
 }
 
 TEST_HARNESS_MAIN

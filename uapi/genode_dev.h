@@ -48,7 +48,9 @@
  *    allocate DMA buffers for them (the resources of a device are its
  *    claimer's only: EPERM for another session's device fd); allocate
  *    DMA buffers for no device within its DMA quota; write the
- *    config-space registers of an allow list (GENODE_PCI_CONFIG_WRITE).
+ *    config-space registers of an allow list (GENODE_PCI_CONFIG_WRITE);
+ *    allocate IOMMU domains, attach its claimed devices to them and map
+ *    its DMA buffers into them (GENODE_IOMMU_*).
  *  - CAP_SYS_RAWIO is needed for: claiming a function nobody assigned
  *    (no driver, no driver_override); IO ports other than a claimed
  *    device's IO BARs; physical IO-memory ranges; legacy interrupt lines

@@ -282,27 +282,19 @@ static inline int64_t dma_quota_used(int session)
 
 /* ---- IOMMU domains ---- */
 
-/*
- * GENODE_IOMMU_DOMAIN_ALLOC for the claimed device dev, the answer in *a:
- * the domain fd, or -errno.
- */
+/* GENODE_IOMMU_DOMAIN_ALLOC for the claimed device dev: the fd, or -errno. */
 static inline int domain_alloc(int session, int dev,
 			       struct genode_iommu_domain_alloc *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->argsz = sizeof(*a);
-	a->device_fd = dev;
-	a->fd = -1;
-	return ioctl(session, GENODE_IOMMU_DOMAIN_ALLOC, a) ? -errno : a->fd;
+	return genode_iommu_domain_alloc(session, dev, a);
 }
 
 /* GENODE_IOMMU_ATTACH (attach 1) or _DETACH of dev: 0 or -errno. */
 static inline int domain_attach(int domain, int dev, int attach)
 {
-	struct genode_iommu_attach at = { .argsz = sizeof(at), .device_fd = dev };
-
-	return ioctl(domain, attach ? GENODE_IOMMU_ATTACH : GENODE_IOMMU_DETACH,
-		     &at) ? -errno : 0;
+	return attach ? genode_iommu_attach(domain, dev) :
+			genode_iommu_detach(domain, dev);
 }
 
 /*
@@ -312,22 +304,13 @@ static inline int domain_attach(int domain, int dev, int attach)
 static inline int domain_map(int domain, int buf, uint64_t offset,
 			     uint64_t size, uint64_t iova, uint32_t flags)
 {
-	struct genode_iommu_map m = {
-		.argsz = sizeof(m), .flags = flags, .dma_fd = buf,
-		.offset = offset, .size = size, .iova = iova,
-	};
-
-	return ioctl(domain, GENODE_IOMMU_MAP, &m) ? -errno : 0;
+	return genode_iommu_map(domain, buf, offset, size, iova, flags);
 }
 
 /* GENODE_IOMMU_UNMAP: 0 or -errno. */
 static inline int domain_unmap(int domain, uint64_t iova, uint64_t size)
 {
-	struct genode_iommu_unmap u = {
-		.argsz = sizeof(u), .iova = iova, .size = size,
-	};
-
-	return ioctl(domain, GENODE_IOMMU_UNMAP, &u) ? -errno : 0;
+	return genode_iommu_unmap(domain, iova, size);
 }
 
 #endif

@@ -226,6 +226,22 @@ static void plausible(uint64_t *s, unsigned long cmd, uint32_t *a)
 	case GENODE_IRQ_SET_EVENTFD:	/* fd */
 		a[2] = below(s, 2) ? pool_pick(s) : -1;
 		break;
+	case GENODE_IOMMU_DOMAIN_ALLOC:	/* device_fd */
+	case GENODE_IOMMU_ATTACH:
+	case GENODE_IOMMU_DETACH:
+		a[2] = pool_pick(s);
+		break;
+	case GENODE_IOMMU_MAP:		/* flags, dma_fd, offset, size, iova */
+		a[1] = 1 + below(s, 3);
+		a[2] = pool_pick(s);
+		a[4] = below(s, 2) * 4096;
+		a[6] = 4096 * (1 + below(s, 2));
+		a[8] = 0x100000 + 4096 * below(s, 16);
+		break;
+	case GENODE_IOMMU_UNMAP:	/* iova, size */
+		a[2] = 0x100000 + 4096 * below(s, 16);
+		a[4] = 4096 * (1 + below(s, 2));
+		break;
 	case GENODE_DMA_SYNC:		/* flags, offset, length, direction */
 		a[1] = below(s, 2);
 		a[2] = 0;

@@ -656,6 +656,46 @@ TEST_F(dom, revoked_device_is_detached)
 }
 
 /*
+ * An unbind through sysfs while attached: the release (in the driver's
+ * remove callback, under the device lock) detaches; a new claim of the
+ * function attaches again and finds the mapping.
+ */
+TEST_F(dom, unbind_through_sysfs_detaches)
+{
+	struct genode_dma_alloc da;
+	unsigned char *p;
+	struct edu again;
+	int buf, dbuf;
+
+	NEED_DOMAIN();
+	buf = buffer(self->session, PAGE, 0x77, &p);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	ASSERT_EQ(0, domain_map(self->domain, buf, 0, PAGE, IOVA_A,
+				GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE));
+	ASSERT_EQ(0, pci_bus_master(self->edu.dev, 1));
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers/genode/unbind",
+				 self->edu.addr.name));
+	EXPECT_EQ(-ENODEV, pci_bus_master(self->edu.dev, 1));
+	EXPECT_EQ(-ENODEV, domain_attach(self->domain, self->edu.dev, 0));
+
+	ASSERT_EQ(0, edu_open(self->session, 0, &again));
+	/* back in the default domain: the DMA API works for it */
+	dbuf = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, again.dev, &da);
+	ASSERT_LE(0, dbuf);
+	close(dbuf);
+	ASSERT_EQ(0, domain_attach(self->domain, again.dev, 1));
+	ASSERT_EQ(0, pci_bus_master(again.dev, 1));
+	ASSERT_EQ(0, edu_dma(again.bar, IOVA_A, 0, EDU_MAX, 0));
+	memset(p, 0, PAGE);
+	ASSERT_EQ(0, edu_dma(again.bar, IOVA_A, 0, EDU_MAX, 1));
+	EXPECT_TRUE(all_bytes(p, EDU_MAX, 0x77));
+	edu_close(&again);
+	munmap(p, PAGE);
+	close(buf);
+}
+
+/*
  * A mapped buffer outlives its revocation: its memory stays, charged to
  * the quota, until the last mapping of it is gone.
  */

@@ -176,11 +176,14 @@ struct genode_dma_buffer {
  * Every buffer that holds memory, for the debugfs view and the mask
  * check.  The lock guards the list; a buffer leaves it before its memory
  * is freed, so a reader holding the lock may look at the pages of the
- * buffers on it.  Lock order: gdev->lock -> revoke_lock -> this lock.
+ * buffers on it.  Lock order: gdev->lock -> revoke_lock -> this lock ->
+ * an IOMMU group's mutex (genode_dma_group_claim(), the owner check).
  */
 static LIST_HEAD(genode_dma_buffers);
 static DEFINE_MUTEX(genode_dma_buffers_lock);
 static struct dentry *genode_dma_debugfs;
+
+static bool genode_dma_group_owned(struct genode_pci_device *gdev);
 
 static struct genode_dma_buffer *to_dma_buffer(struct genode_resource *res)
 {
@@ -910,17 +913,25 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 			ret = -ENODEV;
 			goto err_unlock;
 		}
-		/* its group is an IOMMU domain's, not the DMA API's */
-		if (gdev->iommu_attached) {
-			ret = -EBUSY;
-			goto err_unlock;
-		}
 		buf->gdev = gdev;
 		ret = genode_dma_map_device(buf);
 		if (ret)
 			goto err_unlock;
 	}
 
+	/*
+	 * Its group may be an IOMMU domain's, not the DMA API's: checked
+	 * under the list lock, which genode_dma_group_claim() holds while it
+	 * takes a group, so that no buffer of a member joins the list after
+	 * it looked.
+	 */
+	mutex_lock(&genode_dma_buffers_lock);
+	if (gdev && genode_dma_group_owned(gdev)) {
+		mutex_unlock(&genode_dma_buffers_lock);
+		genode_dma_unmap_device(buf);
+		ret = -EBUSY;
+		goto err_unlock;
+	}
 	/* from here the resource owns the memory, the charge, the device */
 	buf->session = genode_session_get(s);
 	genode_resource_init(&buf->res, &genode_dma_ops, s);
@@ -930,7 +941,6 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		buf->hook.release = genode_dma_device_released;
 		genode_pci_hook_add(gdev, &buf->hook);
 	}
-	mutex_lock(&genode_dma_buffers_lock);
 	list_add_tail(&buf->link, &genode_dma_buffers);
 	mutex_unlock(&genode_dma_buffers_lock);
 	if (gdev)
@@ -1023,21 +1033,41 @@ void genode_dma_unpin(struct file *file)
 	fput(file);
 }
 
-bool genode_dma_device_has_buffers(struct genode_pci_device *gdev)
+/* Is @gdev's IOMMU group's DMA owned (by a domain, or VFIO)? */
+static bool genode_dma_group_owned(struct genode_pci_device *gdev)
+{
+	struct iommu_group *group = iommu_group_get(&gdev->pdev->dev);
+	bool owned;
+
+	if (!group)
+		return false;
+	owned = iommu_group_dma_owner_claimed(group);
+	iommu_group_put(group);
+	return owned;
+}
+
+int genode_dma_group_claim(struct iommu_group *group, void *owner)
 {
 	struct genode_dma_buffer *buf;
-	bool found = false;
+	struct iommu_group *g;
+	int ret = 0;
 
-	lockdep_assert_held(&gdev->lock);
 	mutex_lock(&genode_dma_buffers_lock);
 	list_for_each_entry(buf, &genode_dma_buffers, link) {
-		if (buf->gdev == gdev) {
-			found = true;
+		if (!buf->gdev)
+			continue;
+		g = iommu_group_get(&buf->gdev->pdev->dev);
+		iommu_group_put(g);
+		/* still held by the caller if it is the same */
+		if (g == group) {
+			ret = -EBUSY;
 			break;
 		}
 	}
+	if (!ret)
+		ret = iommu_group_claim_dma_owner(group, owner);
 	mutex_unlock(&genode_dma_buffers_lock);
-	return found;
+	return ret;
 }
 
 int genode_dma_set_mask(struct genode_ucmd *ucmd)

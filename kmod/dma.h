@@ -9,6 +9,7 @@
 
 struct file;
 struct genode_pci_device;
+struct iommu_group;
 struct genode_session;
 struct genode_ucmd;
 struct page;
@@ -45,7 +46,13 @@ int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
  */
 void genode_dma_unpin(struct file *file);
 
-/* Has @gdev DMA buffers of its own?  gdev->lock held. */
-bool genode_dma_device_has_buffers(struct genode_pci_device *gdev);
+/*
+ * Take the DMA ownership of @group for @owner (iommu_group_claim_dma_owner())
+ * unless a member has DMA buffers of its own (-EBUSY); while the group is
+ * owned, GENODE_DMA_ALLOC refuses buffers for its members.  0, -EBUSY, or
+ * the claim's error (-EPERM: a driver that uses the DMA API holds a
+ * member).
+ */
+int genode_dma_group_claim(struct iommu_group *group, void *owner);
 
 #endif /* _GENODE_DMA_H */

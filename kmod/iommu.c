@@ -10,12 +10,17 @@
  * driver_managed_dma allows) and switches the group to the domain;
  * detaching gives the group back to its default domain.  A device is a
  * DMA API device (its own GENODE_DMA_ALLOC buffers, in its default
- * domain) or a domain device, never both: dma.c refuses buffers for an
- * attached device, and ATTACH refuses a device that has buffers.  Only a
- * device alone in its group is attached, so that the group's ownership
- * is the device's: no other function can share the domain or be bound
- * to a driver that uses the DMA API while we own the group (its probe
- * fails in iommu_device_use_default_domain()).
+ * domain) or a domain device, never both: dma.c refuses buffers for a
+ * member of an owned group, and ATTACH refuses a group one of whose
+ * members has buffers (both under the buffer list's lock, so neither
+ * slips past the other).  The whole group goes into the domain, so
+ * ATTACH follows VFIO's rule: every other member of the group is unbound
+ * or claimed by the same session (pci.c checks it with claim_lock held
+ * throughout the attach), and while the group is owned no function of it
+ * can be claimed (GENODE_PCI_CLAIM: EBUSY) or bound to a driver that uses
+ * the DMA API (its probe fails in iommu_device_use_default_domain()).
+ * The other members are in the domain through the group, not attached
+ * themselves.
  *
  * Mappings.  GENODE_IOMMU_MAP maps a page-aligned range of a DMA buffer
  * for no device at an IOVA the caller picks.  The mapping pins the buffer
@@ -48,10 +53,13 @@
  *    under it, so the hook and the domain's side never detach twice.
  *  - dom->lock guards dom->atts (the attachments) and dom->maps (the
  *    mappings, and what the IOMMU maps for them).
- *  Lock order: domain revoke_lock -> gdev->lock -> dom->lock -> a DMA
- *  buffer's revoke_lock (for writing, by genode_dma_unpin() at unmap);
- *  genode_dma_pin() takes the buffer's for reading with none of these
- *  but the domain's revoke_lock held.
+ *  - claim_lock (pci.c, genode_pci_claims_hold()) is held by ATTACH
+ *    from before the member check to after the group is taken.
+ *  Lock order: domain revoke_lock -> claim_lock -> gdev->lock ->
+ *  dom->lock -> dma.c's buffer list lock -> the group's mutex, and
+ *  dom->lock -> a DMA buffer's revoke_lock (for writing, by
+ *  genode_dma_unpin() at unmap); genode_dma_pin() takes the buffer's for
+ *  reading with none of these but the domain's revoke_lock held.
  */
 #include <linux/err.h>
 #include <linux/file.h>
@@ -190,12 +198,6 @@ static int genode_iommu_resv_check(struct iommu_group *group, u64 start,
 	return ret;
 }
 
-static int genode_iommu_count_dev(struct device *dev, void *count)
-{
-	(*(unsigned int *)count)++;
-	return 0;
-}
-
 static int genode_iommu_attach(struct genode_ucmd *ucmd)
 {
 	struct genode_iommu_domain *dom = to_dom(ucmd->res);
@@ -204,7 +206,6 @@ static int genode_iommu_attach(struct genode_ucmd *ucmd)
 	struct genode_pci_device *gdev;
 	struct genode_iommu_att *att;
 	struct iommu_group *group;
-	unsigned int members = 0;
 	struct file *file;
 	int ret;
 
@@ -215,24 +216,23 @@ static int genode_iommu_attach(struct genode_ucmd *ucmd)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&att->hook.node);
 
+	/* no claim or unbind of a member while the group is looked at */
+	genode_pci_claims_hold();
 	gdev = genode_pci_device_lock_fd(dom->res.owner, cmd->device_fd,
 					 &file);
 	if (IS_ERR(gdev)) {
 		ret = PTR_ERR(gdev);
-		goto err_free;
+		goto err_release_claims;
 	}
 	group = iommu_group_get(&gdev->pdev->dev);
 	if (!group) {
 		ret = -ENODEV;
 		goto err_unlock;
 	}
-	iommu_group_for_each_dev(group, &members, genode_iommu_count_dev);
-	/* its DMA API buffers live in the default domain */
-	if (gdev->iommu_attached || members != 1 ||
-	    genode_dma_device_has_buffers(gdev)) {
-		ret = -EBUSY;
+	ret = gdev->iommu_attached ? -EBUSY :
+	      genode_pci_group_ours(gdev, group);
+	if (ret)
 		goto err_put_group;
-	}
 
 	mutex_lock(&dom->lock);
 	ret = 0;
@@ -244,8 +244,11 @@ static int genode_iommu_attach(struct genode_ucmd *ucmd)
 	if (ret)
 		goto err_unlock_dom;
 
-	/* EPERM: a driver that uses the DMA API holds a member */
-	ret = iommu_group_claim_dma_owner(group, dom);
+	/*
+	 * EBUSY: a member has DMA API buffers (in the default domain);
+	 * EPERM: a driver that uses the DMA API holds a member.
+	 */
+	ret = genode_dma_group_claim(group, dom);
 	if (ret) {
 		ret = ret == -ENOMEM ? ret : -EBUSY;
 		goto err_unlock_dom;
@@ -274,6 +277,7 @@ static int genode_iommu_attach(struct genode_ucmd *ucmd)
 	att->hook.release = genode_iommu_device_released;
 	genode_pci_hook_add(gdev, &att->hook);
 	genode_pci_device_unlock_fput(gdev, file);
+	genode_pci_claims_release();
 	return 0;
 
 err_release_owner:
@@ -284,7 +288,8 @@ err_put_group:
 	iommu_group_put(group);
 err_unlock:
 	genode_pci_device_unlock_fput(gdev, file);
-err_free:
+err_release_claims:
+	genode_pci_claims_release();
 	kfree(att);
 	return ret;
 }

@@ -421,8 +421,9 @@ struct genode_ioport_info {
  *          or an IOMMU (class 0x0806);
  *  -ENODEV there is no such function;
  *  -EBUSY  another driver is bound to the function, driver_override names
- *          another driver, a session holds it already, or a kernel driver
- *          holds one of its BARs;
+ *          another driver, a session holds it already, a kernel driver
+ *          holds one of its BARs, or the DMA of its IOMMU group is owned
+ *          (by an IOMMU domain, GENODE_IOMMU_ATTACH, or by VFIO);
  *  -EMFILE, -ENFILE, -ENOMEM, -EFAULT as usual; an error of
  *          pci_enable_device().
  */
@@ -1215,6 +1216,9 @@ struct genode_irq_mask {
  *           then form no one range of bus addresses.  This fails safe;
  *           a smaller buffer is more likely to be contiguous;
  *  -EINTR   a fatal signal interrupted the search for a large range;
+ *  -EBUSY   the device's IOMMU group is attached to an IOMMU domain
+ *           (GENODE_IOMMU_ATTACH), or its DMA is otherwise owned (VFIO):
+ *           it is not the DMA API's;
  *  -EMFILE  no free fd;
  *  -EFAULT  the argument is not readable or writable.
  */
@@ -1382,20 +1386,28 @@ struct genode_dma_sync {
  * group returns to its default domain.  So a device is either a DMA API
  * device (GENODE_DMA_ALLOC with its device_fd, buffers at bus addresses
  * the kernel picks) or a domain device, never both at once:
- * GENODE_DMA_ALLOC for an attached device fails with EBUSY, and ATTACH of
- * a device that has DMA buffers of its own fails with EBUSY.  Buffers for
- * a domain are allocated for no device (device_fd -1) and mapped with
- * GENODE_IOMMU_MAP.  This version attaches only a device that is alone in
- * its IOMMU group (EBUSY otherwise).
+ * GENODE_DMA_ALLOC for a function of an attached group fails with EBUSY,
+ * and ATTACH of a device whose group has a function with DMA buffers of
+ * its own fails with EBUSY.  Buffers for a domain are allocated for no
+ * device (device_fd -1) and mapped with GENODE_IOMMU_MAP.  The whole
+ * group goes into the domain, so ATTACH follows VFIO's rule: every other
+ * function of the group is unbound, or claimed by the same session; and
+ * while the group is attached, none of its functions can be claimed
+ * (GENODE_PCI_CLAIM: EBUSY) or bound to a kernel driver that uses the
+ * DMA API.  The other functions are in the domain through the group
+ * without being attached themselves (ATTACH of one: EBUSY).
  *
  * Isolation.  A domain is isolating (GENODE_IOMMU_ISOLATING) when the
  * device it was allocated for has its MSIs isolated (interrupt
  * remapping), the condition VFIO type1 puts on its containers: without
  * it, a device's write to the MSI window raises any interrupt.  Bus
  * mastering (GENODE_PCI_BUS_MASTER) of an attached device needs no
- * privilege where the domain is isolating; elsewhere it needs
- * CAP_SYS_RAWIO, as for every device whose DMA is not isolated
- * (GENODE_PCI_CAP_ISOLATED).  Attaching and mapping need no privilege.
+ * privilege where its DMA is isolated (GENODE_PCI_CAP_ISOLATED: an
+ * isolating domain, and the device alone in its group); elsewhere it
+ * needs CAP_SYS_RAWIO, as for every device whose DMA is not isolated:
+ * so also for the functions of a group of several, which can reach each
+ * other peer to peer.  Allocating, attaching and mapping need no
+ * privilege.
  *
  * Lifetime.  Each mapping holds its buffer: a mapped buffer's memory
  * stays allocated, and charged to the session's DMA quota, while a
@@ -1482,11 +1494,13 @@ struct genode_iommu_domain_alloc {
  *  -EBADF   device_fd is not open;
  *  -EPERM   the device belongs to another session than the domain;
  *  -ENODEV  the device was released, or the domain was revoked;
- *  -EBUSY   ATTACH: the device is attached to a domain already (this one
- *           or another), it has DMA buffers of its own (GENODE_DMA_ALLOC
- *           with its device_fd), its IOMMU group has other members, or
- *           the group's DMA is owned by someone else (VFIO, iommufd, a
- *           kernel driver);
+ *  -EBUSY   ATTACH: the device's group is attached to a domain already
+ *           (this one or another, through this device or another
+ *           function), a function of the group has DMA buffers of its
+ *           own (GENODE_DMA_ALLOC with its device_fd), another function
+ *           of the group is bound to a driver other than "genode" or
+ *           claimed by another session, or the group's DMA is owned by
+ *           someone else (VFIO, iommufd, a kernel driver);
  *  -EADDRNOTAVAIL  ATTACH: a mapping of the domain lies in a reserved
  *           region of the device's group (its MSI window, an RMRR);
  *  -ENOENT  DETACH: the device is not attached to this domain;

@@ -840,6 +840,106 @@ TEST(two_sessions_each_device_reaches_only_its_own_domain)
 	}
 }
 
+/* The IOMMU group of a function (its number), or -errno. */
+static long iommu_group_of(const struct pci_addr *a)
+{
+	char path[200], link[200];
+	ssize_t n;
+	char *slash;
+
+	snprintf(path, sizeof(path), "%s/iommu_group", a->dir);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = 0;
+	slash = strrchr(link, '/');
+	return slash ? strtol(slash + 1, NULL, 10) : -EINVAL;
+}
+
+/*
+ * Two functions in one IOMMU group (two edu behind QEMU's PCI-PCI
+ * bridge): VFIO's rule, every other member unbound or claimed by the
+ * same session; the whole group in the domain; no new claims of its
+ * members, no DMA API buffers for them while it is attached.
+ */
+TEST(group_of_two_functions)
+{
+	struct genode_iommu_domain_alloc a;
+	struct pci_addr x, y;
+	struct genode_dma_alloc da;
+	unsigned int i;
+	int s, s2, d, ex, ey, buf;
+	struct edu e;
+	unsigned char *p;
+
+	for (i = 0; !edu_find(i, &x); i++)
+		if (!edu_find(i + 1, &y) && iommu_group_of(&x) >= 0 &&
+		    iommu_group_of(&x) == iommu_group_of(&y))
+			break;
+	if (edu_find(i, &x) || edu_find(i + 1, &y))
+		SKIP(return, "no two edu functions in one IOMMU group (run.sh --qemu \"-device pci-bridge,id=pb,chassis_nr=3 -device edu,bus=pb,addr=1 -device edu,bus=pb,addr=2\")");
+
+	s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s);
+	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s2);
+	e.addr = x;
+	ASSERT_EQ(0, edu_open(s, i, &e));
+	ASSERT_TRUE(translated(e.dev));
+	/* several functions: not isolated from each other */
+	EXPECT_EQ(0, pci_caps(e.dev) & GENODE_PCI_CAP_ISOLATED);
+	d = domain_alloc(s, e.dev, &a);
+	ASSERT_LE(0, d);
+
+	/* another session holds the other member */
+	ey = pci_claim(s2, &y);
+	ASSERT_LE(0, ey);
+	EXPECT_EQ(-EBUSY, domain_attach(d, e.dev, 1));
+	close(ey);
+
+	/* unbound, it is fine; then no session may claim it */
+	ASSERT_EQ(0, domain_attach(d, e.dev, 1));
+	EXPECT_EQ(-EBUSY, pci_claim(s2, &y));
+	EXPECT_EQ(-EBUSY, pci_claim(s, &y));
+	EXPECT_EQ(0, domain_attach(d, e.dev, 0));
+
+	/* claimed by the same session: fine, and no DMA API buffer for it */
+	ey = pci_claim(s, &y);
+	ASSERT_LE(0, ey);
+	buf = dma_alloc(s, PAGE, GENODE_DMA_CACHED, ey, &da);
+	ASSERT_LE(0, buf);
+	EXPECT_EQ(-EBUSY, domain_attach(d, e.dev, 1));
+	close(buf);
+	ASSERT_EQ(0, domain_attach(d, e.dev, 1));
+	EXPECT_EQ(-EBUSY, dma_alloc(s, PAGE, GENODE_DMA_CACHED, ey, &da));
+	/* the other member is in the domain with it, not attached itself */
+	EXPECT_EQ(-EBUSY, domain_attach(d, ey, 1));
+	EXPECT_EQ(-ENOENT, domain_attach(d, ey, 0));
+
+	/* DMA through the domain (bus mastering needs CAP_SYS_RAWIO here) */
+	buf = buffer(s, PAGE, 0x5a, &p);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, domain_map(d, buf, 0, PAGE, IOVA_A,
+				GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE));
+	ASSERT_EQ(0, pci_bus_master(e.dev, 1));
+	ASSERT_EQ(0, edu_dma(e.bar, IOVA_A, 0, EDU_MAX, 0));
+	memset(p, 0, PAGE);
+	ASSERT_EQ(0, edu_dma(e.bar, IOVA_A, 0, EDU_MAX, 1));
+	EXPECT_TRUE(all_bytes(p, EDU_MAX, 0x5a));
+
+	/* the domain gone, the group is the DMA API's again */
+	close(d);
+	ex = dma_alloc(s, PAGE, GENODE_DMA_CACHED, ey, &da);
+	EXPECT_LE(0, ex);
+	close(ex);
+	munmap(p, PAGE);
+	close(buf);
+	close(ey);
+	edu_close(&e);
+	close(s2);
+	close(s);
+}
+
 /*
  * kill -9 of the domain's holder while its device does DMA, once with the
  * domain's fd closed before the device's and once after.

@@ -116,4 +116,32 @@
 #define genode_screen_info_type(si)	(((const u8 *)(si))[0x0f])
 #endif
 
+/*
+ * An unmanaged paging domain for the IOMMU of @dev, or an ERR_PTR.  6.11
+ * made iommu_paging_domain_alloc() of the bus-wide iommu_domain_alloc(),
+ * which answered NULL for every failure.
+ */
+#ifdef GENODE_HAVE_IOMMU_PAGING_DOMAIN_ALLOC
+#define genode_iommu_domain_alloc(dev)	iommu_paging_domain_alloc(dev)
+#else
+#define genode_iommu_domain_alloc(dev) ({				\
+	struct iommu_domain *__d = iommu_domain_alloc((dev)->bus);	\
+									\
+	__d ? __d : ERR_PTR(-ENOMEM);					\
+})
+#endif
+
+/*
+ * iommu_map() takes the allocation flags for its page tables since 6.3;
+ * before, it allocated with GFP_KERNEL (and iommu_map_atomic() existed).
+ */
+#ifdef GENODE_HAVE_IOMMU_MAP_ATOMIC
+#define genode_iommu_map(domain, iova, paddr, size, prot)		\
+	iommu_map((domain), (iova), (paddr), (size), (prot))
+#else
+#define genode_iommu_map(domain, iova, paddr, size, prot)		\
+	iommu_map((domain), (iova), (paddr), (size), (prot),		\
+		  GFP_KERNEL_ACCOUNT)
+#endif
+
 #endif /* _GENODE_COMPAT_H */

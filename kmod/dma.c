@@ -159,17 +159,31 @@ struct genode_dma_buffer {
 	struct list_head link;
 	/* revoked, its memory kept for the device's release (list lock) */
 	bool deferred;
+
+	/*
+	 * IOMMU domain mappings of the buffer (genode_dma_pin()): each holds
+	 * the buffer's file and a pin, and while there are pins the memory
+	 * (and its quota charge) stays, even after revocation, which then
+	 * sets @pin_deferred and leaves the freeing to the last unpin.  Pins
+	 * are taken under res.revoke_lock for reading and dropped under it
+	 * for writing; @pin_deferred is guarded by it.
+	 */
+	atomic_long_t pins;
+	bool pin_deferred;
 };
 
 /*
  * Every buffer that holds memory, for the debugfs view and the mask
  * check.  The lock guards the list; a buffer leaves it before its memory
  * is freed, so a reader holding the lock may look at the pages of the
- * buffers on it.  Lock order: gdev->lock -> revoke_lock -> this lock.
+ * buffers on it.  Lock order: gdev->lock -> revoke_lock -> this lock ->
+ * an IOMMU group's mutex (genode_dma_group_claim(), the owner check).
  */
 static LIST_HEAD(genode_dma_buffers);
 static DEFINE_MUTEX(genode_dma_buffers_lock);
 static struct dentry *genode_dma_debugfs;
+
+static bool genode_dma_group_owned(struct genode_pci_device *gdev);
 
 static struct genode_dma_buffer *to_dma_buffer(struct genode_resource *res)
 {
@@ -724,6 +738,11 @@ static void genode_dma_revoke(struct genode_resource *res)
 		mutex_unlock(&genode_dma_buffers_lock);
 		return;
 	}
+	/* an IOMMU domain maps it: the last unmap frees it */
+	if (atomic_long_read(&buf->pins)) {
+		buf->pin_deferred = true;
+		return;
+	}
 	genode_dma_release_memory(buf);
 }
 
@@ -900,6 +919,19 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 			goto err_unlock;
 	}
 
+	/*
+	 * Its group may be an IOMMU domain's, not the DMA API's: checked
+	 * under the list lock, which genode_dma_group_claim() holds while it
+	 * takes a group, so that no buffer of a member joins the list after
+	 * it looked.
+	 */
+	mutex_lock(&genode_dma_buffers_lock);
+	if (gdev && genode_dma_group_owned(gdev)) {
+		mutex_unlock(&genode_dma_buffers_lock);
+		genode_dma_unmap_device(buf);
+		ret = -EBUSY;
+		goto err_unlock;
+	}
 	/* from here the resource owns the memory, the charge, the device */
 	buf->session = genode_session_get(s);
 	genode_resource_init(&buf->res, &genode_dma_ops, s);
@@ -909,7 +941,6 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		buf->hook.release = genode_dma_device_released;
 		genode_pci_hook_add(gdev, &buf->hook);
 	}
-	mutex_lock(&genode_dma_buffers_lock);
 	list_add_tail(&buf->link, &genode_dma_buffers);
 	mutex_unlock(&genode_dma_buffers_lock);
 	if (gdev)
@@ -938,6 +969,104 @@ err_uncharge:
 err_put_device:
 	if (dev_file)
 		fput(dev_file);
+	return ret;
+}
+
+/* ---- for IOMMU domains ---- */
+
+int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
+		   struct page **pages, struct file **filep)
+{
+	struct genode_resource *res;
+	struct genode_dma_buffer *buf;
+	unsigned long i, first;
+	struct file *file;
+	int ret = 0;
+
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	res = genode_resource_from_file(file);
+	if (!res || res->ops != &genode_dma_ops) {
+		ret = -EINVAL;
+		goto out_fput;
+	}
+	if (res->owner != s) {
+		ret = -EPERM;
+		goto out_fput;
+	}
+	if (!genode_resource_enter(res)) {
+		ret = -ENODEV;
+		goto out_fput;
+	}
+	buf = to_dma_buffer(res);
+	/* a device's buffer is its default domain's */
+	if (buf->gdev || !buf->pages || offset >= buf->size ||
+	    size > buf->size - offset) {
+		ret = -EINVAL;
+		goto out_leave;
+	}
+	first = offset >> PAGE_SHIFT;
+	for (i = 0; i < size >> PAGE_SHIFT; i++) {
+		pages[i] = buf->pages[first + i];
+		get_page(pages[i]);
+	}
+	/* revocation, which frees the memory, waits for the read lock */
+	atomic_long_inc(&buf->pins);
+	*filep = get_file(file);
+out_leave:
+	genode_resource_leave(res);
+out_fput:
+	fput(file);
+	return ret;
+}
+
+void genode_dma_unpin(struct file *file)
+{
+	struct genode_dma_buffer *buf =
+		to_dma_buffer(genode_resource_from_file(file));
+
+	down_write(&buf->res.revoke_lock);
+	if (atomic_long_dec_and_test(&buf->pins) && buf->pin_deferred)
+		genode_dma_release_memory(buf);
+	up_write(&buf->res.revoke_lock);
+	fput(file);
+}
+
+/* Is @gdev's IOMMU group's DMA owned (by a domain, or VFIO)? */
+static bool genode_dma_group_owned(struct genode_pci_device *gdev)
+{
+	struct iommu_group *group = iommu_group_get(&gdev->pdev->dev);
+	bool owned;
+
+	if (!group)
+		return false;
+	owned = iommu_group_dma_owner_claimed(group);
+	iommu_group_put(group);
+	return owned;
+}
+
+int genode_dma_group_claim(struct iommu_group *group, void *owner)
+{
+	struct genode_dma_buffer *buf;
+	struct iommu_group *g;
+	int ret = 0;
+
+	mutex_lock(&genode_dma_buffers_lock);
+	list_for_each_entry(buf, &genode_dma_buffers, link) {
+		if (!buf->gdev)
+			continue;
+		g = iommu_group_get(&buf->gdev->pdev->dev);
+		iommu_group_put(g);
+		/* still held by the caller if it is the same */
+		if (g == group) {
+			ret = -EBUSY;
+			break;
+		}
+	}
+	if (!ret)
+		ret = iommu_group_claim_dma_owner(group, owner);
+	mutex_unlock(&genode_dma_buffers_lock);
 	return ret;
 }
 

@@ -5,8 +5,14 @@
 #ifndef _GENODE_DMA_H
 #define _GENODE_DMA_H
 
+#include <linux/types.h>
+
+struct file;
+struct genode_pci_device;
+struct iommu_group;
 struct genode_session;
 struct genode_ucmd;
+struct page;
 
 /* Module init and exit: the debugfs view of the buffers. */
 void genode_dma_init(void);
@@ -19,5 +25,34 @@ void genode_dma_session_init(struct genode_session *s);
 int genode_dma_alloc(struct genode_ucmd *ucmd);
 int genode_dma_quota(struct genode_ucmd *ucmd);
 int genode_dma_set_mask(struct genode_ucmd *ucmd);
+
+/*
+ * Pin the DMA buffer behind fd @fd, a buffer for no device of session
+ * @s, for an IOMMU domain (iommu.c): its memory and quota charge stay
+ * until genode_dma_unpin(*@filep), even if it is revoked meanwhile, and
+ * *@filep holds its file.  Also takes a reference to each page of
+ * [offset, offset + size) into @pages (size / PAGE_SIZE entries), to be
+ * dropped with put_page().  0, or -EBADF (not open), -EINVAL (no DMA
+ * buffer fd, a buffer for a device, a range not inside it), -EPERM
+ * (another session's), -ENODEV (revoked).  Takes the buffer's revoke_lock
+ * for reading.
+ */
+int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
+		   struct page **pages, struct file **filep);
+/*
+ * Undo one genode_dma_pin(), after the device can no longer reach the
+ * memory: frees it if the buffer was revoked meanwhile and this was its
+ * last pin.  Takes the buffer's revoke_lock for writing.
+ */
+void genode_dma_unpin(struct file *file);
+
+/*
+ * Take the DMA ownership of @group for @owner (iommu_group_claim_dma_owner())
+ * unless a member has DMA buffers of its own (-EBUSY); while the group is
+ * owned, GENODE_DMA_ALLOC refuses buffers for its members.  0, -EBUSY, or
+ * the claim's error (-EPERM: a driver that uses the DMA API holds a
+ * member).
+ */
+int genode_dma_group_claim(struct iommu_group *group, void *owner);
 
 #endif /* _GENODE_DMA_H */

@@ -15,6 +15,7 @@
 #include "dma.h"
 #include "genode_dev.h"
 #include "iomem.h"
+#include "iommu.h"
 #include "ioport.h"
 #include "irq.h"
 #include "pci.h"
@@ -69,7 +70,8 @@ static int genode_info(struct genode_ucmd *ucmd)
 			GENODE_FEATURE_ECAM | GENODE_FEATURE_PCI_LIST |
 			GENODE_FEATURE_IOPORT_BAR | GENODE_FEATURE_IRQ_MSI_MSG |
 			GENODE_FEATURE_DMA_BELOW_4G |
-			GENODE_FEATURE_IRQ_ACK_WAIT | GENODE_FEATURE_PLATFORM;
+			GENODE_FEATURE_IRQ_ACK_WAIT | GENODE_FEATURE_PLATFORM |
+			GENODE_FEATURE_IOMMU;
 	genode_pci_ecam(&cmd->ecam_base, &cmd->ecam_segment,
 			&cmd->ecam_bus_start, &cmd->ecam_bus_end);
 	genode_platform_info(cmd);
@@ -116,6 +118,8 @@ static const struct genode_ioctl_op genode_session_ioctls[] = {
 			struct genode_dma_quota, used),
 	GENODE_IOCTL_OP(GENODE_DMA_SET_MASK, genode_dma_set_mask,
 			struct genode_dma_set_mask, bits),
+	GENODE_IOCTL_OP(GENODE_IOMMU_DOMAIN_ALLOC, genode_iommu_alloc,
+			struct genode_iommu_domain_alloc, pgsize_bitmap),
 };
 
 /*

@@ -81,4 +81,15 @@ static_assert(offsetof(struct genode_dma_info, bus_addr) == 24);
 static_assert(sizeof(struct genode_dma_sync) == 32);
 static_assert(offsetof(struct genode_dma_sync, direction) == 24);
 
+/* IOMMU domains */
+static_assert(sizeof(struct genode_iommu_domain_alloc) == 48);
+static_assert(offsetof(struct genode_iommu_domain_alloc, fd) == 12);
+static_assert(offsetof(struct genode_iommu_domain_alloc, aperture_start) == 24);
+static_assert(offsetof(struct genode_iommu_domain_alloc, pgsize_bitmap) == 40);
+static_assert(sizeof(struct genode_iommu_attach) == 16);
+static_assert(sizeof(struct genode_iommu_map) == 40);
+static_assert(offsetof(struct genode_iommu_map, offset) == 16);
+static_assert(offsetof(struct genode_iommu_map, iova) == 32);
+static_assert(sizeof(struct genode_iommu_unmap) == 24);
+
 #endif /* _GENODE_DEV_UAPI_H */

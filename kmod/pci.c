@@ -32,7 +32,9 @@
  * owning the group's DMA, which the DMA API buffers here rule out), so
  * the notifier switches the claim's bus mastering off before the driver's
  * probe runs.  Switching it on again needs CAP_SYS_RAWIO from then on,
- * since the group is no longer the claimed function's alone.
+ * since the group is no longer the claimed function's alone.  While an
+ * IOMMU domain owns the group (iommu.c) such a driver's probe fails
+ * instead, and no function of the group can be claimed.
  */
 #include <linux/acpi.h>
 #include <linux/capability.h>
@@ -324,11 +326,20 @@ static const struct pci_device_id genode_pci_ids[] = {
 	{ }	/* none: functions come through driver_override or ids= */
 };
 
+/*
+ * driver_managed_dma: binding does not pin the group to its default
+ * domain (iommu_device_use_default_domain()), so that GENODE_IOMMU_ATTACH
+ * can take the group's DMA ownership (iommu.c), as vfio-pci does.  The
+ * device stays in its default domain until then, and the DMA API buffers
+ * of dma.c work there as before; they and an attachment exclude each
+ * other (gdev->iommu_attached).
+ */
 static struct pci_driver genode_pci_driver = {
 	.name = GENODE_PCI_DRIVER,
 	.id_table = genode_pci_ids,
 	.probe = genode_pci_probe,
 	.remove = genode_pci_remove,
+	.driver_managed_dma = true,
 };
 
 /* ---- the device fd ---- */
@@ -823,6 +834,61 @@ bool genode_pci_irq_in_use(unsigned int irq)
 				      genode_pci_routes_to);
 }
 
+/* ---- IOMMU groups of domains (iommu.c) ---- */
+
+void genode_pci_claims_hold(void)
+{
+	mutex_lock(&claim_lock);
+}
+
+void genode_pci_claims_release(void)
+{
+	mutex_unlock(&claim_lock);
+}
+
+/* One member of the group of @data (a gdev) for genode_pci_group_ours(). */
+static int genode_pci_member_ours(struct device *dev, void *data)
+{
+	struct genode_pci_device *gdev = data, *other;
+	struct device_driver *drv = READ_ONCE(dev->driver);
+
+	if (dev == &gdev->pdev->dev || !drv)
+		return 0;
+	if (drv != genode_pci_drv() || !dev_is_pci(dev))
+		return -EBUSY;
+	/*
+	 * The holder is published and unpublished under claim_lock, and
+	 * freed only after that: it stays while we hold the lock.  One that
+	 * is assigned to us but unclaimed can be claimed only once the group
+	 * is free again (genode_pci_take()).  A claim whose resource is not
+	 * set up yet has no owner: EBUSY, for a moment.
+	 */
+	other = pci_get_drvdata(to_pci_dev(dev));
+	if (!other)
+		return 0;
+	return READ_ONCE(other->res.owner) == gdev->res.owner ? 0 : -EBUSY;
+}
+
+int genode_pci_group_ours(struct genode_pci_device *gdev,
+			  struct iommu_group *group)
+{
+	lockdep_assert_held(&claim_lock);
+	return iommu_group_for_each_dev(group, gdev, genode_pci_member_ours);
+}
+
+/* Is the DMA of @pdev's IOMMU group owned (an IOMMU domain, VFIO)? */
+static bool genode_pci_group_owned(struct pci_dev *pdev)
+{
+	struct iommu_group *group = iommu_group_get(&pdev->dev);
+	bool owned;
+
+	if (!group)
+		return false;
+	owned = iommu_group_dma_owner_claimed(group);
+	iommu_group_put(group);
+	return owned;
+}
+
 /* ---- GENODE_PCI_CLAIM ---- */
 
 /* Bind, publish and enable @gdev's function; everything undone on error. */
@@ -833,6 +899,14 @@ static int genode_pci_take(struct genode_pci_device *gdev)
 	int ret;
 
 	mutex_lock(&claim_lock);
+	/*
+	 * A group that an IOMMU domain owns (it took it with claim_lock
+	 * held) takes no new member: it would share another's domain.
+	 */
+	if (genode_pci_group_owned(pdev)) {
+		mutex_unlock(&claim_lock);
+		return -EBUSY;
+	}
 	ret = genode_pci_bind(gdev);
 	if (ret) {
 		mutex_unlock(&claim_lock);

@@ -97,6 +97,7 @@
 #include "resource.h"
 
 struct genode_ucmd;
+struct iommu_group;
 
 /* When a hook runs in the release order above. */
 enum genode_pci_stage {
@@ -159,6 +160,11 @@ struct genode_pci_device {
 	 */
 	bool bound_by_claim;
 	bool override_by_claim;
+	/*
+	 * Attached to an IOMMU domain (iommu.c), its group's DMA owned by
+	 * it: no DMA API buffers for it meanwhile.  Under @lock.
+	 */
+	bool iommu_attached;
 	/* BARs that an IO-memory region holds (atomic bitops, no lock) */
 	unsigned long bars_in_use;
 	/*
@@ -241,6 +247,22 @@ bool genode_pci_dma_isolated(struct pci_dev *pdev);
  * 0 or -EPERM.
  */
 int genode_pci_dma_permitted(struct genode_pci_device *gdev);
+
+/*
+ * For GENODE_IOMMU_ATTACH (iommu.c): hold claims and their ends off
+ * (claim_lock, taken before gdev->lock) while the members of an IOMMU
+ * group are checked and the group is taken.  A claim of a function whose
+ * group's DMA is owned fails with -EBUSY.
+ */
+void genode_pci_claims_hold(void);
+void genode_pci_claims_release(void);
+/*
+ * Is every member of @group but @gdev's function unbound, or claimed by
+ * @gdev's session (or assigned to the module and unclaimed)?  0, or
+ * -EBUSY.  With genode_pci_claims_hold().
+ */
+int genode_pci_group_ours(struct genode_pci_device *gdev,
+			  struct iommu_group *group);
 
 /* GENODE_PCI_CLAIM and GENODE_PCI_LIST on a session. */
 int genode_pci_claim(struct genode_ucmd *ucmd);

@@ -197,7 +197,7 @@ vm_program() {
 if [ "$QUICK" = yes ]; then
 	for lane in "lockdown (ioport_test, iomem_test, pci_test)" \
 		"5 GiB (platform_test)" "vesafb (platform_test)" "iommu=noir (pci_test)" \
-		"vesa_fb demo"; do
+		"iommu=on, four edu (iommu_domain_test)" "vesa_fb demo"; do
 		skip "$lane" "QUICK=yes (make check-quick)"
 		summary+=("$lane: skipped (QUICK=yes)")
 	done
@@ -228,6 +228,18 @@ vm_program "${*: -1}" vesafb "vesafb (platform_test)" platform_test --fb vesafb
 # device's DMA is translated but not isolated (its MSIs are not).
 echo "== IOMMU without interrupt remapping"
 vm_program "${*: -1}" iommu-noir "iommu=noir (pci_test)" pci_test --iommu noir
+
+# iommu_domain_test once more behind the IOMMU with a second edu, for the
+# test of two sessions whose devices reach only their own domains (each
+# edu on q35's root bus is an IOMMU group of its own), and two more behind
+# a PCI-PCI bridge, which share one group, for VFIO's group rule.
+echo "== IOMMU domains with more edu functions"
+for v in "$@"; do
+	vm_program "$v" iommu-domains "iommu=on, four edu (iommu_domain_test)" \
+		iommu_domain_test --iommu on --qemu "-device edu \
+		-device pci-bridge,id=pb,chassis_nr=3 -device edu,bus=pb,addr=1 \
+		-device edu,bus=pb,addr=2"
+done
 
 # The VESA framebuffer example, its picture taken with QEMU's screendump
 # and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).

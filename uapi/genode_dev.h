@@ -48,7 +48,9 @@
  *    allocate DMA buffers for them (the resources of a device are its
  *    claimer's only: EPERM for another session's device fd); allocate
  *    DMA buffers for no device within its DMA quota; write the
- *    config-space registers of an allow list (GENODE_PCI_CONFIG_WRITE).
+ *    config-space registers of an allow list (GENODE_PCI_CONFIG_WRITE);
+ *    allocate IOMMU domains, attach its claimed devices to them and map
+ *    its DMA buffers into them (GENODE_IOMMU_*).
  *  - CAP_SYS_RAWIO is needed for: claiming a function nobody assigned
  *    (no driver, no driver_override); IO ports other than a claimed
  *    device's IO BARs; physical IO-memory ranges; legacy interrupt lines
@@ -195,7 +197,7 @@ struct genode_info {
 /* GENODE_INFO reports the ECAM window (ecam_*) */
 #define GENODE_FEATURE_ECAM	_BITULL(6)
 /* GENODE_INFO reports the platform facts (platform, acpi_*, fb_*) */
-#define GENODE_FEATURE_PLATFORM	_BITULL(12)
+#define GENODE_FEATURE_PLATFORM	_BITULL(13)
 
 /* struct genode_info's platform bits */
 /* PCI MSI and MSI-X are available (not disabled by pci=nomsi) */
@@ -486,8 +488,9 @@ struct genode_ioport_info {
  *          or an IOMMU (class 0x0806);
  *  -ENODEV there is no such function;
  *  -EBUSY  another driver is bound to the function, driver_override names
- *          another driver, a session holds it already, or a kernel driver
- *          holds one of its BARs;
+ *          another driver, a session holds it already, a kernel driver
+ *          holds one of its BARs, or the DMA of its IOMMU group is owned
+ *          (by an IOMMU domain, GENODE_IOMMU_ATTACH, or by VFIO);
  *  -EMFILE, -ENFILE, -ENOMEM, -EFAULT as usual; an error of
  *          pci_enable_device().
  */
@@ -1280,6 +1283,9 @@ struct genode_irq_mask {
  *           then form no one range of bus addresses.  This fails safe;
  *           a smaller buffer is more likely to be contiguous;
  *  -EINTR   a fatal signal interrupted the search for a large range;
+ *  -EBUSY   the device's IOMMU group is attached to an IOMMU domain
+ *           (GENODE_IOMMU_ATTACH), or its DMA is otherwise owned (VFIO):
+ *           it is not the DMA API's;
  *  -EMFILE  no free fd;
  *  -EFAULT  the argument is not readable or writable.
  */
@@ -1422,5 +1428,231 @@ struct genode_dma_sync {
 };
 
 #define GENODE_DMA_SYNC		_IO(GENODE_IOCTL_TYPE, 0x64)
+
+/* ====================================================================== */
+/* IOMMU domains                                                          */
+/* ====================================================================== */
+
+/*
+ * IOMMU domains (GENODE_FEATURE_IOMMU), ioctls 0x70-0x7f
+ *
+ * An IOMMU domain is an I/O address space whose addresses the caller
+ * chooses, as a microkernel's core does for a device PD (Genode's
+ * Kernel_io_mmu) and as VFIO type1 does for QEMU.  It is a file
+ * descriptor of its own (O_CLOEXEC, "genode-iommu" in /proc/PID/fd).
+ * Devices of the session are attached to it, and DMA buffers of the
+ * session are mapped into it at I/O virtual addresses (IOVAs) the caller
+ * picks.  An attached device reaches exactly what is mapped in its
+ * domain: no DMA buffer of another domain, of another session, or of the
+ * kernel.  A DMA to an IOVA that is not mapped is blocked by the IOMMU
+ * (a DMAR fault in the kernel log, nothing written).
+ *
+ * Ownership.  ATTACH takes the DMA ownership of the device's whole IOMMU
+ * group from the kernel's DMA API (iommu_group_claim_dma_owner(), as
+ * VFIO does), and DETACH or the end of the domain gives it back: the
+ * group returns to its default domain.  So a device is either a DMA API
+ * device (GENODE_DMA_ALLOC with its device_fd, buffers at bus addresses
+ * the kernel picks) or a domain device, never both at once:
+ * GENODE_DMA_ALLOC for a function of an attached group fails with EBUSY,
+ * and ATTACH of a device whose group has a function with DMA buffers of
+ * its own fails with EBUSY.  Buffers for a domain are allocated for no
+ * device (device_fd -1) and mapped with GENODE_IOMMU_MAP.  The whole
+ * group goes into the domain, so ATTACH follows VFIO's rule: every other
+ * function of the group is unbound, or claimed by the same session; and
+ * while the group is attached, none of its functions can be claimed
+ * (GENODE_PCI_CLAIM: EBUSY) or bound to a kernel driver that uses the
+ * DMA API.  The other functions are in the domain through the group
+ * without being attached themselves (ATTACH of one: EBUSY).
+ *
+ * Isolation.  A domain is isolating (GENODE_IOMMU_ISOLATING) when the
+ * device it was allocated for has its MSIs isolated (interrupt
+ * remapping), the condition VFIO type1 puts on its containers: without
+ * it, a device's write to the MSI window raises any interrupt.  Bus
+ * mastering (GENODE_PCI_BUS_MASTER) of an attached device needs no
+ * privilege where its DMA is isolated (GENODE_PCI_CAP_ISOLATED: an
+ * isolating domain, and the device alone in its group); elsewhere it
+ * needs CAP_SYS_RAWIO, as for every device whose DMA is not isolated:
+ * so also for the functions of a group of several, which can reach each
+ * other peer to peer.  Allocating, attaching and mapping need no
+ * privilege.
+ *
+ * Lifetime.  Each mapping holds its buffer: a mapped buffer's memory
+ * stays allocated, and charged to the session's DMA quota, while a
+ * mapping of it exists, even when the buffer fd is closed or revoked
+ * (revocation still zaps every user mapping of it at once), and goes
+ * back only after GENODE_IOMMU_UNMAP (or the end of the domain) has
+ * removed it from the IOMMU and invalidated the IOTLB (iommu_unmap() on a
+ * domain of our own flushes synchronously, whatever iommu.strict says).  The domain ends on
+ * GENODE_REVOKE of its fd, or when its last fd goes (session close,
+ * kill -9, in any order of fds): bus mastering of every attached device
+ * off, the devices detached and their groups back to the kernel, every
+ * mapping removed, and only then the pages released.  A device revoked or
+ * unbound while attached is detached by its release, after bus
+ * mastering is off and before its memory goes.  An attachment holds a
+ * reference to the device fd, so that closing the device fd alone does
+ * not end the claim while the device is attached.
+ *
+ * Without an IOMMU (intel_iommu=off), or for a device that no IOMMU
+ * translates, GENODE_IOMMU_DOMAIN_ALLOC fails with ENODEV.
+ */
+#define GENODE_FEATURE_IOMMU	_BITULL(12)
+
+/* out_flags of struct genode_iommu_domain_alloc */
+#define GENODE_IOMMU_ISOLATING	_BITUL(0)	/* MSIs isolated, see above */
+
+/**
+ * GENODE_IOMMU_DOMAIN_ALLOC - _IO(GENODE_IOCTL_TYPE, 0x70),
+ *			       struct genode_iommu_domain_alloc
+ *
+ * Allocate an empty IOMMU domain for the IOMMU of a claimed device and
+ * return an fd for it.  Nothing is attached to it yet.
+ *
+ * In:  argsz, flags (must be 0), device_fd (a PCI device fd of this
+ *      session; the domain is allocated for its IOMMU), __reserved (0).
+ * Out: fd (the domain, O_CLOEXEC); out_flags (GENODE_IOMMU_ISOLATING);
+ *      aperture_start and aperture_end (inclusive): the IOVAs a mapping
+ *      may use; pgsize_bitmap: the page sizes the IOMMU maps (bit n set:
+ *      2^n bytes), the smallest of them the granule of every IOVA, size
+ *      and offset.
+ *
+ * Who may call: the session that holds the device.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz, flags or reserved field, device_fd open but no PCI
+ *           device fd;
+ *  -EBADF   device_fd is not open;
+ *  -EPERM   another session holds the device;
+ *  -ENODEV  the device was released, or no IOMMU translates for it;
+ *  -ENOMEM, -EMFILE, -EFAULT.
+ */
+struct genode_iommu_domain_alloc {
+	__u32 argsz;
+	__u32 flags;
+	__s32 device_fd;
+	__s32 fd;
+	__u32 out_flags;
+	__u32 __reserved;
+	__aligned_u64 aperture_start;
+	__aligned_u64 aperture_end;
+	__aligned_u64 pgsize_bitmap;
+};
+
+#define GENODE_IOMMU_DOMAIN_ALLOC	_IO(GENODE_IOCTL_TYPE, 0x70)
+
+/**
+ * GENODE_IOMMU_ATTACH - _IO(GENODE_IOCTL_TYPE, 0x71), struct genode_iommu_attach
+ * GENODE_IOMMU_DETACH - _IO(GENODE_IOCTL_TYPE, 0x72), struct genode_iommu_attach
+ *
+ * Ioctls on a domain fd: attach a claimed device to the domain, or
+ * detach it again.  ATTACH takes the DMA ownership of the device's IOMMU
+ * group (see "Ownership" above) and switches the group to the domain;
+ * DETACH switches bus mastering off, detaches the group and gives it
+ * back to its default domain.  Both leave bus mastering off: the device
+ * is turned on again with GENODE_PCI_BUS_MASTER once its mappings are in
+ * place.  Mappings stay in the domain across both.
+ *
+ * In:  argsz, flags (must be 0), device_fd (a PCI device fd of the
+ *      session that allocated the domain), __reserved (0).
+ *
+ * Who may call: whoever holds the domain fd, with a device fd of the
+ * domain's session.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz, flags or reserved field, device_fd open but no
+ *           PCI device fd;
+ *  -EBADF   device_fd is not open;
+ *  -EPERM   the device belongs to another session than the domain;
+ *  -ENODEV  the device was released, or the domain was revoked;
+ *  -EBUSY   ATTACH: the device's group is attached to a domain already
+ *           (this one or another, through this device or another
+ *           function), a function of the group has DMA buffers of its
+ *           own (GENODE_DMA_ALLOC with its device_fd), another function
+ *           of the group is bound to a driver other than "genode" or
+ *           claimed by another session, or the group's DMA is owned by
+ *           someone else (VFIO, iommufd, a kernel driver);
+ *  -EADDRNOTAVAIL  ATTACH: a mapping of the domain lies in a reserved
+ *           region of the device's group (its MSI window, an RMRR);
+ *  -ENOENT  DETACH: the device is not attached to this domain;
+ *  -E2BIG, -EFAULT; ATTACH: -ENOMEM, or an error of the IOMMU driver
+ *           (the group stays with its default domain).
+ */
+struct genode_iommu_attach {
+	__u32 argsz;
+	__u32 flags;
+	__s32 device_fd;
+	__u32 __reserved;
+};
+
+#define GENODE_IOMMU_ATTACH	_IO(GENODE_IOCTL_TYPE, 0x71)
+#define GENODE_IOMMU_DETACH	_IO(GENODE_IOCTL_TYPE, 0x72)
+
+/* flags of struct genode_iommu_map: the device's access, at least one */
+#define GENODE_IOMMU_MAP_READ	_BITUL(0)	/* the device reads memory */
+#define GENODE_IOMMU_MAP_WRITE	_BITUL(1)	/* the device writes memory */
+
+/**
+ * GENODE_IOMMU_MAP - _IO(GENODE_IOCTL_TYPE, 0x73), struct genode_iommu_map
+ *
+ * An ioctl on a domain fd: map [offset, offset + size) of a DMA buffer at
+ * [iova, iova + size) of the domain, for the device to read, to write or
+ * both.  The mapping holds a reference to each of its pages (see
+ * "Lifetime" above).
+ *
+ * In:  argsz; flags (GENODE_IOMMU_MAP_READ, _WRITE, or both); dma_fd (a
+ *      DMA buffer fd of the domain's session, allocated for no device:
+ *      device_fd -1); __reserved (0); offset, size, iova: multiples of
+ *      the domain's smallest page size (pgsize_bitmap), size not 0.
+ *
+ * Who may call: whoever holds the domain fd, with a DMA buffer fd of the
+ * domain's session.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz, flags or reserved field, no access flag, size 0,
+ *           offset, size or iova not page-aligned, a range not inside the
+ *           buffer, dma_fd open but no DMA buffer fd, or a buffer that
+ *           was allocated for a device;
+ *  -EBADF   dma_fd is not open;
+ *  -EPERM   the buffer belongs to another session than the domain;
+ *  -ENODEV  the buffer or the domain was revoked;
+ *  -ERANGE  [iova, iova + size) is not inside the domain's aperture;
+ *  -EEXIST  it overlaps a mapping of the domain;
+ *  -EADDRNOTAVAIL  it overlaps a reserved region (the MSI window, an
+ *           RMRR) of a group attached to the domain;
+ *  -ENOMEM, -E2BIG, -EFAULT.
+ */
+struct genode_iommu_map {
+	__u32 argsz;
+	__u32 flags;
+	__s32 dma_fd;
+	__u32 __reserved;
+	__aligned_u64 offset;
+	__aligned_u64 size;
+	__aligned_u64 iova;
+};
+
+#define GENODE_IOMMU_MAP	_IO(GENODE_IOCTL_TYPE, 0x73)
+
+/**
+ * GENODE_IOMMU_UNMAP - _IO(GENODE_IOCTL_TYPE, 0x74), struct genode_iommu_unmap
+ *
+ * An ioctl on a domain fd: remove the mapping made at iova with size
+ * (exactly one GENODE_IOMMU_MAP's range).  When it returns, the IOTLB is
+ * invalidated and no device of the domain reaches the pages any more; a
+ * transfer in flight to the range faults from then on.  The mapping's
+ * page references are dropped after that.
+ *
+ * In:  argsz, flags (must be 0), iova, size.
+ *
+ * Who may call: whoever holds the domain fd.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz or flags;
+ *  -ENOENT  no mapping starts at iova with this size;
+ *  -ENODEV  the domain was revoked; -E2BIG, -EFAULT.
+ */
+struct genode_iommu_unmap {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 iova;
+	__aligned_u64 size;
+};
+
+#define GENODE_IOMMU_UNMAP	_IO(GENODE_IOCTL_TYPE, 0x74)
 
 #endif /* _UAPI_GENODE_DEV_H */

@@ -575,3 +575,65 @@ int genode_dma_set_mask(int session, int device_fd, unsigned int bits)
 	m.bits = bits;
 	return ioctl(session, GENODE_DMA_SET_MASK, &m) ? neg_errno() : 0;
 }
+
+int genode_iommu_domain_alloc(int session, int device_fd,
+			      struct genode_iommu_domain_alloc *info)
+{
+	struct genode_iommu_domain_alloc a;
+
+	memset(&a, 0, sizeof(a));
+	a.argsz = sizeof(a);
+	a.device_fd = device_fd;
+	a.fd = -1;
+	if (ioctl(session, GENODE_IOMMU_DOMAIN_ALLOC, &a))
+		return neg_errno();
+	if (info)
+		*info = a;
+	return a.fd;
+}
+
+static int iommu_attach_cmd(int domain, unsigned long cmd, int device_fd)
+{
+	struct genode_iommu_attach a;
+
+	memset(&a, 0, sizeof(a));
+	a.argsz = sizeof(a);
+	a.device_fd = device_fd;
+	return ioctl(domain, cmd, &a) ? neg_errno() : 0;
+}
+
+int genode_iommu_attach(int domain, int device_fd)
+{
+	return iommu_attach_cmd(domain, GENODE_IOMMU_ATTACH, device_fd);
+}
+
+int genode_iommu_detach(int domain, int device_fd)
+{
+	return iommu_attach_cmd(domain, GENODE_IOMMU_DETACH, device_fd);
+}
+
+int genode_iommu_map(int domain, int buffer, uint64_t offset, uint64_t size,
+		     uint64_t iova, uint32_t flags)
+{
+	struct genode_iommu_map m;
+
+	memset(&m, 0, sizeof(m));
+	m.argsz = sizeof(m);
+	m.flags = flags;
+	m.dma_fd = buffer;
+	m.offset = offset;
+	m.size = size;
+	m.iova = iova;
+	return ioctl(domain, GENODE_IOMMU_MAP, &m) ? neg_errno() : 0;
+}
+
+int genode_iommu_unmap(int domain, uint64_t iova, uint64_t size)
+{
+	struct genode_iommu_unmap u;
+
+	memset(&u, 0, sizeof(u));
+	u.argsz = sizeof(u);
+	u.iova = iova;
+	u.size = size;
+	return ioctl(domain, GENODE_IOMMU_UNMAP, &u) ? neg_errno() : 0;
+}

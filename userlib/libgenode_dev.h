@@ -213,6 +213,23 @@ int genode_dma_quota(int session, uint64_t *limit, uint64_t *used);
  */
 int genode_dma_set_mask(int session, int device_fd, unsigned int bits);
 
+/*
+ * IOMMU domains (GENODE_FEATURE_IOMMU): an I/O address space for the
+ * IOMMU of the claimed device device_fd, whose addresses the caller
+ * picks.  genode_iommu_domain_alloc() returns the domain fd and fills
+ * *info (unless NULL: out_flags, the aperture, the page sizes); attach
+ * and detach take a device fd of the domain's session, map a buffer for
+ * no device of it ([offset, offset + size) at iova, flags
+ * GENODE_IOMMU_MAP_READ and/or _WRITE), unmap exactly one mapping.
+ */
+int genode_iommu_domain_alloc(int session, int device_fd,
+			      struct genode_iommu_domain_alloc *info);
+int genode_iommu_attach(int domain, int device_fd);
+int genode_iommu_detach(int domain, int device_fd);
+int genode_iommu_map(int domain, int buffer, uint64_t offset, uint64_t size,
+		     uint64_t iova, uint32_t flags);
+int genode_iommu_unmap(int domain, uint64_t iova, uint64_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -49,4 +49,11 @@ probe GENODE_HAVE_ACR_FLAGS linux/gfp.h 'acr_flags_t'
 # screen_info_video_type() (6.7) decodes the boot display's type.
 probe GENODE_HAVE_SCREEN_INFO_VIDEO_TYPE linux/screen_info.h \
 	'unsigned int screen_info_video_type\('
+# iommu_paging_domain_alloc() (6.11) allocates a domain for one device's
+# IOMMU; before it, iommu_domain_alloc() took the bus.
+probe GENODE_HAVE_IOMMU_PAGING_DOMAIN_ALLOC linux/iommu.h \
+	'iommu_paging_domain_alloc\(struct device \*dev\)'
+# iommu_map() took no allocation flags, and iommu_map_atomic() came beside
+# it, until 6.3 gave iommu_map() a gfp_t instead.
+probe GENODE_HAVE_IOMMU_MAP_ATOMIC linux/iommu.h 'int iommu_map_atomic\('
 echo

@@ -41,6 +41,20 @@ unsigned int genode_compat_test_screen_info_type(const struct screen_info *si)
 }
 EXPORT_SYMBOL_GPL(genode_compat_test_screen_info_type);
 
+struct iommu_domain *genode_compat_test_iommu_domain(struct device *dev)
+{
+	return genode_iommu_domain_alloc(dev);
+}
+EXPORT_SYMBOL_GPL(genode_compat_test_iommu_domain);
+
+int genode_compat_test_iommu_map(struct iommu_domain *domain,
+				 unsigned long iova, phys_addr_t paddr)
+{
+	return genode_iommu_map(domain, iova, paddr, PAGE_SIZE,
+				IOMMU_READ | IOMMU_WRITE);
+}
+EXPORT_SYMBOL_GPL(genode_compat_test_iommu_map);
+
 /* Linking it proves it is exported on this kernel. */
 int genode_compat_test_contig(unsigned long pfn, unsigned long nr)
 {

@@ -75,6 +75,8 @@ static const struct abi_op ops[] = {
 	OP(GENODE_DMA_ALLOC, SESSION, genode_dma_alloc, phys_addr),
 	OP(GENODE_DMA_QUOTA, SESSION, genode_dma_quota, used),
 	OP(GENODE_DMA_SET_MASK, SESSION, genode_dma_set_mask, bits),
+	OP(GENODE_IOMMU_DOMAIN_ALLOC, SESSION, genode_iommu_domain_alloc,
+	   pgsize_bitmap),
 	OP(GENODE_IOPORT_BATCH, IOPORT, genode_ioport_batch, __reserved),
 	OP(GENODE_IOPORT_INFO, IOPORT, genode_ioport_info, __reserved),
 	OP(GENODE_PCI_INFO, PCI, genode_pci_info, __reserved),

@@ -51,6 +51,8 @@ static const unsigned long cmds[] = {
 	GENODE_IRQ_SET_EVENTFD, GENODE_IRQ_GET_INFO, GENODE_IRQ_MASK,
 	GENODE_IRQ_UNMASK, GENODE_DMA_ALLOC, GENODE_DMA_QUOTA,
 	GENODE_DMA_SET_MASK, GENODE_DMA_INFO, GENODE_DMA_SYNC,
+	GENODE_IOMMU_DOMAIN_ALLOC, GENODE_IOMMU_ATTACH, GENODE_IOMMU_DETACH,
+	GENODE_IOMMU_MAP, GENODE_IOMMU_UNMAP,
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -223,6 +225,22 @@ static void plausible(uint64_t *s, unsigned long cmd, uint32_t *a)
 		break;
 	case GENODE_IRQ_SET_EVENTFD:	/* fd */
 		a[2] = below(s, 2) ? pool_pick(s) : -1;
+		break;
+	case GENODE_IOMMU_DOMAIN_ALLOC:	/* device_fd */
+	case GENODE_IOMMU_ATTACH:
+	case GENODE_IOMMU_DETACH:
+		a[2] = pool_pick(s);
+		break;
+	case GENODE_IOMMU_MAP:		/* flags, dma_fd, offset, size, iova */
+		a[1] = 1 + below(s, 3);
+		a[2] = pool_pick(s);
+		a[4] = below(s, 2) * 4096;
+		a[6] = 4096 * (1 + below(s, 2));
+		a[8] = 0x100000 + 4096 * below(s, 16);
+		break;
+	case GENODE_IOMMU_UNMAP:	/* iova, size */
+		a[2] = 0x100000 + 4096 * below(s, 16);
+		a[4] = 4096 * (1 + below(s, 2));
 		break;
 	case GENODE_DMA_SYNC:		/* flags, offset, length, direction */
 		a[1] = below(s, 2);

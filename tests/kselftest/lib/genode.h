@@ -33,7 +33,7 @@
 	 GENODE_FEATURE_ECAM | GENODE_FEATURE_PCI_LIST | \
 	 GENODE_FEATURE_IOPORT_BAR | GENODE_FEATURE_IRQ_MSI_MSG | \
 	 GENODE_FEATURE_DMA_BELOW_4G | GENODE_FEATURE_IRQ_ACK_WAIT | \
-	 GENODE_FEATURE_PLATFORM)
+	 GENODE_FEATURE_PLATFORM | GENODE_FEATURE_IOMMU)
 
 /* GENODE_REVOKE of fd through session. */
 static inline int genode_revoke(int session, int fd)
@@ -278,6 +278,39 @@ static inline int64_t dma_quota_used(int session)
 	int ret = genode_dma_quota(session, &limit, &used);
 
 	return ret ? ret : (int64_t)used;
+}
+
+/* ---- IOMMU domains ---- */
+
+/* GENODE_IOMMU_DOMAIN_ALLOC for the claimed device dev: the fd, or -errno. */
+static inline int domain_alloc(int session, int dev,
+			       struct genode_iommu_domain_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	return genode_iommu_domain_alloc(session, dev, a);
+}
+
+/* GENODE_IOMMU_ATTACH (attach 1) or _DETACH of dev: 0 or -errno. */
+static inline int domain_attach(int domain, int dev, int attach)
+{
+	return attach ? genode_iommu_attach(domain, dev) :
+			genode_iommu_detach(domain, dev);
+}
+
+/*
+ * GENODE_IOMMU_MAP of [offset, offset + size) of DMA buffer buf at iova,
+ * flags GENODE_IOMMU_MAP_*: 0 or -errno.
+ */
+static inline int domain_map(int domain, int buf, uint64_t offset,
+			     uint64_t size, uint64_t iova, uint32_t flags)
+{
+	return genode_iommu_map(domain, buf, offset, size, iova, flags);
+}
+
+/* GENODE_IOMMU_UNMAP: 0 or -errno. */
+static inline int domain_unmap(int domain, uint64_t iova, uint64_t size)
+{
+	return genode_iommu_unmap(domain, iova, size);
 }
 
 #endif

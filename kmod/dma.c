@@ -183,8 +183,6 @@ static LIST_HEAD(genode_dma_buffers);
 static DEFINE_MUTEX(genode_dma_buffers_lock);
 static struct dentry *genode_dma_debugfs;
 
-static bool genode_dma_group_owned(struct genode_pci_device *gdev);
-
 static struct genode_dma_buffer *to_dma_buffer(struct genode_resource *res)
 {
 	return container_of(res, struct genode_dma_buffer, res);
@@ -926,7 +924,7 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 	 * it looked.
 	 */
 	mutex_lock(&genode_dma_buffers_lock);
-	if (gdev && genode_dma_group_owned(gdev)) {
+	if (gdev && genode_pci_group_owned(gdev->pdev)) {
 		mutex_unlock(&genode_dma_buffers_lock);
 		genode_dma_unmap_device(buf);
 		ret = -EBUSY;
@@ -1031,19 +1029,6 @@ void genode_dma_unpin(struct file *file)
 		genode_dma_release_memory(buf);
 	up_write(&buf->res.revoke_lock);
 	fput(file);
-}
-
-/* Is @gdev's IOMMU group's DMA owned (by a domain, or VFIO)? */
-static bool genode_dma_group_owned(struct genode_pci_device *gdev)
-{
-	struct iommu_group *group = iommu_group_get(&gdev->pdev->dev);
-	bool owned;
-
-	if (!group)
-		return false;
-	owned = iommu_group_dma_owner_claimed(group);
-	iommu_group_put(group);
-	return owned;
 }
 
 int genode_dma_group_claim(struct iommu_group *group, void *owner)

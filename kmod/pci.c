@@ -877,7 +877,7 @@ int genode_pci_group_ours(struct genode_pci_device *gdev,
 }
 
 /* Is the DMA of @pdev's IOMMU group owned (an IOMMU domain, VFIO)? */
-static bool genode_pci_group_owned(struct pci_dev *pdev)
+bool genode_pci_group_owned(struct pci_dev *pdev)
 {
 	struct iommu_group *group = iommu_group_get(&pdev->dev);
 	bool owned;

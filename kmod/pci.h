@@ -212,6 +212,8 @@ void genode_pci_hook_del(struct genode_pci_device *gdev,
 
 /* Does an IOMMU translate the device's DMA (no identity mapping)? */
 bool genode_pci_iommu_translates(struct pci_dev *pdev);
+/* Is the DMA of @pdev's IOMMU group owned (an IOMMU domain, VFIO)? */
+bool genode_pci_group_owned(struct pci_dev *pdev);
 
 /*
  * Which bits of config byte @pos a client may change (config.c): a mask,

@@ -276,32 +276,6 @@ TEST_F(edu, bus_address_is_translated_with_an_iommu)
 	close(fd);
 }
 
-/* Read /dev/kmsg from @fd until a record has all three strings. */
-static bool kmsg_wait(int fd, const char *n1, const char *n2, const char *n3,
-		      int seconds)
-{
-	char rec[1024];
-	time_t end = time(NULL) + seconds;
-
-	while (time(NULL) < end) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
-
-		if (n < 0) {
-			if (errno == EAGAIN) {
-				usleep(10000);
-				continue;
-			}
-			if (errno == EPIPE)	/* overwritten records */
-				continue;
-			return false;
-		}
-		rec[n] = 0;
-		if (strstr(rec, n1) && strstr(rec, n2) && strstr(rec, n3))
-			return true;
-	}
-	return false;
-}
-
 TEST_F(edu, device_has_a_dma_domain_of_its_own)
 {
 	char path[256], type[32] = "";

@@ -11,10 +11,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
@@ -351,6 +353,35 @@ static inline int irq_remapping(void)
 		found = strstr(line, " IR-") != NULL;
 	fclose(f);
 	return found;
+}
+
+/*
+ * Read /dev/kmsg from @fd (O_NONBLOCK) until a record has all three
+ * strings, for at most @seconds: true if one came.
+ */
+static inline bool kmsg_wait(int fd, const char *n1, const char *n2,
+			     const char *n3, int seconds)
+{
+	char rec[1024];
+	time_t end = time(NULL) + seconds;
+
+	while (time(NULL) < end) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+
+		if (n < 0) {
+			if (errno == EAGAIN) {
+				usleep(10000);
+				continue;
+			}
+			if (errno == EPIPE)	/* overwritten records */
+				continue;
+			return false;
+		}
+		rec[n] = 0;
+		if (strstr(rec, n1) && strstr(rec, n2) && strstr(rec, n3))
+			return true;
+	}
+	return false;
 }
 
 /*

@@ -658,7 +658,7 @@ static void genode_dma(size_t size, unsigned int n, unsigned int bits)
 		 * (the first and the last resource pin and release the
 		 * module's pseudo file system)
 		 */
-		other = genode_dma_alloc(session, 4096, GENODE_DMA_CACHED, -1,
+		other = genode_dma_alloc(session, 4096, GENODE_DMA_CACHED, GENODE_NO_DEVICE,
 					 NULL, NULL, NULL);
 		if (other < 0) {
 			fail(s, "GENODE_DMA_ALLOC: %s", strerror(-other));
@@ -966,7 +966,7 @@ static void scale_sessions_run(struct scale *sc, size_t i)
 		sessions[k] = genode_session_open(NULL);
 		bufs[k] = sessions[k] < 0 ? sessions[k] :
 			genode_dma_alloc(sessions[k], 4096, GENODE_DMA_CACHED,
-					 -1, NULL, NULL, NULL);
+					 GENODE_NO_DEVICE, NULL, NULL, NULL);
 		if (bufs[k] < 0) {
 			fail(s, "session %u: %s", k + 1, strerror(-bufs[k]));
 			break;

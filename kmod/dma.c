@@ -843,7 +843,7 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		return -EINVAL;
 	/* a device's buffers lie below its mask, GENODE_DMA_SET_MASK's */
 	if (cmd->flags & GENODE_DMA_ALLOC_BELOW_4G) {
-		if (cmd->device_fd != -1)
+		if (cmd->device_fd != GENODE_NO_DEVICE)
 			return -EINVAL;
 		limit = DMA_BIT_MASK(32);
 	}
@@ -856,7 +856,7 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		return -EINVAL;
 	size = PAGE_ALIGN(cmd->size);
 
-	if (cmd->device_fd != -1) {
+	if (cmd->device_fd != GENODE_NO_DEVICE) {
 		struct device *dev;
 		struct file *file;
 

@@ -326,7 +326,7 @@ static int genode_iomem_request_phys(struct genode_ucmd *ucmd,
 	u64 last;
 	int ret;
 
-	if (cmd->device_fd || cmd->bar || !cmd->size)
+	if (cmd->device_fd != GENODE_NO_DEVICE || cmd->bar || !cmd->size)
 		return -EINVAL;
 	if (check_add_overflow(cmd->base, cmd->size - 1, &last) ||
 	    (last | ~PAGE_MASK) > iomem_resource.end)

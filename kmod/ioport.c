@@ -435,7 +435,10 @@ int genode_ioport_request(struct genode_ucmd *ucmd)
 		return -EINVAL;
 	if (cmd->flags & GENODE_IOPORT_BAR)
 		return genode_ioport_request_bar(ucmd, cmd);
-	if (cmd->device_fd || cmd->bar)
+	/* a struct that ends before device_fd is for no device */
+	if (ucmd->user_size < offsetofend(typeof(*cmd), device_fd))
+		cmd->device_fd = GENODE_NO_DEVICE;
+	if (cmd->device_fd != GENODE_NO_DEVICE || cmd->bar)
 		return -EINVAL;
 	if (!cmd->size || cmd->base > IOPORT_LAST ||
 	    cmd->size > IOPORT_LAST + 1 - cmd->base)

@@ -831,7 +831,8 @@ static int genode_irq_request_legacy(struct genode_ucmd *ucmd)
 	unsigned int irq;
 	int ret;
 
-	if (cmd->device_fd || cmd->vector || cmd->num_vectors)
+	if (cmd->device_fd != GENODE_NO_DEVICE || cmd->vector ||
+	    cmd->num_vectors)
 		return -EINVAL;
 	/* every GSI has a Linux number below nr_irqs */
 	if (cmd->line >= (unsigned int)nr_irqs)

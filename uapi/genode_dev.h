@@ -27,6 +27,9 @@
  *    __aligned_u64, addresses as __u64, no enums, no bool.
  *  - Unknown commands: ENOTTY.  A bad user pointer: EFAULT.
  *  - New file descriptors come back in an output field and are O_CLOEXEC.
+ *  - A device_fd that names no device is GENODE_NO_DEVICE (-1), in every
+ *    request that can be for a device or for none; 0 is an fd like any
+ *    other.
  *
  * Opening /dev/genode creates a session.  Everything obtained through a
  * session is owned by it.  The device is mode 0600, root only, unless a udev
@@ -96,10 +99,19 @@
 #define GENODE_IOCTL_TYPE	0xB9
 
 /*
- * The ABI version.  It changes only on an incompatible change, which this
- * project does not plan to make; growth is announced by feature bits.
+ * The ABI version.  It changes only on an incompatible change; growth is
+ * announced by feature bits.  Its history:
+ *
+ *  1  the first ABI.
+ *  2  "no device" is GENODE_NO_DEVICE (-1) in every request: a physical
+ *     IO-memory range, a range of IO ports and a legacy interrupt line
+ *     took device_fd 0 in version 1 (GENODE_DMA_ALLOC took -1 already).
+ *     An older client's 0 now names fd 0 there, which is refused.
  */
-#define GENODE_ABI_VERSION	1
+#define GENODE_ABI_VERSION	2
+
+/* the device_fd of a request for no device */
+#define GENODE_NO_DEVICE	(-1)
 
 /**
  * GENODE_INFO - _IO(GENODE_IOCTL_TYPE, 0x00), struct genode_info
@@ -317,8 +329,9 @@ struct genode_revoke {
  *
  * In:  argsz, flags (0 or GENODE_IOPORT_BAR), base, size, __reserved
  *      (must be 0); with GENODE_IOPORT_BAR base and size must be 0, and
- *      argsz must cover device_fd and bar; without it, device_fd and bar
- *      must be 0.
+ *      argsz must cover device_fd and bar; without it, device_fd must be
+ *      GENODE_NO_DEVICE and bar 0 (as far as argsz covers them: a struct
+ *      that ends before device_fd is for no device).
  * Out: fd, a new O_CLOEXEC resource fd (on success only); with
  *      GENODE_IOPORT_BAR, base and size of the BAR.
  *
@@ -329,8 +342,9 @@ struct genode_revoke {
  *  -EINVAL bad argsz, flags or reserved field; size 0; base past 0xffff;
  *          or base + size - 1 past 0xffff (or overflowing); for a BAR, a
  *          nonzero base or size, bar above 5, an argsz that ends before
- *          bar, or a device_fd that is no device fd; a nonzero device_fd
- *          or bar without GENODE_IOPORT_BAR;
+ *          bar, or a device_fd that is no device fd; without
+ *          GENODE_IOPORT_BAR, a device_fd other than GENODE_NO_DEVICE or
+ *          a nonzero bar;
  *  -EBADF  device_fd is not open;
  *  -ENXIO  the BAR is not implemented or is no IO BAR;
  *  -EPERM  the caller lacks CAP_SYS_RAWIO, or the kernel is locked down;
@@ -785,7 +799,8 @@ struct genode_pci_reset {
  *    released before the region is, and a revoked or released device
  *    revokes its regions first.
  *  - a physical range [base, base + size) for a device that is not PCI
- *    (a boot framebuffer, a platform device): device_fd and bar must be 0.
+ *    (a boot framebuffer, a platform device): device_fd must be
+ *    GENODE_NO_DEVICE and bar 0.
  *    Needs CAP_SYS_RAWIO, and is refused under kernel lockdown as
  *    /dev/mem is.  Never System RAM.  Never a range that a kernel driver
  *    holds (a busy region in /proc/iomem), unless the administrator's
@@ -816,8 +831,9 @@ struct genode_pci_reset {
  *          lies beyond the physical address space; a BAR request with a
  *          nonzero base or size or a bar above 5; GENODE_IOMEM_WC for a BAR
  *          that holds the MSI-X table or PBA (the kernel's mapping of the
- *          table must stay uncached); a physical request with a nonzero
- *          device_fd or bar; device_fd is no device fd;
+ *          table must stay uncached); a physical request with a
+ *          device_fd other than GENODE_NO_DEVICE or a nonzero bar;
+ *          device_fd is no device fd;
  *  -EBADF  device_fd is not open;
  *  -ENXIO  the BAR is not implemented or is not a memory BAR;
  *  -EPERM  another session holds the device of device_fd;
@@ -964,7 +980,7 @@ struct genode_iomem_info {
  *      line: LEGACY: the GSI (the ISA IRQ where no ACPI interrupt source
  *            override moves it: ISA IRQ 0 is GSI 2 on PCs); otherwise 0;
  *      device_fd: INTX, MSI, MSIX: a device fd claimed by this session;
- *            otherwise 0;
+ *            LEGACY: GENODE_NO_DEVICE;
  *      vector: MSI, MSIX: the index of the vector; otherwise 0;
  *      num_vectors: MSI, MSIX: how many vectors to enable on the device if
  *            none are enabled yet (1 up to what the device has), or 0 to
@@ -978,7 +994,8 @@ struct genode_iomem_info {
  * Return: 0 on success;
  *  -EINVAL   bad argsz, unknown flags, trigger or polarity flags that
  *            contradict each other or are given for a PCI source, an
- *            unknown source, a nonzero field the source does not use, a
+ *            unknown source, a nonzero field the source does not use
+ *            (LEGACY: a device_fd other than GENODE_NO_DEVICE), a
  *            line beyond the kernel's interrupt numbers, a vector at or
  *            beyond num_vectors (or what is enabled), num_vectors above
  *            what the device supports or 0 while none are enabled, or
@@ -1234,15 +1251,15 @@ struct genode_irq_mask {
  * In:  argsz; flags (0 or GENODE_DMA_ALLOC_BELOW_4G, see below); size in
  *      bytes (rounded up to whole
  *      pages); cache (GENODE_DMA_CACHED, _UNCACHED or _WRITE_COMBINED);
- *      device_fd: -1 for a buffer for no device (its bus address is its
- *      physical address, and no IOMMU maps it), or the fd of a PCI device
- *      that this session has claimed: the buffer is then mapped for the
- *      device, below its DMA mask (GENODE_DMA_SET_MASK), at the address
- *      the device must use, and only that device (and no other session's)
- *      can reach it where an IOMMU translates.  The buffer belongs to the
- *      device: the device's release revokes it, and its memory is freed
- *      only when the device can no longer reach it (without an IOMMU,
- *      not before the device is released).
+ *      device_fd: GENODE_NO_DEVICE for a buffer for no device (its bus
+ *      address is its physical address, and no IOMMU maps it), or the fd
+ *      of a PCI device that this session has claimed: the buffer is then
+ *      mapped for the device, below its DMA mask (GENODE_DMA_SET_MASK), at
+ *      the address the device must use, and only that device (and no
+ *      other session's) can reach it where an IOMMU translates.  The
+ *      buffer belongs to the device: the device's release revokes it, and
+ *      its memory is freed only when the device can no longer reach it
+ *      (without an IOMMU, not before the device is released).
  * Out: fd (the buffer, O_CLOEXEC); out_flags (GENODE_DMA_TRANSLATED,
  *      _PHYS_WITHHELD, _BUS_WITHHELD); bus_addr: the address the device
  *      uses for the first byte; phys_addr: the physical address of the
@@ -1266,8 +1283,9 @@ struct genode_irq_mask {
  *  -EINVAL  bad argsz, unknown flags, size 0, a size that overflows when
  *           rounded up to pages or exceeds the largest file offset,
  *           unknown cache attribute, device_fd open but no PCI device fd,
- *           GENODE_DMA_ALLOC_BELOW_4G with a device_fd other than -1;
- *  -EBADF   device_fd is neither -1 nor an open fd;
+ *           GENODE_DMA_ALLOC_BELOW_4G with a device_fd other than
+ *           GENODE_NO_DEVICE;
+ *  -EBADF   device_fd is neither GENODE_NO_DEVICE nor an open fd;
  *  -EPERM   device_fd is a PCI device that this session does not hold;
  *  -ENODEV  the device was released;
  *  -EDQUOT  the buffer would exceed the session's DMA quota;
@@ -1456,9 +1474,10 @@ struct genode_dma_sync {
  * GENODE_DMA_ALLOC for a function of an attached group fails with EBUSY,
  * and ATTACH of a device whose group has a function with DMA buffers of
  * its own fails with EBUSY.  Buffers for a domain are allocated for no
- * device (device_fd -1) and mapped with GENODE_IOMMU_MAP.  The whole
- * group goes into the domain, so ATTACH follows VFIO's rule: every other
- * function of the group is unbound, or claimed by the same session; and
+ * device (device_fd GENODE_NO_DEVICE) and mapped with GENODE_IOMMU_MAP.
+ * The whole group goes into the domain, so ATTACH follows VFIO's rule:
+ * every other function of the group is unbound, or claimed by the same
+ * session; and
  * while the group is attached, none of its functions can be claimed
  * (GENODE_PCI_CLAIM: EBUSY) or bound to a kernel driver that uses the
  * DMA API.  The other functions are in the domain through the group
@@ -1598,8 +1617,9 @@ struct genode_iommu_attach {
  *
  * In:  argsz; flags (GENODE_IOMMU_MAP_READ, _WRITE, or both); dma_fd (a
  *      DMA buffer fd of the domain's session, allocated for no device:
- *      device_fd -1); __reserved (0); offset, size, iova: multiples of
- *      the domain's smallest page size (pgsize_bitmap), size not 0.
+ *      device_fd GENODE_NO_DEVICE); __reserved (0); offset, size, iova:
+ *      multiples of the domain's smallest page size (pgsize_bitmap), size
+ *      not 0.
  *
  * Who may call: whoever holds the domain fd, with a DMA buffer fd of the
  * domain's session.

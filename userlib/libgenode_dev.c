@@ -22,8 +22,19 @@ static int neg_errno(void)
 int genode_session_open(const char *path)
 {
 	int fd = open(path ? path : GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	uint32_t version;
+	int ret;
 
-	return fd < 0 ? neg_errno() : fd;
+	if (fd < 0)
+		return neg_errno();
+	ret = genode_query_info(fd, &version, NULL);
+	if (!ret && version != GENODE_ABI_VERSION)
+		ret = -EPROTO;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
 }
 
 int genode_close(int fd)
@@ -65,6 +76,7 @@ int genode_ioport_open(int session, uint16_t base, uint32_t size)
 	req.argsz = sizeof(req);
 	req.base = base;
 	req.size = size;
+	req.device_fd = GENODE_NO_DEVICE;
 	if (ioctl(session, GENODE_IOPORT_REQUEST, &req))
 		return neg_errno();
 	return req.fd;
@@ -336,6 +348,7 @@ int genode_iomem_request_phys(int session, uint64_t base, uint64_t size,
 	r.flags = flags;
 	r.base = base;
 	r.size = size;
+	r.device_fd = GENODE_NO_DEVICE;
 	return iomem_request(session, &r);
 }
 
@@ -381,6 +394,7 @@ int genode_irq_open_line(int session, uint32_t gsi, uint32_t flags)
 	req.flags = flags;
 	req.source = GENODE_IRQ_SOURCE_LEGACY;
 	req.line = gsi;
+	req.device_fd = GENODE_NO_DEVICE;
 	return irq_request(session, &req);
 }
 

@@ -18,7 +18,11 @@
 extern "C" {
 #endif
 
-/* Open a session on /dev/genode (or on path, when not NULL): an fd, or -errno. */
+/*
+ * Open a session on /dev/genode (or on path, when not NULL): an fd, or
+ * -errno; -EPROTO when the module speaks another ABI version than this
+ * library (GENODE_ABI_VERSION).
+ */
 int genode_session_open(const char *path);
 
 /* Close a session or resource fd: 0 or -errno. */
@@ -168,7 +172,7 @@ int genode_irq_info(int irq_fd, struct genode_irq_info *info);
 /*
  * Allocate a DMA buffer of size bytes (rounded up to pages) with a cache
  * attribute (GENODE_DMA_CACHED, _UNCACHED, _WRITE_COMBINED), for the
- * claimed PCI device device_fd or for no device (-1).  Returns the buffer
+ * claimed PCI device device_fd or for no device (GENODE_NO_DEVICE).  Returns the buffer
  * fd or -errno.  bus_addr, phys_addr and out_flags (GENODE_DMA_TRANSLATED,
  * _PHYS_WITHHELD, _BUS_WITHHELD) may be NULL.
  */

@@ -134,7 +134,7 @@ FIXTURE_SETUP(abi)
 					    GENODE_IRQ_SOURCE_INTX, 0, 0);
 	ASSERT_LE(0, self->fd[IRQ]);
 	self->fd[DMA] = genode_dma_alloc(self->fd[SESSION], PAGE,
-					 GENODE_DMA_CACHED, -1, NULL, NULL,
+					 GENODE_DMA_CACHED, GENODE_NO_DEVICE, NULL, NULL,
 					 NULL);
 	ASSERT_LE(0, self->fd[DMA]);
 	self->fd[IOPORT] = genode_ioport_open(self->fd[SESSION], UART_COM2,

@@ -321,7 +321,7 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 	/* another session's buffer, full of 0x11 */
 	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, s2);
-	fx = dma_alloc(s2, PAGE, GENODE_DMA_CACHED, -1, &other);
+	fx = dma_alloc(s2, PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &other);
 	ASSERT_LE(0, fx);
 	ASSERT_NE(0, other.phys_addr);
 	ASSERT_EQ(0, genode_dma_map(fx, 0, PAGE, (void **)&px));
@@ -523,7 +523,7 @@ TEST_F(edu, bad_device_arguments)
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
 				     null_fd, &a));
 	/* a DMA buffer is no device */
-	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
 				     fd, &big));
@@ -581,7 +581,7 @@ TEST_F(edu, failed_alloc_leaves_the_quota)
 				     self->dev, &a));
 	EXPECT_EQ(used, dma_quota_used(self->session));
 	EXPECT_EQ(-EMFILE, dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED,
-				     -1, &a));
+				     GENODE_NO_DEVICE, &a));
 	EXPECT_EQ(used, dma_quota_used(self->session));
 
 	ASSERT_EQ(0, fds_give_back(fds, n, &old));

@@ -154,7 +154,7 @@ TEST_F(dma, alloc_map_and_release)
 	unsigned char *p;
 	int fd;
 
-	fd = dma_alloc(self->session, 1, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, 1, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd) TH_LOG("alloc: %s", strerror(-fd));
 	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	EXPECT_EQ(self->resources + 1, genode_resources());
@@ -206,7 +206,7 @@ TEST_F_TIMEOUT(dma, memory_is_zeroed_and_contiguous, 180)
 			uint64_t pfn0;
 			int fd;
 
-			fd = dma_alloc(self->session, sizes[s], cache, -1, &a);
+			fd = dma_alloc(self->session, sizes[s], cache, GENODE_NO_DEVICE, &a);
 			ASSERT_LE(0, fd) TH_LOG("size %llu: %s",
 						 (unsigned long long)sizes[s],
 						 strerror(-fd));
@@ -249,7 +249,7 @@ TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
 		struct genode_dma_alloc a, b;
 		int fd, fd2;
 
-		fd = dma_alloc(self->session, 64 * 1024, caches[i], -1, &a);
+		fd = dma_alloc(self->session, 64 * 1024, caches[i], GENODE_NO_DEVICE, &a);
 		ASSERT_LE(0, fd);
 		EXPECT_EQ(0, debugfs_mismatch(a.phys_addr / PAGE, name,
 					      sizeof(name)));
@@ -259,7 +259,7 @@ TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
 		close(fd);
 		/* the memory went back write-back */
 		EXPECT_EQ(0, kernel_map_not_wb(a.phys_addr / PAGE, 16, NULL));
-		fd2 = dma_alloc(self->session, 64 * 1024, GENODE_DMA_CACHED, -1,
+		fd2 = dma_alloc(self->session, 64 * 1024, GENODE_DMA_CACHED, GENODE_NO_DEVICE,
 				&b);
 		ASSERT_LE(0, fd2);
 		EXPECT_EQ(0, debugfs_mismatch(b.phys_addr / PAGE, name,
@@ -270,7 +270,7 @@ TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
 	/* large buffers too */
 	for (unsigned int i = 1; i < 3; i++) {
 		struct genode_dma_alloc a;
-		int fd = dma_alloc(self->session, 8 * MIB, caches[i], -1, &a);
+		int fd = dma_alloc(self->session, 8 * MIB, caches[i], GENODE_NO_DEVICE, &a);
 
 		ASSERT_LE(0, fd);
 		EXPECT_EQ(0, debugfs_mismatch(a.phys_addr / PAGE, name,
@@ -284,7 +284,7 @@ TEST_F(dma, kernel_mapping_follows_the_cache_attribute)
 	/* gone from the list once freed */
 	{
 		struct genode_dma_alloc a;
-		int fd = dma_alloc(self->session, PAGE, GENODE_DMA_UNCACHED, -1,
+		int fd = dma_alloc(self->session, PAGE, GENODE_DMA_UNCACHED, GENODE_NO_DEVICE,
 				   &a);
 
 		ASSERT_LE(0, fd);
@@ -301,7 +301,7 @@ TEST_F(dma, uncached_and_write_combined_mappings_work)
 		unsigned char *p, *q;
 		int fd;
 
-		fd = dma_alloc(self->session, 16 * PAGE, caches[i], -1, &a);
+		fd = dma_alloc(self->session, 16 * PAGE, caches[i], GENODE_NO_DEVICE, &a);
 		ASSERT_LE(0, fd);
 		p = map(fd, 16 * PAGE, 0);
 		q = map(fd, 16 * PAGE, 0);
@@ -325,7 +325,7 @@ TEST_F(dma, partial_mappings_and_mapping_rules)
 	void *bad;
 	int fd;
 
-	fd = dma_alloc(self->session, 8 * PAGE, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, 8 * PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	whole = map(fd, 8 * PAGE, 0);
 	ASSERT_NE(MAP_FAILED, whole);
@@ -386,7 +386,7 @@ TEST_F(dma, buffers_are_never_executable)
 	void *p;
 	int fd;
 
-	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	errno = 0;
 	p = mmap(NULL, PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
@@ -409,7 +409,7 @@ TEST_F(dma, forked_child_shares_the_mapping)
 	int fd, status;
 	pid_t pid;
 
-	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, PAGE, 0);
 	ASSERT_NE(MAP_FAILED, (void *)p);
@@ -462,7 +462,7 @@ TEST_F(dma, revoke_zaps_mappings_and_frees)
 	uint64_t limit = 0, used = 0;
 	int fd;
 
-	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, 4 * PAGE, 0);
 	ASSERT_NE(MAP_FAILED, (void *)p);
@@ -494,7 +494,7 @@ TEST_F(dma, sync_checks_its_arguments)
 	struct genode_dma_sync s;
 	int fd;
 
-	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 
 #define SYNC(_flags, _off, _len, _dir, _res) do {			\
@@ -548,22 +548,22 @@ TEST_F(dma, bad_allocations_change_nothing)
 	ASSERT_EQ(0, genode_dma_quota(self->session, &limit, &used));
 	ASSERT_EQ(0, used);
 
-	EXPECT_EQ(-EINVAL, dma_alloc(self->session, 0, GENODE_DMA_CACHED, -1,
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, 0, GENODE_DMA_CACHED, GENODE_NO_DEVICE,
 				     &a));
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, ~0ULL, GENODE_DMA_CACHED,
-				     -1, &a));
+				     GENODE_NO_DEVICE, &a));
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, ~0ULL - PAGE + 2,
-				     GENODE_DMA_CACHED, -1, &a));
+				     GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a));
 	EXPECT_EQ(-EINVAL, dma_alloc(self->session, 1ULL << 63,
-				     GENODE_DMA_CACHED, -1, &a));
+				     GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a));
 	EXPECT_EQ(-1, a.fd);
-	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, 3, -1, &a));
-	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, ~0u, -1, &a));
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, 3, GENODE_NO_DEVICE, &a));
+	EXPECT_EQ(-EINVAL, dma_alloc(self->session, PAGE, ~0u, GENODE_NO_DEVICE, &a));
 	/* beyond the quota, but a sane size */
 	EXPECT_EQ(-EDQUOT, dma_alloc(self->session, 1ULL << 40,
-				     GENODE_DMA_CACHED, -1, &a));
+				     GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a));
 	EXPECT_EQ(-EDQUOT, dma_alloc(self->session, limit + 1,
-				     GENODE_DMA_CACHED, -1, &a));
+				     GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a));
 
 	/* unknown flags (GENODE_DMA_ALLOC_BELOW_4G: platform_test) */
 	for (unsigned int bit = 0; bit < 32; bit++) {
@@ -573,7 +573,7 @@ TEST_F(dma, bad_allocations_change_nothing)
 		a.argsz = sizeof(a);
 		a.flags = 1u << bit;
 		a.size = PAGE;
-		a.device_fd = -1;
+		a.device_fd = GENODE_NO_DEVICE;
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(self->session, GENODE_DMA_ALLOC, &a));
 		EXPECT_EQ(EINVAL, errno);
@@ -582,7 +582,7 @@ TEST_F(dma, bad_allocations_change_nothing)
 	memset(&a, 0, sizeof(a));
 	a.argsz = offsetof(struct genode_dma_alloc, phys_addr);
 	a.size = PAGE;
-	a.device_fd = -1;
+	a.device_fd = GENODE_NO_DEVICE;
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->session, GENODE_DMA_ALLOC, &a));
 	EXPECT_EQ(EINVAL, errno);
@@ -619,7 +619,7 @@ TEST_F(dma, bad_allocations_change_nothing)
 	/* buffer ioctls refuse bad flags and unknown commands */
 	{
 		struct genode_dma_info info = { .argsz = sizeof(info), .flags = 1 };
-		int fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1,
+		int fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE,
 				   &a);
 
 		ASSERT_LE(0, fd);
@@ -643,7 +643,7 @@ TEST_F(dma, addresses_are_withheld_without_cap_sys_rawio)
 	pid_t pid;
 
 	/* a buffer of root's, to be described to the child */
-	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	ASSERT_NE(0, a.phys_addr);
 	ASSERT_EQ(0, pipe(pipefd));
@@ -657,7 +657,7 @@ TEST_F(dma, addresses_are_withheld_without_cap_sys_rawio)
 
 		if (drop_cap_sys_rawio())
 			_exit(2);
-		bfd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, -1, &b);
+		bfd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &b);
 		r[0] = bfd >= 0;
 		r[1] = b.bus_addr == 0 && b.phys_addr == 0;
 		r[2] = b.out_flags == (GENODE_DMA_BUS_WITHHELD |
@@ -704,7 +704,7 @@ TEST_F_TIMEOUT(dma, large_contiguous_buffer, 180)
 	int fd;
 
 	t0 = now_s();
-	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	t1 = now_s();
 	ASSERT_LE(0, fd) TH_LOG("64 MiB: %s", strerror(-fd));
 	TH_LOG("64 MiB at 0x%llx in %.2f s", (unsigned long long)a.phys_addr,
@@ -745,19 +745,19 @@ TEST_F_TIMEOUT(dma, uncharged_memory_counts_as_locked_memory, 180)
 	used = dma_quota_used(self->session);
 
 	EXPECT_EQ(-ENOMEM, dma_alloc(self->session, 6 * MIB,
-				     GENODE_DMA_CACHED, -1, &a));
+				     GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a));
 	EXPECT_EQ(locked, vm_locked_kib());
 	EXPECT_EQ(used, dma_quota_used(self->session));
 
 	/* the memory cgroup's: no locked memory */
-	fd = dma_alloc(self->session, 4 * MIB, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, 4 * MIB, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd) TH_LOG("4 MiB: %s", strerror(-fd));
 	EXPECT_EQ(locked, vm_locked_kib());
 	close(fd);
 
 	lim.rlim_cur = lim.rlim_max = 8 * MIB;
 	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &lim));
-	fd = dma_alloc(self->session, 6 * MIB, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, 6 * MIB, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd) TH_LOG("6 MiB: %s", strerror(-fd));
 	EXPECT_EQ(locked + 6 * 1024, vm_locked_kib());
 	close(fd);
@@ -779,7 +779,7 @@ TEST_F_TIMEOUT(dma, memory_returns_to_baseline, 180)
 		struct genode_dma_alloc a;
 
 		sizes[i] = i ? (size_t)i * 256 * 1024 : 64 * MIB;
-		fds[i] = dma_alloc(self->session, sizes[i], caches[i % 3], -1,
+		fds[i] = dma_alloc(self->session, sizes[i], caches[i % 3], GENODE_NO_DEVICE,
 				   &a);
 		ASSERT_LE(0, fds[i]) TH_LOG("buffer %d: %s", i, strerror(-fds[i]));
 		maps[i] = map(fds[i], sizes[i], 0);
@@ -809,7 +809,7 @@ TEST_F(dma, buffer_passed_over_a_socket_stays_valid)
 	pid_t pid;
 
 	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_WRITE_COMBINED,
-		       -1, &a);
+		       GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, 2 * PAGE, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -898,7 +898,7 @@ TEST_F(dma, killed_process_leaves_nothing)
 
 		for (int i = 0; i < 8; i++) {
 			int fd = dma_alloc(s, (i + 1) * 512 * 1024,
-					   caches[i % 3], -1, &a);
+					   caches[i % 3], GENODE_NO_DEVICE, &a);
 			void *p;
 
 			if (fd < 0)
@@ -970,21 +970,21 @@ TEST_F(dma_quota, limit_is_taken_at_open_and_enforced)
 	ASSERT_EQ(0, genode_dma_quota(old, &limit, &used));
 	EXPECT_EQ((unsigned long long)atoi(self->saved) * MIB, limit);
 
-	fd[0] = dma_alloc(s, 4 * MIB, GENODE_DMA_CACHED, -1, &a);
+	fd[0] = dma_alloc(s, 4 * MIB, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd[0]);
-	fd[1] = dma_alloc(s, 4 * MIB - PAGE + 1, GENODE_DMA_UNCACHED, -1, &a);
+	fd[1] = dma_alloc(s, 4 * MIB - PAGE + 1, GENODE_DMA_UNCACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd[1]);
 	ASSERT_EQ(0, genode_dma_quota(s, &limit, &used));
 	EXPECT_EQ(8 * MIB, used);	/* counted in whole pages */
 
 	/* the one that would exceed it fails and changes nothing */
-	EXPECT_EQ(-EDQUOT, dma_alloc(s, 1, GENODE_DMA_CACHED, -1, &a));
-	EXPECT_EQ(-EDQUOT, dma_alloc(s, 64 * MIB, GENODE_DMA_CACHED, -1, &a));
+	EXPECT_EQ(-EDQUOT, dma_alloc(s, 1, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a));
+	EXPECT_EQ(-EDQUOT, dma_alloc(s, 64 * MIB, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a));
 	ASSERT_EQ(0, genode_dma_quota(s, &limit, &used));
 	EXPECT_EQ(8 * MIB, used);
 	EXPECT_EQ(self->resources + 2, genode_resources());
 	/* the other session is not affected */
-	fd[2] = dma_alloc(old, 4 * MIB, GENODE_DMA_CACHED, -1, &a);
+	fd[2] = dma_alloc(old, 4 * MIB, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd[2]);
 	close(fd[2]);
 
@@ -992,7 +992,7 @@ TEST_F(dma_quota, limit_is_taken_at_open_and_enforced)
 	close(fd[1]);
 	ASSERT_EQ(0, genode_dma_quota(s, &limit, &used));
 	EXPECT_EQ(4 * MIB, used);
-	fd[1] = dma_alloc(s, 4 * MIB, GENODE_DMA_WRITE_COMBINED, -1, &a);
+	fd[1] = dma_alloc(s, 4 * MIB, GENODE_DMA_WRITE_COMBINED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd[1]);
 
 	/* buffers outlive their session, and keep it charged */
@@ -1006,7 +1006,7 @@ TEST_F(dma_quota, limit_is_taken_at_open_and_enforced)
 	ASSERT_EQ(0, sysfs_write(QUOTA_PARAM, "0"));
 	s = open(GENODE_DEV_PATH, O_RDWR);
 	ASSERT_LE(0, s);
-	EXPECT_EQ(-EDQUOT, dma_alloc(s, PAGE, GENODE_DMA_CACHED, -1, &a));
+	EXPECT_EQ(-EDQUOT, dma_alloc(s, PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a));
 	close(s);
 }
 
@@ -1055,7 +1055,7 @@ TEST(dma_memcg_charges_buffers)
 		if (s < 0)
 			_exit(3);
 		r[0] = cg_current();
-		fd = dma_alloc(s, 4 * MIB, GENODE_DMA_CACHED, -1, &a);
+		fd = dma_alloc(s, 4 * MIB, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 		if (fd < 0)
 			_exit(4);
 		r[1] = cg_current();
@@ -1158,7 +1158,7 @@ TEST_F(dma_odirect, read_and_write_into_the_buffer)
 		unsigned char *p, *want;
 		int fd, dio;
 
-		fd = dma_alloc(self->session, 256 * 1024, caches[i], -1, &a);
+		fd = dma_alloc(self->session, 256 * 1024, caches[i], GENODE_NO_DEVICE, &a);
 		ASSERT_LE(0, fd);
 		p = map(fd, 256 * 1024, 0);
 		ASSERT_NE(MAP_FAILED, p);
@@ -1272,7 +1272,7 @@ TEST_F(dma_odirect, io_uring_reads_into_the_buffer)
 	ASSERT_EQ(0, ret);
 
 	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_WRITE_COMBINED,
-		       -1, &a);
+		       GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, 256 * 1024, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -1307,7 +1307,7 @@ TEST_F(dma_odirect, io_uring_fixed_buffer)
 		SKIP(return, "no io_uring: %s", strerror(-ret));
 	ASSERT_EQ(0, ret);
 
-	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_CACHED, -1, &a);
+	fd = dma_alloc(self->session, 256 * 1024, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 	ASSERT_LE(0, fd);
 	p = map(fd, 256 * 1024, 0);
 	ASSERT_NE(MAP_FAILED, p);

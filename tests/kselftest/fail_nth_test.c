@@ -142,13 +142,13 @@ static int create_session(struct ctx *c)
 
 static int create_dma_page(struct ctx *c)
 {
-	return genode_dma_alloc(c->session, PAGE, GENODE_DMA_CACHED, -1, NULL,
+	return genode_dma_alloc(c->session, PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, NULL,
 				NULL, NULL);
 }
 
 static int create_dma_large(struct ctx *c)
 {
-	return genode_dma_alloc(c->session, 6 * MIB, GENODE_DMA_CACHED, -1,
+	return genode_dma_alloc(c->session, 6 * MIB, GENODE_DMA_CACHED, GENODE_NO_DEVICE,
 				NULL, NULL, NULL);
 }
 
@@ -160,7 +160,7 @@ static int create_dma_large(struct ctx *c)
  */
 static int create_dma_uncached(struct ctx *c)
 {
-	return genode_dma_alloc(c->session, 4 * MIB, GENODE_DMA_UNCACHED, -1,
+	return genode_dma_alloc(c->session, 4 * MIB, GENODE_DMA_UNCACHED, GENODE_NO_DEVICE,
 				NULL, NULL, NULL);
 }
 

@@ -444,7 +444,10 @@ TEST_F(iomem, physical_ranges_that_are_refused)
 	EXPECT_EQ(-EINVAL, genode_iomem_request_phys(self->session, 1ull << 60, PAGE, 0));
 	EXPECT_EQ(-EINVAL, iomem_request(self->session, 0, self->bar0.addr, PAGE,
 					 self->dev, 0));
-	EXPECT_EQ(-EINVAL, iomem_request(self->session, 0, self->bar0.addr, PAGE, 0, 1));
+	EXPECT_EQ(-EINVAL, iomem_request(self->session, 0, self->bar0.addr, PAGE,
+					 GENODE_NO_DEVICE, 1));
+	/* a physical range is for no device: GENODE_NO_DEVICE, not fd 0 */
+	EXPECT_EQ(-EINVAL, iomem_request(self->session, 0, self->bar0.addr, PAGE, 0, 0));
 
 	/* nothing was handed out or requested */
 	EXPECT_EQ(self->resources + 1, genode_resources());

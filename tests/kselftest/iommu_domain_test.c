@@ -91,7 +91,7 @@ static int buffer(int session, size_t size, unsigned char v,
 		  unsigned char **p)
 {
 	struct genode_dma_alloc a;
-	int fd = dma_alloc(session, size, GENODE_DMA_CACHED, -1, &a);
+	int fd = dma_alloc(session, size, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
 
 	if (fd < 0)
 		return fd;

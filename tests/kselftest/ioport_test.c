@@ -145,6 +145,7 @@ TEST_F(request, bad_flags_reserved_and_argsz_are_einval)
 {
 	struct genode_ioport_request req = {
 		.argsz = sizeof(req), .base = UART_COM2, .size = UART_PORTS,
+		.device_fd = GENODE_NO_DEVICE,
 	};
 	unsigned int bit;
 
@@ -163,6 +164,17 @@ TEST_F(request, bad_flags_reserved_and_argsz_are_einval)
 	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOPORT_REQUEST, &req));
 	EXPECT_EQ(EINVAL, errno);
 	req.__reserved = 0;
+	/* a range is for no device: GENODE_NO_DEVICE, not fd 0, and no bar */
+	req.device_fd = 0;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOPORT_REQUEST, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.device_fd = GENODE_NO_DEVICE;
+	req.bar = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOPORT_REQUEST, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.bar = 0;
 	req.argsz = offsetof(struct genode_ioport_request, __reserved);
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOPORT_REQUEST, &req));
@@ -172,6 +184,21 @@ TEST_F(request, bad_flags_reserved_and_argsz_are_einval)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(self->resources, genode_resources());
 	EXPECT_EQ(0, proc_ioports_has("02f8-02ff : genode"));
+}
+
+/* A struct that ends before device_fd (the first ABI's size) is for no device. */
+TEST_F(request, argsz_before_device_fd_is_for_no_device)
+{
+	struct genode_ioport_request req = {
+		.argsz = offsetofend(struct genode_ioport_request, __reserved),
+		.base = UART_COM2, .size = UART_PORTS, .fd = -1,
+	};
+
+	ASSERT_EQ(0, ioctl(self->session, GENODE_IOPORT_REQUEST, &req));
+	EXPECT_LE(0, req.fd);
+	EXPECT_EQ(1, proc_ioports_has("02f8-02ff : genode"));
+	close(req.fd);
+	EXPECT_EQ(self->resources, genode_resources());
 }
 
 TEST_F(request, unwritable_argument_is_efault_and_holds_nothing)
@@ -185,6 +212,7 @@ TEST_F(request, unwritable_argument_is_efault_and_holds_nothing)
 	req->argsz = sizeof(*req);
 	req->base = UART_COM2;
 	req->size = UART_PORTS;
+	req->device_fd = GENODE_NO_DEVICE;
 	ASSERT_EQ(0, mprotect(req, 4096, PROT_READ));
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->session, GENODE_IOPORT_REQUEST, req));

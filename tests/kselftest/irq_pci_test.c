@@ -770,7 +770,7 @@ TEST_F(edu_msi, bad_requests)
 	EXPECT_EQ(-EPERM, request(other, self->c.dev,
 				  GENODE_IRQ_SOURCE_INTX, 0, 0));
 	/* no device fd at all */
-	EXPECT_EQ(-EBADF, request(self->c.session, -1,
+	EXPECT_EQ(-EBADF, request(self->c.session, GENODE_NO_DEVICE,
 				  GENODE_IRQ_SOURCE_MSI, 0, 0));
 	EXPECT_EQ(-EINVAL, request(self->c.session, null_fd,
 				   GENODE_IRQ_SOURCE_MSI, 0, 0));

@@ -68,6 +68,7 @@ static int request(int session, __u32 source, __u32 line, __u32 flags)
 		.flags = flags,
 		.source = source,
 		.line = line,
+		.device_fd = GENODE_NO_DEVICE,
 	};
 
 	if (ioctl(session, GENODE_IRQ_REQUEST, &req))
@@ -1116,6 +1117,7 @@ TEST(bad_requests)
 	memset(&req, 0, sizeof(req));
 	req.argsz = sizeof(req);
 	req.line = COM2_GSI;
+	req.device_fd = GENODE_NO_DEVICE;
 	req.vector = 1;
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(s, GENODE_IRQ_REQUEST, &req));
@@ -1130,7 +1132,12 @@ TEST(bad_requests)
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(s, GENODE_IRQ_REQUEST, &req));
 	EXPECT_EQ(EINVAL, errno);
+	/* "no device" is GENODE_NO_DEVICE; 0 is fd 0 */
 	req.device_fd = 0;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(s, GENODE_IRQ_REQUEST, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.device_fd = GENODE_NO_DEVICE;
 
 	/* trigger flags are for legacy lines only */
 	EXPECT_EQ(-EINVAL, request(s, GENODE_IRQ_SOURCE_MSI, 0,

@@ -110,7 +110,7 @@ TEST(ecam_window_is_the_kernels_mmconfig)
 		  end);
 
 	/* the window is the kernel's: its pages are no IO memory of ours */
-	r = iomem_request(s, 0, start, 4096, 0, 0);
+	r = iomem_request(s, 0, start, 4096, GENODE_NO_DEVICE, 0);
 	EXPECT_EQ(-EBUSY, r);
 	if (r >= 0)
 		close(r);
@@ -272,7 +272,7 @@ TEST(boot_framebuffer_is_the_vgas_mode)
 		EXPECT_EQ(bpp, i.fb_bpp);
 		EXPECT_EQ(pitch, i.fb_pitch);
 		EXPECT_EQ(-EBUSY, pci_claim(s, &a));
-		region = iomem_request(s, GENODE_IOMEM_WC, i.fb_base, size, 0, 0);
+		region = iomem_request(s, GENODE_IOMEM_WC, i.fb_base, size, GENODE_NO_DEVICE, 0);
 		EXPECT_EQ(-EBUSY, region);
 		if (region >= 0)
 			close(region);
@@ -313,13 +313,13 @@ TEST(boot_framebuffer_is_the_vgas_mode)
 	 */
 	flags = GENODE_IOMEM_WC;
 	if (allow[0]) {
-		region = iomem_request(s, flags, i.fb_base, size, 0, 0);
+		region = iomem_request(s, flags, i.fb_base, size, GENODE_NO_DEVICE, 0);
 		EXPECT_EQ(-EBUSY, region);
 		if (region >= 0)
 			close(region);
 		flags = 0;
 	}
-	region = iomem_request(s, flags, i.fb_base, size, 0, 0);
+	region = iomem_request(s, flags, i.fb_base, size, GENODE_NO_DEVICE, 0);
 	if (allow[0])
 		EXPECT_EQ(0, genode_allow_set(saved));
 	ASSERT_LE(0, region) TH_LOG("%s", strerror(-region));
@@ -909,7 +909,7 @@ TEST(dma_below_4g_for_no_device)
 
 	for (i = 0; i < N; i++) {
 		fds[i] = dma_alloc_flags(s, GENODE_DMA_ALLOC_BELOW_4G, SIZE,
-					 -1, &a);
+					 GENODE_NO_DEVICE, &a);
 		ASSERT_LE(0, fds[i]) TH_LOG("%s", strerror(-fds[i]));
 		ASSERT_NE(0, a.phys_addr) TH_LOG("no CAP_SYS_RAWIO?");
 		EXPECT_EQ(a.phys_addr, a.bus_addr);
@@ -921,7 +921,7 @@ TEST(dma_below_4g_for_no_device)
 	/* without the flag the allocator prefers RAM above 4 GiB */
 	if (ram_above_4g() == 1) {
 		for (i = 0; i < N; i++) {
-			fds[i] = dma_alloc_flags(s, 0, SIZE, -1, &a);
+			fds[i] = dma_alloc_flags(s, 0, SIZE, GENODE_NO_DEVICE, &a);
 			ASSERT_LE(0, fds[i]);
 			n_high += a.phys_addr >= BELOW_4G;
 		}
@@ -953,7 +953,7 @@ TEST(dma_below_4g_is_refused_with_a_device)
 		close(r);
 	EXPECT_EQ(0, dma_quota_used(s));
 	/* an unknown flag beside it */
-	r = dma_alloc_flags(s, GENODE_DMA_ALLOC_BELOW_4G << 1, 4096, -1, &a);
+	r = dma_alloc_flags(s, GENODE_DMA_ALLOC_BELOW_4G << 1, 4096, GENODE_NO_DEVICE, &a);
 	EXPECT_EQ(-EINVAL, r);
 	close(dev);
 	close(s);

@@ -295,6 +295,29 @@ static void *open_close_loop(void *arg)
 	return (void *)fails;
 }
 
+/*
+ * The library's session open asks the module for its ABI version and
+ * hands out only a session it can speak to: a file that answers no
+ * GENODE_INFO is no session (and is closed again).
+ */
+TEST(library_open_checks_the_abi_version)
+{
+	uint32_t version;
+	int s = genode_session_open(NULL), lowest;
+
+	ASSERT_LE(0, s);
+	ASSERT_EQ(0, genode_query_info(s, &version, NULL));
+	EXPECT_EQ(GENODE_ABI_VERSION, version);
+	lowest = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, lowest);
+	close(lowest);
+	EXPECT_EQ(-ENOTTY, genode_session_open("/dev/null"));
+	/* the refused open left no fd behind: the lowest free one is free */
+	EXPECT_EQ(lowest, open("/dev/null", O_RDONLY | O_CLOEXEC));
+	close(lowest);
+	close(s);
+}
+
 TEST(concurrent_open_close)
 {
 	long base = genode_sessions();

@@ -57,6 +57,7 @@ static inline int ioport_request(int session, uint32_t base, uint32_t size,
 		.base = base,
 		.size = size,
 		.fd = -1,
+		.device_fd = GENODE_NO_DEVICE,
 	};
 
 	if (ioctl(session, GENODE_IOPORT_REQUEST, &req))
@@ -256,7 +257,7 @@ static inline void *irq_read_thread(void *arg)
 /* ---- DMA buffers ---- */
 
 /*
- * GENODE_DMA_ALLOC for device_fd (-1: none), the whole answer in *a:
+ * GENODE_DMA_ALLOC for device_fd (or GENODE_NO_DEVICE), the whole answer in *a:
  * the buffer fd, or -errno.
  */
 static inline int dma_alloc(int session, uint64_t size, uint32_t cache,

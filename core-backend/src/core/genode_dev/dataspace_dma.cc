@@ -57,7 +57,7 @@ addr_t Dataspace_component::_dma_bus_addr()
 	req.argsz     = sizeof(req);
 	req.size      = _size;
 	req.cache     = genode_dev_cache(_cache);
-	req.device_fd = -1;
+	req.device_fd = GENODE_NO_DEVICE;
 	/* the platform driver's DMA window is [0x1000, 4 GiB) */
 	if (Genode_dev::features() & GENODE_FEATURE_DMA_BELOW_4G)
 		req.flags = GENODE_DMA_ALLOC_BELOW_4G;

@@ -19,15 +19,28 @@ int Genode_dev::session()
 	 * first session request (core's entrypoint), so no lock is needed
 	 * beyond the compiler's guard of the static.
 	 */
-	static int const fd = lx_open(GENODE_DEV_PATH, O_RDWR | LX_O_CLOEXEC);
-
-	if (fd < 0) {
-		static bool reported = false;
-		if (!reported)
+	static int const fd = [] () {
+		int const fd = lx_open(GENODE_DEV_PATH, O_RDWR | LX_O_CLOEXEC);
+		if (fd < 0) {
 			error("genode-dev: cannot open " GENODE_DEV_PATH " (", fd, "), "
 			      "no IO_MEM, IO_PORT or IRQ for components");
-		reported = true;
-	}
+			return fd;
+		}
+
+		/* a module of another ABI version would misread our requests */
+		genode_info i { };
+		i.argsz = sizeof(i);
+		int const ret = ioctl(fd, GENODE_INFO, &i);
+		if (ret < 0 || i.abi_version != GENODE_ABI_VERSION) {
+			error("genode-dev: " GENODE_DEV_PATH " speaks ABI ",
+			      ret < 0 ? 0u : i.abi_version, ", core ", GENODE_ABI_VERSION,
+			      " (", ret, "), no IO_MEM, IO_PORT or IRQ for components");
+			lx_close(fd);
+			return -71; /* EPROTO */
+		}
+		return fd;
+	} ();
+
 	return fd;
 }
 

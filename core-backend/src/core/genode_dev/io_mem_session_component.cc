@@ -80,6 +80,7 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 	req.flags = wc ? GENODE_IOMEM_WC : 0;
 	req.base  = base;
 	req.size  = size;
+	req.device_fd = GENODE_NO_DEVICE;
 
 	bool   in_config_window = false;
 	addr_t bar_start        = 0;

@@ -37,6 +37,7 @@ Io_port_session_component::Io_port_session_component(Range_allocator &,
 	req.argsz = sizeof(req);
 	req.base  = _base;
 	req.size  = _size;
+	req.device_fd = GENODE_NO_DEVICE;
 
 	if (Genode_dev::features() & GENODE_FEATURE_IOPORT_BAR)
 		Genode_dev::with_pci_functions([&] (Genode_dev::Pci_functions &functions) {

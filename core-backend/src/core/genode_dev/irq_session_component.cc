@@ -171,6 +171,7 @@ bool Irq_object::associate(Irq_session::Trigger trigger, Irq_session::Polarity p
 	req.argsz  = sizeof(req);
 	req.source = GENODE_IRQ_SOURCE_LEGACY;
 	req.line   = _irq;
+	req.device_fd = GENODE_NO_DEVICE;
 	_name      = String<32>(_irq);
 
 	switch (trigger) {

@@ -375,19 +375,28 @@ __check_dkms() {
 	[ $? = 77 ] && grep -q BUILD_EXCLUSIVE "$log"
 	result $? "dkms refuses to build for 6.0 (BUILD_EXCLUSIVE_KERNEL, status 77)" "$log"
 
-	# The test suite on each kernel with DKMS's module: one boot, no IOMMU.
-	for v in "$@"; do
+	# The test suite on each kernel with DKMS's module: one boot, the
+	# machine of tests/vm/configs' "dkms" line.
+	local opts timeout label kvers=("$@")
+	if ! opts=$(vm_config_field dkms dkms 7) ||
+		! timeout=$(vm_config_field dkms dkms 6) ||
+		! label=$(vm_config_field dkms dkms 8); then
+		result 1 "tests/vm/configs: its dkms line"
+		kvers=()
+	fi
+	for v in "${kvers[@]}"; do
 		dir=$out/vm-dkms-$v
 		if ! ko=$(dkms_ko "$v" "$out/dkms-ko-$v"); then
 			result 1 "VM on $v with DKMS's genode.ko: no module"
 			continue
 		fi
 		echo "# the test suite on $v with DKMS's genode.ko from /lib/modules/$v/updates/dkms"
-		"$top/tests/vm/run.sh" --iommu off --ko "$ko" --tests "$build/tests" \
-			--out "$dir" "$v"
+		# shellcheck disable=SC2086
+		"$top/tests/vm/run.sh" $opts --timeout "$timeout" --ko "$ko" \
+			--tests "$build/tests" --out "$dir" "$v"
 		if read -r p f s < "$dir/counts" 2>/dev/null; then
 			passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-			summary+=("$v iommu=off, DKMS's genode.ko: $p passed, $f failed, $s skipped")
+			summary+=("$v $label: $p passed, $f failed, $s skipped")
 		else
 			result 1 "VM on $v with DKMS's genode.ko: no result"
 		fi

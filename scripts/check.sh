@@ -1,14 +1,17 @@
 #!/bin/bash
 # The body of `make check`: static checks on the host, then the kselftest
-# programs in the QEMU VM for every kernel, with and without an IOMMU (the
-# debug kernel of scripts/debug-kernel.sh too), once more with the module
-# built with clang (on the last kernel), the framebuffer demo on
-# every kernel, then installing on this host through DKMS and the Debian
-# package (see check-install.sh).  Each static check and each TAP result
+# programs in the QEMU VM in each configuration of tests/vm/configs (every
+# kernel with and without an IOMMU, the debug kernel of
+# scripts/debug-kernel.sh, the module built with clang, the lockdown and
+# other boots of one program), the framebuffer demo on every kernel, then
+# installing on this host through DKMS and the Debian package (see
+# check-install.sh).  Each static check and each TAP result
 # counts as one test; the last line is "N passed, N failed" (", N skipped"
 # when something skipped).  HOST_INSTALL=no skips the checks that install
 # on the host.  QUICK=yes (make check-quick) runs the static checks, the
-# build checks and the suite in the VM only, and says what it skipped.
+# build checks and the configurations marked "quick" only, and says what
+# it skipped.  IOMMUS (default "off on") leaves out the configurations
+# whose machine it does not name.
 #
 # usage: check.sh --build DIR --linux-src DIR --cache DIR [--debug-kernel DIR] KVER...
 #   --debug-kernel  the build of scripts/debug-kernel.sh: its kernel runs
@@ -126,134 +129,107 @@ vm_counts() { # vm_counts DIR LABEL: add a VM run's counts to the totals
 	fi
 }
 
-# vm KVER IOMMU [--ko KO NAME] [run.sh options]: the suite in one boot,
-# with make's genode.ko for KVER or with KO, the NAME genode.ko
-vm() {
-	local v=$1 iommu=$2 ko=$build/$1/kmod/genode.ko name="" dir label
-	shift 2
-	if [ "${1:-}" = --ko ]; then
-		ko=$2 name=$3
-		shift 3
+# The boots of tests/vm/configs (make check-quick: its "quick" lines),
+# each line on each of its kernels.
+# shellcheck source=tests/vm/configs.sh
+. "$top/tests/vm/configs.sh"
+
+# vm_boot KVER NAME LABEL KO PROGRAMS TIMEOUT [run.sh options]: one boot,
+# logs in vm-KVER-NAME/
+vm_boot() {
+	local v=$1 dir=$out/vm-$1-$2 label="$1 $3" ko=$4 progs=$5 timeout=$6 tests p
+	shift 6
+	tests=$build/tests
+	if [ "$progs" != all ]; then
+		tests=$dir.tests
+		rm -rf "$tests"
+		mkdir -p "$tests"
+		for p in $progs; do
+			cp "$build/tests/$p" "$tests/"
+		done
 	fi
-	dir=$out/vm-$v-iommu-$iommu${name:+-$name}
-	label="$v iommu=$iommu${name:+, $name genode.ko}"
-	"$top/tests/vm/run.sh" --iommu "$iommu" --ko "$ko" \
-		--tests "$build/tests" --out "$dir" "$@" "$v"
+	"$top/tests/vm/run.sh" --ko "$ko" --tests "$tests" --out "$dir" \
+		--timeout "$timeout" "$@" "$v"
 	vm_counts "$dir" "$label"
 }
 
-for v in "$@"; do
-	for iommu in $IOMMUS; do
-		vm "$v" "$iommu"
-	done
-done
-
-# The module check_llvm built with clang, loaded: the suite in one boot on
-# the kernel it was built for, with the IOMMU when that machine is tested.
-v=${*: -1}
-iommu=$(echo "$IOMMUS" | tr ' ' '\n' | grep -x on || echo off)
-if [ -n "$llvm_ko" ]; then
-	echo "# the test suite on $v with the clang-built genode.ko ($llvm_ko)"
-	vm "$v" "$iommu" --ko "$llvm_ko" clang-built
-elif [ -n "$llvm_skip" ]; then
-	skip "the VM tests on $v with the clang-built genode.ko" "$llvm_skip"
-	summary+=("$v iommu=$iommu, clang-built genode.ko: skipped ($llvm_skip)")
-else
+uses="quick check"
+[ "$QUICK" = yes ] && uses=quick
+configs=$(vm_configs quick check) || {
 	failed=$((failed + 1))
-	summary+=("$v iommu=$iommu, clang-built genode.ko: no module (see $out/llvm)")
-fi
-
-# The debug kernel is several times slower under TCG (KASAN, lockdep).
-if [ -n "$debug" ]; then
-	if [ -n "$dkver" ] && [ -f "$debug/bzImage" ]; then
-		for iommu in $IOMMUS; do
-			vm "$dkver" "$iommu" --checkers --kernel-image "$debug/bzImage" \
-				--moddir "$debug/modules/lib/modules/$dkver" --timeout 1800
-		done
-	else
-		failed=$((failed + 1))
-		summary+=("debug kernel: not built in $debug")
-	fi
-else
-	why=DEBUG_KERNEL=off
-	[ "$QUICK" = yes ] && why="QUICK=yes (make check-quick)"
-	skip "the VM tests under the debug kernel" "$why"
-	summary+=("debug kernel: skipped ($why)")
-fi
-
-# vm_program KVER NAME LABEL PROG [run.sh options]: one program alone in a
-# boot of its own (logs in vm-KVER-NAME/)
-vm_program() {
-	local v=$1 dir=$out/vm-$1-$2 label=$3 prog=$4
-	shift 4
-	mkdir -p "$dir.tests"
-	cp "$build/tests/$prog" "$dir.tests/"
-	"$top/tests/vm/run.sh" --ko "$build/$v/kmod/genode.ko" \
-		--tests "$dir.tests" --out "$dir" "$@" "$v"
-	vm_counts "$dir" "$v $label"
+	summary+=("tests/vm/configs: unreadable")
 }
-
-# What make check-quick leaves out from here on, each as one SKIP line.
-if [ "$QUICK" = yes ]; then
-	for lane in "lockdown (ioport_test, iomem_test, pci_test)" \
-		"5 GiB (platform_test)" "vesafb (platform_test)" "iommu=noir (pci_test)" \
-		"iommu=on, four edu (iommu_domain_test)" "vesa_fb demo"; do
-		skip "$lane" "QUICK=yes (make check-quick)"
-		summary+=("$lane: skipped (QUICK=yes)")
+while IFS=$'\t' read -r -u 3 name use kernels module progs timeout opts label; do
+	read -r -a optv <<< "$opts"
+	if [ "$use" != quick ] && [ "$uses" = quick ]; then
+		skip "$label ($kernels kernel)" "QUICK=yes (make check-quick)"
+		summary+=("$label ($kernels kernel): skipped (QUICK=yes)")
+		continue
+	fi
+	iommu=$(vm_config_iommu "${optv[@]}")
+	if ! echo "$IOMMUS" | tr ' ' '\n' | grep -qx "$iommu"; then
+		skip "$label ($kernels kernel)" "IOMMUS=$IOMMUS"
+		summary+=("$label ($kernels kernel): skipped (IOMMUS=$IOMMUS)")
+		continue
+	fi
+	case $kernels in
+	each) kvers=("$@") ;;
+	last) kvers=("${*: -1}") ;;
+	debug)
+		if [ -z "$debug" ]; then
+			skip "$label under the debug kernel" DEBUG_KERNEL=off
+			summary+=("debug kernel, $label: skipped (DEBUG_KERNEL=off)")
+			continue
+		fi
+		if [ -z "$dkver" ] || [ ! -f "$debug/bzImage" ]; then
+			failed=$((failed + 1))
+			summary+=("debug kernel, $label: not built in $debug")
+			continue
+		fi
+		kvers=("$dkver")
+		optv+=(--kernel-image "$debug/bzImage"
+			--moddir "$debug/modules/lib/modules/$dkver") ;;
+	*)
+		failed=$((failed + 1))
+		summary+=("tests/vm/configs: $name: unknown kernels $kernels")
+		continue ;;
+	esac
+	for v in "${kvers[@]}"; do
+		ko=$build/$v/kmod/genode.ko
+		if [ "$module" = clang ]; then
+			if [ -n "$llvm_skip" ]; then
+				skip "the VM tests on $v with the clang-built genode.ko" "$llvm_skip"
+				summary+=("$v $label: skipped ($llvm_skip)")
+				continue
+			elif [ -z "$llvm_ko" ]; then
+				failed=$((failed + 1))
+				summary+=("$v $label: no module (see $out/llvm)")
+				continue
+			fi
+			ko=$llvm_ko
+		fi
+		echo "# $v $label"
+		vm_boot "$v" "$name" "$label" "$ko" "$progs" "$timeout" "${optv[@]}"
 	done
-fi
-
-# The tests that raise the kernel's lockdown (irreversible) run in boots of
-# their own: the whole program, with GENODE_TEST_LOCKDOWN=1, then rmmod.
-[ "$QUICK" = yes ] || {
-echo "== lockdown"
-for v in "$@"; do
-	for prog in ioport_test iomem_test pci_test; do
-		vm_program "$v" "lockdown-$prog" "lockdown ($prog)" "$prog" \
-			--append "genode.lockdown=$prog"
-	done
-done
-
-# platform_test once more in a VM with RAM above 4 GiB, where a DMA buffer
-# for no device lies above 4 GiB unless GENODE_DMA_ALLOC_BELOW_4G asks
-# otherwise (the boots above have 1 GiB), and in text mode (no boot
-# framebuffer to report); and once with vesafb on the boot framebuffer,
-# which only the allow list then hands out.
-echo "== RAM above 4 GiB"
-vm_program "${*: -1}" mem5g "5 GiB (platform_test)" platform_test --mem 5G --fb none
-echo "== vesafb on the boot framebuffer"
-vm_program "${*: -1}" vesafb "vesafb (platform_test)" platform_test --fb vesafb
-
-# pci_test once more behind an IOMMU without interrupt remapping, where a
-# device's DMA is translated but not isolated (its MSIs are not).
-echo "== IOMMU without interrupt remapping"
-vm_program "${*: -1}" iommu-noir "iommu=noir (pci_test)" pci_test --iommu noir
-
-# iommu_domain_test once more behind the IOMMU with a second edu, for the
-# test of two sessions whose devices reach only their own domains (each
-# edu on q35's root bus is an IOMMU group of its own), and two more behind
-# a PCI-PCI bridge, which share one group, for VFIO's group rule.
-echo "== IOMMU domains with more edu functions"
-for v in "$@"; do
-	vm_program "$v" iommu-domains "iommu=on, four edu (iommu_domain_test)" \
-		iommu_domain_test --iommu on --qemu "-device edu \
-		-device pci-bridge,id=pb,chassis_nr=3 -device edu,bus=pb,addr=1 \
-		-device edu,bus=pb,addr=2"
-done
+done 3<<< "$configs"
 
 # The VESA framebuffer example, its picture taken with QEMU's screendump
 # and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).
 echo "== demo"
-dp=$passed df=$failed
-for v in "$@"; do
-	dir=$out/demo-$v
-	"$top/scripts/demo.sh" --build "$build" --kver "$v" --out "$dir" \
-		> "$out/demo-$v.log" 2>&1
-	result $? "vesa_fb demo on $v: 1024x768 picture checked from the host ($dir/vesa.png)" \
-		"$out/demo-$v.log"
-done
-summary+=("demo: $((passed - dp)) passed, $((failed - df)) failed")
-}
+if [ "$QUICK" = yes ]; then
+	skip "vesa_fb demo" "QUICK=yes (make check-quick)"
+	summary+=("vesa_fb demo: skipped (QUICK=yes)")
+else
+	dp=$passed df=$failed
+	for v in "$@"; do
+		dir=$out/demo-$v
+		"$top/scripts/demo.sh" --build "$build" --kver "$v" --out "$dir" \
+			> "$out/demo-$v.log" 2>&1
+		result $? "vesa_fb demo on $v: 1024x768 picture checked from the host ($dir/vesa.png)" \
+			"$out/demo-$v.log"
+	done
+	summary+=("demo: $((passed - dp)) passed, $((failed - df)) failed")
+fi
 
 # Genode's own scenarios need a Genode tree: scripts/genode-check.sh.
 skip "Genode's scenarios in the VM (rtc, uart, nvme, ahci, nic)" "make genode-check GENODE_DIR=<a Genode tree>"

@@ -28,6 +28,8 @@
 #   --com2 CHARDEV     the backend of COM2 (0x2f8, IRQ 3) as QEMU -chardev
 #                      options without the id (null), e.g. pipe,path=/tmp/c2
 #                      (the host writes /tmp/c2.in, reads /tmp/c2.out)
+#   --device SPEC      one more QEMU -device SPEC after the test devices
+#                      (repeatable; tests/vm/configs uses it)
 #   --qemu ARGS        more QEMU arguments, split at spaces, after the test
 #                      devices, so that theirs keep their addresses (e.g. a
 #                      disk: -drive ...,id=d -device nvme,drive=d)
@@ -40,6 +42,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 extra_append="" iommu=off mode=check ko="" tests="" run="" out="" mem=1G smp=2 timeout=300
 screendump="" image="" moddir="" checkers=0 com2=null qemu_extra="" qmp_path="" fb=free
+extra_devices=()
 while [ $# -gt 1 ]; do
 	case "$1" in
 	--checkers) checkers=1; shift; continue ;;
@@ -57,6 +60,7 @@ while [ $# -gt 1 ]; do
 	--append) extra_append=$2 ;;
 	--screendump) screendump=$2 ;;
 	--com2) com2=$2 ;;
+	--device) extra_devices+=(-device "$2") ;;
 	--qemu) qemu_extra=$2 ;;
 	--qmp) qmp_path=$2 ;;
 	--fb) fb=$2 ;;
@@ -128,6 +132,7 @@ devices+=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
 # A device with a BAR smaller than a page (the i6300esb watchdog: 16 bytes
 # of MMIO), left unbound: no driver for it is in the initramfs.
 devices+=(-device i6300esb)
+devices+=("${extra_devices[@]}")
 # shellcheck disable=SC2206
 [ -z "$qemu_extra" ] || devices+=($qemu_extra)
 

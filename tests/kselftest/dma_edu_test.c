@@ -692,28 +692,21 @@ TEST_F(edu, device_buffers_are_zeroed)
 
 /* ---- memory cgroup: buffers built from pages are charged ---- */
 
-#define CGROOT "/sys/fs/cgroup"
-#define CGTEST CGROOT "/genode-dma-edu-test"
+#define CGTEST MEMCG_ROOT "/genode-dma-edu-test"
 
 TEST(edu_memcg_charges_iommu_buffers)
 {
 	struct pci_addr addr;
-	struct stat st;
 	long long r[4];
-	int pipefd[2], status;
+	int pipefd[2], status, ret;
 	pid_t pid;
 
 	if (edu_find(0, &addr))
 		SKIP(return, "no edu device in this VM");
-	if (stat(CGROOT "/cgroup.controllers", &st)) {
-		mkdir(CGROOT, 0755);
-		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
-			SKIP(return, "cannot mount cgroup2: %s", strerror(errno));
-	}
-	if (sysfs_write(CGROOT "/cgroup.subtree_control", "+memory"))
-		SKIP(return, "no memory controller");
-	rmdir(CGTEST);
-	ASSERT_EQ(0, mkdir(CGTEST, 0755));
+	ret = memcg_create(CGTEST);
+	if (ret == -ENODEV || ret == -EOPNOTSUPP)
+		SKIP(return, "%s", ret == -ENODEV ? "cannot mount cgroup2" : "no memory controller");
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, pipe(pipefd));
 
 	pid = fork();
@@ -767,7 +760,7 @@ TEST(edu_killed_during_dma_leaves_nothing)
 	long resources = genode_resources();
 	long sessions = genode_sessions();
 	struct pci_addr addr;
-	int pipefd[2], status, s, dev;
+	int pipefd[2], s, dev;
 	pid_t pid;
 	char c;
 
@@ -804,9 +797,7 @@ TEST(edu_killed_during_dma_leaves_nothing)
 	}
 	close(pipefd[1]);
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
-	kill(pid, SIGKILL);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(0, child_kill(pid));
 	close(pipefd[0]);
 	/* let the transfer end: 100 ms */
 	usleep(300 * 1000);

@@ -885,7 +885,7 @@ TEST_F(dma, buffer_passed_over_a_socket_stays_valid)
 TEST_F(dma, killed_process_leaves_nothing)
 {
 	long sessions = genode_sessions();
-	int pipefd[2], status;
+	int pipefd[2];
 	pid_t pid;
 	char c;
 
@@ -918,9 +918,7 @@ TEST_F(dma, killed_process_leaves_nothing)
 	close(pipefd[1]);
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
 	EXPECT_EQ(self->resources + 8, genode_resources());
-	kill(pid, SIGKILL);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(0, child_kill(pid));
 	EXPECT_EQ(self->resources, genode_resources());
 	EXPECT_EQ(sessions, genode_sessions());
 	close(pipefd[0]);
@@ -1012,8 +1010,7 @@ TEST_F(dma_quota, limit_is_taken_at_open_and_enforced)
 
 /* ---- memory cgroup ---- */
 
-#define CGROOT "/sys/fs/cgroup"
-#define CGTEST CGROOT "/genode-dma-test"
+#define CGTEST MEMCG_ROOT "/genode-dma-test"
 
 static long long cg_current(void)
 {
@@ -1025,19 +1022,13 @@ static long long cg_current(void)
 TEST(dma_memcg_charges_buffers)
 {
 	long long r[4];
-	int pipefd[2], status;
-	struct stat st;
+	int pipefd[2], status, ret;
 	pid_t pid;
 
-	if (stat(CGROOT "/cgroup.controllers", &st)) {
-		mkdir(CGROOT, 0755);
-		if (mount("cgroup2", CGROOT, "cgroup2", 0, NULL))
-			SKIP(return, "cannot mount cgroup2: %s", strerror(errno));
-	}
-	if (sysfs_write(CGROOT "/cgroup.subtree_control", "+memory"))
-		SKIP(return, "no memory controller");
-	rmdir(CGTEST);
-	ASSERT_EQ(0, mkdir(CGTEST, 0755));
+	ret = memcg_create(CGTEST);
+	if (ret == -ENODEV || ret == -EOPNOTSUPP)
+		SKIP(return, "%s", ret == -ENODEV ? "cannot mount cgroup2" : "no memory controller");
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, pipe(pipefd));
 
 	pid = fork();

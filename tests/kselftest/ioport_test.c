@@ -1042,7 +1042,7 @@ TEST_F(release, resource_outlives_its_session)
 
 TEST_F(release, kill_9_releases)
 {
-	int pipefd[2], fd = -1, status;
+	int pipefd[2], fd = -1;
 	char c;
 	pid_t pid;
 
@@ -1066,9 +1066,7 @@ TEST_F(release, kill_9_releases)
 
 	EXPECT_EQ(-EBUSY, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
 	EXPECT_EQ(1, proc_ioports_has("02f8-02ff : genode"));
-	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(0, child_kill(pid));
 
 	ASSERT_EQ(0, ioport_request(self->session, UART_COM2, UART_PORTS, &fd));
 	close(fd);

@@ -782,7 +782,7 @@ static char proc_state(pid_t pid)
 
 TEST_F(com2, kill_of_a_process_blocked_in_read)
 {
-	int pipefd[2], status, fd, i;
+	int pipefd[2], fd, i;
 	char c;
 	pid_t pid;
 
@@ -811,10 +811,7 @@ TEST_F(com2, kill_of_a_process_blocked_in_read)
 		msleep(5);
 	ASSERT_EQ('S', proc_state(pid));
 	msleep(50);
-	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFSIGNALED(status));
-	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+	ASSERT_EQ(0, child_kill(pid));
 
 	/* its session and IRQ are gone, and the line is free */
 	EXPECT_EQ(self->base, genode_resources());

@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Processes: passing fds over UNIX sockets (SCM_RIGHTS), CAP_SYS_RAWIO,
- * groups, and running a function in a child.  Every function
+ * groups, running a function in a child, killing one, and memory
+ * cgroups.  Every function
  * returns 0 or a value, or a negative errno, and prints nothing.
  */
 #ifndef GENODE_TEST_PROCESS_H
 #define GENODE_TEST_PROCESS_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -227,6 +232,48 @@ static inline int run_in_child(int (*fn)(void *), void *arg)
 	if (waitpid(pid, &status, 0) != pid)
 		return -errno;
 	return status;
+}
+
+/* SIGKILL the child pid and reap it: 0 when SIGKILL ended it, or -errno. */
+static inline int child_kill(pid_t pid)
+{
+	int status;
+
+	if (kill(pid, SIGKILL))
+		return -errno;
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? 0 : -ECHILD;
+}
+
+#define MEMCG_ROOT "/sys/fs/cgroup"
+
+/*
+ * An empty memory cgroup at path, below MEMCG_ROOT (cgroup2, mounted
+ * there if it is not yet; the memory controller enabled for its
+ * children): 0; -ENODEV when cgroup2 cannot be mounted, -EOPNOTSUPP
+ * without a memory controller (a test skips on both); or -errno.
+ */
+static inline int memcg_create(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(MEMCG_ROOT "/cgroup.controllers", &st)) {
+		mkdir(MEMCG_ROOT, 0755);
+		if (mount("cgroup2", MEMCG_ROOT, "cgroup2", 0, NULL))
+			return -ENODEV;
+	}
+	fd = open(MEMCG_ROOT "/cgroup.subtree_control", O_WRONLY);
+	if (fd < 0)
+		return -EOPNOTSUPP;
+	if (write(fd, "+memory", 7) != 7) {
+		close(fd);
+		return -EOPNOTSUPP;
+	}
+	close(fd);
+	rmdir(path);
+	return mkdir(path, 0755) ? -errno : 0;
 }
 
 #endif

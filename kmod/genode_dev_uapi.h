@@ -91,5 +91,9 @@ static_assert(sizeof(struct genode_iommu_map) == 40);
 static_assert(offsetof(struct genode_iommu_map, offset) == 16);
 static_assert(offsetof(struct genode_iommu_map, iova) == 32);
 static_assert(sizeof(struct genode_iommu_unmap) == 24);
+static_assert(sizeof(struct genode_iommu_domain_info) == 56);
+static_assert(offsetof(struct genode_iommu_domain_info, aperture_start) == 16);
+static_assert(offsetof(struct genode_iommu_domain_info, nr_mappings) == 40);
+static_assert(offsetof(struct genode_iommu_domain_info, mapped_bytes) == 48);
 
 #endif /* _GENODE_DEV_UAPI_H */

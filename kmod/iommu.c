@@ -84,6 +84,8 @@ struct genode_iommu_domain {
 	u64 pgsize;			/* the smallest page size */
 	int prot_cache;			/* IOMMU_CACHE where it snoops, or 0 */
 	bool isolating;
+	/* attachments with ->attached set (changed under their gdev->lock) */
+	atomic_t nr_attached;
 
 	/* guards @atts and @maps, see above */
 	struct mutex lock;
@@ -141,6 +143,7 @@ static void __genode_iommu_detach(struct genode_iommu_att *att)
 	iommu_detach_group(att->dom->domain, att->group);
 	iommu_group_release_dma_owner(att->group);
 	att->attached = false;
+	atomic_dec(&att->dom->nr_attached);
 	gdev->iommu_attached = false;
 }
 
@@ -270,6 +273,7 @@ static int genode_iommu_attach(struct genode_ucmd *ucmd)
 	att->group = group;
 	att->dev_file = get_file(file);
 	att->attached = true;
+	atomic_inc(&dom->nr_attached);
 	gdev->iommu_attached = true;
 	list_add_tail(&att->node, &dom->atts);
 	mutex_unlock(&dom->lock);
@@ -490,6 +494,33 @@ static int genode_iommu_unmap_ioctl(struct genode_ucmd *ucmd)
 
 /* ---- the domain fd ---- */
 
+static int genode_iommu_info(struct genode_ucmd *ucmd)
+{
+	struct genode_iommu_domain *dom = to_dom(ucmd->res);
+	struct genode_iommu_domain_info *cmd = ucmd->cmd;
+	struct iommu_domain *domain = dom->domain;
+	struct genode_iommu_map_ent *m;
+	u64 bytes = 0;
+	u32 n = 0;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	cmd->out_flags = dom->isolating ? GENODE_IOMMU_ISOLATING : 0;
+	cmd->nr_attached = atomic_read(&dom->nr_attached);
+	cmd->aperture_start = domain->geometry.aperture_start;
+	cmd->aperture_end = domain->geometry.aperture_end;
+	cmd->pgsize_bitmap = domain->pgsize_bitmap;
+	mutex_lock(&dom->lock);
+	list_for_each_entry(m, &dom->maps, node) {
+		n++;
+		bytes += m->size;
+	}
+	mutex_unlock(&dom->lock);
+	cmd->nr_mappings = n;
+	cmd->mapped_bytes = bytes;
+	return genode_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
 static const struct genode_ioctl_op genode_iommu_ioctls[] = {
 	GENODE_IOCTL_OP(GENODE_IOMMU_ATTACH, genode_iommu_attach,
 			struct genode_iommu_attach, __reserved),
@@ -499,6 +530,8 @@ static const struct genode_ioctl_op genode_iommu_ioctls[] = {
 			struct genode_iommu_map, iova),
 	GENODE_IOCTL_OP(GENODE_IOMMU_UNMAP, genode_iommu_unmap_ioctl,
 			struct genode_iommu_unmap, size),
+	GENODE_IOCTL_OP(GENODE_IOMMU_DOMAIN_INFO, genode_iommu_info,
+			struct genode_iommu_domain_info, mapped_bytes),
 };
 
 /*

@@ -1675,4 +1675,43 @@ struct genode_iommu_unmap {
 
 #define GENODE_IOMMU_UNMAP	_IO(GENODE_IOCTL_TYPE, 0x74)
 
+/**
+ * GENODE_IOMMU_DOMAIN_INFO - _IO(GENODE_IOCTL_TYPE, 0x75),
+ *			      struct genode_iommu_domain_info
+ *
+ * An ioctl on a domain fd: what the domain is, and what it holds now.  A
+ * process that was given the fd (SCM_RIGHTS) learns the domain's
+ * aperture and page sizes from it, as its allocator did from
+ * GENODE_IOMMU_DOMAIN_ALLOC; a holder can see that a device's release
+ * detached it, or that nothing is mapped any more.
+ *
+ * In:  argsz, flags (must be 0), __reserved (0).
+ * Out: out_flags (GENODE_IOMMU_ISOLATING), aperture_start, aperture_end
+ *      and pgsize_bitmap, as GENODE_IOMMU_DOMAIN_ALLOC reported them;
+ *      nr_attached: the devices attached now (ATTACH without DETACH,
+ *      less those whose release detached them); nr_mappings and
+ *      mapped_bytes: the mappings (GENODE_IOMMU_MAP without UNMAP) and
+ *      the bytes they cover.
+ *
+ * Who may call: whoever holds the domain fd.
+ * Return: 0 on success;
+ *  -EINVAL  bad argsz, flags or reserved field;
+ *  -ENODEV  the domain was revoked;
+ *  -E2BIG, -EFAULT.
+ */
+struct genode_iommu_domain_info {
+	__u32 argsz;
+	__u32 flags;
+	__u32 out_flags;
+	__u32 nr_attached;
+	__aligned_u64 aperture_start;
+	__aligned_u64 aperture_end;
+	__aligned_u64 pgsize_bitmap;
+	__u32 nr_mappings;
+	__u32 __reserved;
+	__aligned_u64 mapped_bytes;
+};
+
+#define GENODE_IOMMU_DOMAIN_INFO	_IO(GENODE_IOCTL_TYPE, 0x75)
+
 #endif /* _UAPI_GENODE_DEV_H */

@@ -651,3 +651,10 @@ int genode_iommu_unmap(int domain, uint64_t iova, uint64_t size)
 	u.size = size;
 	return ioctl(domain, GENODE_IOMMU_UNMAP, &u) ? neg_errno() : 0;
 }
+
+int genode_iommu_domain_info(int domain, struct genode_iommu_domain_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->argsz = sizeof(*info);
+	return ioctl(domain, GENODE_IOMMU_DOMAIN_INFO, info) ? neg_errno() : 0;
+}

@@ -224,7 +224,9 @@ int genode_dma_set_mask(int session, int device_fd, unsigned int bits);
  * *info (unless NULL: out_flags, the aperture, the page sizes); attach
  * and detach take a device fd of the domain's session, map a buffer for
  * no device of it ([offset, offset + size) at iova, flags
- * GENODE_IOMMU_MAP_READ and/or _WRITE), unmap exactly one mapping.
+ * GENODE_IOMMU_MAP_READ and/or _WRITE), unmap exactly one mapping;
+ * genode_iommu_domain_info() fills *info with what the domain is and
+ * holds now.
  */
 int genode_iommu_domain_alloc(int session, int device_fd,
 			      struct genode_iommu_domain_alloc *info);
@@ -233,6 +235,7 @@ int genode_iommu_detach(int domain, int device_fd);
 int genode_iommu_map(int domain, int buffer, uint64_t offset, uint64_t size,
 		     uint64_t iova, uint32_t flags);
 int genode_iommu_unmap(int domain, uint64_t iova, uint64_t size);
+int genode_iommu_domain_info(int domain, struct genode_iommu_domain_info *info);
 
 #ifdef __cplusplus
 }

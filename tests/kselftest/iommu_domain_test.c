@@ -259,7 +259,89 @@ TEST_F(dom, alloc_reports_the_domain_and_checks_its_arguments)
 	EXPECT_EQ(0, genode_revoke(self->session, other));
 	EXPECT_EQ(-ENODEV, domain_attach(other, self->edu.dev, 1));
 	EXPECT_EQ(-ENODEV, domain_unmap(other, IOVA_A, PAGE));
+	{
+		struct genode_iommu_domain_info di;
+
+		EXPECT_EQ(-ENODEV, genode_iommu_domain_info(other, &di));
+	}
 	close(other);
+}
+
+struct fds {
+	int session;
+	int domain;
+};
+
+/* In a child: the domain's info with the session closed; 0 if it has 2 mappings. */
+static int info_alone(void *arg)
+{
+	struct genode_iommu_domain_info di;
+	struct fds *f = arg;
+
+	close(f->session);
+	if (genode_iommu_domain_info(f->domain, &di))
+		return 1;
+	return di.nr_mappings == 2 ? 0 : 2;
+}
+
+/* GENODE_IOMMU_DOMAIN_INFO: the allocation's facts, and what is attached and mapped now. */
+TEST_F(dom, info_reports_what_the_domain_holds)
+{
+	struct genode_iommu_domain_info di;
+	struct fds child;
+	unsigned char *p;
+	int buf;
+
+	NEED_DOMAIN();
+	ASSERT_EQ(0, genode_iommu_domain_info(self->domain, &di));
+	EXPECT_EQ(self->info.out_flags, di.out_flags);
+	EXPECT_EQ(self->info.aperture_start, di.aperture_start);
+	EXPECT_EQ(self->info.aperture_end, di.aperture_end);
+	EXPECT_EQ(self->info.pgsize_bitmap, di.pgsize_bitmap);
+	EXPECT_EQ(0, di.nr_attached);
+	EXPECT_EQ(0, di.nr_mappings);
+	EXPECT_EQ(0, di.mapped_bytes);
+
+	buf = buffer(self->session, 4 * PAGE, 0, &p);
+	ASSERT_LE(0, buf);
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 1));
+	ASSERT_EQ(0, domain_map(self->domain, buf, 0, PAGE, IOVA_A,
+				GENODE_IOMMU_MAP_READ));
+	ASSERT_EQ(0, domain_map(self->domain, buf, PAGE, 3 * PAGE, IOVA_B,
+				GENODE_IOMMU_MAP_WRITE));
+	ASSERT_EQ(0, genode_iommu_domain_info(self->domain, &di));
+	EXPECT_EQ(1, di.nr_attached);
+	EXPECT_EQ(2, di.nr_mappings);
+	EXPECT_EQ(4 * PAGE, di.mapped_bytes);
+
+	/* whoever holds the fd may ask: a child that has nothing else */
+	child.session = self->session;
+	child.domain = self->domain;
+	EXPECT_EQ(0, run_in_child(info_alone, &child));
+
+	ASSERT_EQ(0, domain_unmap(self->domain, IOVA_A, PAGE));
+	ASSERT_EQ(0, domain_attach(self->domain, self->edu.dev, 0));
+	ASSERT_EQ(0, genode_iommu_domain_info(self->domain, &di));
+	EXPECT_EQ(0, di.nr_attached);
+	EXPECT_EQ(1, di.nr_mappings);
+	EXPECT_EQ(3 * PAGE, di.mapped_bytes);
+
+	/* flags and the reserved field */
+	memset(&di, 0, sizeof(di));
+	di.argsz = sizeof(di);
+	di.flags = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->domain, GENODE_IOMMU_DOMAIN_INFO, &di));
+	EXPECT_EQ(EINVAL, errno);
+	di.flags = 0;
+	di.__reserved = 1;
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->domain, GENODE_IOMMU_DOMAIN_INFO, &di));
+	EXPECT_EQ(EINVAL, errno);
+	/* a failed call leaves the struct as it was */
+	EXPECT_EQ(0, di.nr_mappings);
+	munmap(p, 4 * PAGE);
+	close(buf);
 }
 
 TEST_F(dom, attach_and_detach_check_their_arguments)
@@ -636,6 +718,13 @@ TEST_F(dom, revoked_device_is_detached)
 	self->edu.bar_fd = -1;
 	ASSERT_EQ(0, genode_revoke(self->session, self->edu.dev));
 	EXPECT_EQ(-ENODEV, domain_attach(self->domain, self->edu.dev, 0));
+	{
+		struct genode_iommu_domain_info di;
+
+		ASSERT_EQ(0, genode_iommu_domain_info(self->domain, &di));
+		EXPECT_EQ(0, di.nr_attached);
+		EXPECT_EQ(1, di.nr_mappings);
+	}
 
 	/* claimed again, it attaches again, and the mapping is still there */
 	ASSERT_EQ(0, edu_open(self->session, 0, &again));

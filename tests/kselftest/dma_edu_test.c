@@ -52,14 +52,6 @@ static void fill(unsigned char *p, size_t len, unsigned int seed)
 		p[i] = (unsigned char)(i * 31 + seed + i / 251);
 }
 
-static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
-
 /*
  * Does the debugfs buffer list show the buffer whose first page is @pfn
  * (with @word in its line, unless @word is NULL)?

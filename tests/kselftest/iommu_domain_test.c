@@ -41,14 +41,6 @@
 /* Intel's interrupt window: a reserved region of every group */
 #define MSI_WINDOW 0xfee00000ULL
 
-static bool all_bytes(const unsigned char *p, size_t len, unsigned char v)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
-
 /* One edu of a session: claimed, BAR0 mapped, mask set. */
 struct edu {
 	struct pci_addr addr;

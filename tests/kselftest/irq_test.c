@@ -410,11 +410,6 @@ TEST_F(com2, ack_ioctls)
 	EXPECT_EQ(0, info.state);
 }
 
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
-
 /*
  * GENODE_IRQ_ACK_WAIT blocked on an idle line and a signal: EINTR, and
  * the ack is done (the uapi header); the next interrupt is still counted.
@@ -423,11 +418,11 @@ TEST_F(com2, ack_wait_interrupted_by_a_signal_is_eintr)
 {
 	struct genode_irq_ack ack = { .argsz = sizeof(ack),
 				      .flags = GENODE_IRQ_ACK_WAIT };
-	struct sigaction sa = { .sa_handler = on_alarm }, old;
 	struct itimerval t = { .it_value = { .tv_usec = 200 * 1000 } };
+	struct sigaction old;
 
 	/* no SA_RESTART: the call must not be restarted behind our back */
-	ASSERT_EQ(0, sigaction(SIGALRM, &sa, &old));
+	ASSERT_EQ(0, sigalrm_interrupts(&old));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &t, NULL));
 	errno = 0;
 	EXPECT_EQ(-1, ioctl(self->irq, GENODE_IRQ_ACK, &ack));

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -255,6 +256,16 @@ static inline void *irq_read_thread(void *arg)
 }
 
 /* ---- DMA buffers ---- */
+
+/* Are all len bytes at p v? */
+static inline bool all_bytes(const unsigned char *p, size_t len,
+			     unsigned char v)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
 
 /*
  * GENODE_DMA_ALLOC for device_fd (or GENODE_NO_DEVICE), the whole answer in *a:

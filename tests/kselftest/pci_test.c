@@ -909,6 +909,67 @@ TEST(bar_accesses_wait_for_the_end_of_a_reset)
 	close(s);
 }
 
+/* A thread that resets a function through sysfs (under its device lock). */
+struct sysfs_resetter {
+	char path[128];
+	volatile int stop;
+	unsigned long resets;
+};
+
+static void *sysfs_reset_loop(void *arg)
+{
+	struct sysfs_resetter *r = arg;
+
+	while (!r->stop)
+		r->resets += !sysfs_write(r->path, "1");
+	return NULL;
+}
+
+/*
+ * GENODE_PCI_RESET only tries the device lock: while the kernel holds it
+ * (here a reset through sysfs, which e1000e's PM reset keeps for some
+ * milliseconds), the call is EAGAIN, and nothing else.
+ */
+TEST(reset_while_the_kernel_holds_the_device_is_eagain)
+{
+	struct genode_pci_reset rst = { .argsz = sizeof(rst) };
+	struct sysfs_resetter r = { 0 };
+	unsigned int i, again = 0, done = 0, other = 0;
+	struct pci_addr nic;
+	pthread_t th;
+	int s, dev;
+
+	if (e1000e_find(&nic))
+		SKIP(return, "no e1000e (-device e1000e) in this VM");
+	s = genode_session_open(NULL);
+	ASSERT_LE(0, s);
+	dev = pci_claim(s, &nic);
+	ASSERT_LE(0, dev);
+	snprintf(r.path, sizeof(r.path), "%s/reset", nic.dir);
+	ASSERT_EQ(0, access(r.path, W_OK));
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, sysfs_reset_loop, &r));
+	for (i = 0; i < 200 && !(again && r.resets > 2); i++) {
+		if (!ioctl(dev, GENODE_PCI_RESET, &rst))
+			done++;
+		else if (errno == EAGAIN)
+			again++;
+		else
+			other++;
+		msleep(1);
+	}
+	r.stop = 1;
+	pthread_join(th, NULL);
+	TH_LOG("%u calls: %u EAGAIN, %u done, beside %lu resets through sysfs",
+	       i, again, done, r.resets);
+	EXPECT_LT(0, again);
+	EXPECT_EQ(0, other);
+	/* with the kernel's lock free again, the reset is done */
+	EXPECT_EQ(0, ioctl(dev, GENODE_PCI_RESET, &rst));
+	close(dev);
+	close(s);
+}
+
 /* The offset of extended capability id in cfg (4096 bytes), or 0. */
 static unsigned int find_ext_cap(const unsigned char *cfg, unsigned int id)
 {

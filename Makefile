@@ -298,11 +298,11 @@ BENCH_ROUNDS ?= 40
 BENCH_SCALING_ROUNDS ?= 10
 BENCH_SCALE ?= 100
 
-$(BUILD)/bench/genode_bench: bench/genode_bench.c $(BUILD)/userlib/libgenode_dev.a \
-		userlib/libgenode_dev.h $(TEST_LIB) $(UAPI)
+$(BUILD)/bench/genode_bench: bench/genode_bench.c bench/contig.c bench/contig.h \
+		$(BUILD)/userlib/libgenode_dev.a userlib/libgenode_dev.h $(TEST_LIB) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib -Itests/kselftest $< \
-		$(BUILD)/userlib/libgenode_dev.a -o $@
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib -Itests/kselftest \
+		bench/genode_bench.c bench/contig.c $(BUILD)/userlib/libgenode_dev.a -o $@
 
 # KVER=debug works, but the debug kernel's checkers distort every number.
 bench: deps $(VM_DEPS)

@@ -26,15 +26,20 @@
  *       dma_alloc_coherent() can give without CMA, which Debian's kernels
  *       do not configure.  GENODE_DMA_ALLOC uses the buddy allocator up
  *       to that size and alloc_contig_range() beyond (kmod/contig.c).
- *  workload: unmovable kernel memory, interleaved page by page over
- *       FRAG_UNITS units: pipes (their buffers are pages of their own,
- *       not movable), UNIX stream socket pairs with unread data queued
- *       (socket buffers: slab and pages), and empty files in /tmp (slab:
+ *  workload: unmovable kernel memory, interleaved over FRAG_UNITS
+ *       units, FRAG_CHUNK bytes (8 pages) to each in turn: pipes (their
+ *       buffers are pages of their own, not movable), UNIX stream socket
+ *       pairs with unread data queued (socket buffers: slab and pages),
+ *       and every other round an empty file in /tmp for each (slab:
  *       inodes and dentries), until free memory is down to
- *       CONTIG_RESERVE_MIB; then every other unit is freed, so that the
- *       free memory lies scattered between the pages still held.  The
- *       ladder runs with the rest held; then all of it is freed and the
- *       dentries and inodes dropped (drop_caches 2).
+ *       FRAG_RESERVE_MIB; then every other unit is freed, so that the
+ *       free memory the workload touched lies in pieces of about 8 pages
+ *       between the ones still held.  The ladder runs with the rest held;
+ *       then all of it is freed and the dentries and inodes dropped
+ *       (drop_caches 2).  The last FRAG_RESERVE_MIB stay untouched, and
+ *       the pieces are 8 pages rather than 1: with a page at a time and
+ *       64 MiB left, order-1 allocations of the guest (fork()'s page
+ *       table root) failed and the OOM killer ended it.
  *
  * The session quota (dma_quota_mb, 256 MiB by default) would refuse the
  * 512 MiB buffer: this phase's sessions are opened with it raised to
@@ -70,7 +75,10 @@
 #define FRAG_SOCKET_EVERY	4	/* every 4th unit a socket pair */
 #define FRAG_PIPE_SIZE		(1 << 20)
 #define FRAG_SNDBUF		(8 << 20)
-#define FRAG_FILE_EVERY		16	/* a file per unit every 16th round */
+#define FRAG_FILE_EVERY		2	/* a file per unit every 2nd round */
+#define FRAG_CHUNK		32768	/* written at a time: 8 pages */
+#define FRAG_CHECK_EVERY	64	/* units between looks at free memory */
+#define FRAG_RESERVE_MIB	96	/* free memory the workload leaves */
 #define FRAG_DIR		"/tmp/genode_bench.frag"
 
 enum { FRESH, FRAGMENTED, N_STATES };
@@ -202,6 +210,8 @@ static bool contig_step(struct ladder *l, int session, bool on_edu,
 			 mib, free_mib);
 		return false;
 	}
+	fprintf(stderr, "genode_bench: %u MiB for %s (%lld MiB free)\n", mib,
+		on_edu ? "edu" : "no device", free_mib);
 	t->err = contig_alloc(session, on_edu, mib, &t->ns);
 	if (t->err && t->err != -ENOMEM && !l->failed) {
 		l->failed = true;
@@ -359,36 +369,40 @@ static int frag_open(const char **what)
 }
 
 /*
- * A page to each unit that has room, round after round, and every
- * FRAG_FILE_EVERY rounds a file for each, until free memory is down to
- * CONTIG_RESERVE_MIB or every unit is full: 0 or -errno, what failed in
+ * FRAG_CHUNK bytes to each unit that has room, round after round, and
+ * every FRAG_FILE_EVERY rounds a file for each, until free memory is down
+ * to FRAG_RESERVE_MIB or every unit is full: 0 or -errno, what failed in
  * *what.
  */
 static int frag_fill(const char **what)
 {
-	static char page[4096];
+	static char chunk[FRAG_CHUNK];
 	unsigned int u, k, open_units = FRAG_UNITS;
 	char path[64];
 	ssize_t n;
 	int fd;
 
-	memset(page, 0x5a, sizeof(page));
+	memset(chunk, 0x5a, sizeof(chunk));
 	for (k = 0; open_units; k++) {
-		if (proc_free_memory() < (long long)CONTIG_RESERVE_MIB << 20)
-			break;
+		if (!(k % 4))
+			fprintf(stderr, "genode_bench: fragmenting, round %u: %lld MiB free\n",
+				k, proc_free_memory() >> 20);
 		for (u = 0; u < FRAG_UNITS; u++) {
+			if (!(u % FRAG_CHECK_EVERY) &&
+			    proc_free_memory() < (long long)FRAG_RESERVE_MIB << 20)
+				return 0;
 			if (frag.full[u])
 				continue;
 			if (frag_socket(u))
-				n = send(frag.fd[u][1], page, sizeof(page),
+				n = send(frag.fd[u][1], chunk, sizeof(chunk),
 					 MSG_DONTWAIT);
 			else
-				n = write(frag.fd[u][1], page, sizeof(page));
+				n = write(frag.fd[u][1], chunk, sizeof(chunk));
 			if (n < 0 && errno != EAGAIN) {
 				*what = frag_socket(u) ? "send" : "write";
 				return -errno;
 			}
-			if (n != (ssize_t)sizeof(page)) {
+			if (n != (ssize_t)sizeof(chunk)) {
 				frag.full[u] = true;
 				open_units--;
 			}

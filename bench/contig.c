@@ -103,6 +103,7 @@ struct ladder {
 	struct contig_try t[CONTIG_TRIES];
 	unsigned int n;
 	unsigned int largest;	/* MiB, the largest that worked */
+	bool open_ended;	/* none failed: larger ones might work */
 	bool failed;		/* a try could not be made: why */
 	char why[160];
 	char stop[80];		/* why the ladder stopped short, if it did */
@@ -127,34 +128,28 @@ static bool frag_failed;
 static int buddyinfo(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/buddyinfo", "r");
-	char line[400], zone[32], *p;
+	char line[400], zone[32], *p, *end;
 	int orders = 0, n, off;
 	size_t used = 0;
+	long v;
 
 	if (!f)
 		return -errno;
 	buf[0] = '\0';
-	while (fgets(line, sizeof(line), f)) {
+	while (fgets(line, sizeof(line), f) && used < len) {
 		p = strstr(line, "zone");
 		if (!p || sscanf(p, "zone %31s %n", zone, &off) != 1)
 			continue;
-		p += off;
-		p[strcspn(p, "\n")] = '\0';
-		for (n = 0; *p; n++) {
-			char *end;
-
-			strtoul(p, &end, 10);
+		used += snprintf(buf + used, len - used, "%s%s:",
+				 used ? "; " : "", zone);
+		for (p += off, n = 0; used < len; p = end, n++) {
+			v = strtol(p, &end, 10);
 			if (end == p)
 				break;
-			p = end + strspn(end, " ");
+			used += snprintf(buf + used, len - used, " %ld", v);
 		}
 		if (n > orders)
 			orders = n;
-		p = strstr(line, "zone") + off;
-		used += snprintf(buf + used, used < len ? len - used : 0,
-				 "%s%s: %s", used ? "; " : "", zone, p);
-		if (used >= len)
-			break;
 	}
 	fclose(f);
 	return orders ? orders : -ENOENT;
@@ -246,6 +241,7 @@ static void contig_ladder(struct ladder *l, int session, bool on_edu)
 			break;
 	}
 	l->largest = lo;
+	l->open_ended = !hi;
 }
 
 /* A session with room for the largest buffer; -errno */
@@ -548,7 +544,7 @@ int contig_print(void)
 				cell(c, sizeof(c), l, mib);
 				printf(" %9s", c);
 			}
-			if (l->largest == CONTIG_MAX_MIB)
+			if (l->open_ended)
 				snprintf(largest, sizeof(largest), ">= %u MiB",
 					 l->largest);
 			else if (l->largest)

@@ -72,7 +72,6 @@
 #define QUOTA_PARAM		"/sys/module/genode/parameters/dma_quota_mb"
 
 #define FRAG_UNITS		1024
-#define FRAG_SOCKET_EVERY	4	/* every 4th unit a socket pair */
 #define FRAG_PIPE_SIZE		(1 << 20)
 #define FRAG_SNDBUF		(8 << 20)
 #define FRAG_FILE_EVERY		2	/* a file per unit every 2nd round */
@@ -303,9 +302,13 @@ struct frag {
 
 static struct frag frag;
 
+/*
+ * A quarter of the units are socket pairs, as many of them at odd
+ * positions (freed halfway) as at even ones (held to the end).
+ */
 static bool frag_socket(unsigned int u)
 {
-	return u % FRAG_SOCKET_EVERY == FRAG_SOCKET_EVERY - 1;
+	return u % 8 == 3 || u % 8 == 6;
 }
 
 static void frag_file(char *buf, size_t len, unsigned int u, unsigned int k)

@@ -106,7 +106,8 @@ for under in $loads; do
 	section CONTIG-CSV > "$out/$name-contig.csv"
 	if ! command -v gnuplot > /dev/null; then
 		:
-	elif "$here/scripts/bench-plot.sh" "$out/$name" "$kver, q35, $what"; then
+	elif "$here/scripts/bench-plot.sh" "$out/$name" \
+		"$kver, q35, $what (make bench, $(date -u +%F))"; then
 		pictures="$pictures $out/$name.png"
 	else
 		echo "bench: $what: no picture (bench-plot.sh failed)" >&2

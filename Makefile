@@ -21,8 +21,10 @@
 #                   and time genode.ko against uio_pci_generic and vfio-pci
 #                   on edu: interrupt round trips, MMIO, DMA buffer setup,
 #                   delivery beside many armed IRQ fds and sessions, memory
-#                   per session and IRQ fd; prints medians, p99, max and
-#                   ratios (not in make check)
+#                   per session and IRQ fd, the largest contiguous DMA
+#                   buffer (fresh and fragmented); prints medians, p99, max
+#                   and ratios, writes each boot's distributions as CSV and
+#                   (with gnuplot) a PNG in build/bench/ (not in make check)
 #   make vm         a shell in the test VM with genode.ko loaded
 #   make vm-run CMD="..." [FILES="..."]
 #                   run CMD in the test VM (FILES copied to its /opt) and
@@ -298,11 +300,11 @@ BENCH_ROUNDS ?= 40
 BENCH_SCALING_ROUNDS ?= 10
 BENCH_SCALE ?= 100
 
-$(BUILD)/bench/genode_bench: bench/genode_bench.c $(BUILD)/userlib/libgenode_dev.a \
-		userlib/libgenode_dev.h $(TEST_LIB) $(UAPI)
+$(BUILD)/bench/genode_bench: bench/genode_bench.c bench/contig.c bench/contig.h \
+		$(BUILD)/userlib/libgenode_dev.a userlib/libgenode_dev.h $(TEST_LIB) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib -Itests/kselftest $< \
-		$(BUILD)/userlib/libgenode_dev.a -o $@
+	$(CC) $(USER_CFLAGS) -static -Iuapi -Iuserlib -Itests/kselftest \
+		bench/genode_bench.c bench/contig.c $(BUILD)/userlib/libgenode_dev.a -o $@
 
 # KVER=debug works, but the debug kernel's checkers distort every number.
 bench: deps $(VM_DEPS)

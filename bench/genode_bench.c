@@ -34,6 +34,12 @@
  *       sessions open (see phase_scale()).  The ratios are each row's
  *       cost over the first row's.
  *  memory: per session and per IRQ fd, once (see memory_measure()).
+ *  dma contiguous: once, after that and before the rounds: the largest
+ *       physically contiguous buffer GENODE_DMA_ALLOC gives (4 MiB up to
+ *       512 MiB, then a bisection), and the time it takes, on the fresh
+ *       guest and after a workload that fragments memory with unmovable
+ *       allocations, beside the buddy allocator's largest block (see
+ *       contig.c).
  *
  * Every loop that maps and unmaps runs with one page mapped beside it
  * (see anchor_map()).
@@ -59,6 +65,10 @@
  * upper part of each distribution; where the two ratios disagree, the
  * load has moved the median).
  *
+ * After the table, between @@CSV-BEGIN@@ and @@CSV-END@@, each row's
+ * distribution as CSV (see print_csv()), and the contiguous phase's tries
+ * between @@CONTIG-CSV-BEGIN@@ and @@CONTIG-CSV-END@@.
+ *
  * Nothing is asserted about the numbers.  The exit status is 1 when a
  * measurement that this machine should allow could not be made at all
  * (then the row says why), 2 on bad usage, else 0.
@@ -70,7 +80,7 @@
  * (a busy loop) and a memory and IO hog (64 MiB written over and over,
  * 4 MiB of it to a file, fsync()ed), both at SCHED_OTHER.
  *
- *   genode_bench [-r rounds] [-S rounds] [-s scale] [-n note] [-l]
+ *   genode_bench [-r rounds] [-S rounds] [-s scale] [-n note] [-l] [-C]
  *     -r  rounds of all phases (40)
  *     -S  of those, the rounds that include the irq scale rows, spread
  *         evenly (10; 0: none).  Each opens and closes some 200 vectors,
@@ -79,6 +89,7 @@
  *     -s  percent of the default number of iterations per round (100)
  *     -n  a line for the table's header (what the VM's script knows)
  *     -l  under load (see above)
+ *     -C  without the contiguous phase
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -108,6 +119,7 @@
 
 #include "libgenode_dev.h"
 #include "lib/genode_test.h"
+#include "contig.h"
 
 /* How long a raised interrupt may take to arrive before we give up. */
 #define IRQ_TIMEOUT_MS	2000
@@ -126,6 +138,7 @@ static const unsigned int n_dma[] = { 10, 5, 2 };
 
 static unsigned int scale_pct = 100;
 static const char *note;
+static bool contig = true;	/* the contiguous phase (contig.c); -C: without */
 
 static unsigned int scaled(unsigned int n)
 {
@@ -233,9 +246,11 @@ static double quantile(const double *v, size_t n, double q)
 	return v[i] + (pos - i) * (v[i + 1] - v[i]);
 }
 
-static void fmt_time(char *buf, size_t len, double ns)
+void fmt_time(char *buf, size_t len, double ns)
 {
-	if (ns >= 1e6)
+	if (ns >= 1e9)
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+	else if (ns >= 1e6)
 		snprintf(buf, len, "%.2f ms", ns / 1e6);
 	else if (ns >= 1e4)
 		snprintf(buf, len, "%.1f us", ns / 1e3);
@@ -1751,10 +1766,33 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 	return 0;
 }
 
+/*
+ * The rows in the table's order: the groups in the order they first
+ * appeared, their rows within; *first[i]: order[i] begins its group.
+ */
+static void table_order(size_t *order, bool *first)
+{
+	size_t i, k, n = 0;
+
+	for (k = 0; k < n_rows; k++) {
+		for (i = 0; i < k && strcmp(rows[i].group, rows[k].group); i++)
+			;
+		if (i < k)
+			continue;
+		for (i = k; i < n_rows; i++) {
+			if (strcmp(rows[i].group, rows[k].group))
+				continue;
+			first[n] = i == k;
+			order[n++] = i;
+		}
+	}
+}
+
 static int print_table(unsigned int rounds, unsigned int scale_rounds,
 		       const char *load_note)
 {
-	bool rel_header = false;
+	bool rel_header = false, first[MAX_SERIES];
+	size_t order[MAX_SERIES];
 	struct utsname u;
 	struct ref ref = { 0 };
 	int status = 0;
@@ -1779,23 +1817,20 @@ static int print_table(unsigned int rounds, unsigned int scale_rounds,
 	printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "measurement",
 	       "implementation", "n", "median", "p10 .. p90", "p99", "max",
 	       "median   p10");
-	/* the groups in the order they first appeared, their rows within */
+	table_order(order, first);
 	for (k = 0; k < n_rows; k++) {
-		for (i = 0; i < k && strcmp(rows[i].group, rows[k].group); i++)
-			;
-		if (i < k)
-			continue;
-		if (rows[k].rel && !rel_header) {
+		struct series *s = &rows[order[k]];
+
+		if (first[k] && s->rel && !rel_header) {
 			printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "", "",
 			       "", "", "", "", "", "row/first row");
 			printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "", "",
 			       "", "", "", "", "", "median   p10   p99");
 			rel_header = true;
 		}
-		ref.median = 0;
-		for (i = k; i < n_rows; i++)
-			if (!strcmp(rows[i].group, rows[k].group))
-				status |= print_row(&rows[i], i == k, &ref);
+		if (first[k])
+			ref.median = 0;
+		status |= print_row(s, first[k], &ref);
 	}
 	for (i = 0; i < sizeof(scale_note) / sizeof(scale_note[0]); i++)
 		if (scale_note[i][0])
@@ -1803,8 +1838,46 @@ static int print_table(unsigned int rounds, unsigned int scale_rounds,
 	for (i = 0; i < sizeof(mem_note) / sizeof(mem_note[0]); i++)
 		if (mem_note[i][0])
 			printf("%s\n", mem_note[i]);
+	if (contig)
+		status |= contig_print();
 	printf("@@BENCH-END@@\n");
 	return status;
+}
+
+/*
+ * The distributions as CSV, after the table: for each row with samples,
+ * in the table's order, its quantiles 0, 0.01 .. 0.99, 0.999 and 1 (the
+ * minimum and the maximum at the ends); then the contiguous phase's
+ * tries (contig_csv()).
+ */
+static void print_csv(void)
+{
+	bool first[MAX_SERIES];
+	size_t order[MAX_SERIES], k;
+	unsigned int q;
+
+	table_order(order, first);
+	printf("@@CSV-BEGIN@@\n");
+	printf("measurement,implementation,n,quantile,ns\n");
+	for (k = 0; k < n_rows; k++) {
+		struct series *s = &rows[order[k]];
+
+		if (s->failed || s->absent || !s->n)
+			continue;
+		qsort(s->v, s->n, sizeof(*s->v), cmp_double);
+		for (q = 0; q <= 101; q++) {
+			double f = q < 100 ? q / 100.0 : q == 100 ? 0.999 : 1;
+
+			printf("\"%s\",\"%s\",%zu,%g,%.0f\n", s->group, s->impl,
+			       s->n, f, quantile(s->v, s->n, f));
+		}
+	}
+	printf("@@CSV-END@@\n");
+	if (contig) {
+		printf("@@CONTIG-CSV-BEGIN@@\n");
+		contig_csv();
+		printf("@@CONTIG-CSV-END@@\n");
+	}
 }
 
 static int find_edu(void)
@@ -1887,9 +1960,9 @@ int main(int argc, char **argv)
 	const char *load_note = NULL;
 	bool load = false;
 	char path[160];
-	int opt, ret;
+	int opt, ret, contig_status = 0;
 
-	while ((opt = getopt(argc, argv, "r:S:s:n:l")) != -1) {
+	while ((opt = getopt(argc, argv, "r:S:s:n:lC")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = (unsigned int)strtoul(optarg, NULL, 0);
@@ -1906,8 +1979,11 @@ int main(int argc, char **argv)
 		case 'l':
 			load = true;
 			break;
+		case 'C':
+			contig = false;
+			break;
 		default:
-			fprintf(stderr, "usage: genode_bench [-r rounds] [-S rounds] [-s percent] [-n note] [-l]\n");
+			fprintf(stderr, "usage: genode_bench [-r rounds] [-S rounds] [-s percent] [-n note] [-l] [-C]\n");
 			return 2;
 		}
 	}
@@ -1930,6 +2006,11 @@ int main(int argc, char **argv)
 	if (setrlimit(RLIMIT_NOFILE, &files))
 		perror("genode_bench: setrlimit");
 	memory_measure();
+	/* once, before the rounds and the load: it fragments memory */
+	if (contig) {
+		fprintf(stderr, "genode_bench: contiguous DMA buffers\n");
+		contig_status = contig_measure(&edu, iommu);
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (load) {
 		ret = load_start(&load_note);
@@ -1965,5 +2046,7 @@ int main(int argc, char **argv)
 	}
 	if (load)
 		load_stop();
-	return print_table(rounds, scale_rounds, load_note);
+	ret = print_table(rounds, scale_rounds, load_note);
+	print_csv();
+	return ret | contig_status;
 }

@@ -13,6 +13,11 @@
 # The "irq scale" rows (delivery beside some 200 other armed IRQ fds, and
 # beside many sessions) are made in --scaling-rounds of the rounds (10).
 #
+# Each boot's log, distributions and picture: DIR/bench/NAME.log,
+# NAME.csv (each row's quantiles), NAME-contig.csv (the contiguous DMA
+# buffers' tries) and NAME.png (scripts/bench-plot.sh, where gnuplot is
+# installed), NAME being KVER-iommu-off, KVER-iommu-on-load and so on.
+#
 # usage: bench.sh --build DIR --kver KVER [--iommus "off on"] [--rounds N]
 #                 [--scaling-rounds N] [--scale PERCENT] [--loads "off on"]
 #                 [--kernel-image F --moddir DIR]
@@ -59,8 +64,14 @@ load=
 /opt/genode_bench -r $rounds -S $scaling -s $scale -n "\${ir:-IRQ remapping: not enabled}" \$load
 EOF
 
+# the lines between @@$1-BEGIN@@ and @@$1-END@@ in the VM's log
+section() {
+	sed -n "/@@$1-BEGIN@@/,/@@$1-END@@/p" "$log" | tr -d '\r' | grep -v '^@@'
+}
+
 status=0
 tables=""
+pictures=""
 for iommu in $iommus; do
 for under in $loads; do
 	name=$kver-iommu-$iommu
@@ -71,6 +82,7 @@ for under in $loads; do
 		touch "$run/load"
 	fi
 	log=$out/$name.log
+	rm -f "$out/$name.csv" "$out/$name-contig.csv" "$out/$name.png"
 	echo "bench: $kver, $what: booting (log: $log)" >&2
 	rc=0 start=$(date +%s) load=$(cut -d' ' -f1 /proc/loadavg)
 	# shellcheck disable=SC2086
@@ -90,6 +102,16 @@ for under in $loads; do
 	fi
 	echo "bench: $what: $(( $(date +%s) - start )) s" >&2
 	[ "$rc" = 0 ] || { echo "bench: $what: a measurement failed (status $rc)" >&2; status=1; }
+	section CSV > "$out/$name.csv"
+	section CONTIG-CSV > "$out/$name-contig.csv"
+	if ! command -v gnuplot > /dev/null; then
+		:
+	elif "$here/scripts/bench-plot.sh" "$out/$name" \
+		"$kver, q35, $what (make bench, $(date -u +%F))"; then
+		pictures="$pictures $out/$name.png"
+	else
+		echo "bench: $what: no picture (bench-plot.sh failed)" >&2
+	fi
 	tables="$tables
 == q35, $what (host load $load at its start): $table
 "
@@ -100,4 +122,9 @@ echo
 echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'); $(qemu-system-x86_64 --version | head -n 1)"
 echo "host: $(nproc) CPUs, load average now $(cut -d' ' -f1-3 /proc/loadavg) (TCG: compare only within one run)"
 echo "$tables"
+if command -v gnuplot > /dev/null; then
+	echo "distributions: $out/*.csv; pictures:$pictures"
+else
+	echo "distributions: $out/*.csv; no pictures: gnuplot is not installed (scripts/deps.sh installs gnuplot-nox)"
+fi
 exit "$status"

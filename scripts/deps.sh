@@ -11,7 +11,7 @@ PKGS="linux-image-amd64 linux-headers-amd64
       sparse dkms gcc make libc6-dev pkg-config valgrind
       debhelper dh-dkms dpkg-dev
       clang lld llvm linux-source-6.12 bc flex bison libelf-dev libssl-dev python3
-      expect g++ fdisk"
+      expect g++ fdisk gnuplot-nox"
 
 missing=""
 for p in $PKGS; do

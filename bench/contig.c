@@ -77,7 +77,7 @@
 #define FRAG_FILE_EVERY		2	/* a file per unit every 2nd round */
 #define FRAG_CHUNK		32768	/* written at a time: 8 pages */
 #define FRAG_CHECK_EVERY	64	/* units between looks at free memory */
-#define FRAG_RESERVE_MIB	96	/* free memory the workload leaves */
+#define FRAG_RESERVE_MIB	160	/* free memory the workload leaves */
 #define FRAG_DIR		"/tmp/genode_bench.frag"
 
 enum { FRESH, FRAGMENTED, N_STATES };
@@ -162,7 +162,7 @@ static int buddyinfo(char *buf, size_t len)
  */
 static int contig_alloc(int session, bool on_edu, unsigned int mib, double *ns)
 {
-	int dev = -1, fd;
+	int dev = GENODE_NO_DEVICE, fd;
 	double t0;
 
 	if (on_edu) {

@@ -284,11 +284,6 @@ static bool file_exists(const char *path)
 /* the alarm that ends such a loop's read() that no interrupt ends */
 #define READ_ALARM_S	10
 
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
-
 /*
  * poll() for fd (or epoll_wait() on ep, if not -1, which holds fd; or
  * nothing, if ep is WAIT_READ), then read() len bytes: 0, or -errno
@@ -1955,7 +1950,6 @@ static void load_stop(void)
 int main(int argc, char **argv)
 {
 	struct rlimit files = { 4 * MEM_SESSIONS, 4 * MEM_SESSIONS };
-	struct sigaction alarm_action = { .sa_handler = on_alarm };
 	unsigned int r, rounds = 40, scale_rounds = 10;
 	const char *load_note = NULL;
 	bool load = false;
@@ -2000,7 +1994,7 @@ int main(int argc, char **argv)
 	iommu = file_exists(path);
 	find_vdev();
 	/* ends a blocking read() that no interrupt ends (irq_loop()) */
-	if (sigaction(SIGALRM, &alarm_action, NULL))
+	if (sigalrm_interrupts(NULL))
 		perror("genode_bench: sigaction");
 	/* the memory figures open MEM_SESSIONS sessions at once */
 	if (setrlimit(RLIMIT_NOFILE, &files))

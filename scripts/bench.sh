@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The body of `make bench`: boot the test VM once per machine (q35 without
 # and with intel-iommu), with one vCPU, run bench/genode_bench in it
 # against uio_pci_generic and vfio-pci on the same edu function, and print
@@ -40,6 +40,12 @@ done
 	{ echo "usage: bench.sh --build DIR --kver KVER [...]" >&2; exit 2; }
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=$build/bench
+# the machine: tests/vm/configs' bench line (one vCPU, virtio-rng-pci's
+# 256 MSI-X vectors that nobody raises, for the "irq scale" rows)
+# shellcheck source=tests/vm/configs.sh
+. "$here/tests/vm/configs.sh"
+machine=$(vm_config_field bench bench 7)
+timeout=$(vm_config_field bench bench 6)
 mkdir -p "$out"
 
 # What the VM runs: the peers' modules, then the benchmark.  vfio-pci only
@@ -86,10 +92,7 @@ for under in $loads; do
 	echo "bench: $kver, $what: booting (log: $log)" >&2
 	rc=0 start=$(date +%s) load=$(cut -d' ' -f1 /proc/loadavg)
 	# shellcheck disable=SC2086
-	# virtio-rng-pci: 256 MSI-X vectors that nobody raises, for the
-	# "irq scale" rows (the other armed IRQ fds)
-	"$here/tests/vm/run.sh" --mode run --smp 1 --timeout 600 --iommu "$iommu" \
-		--qemu "-device virtio-rng-pci,vectors=256" \
+	"$here/tests/vm/run.sh" --mode run $machine --timeout "$timeout" --iommu "$iommu" \
 		--ko "$build/$kver/kmod/genode.ko" $kernel --run "$run" \
 		--out "$out/vm-$name" "$kver" > "$log" 2>&1 || rc=$?
 	table=$(sed -n '/@@BENCH-BEGIN@@/,/@@BENCH-END@@/p' "$log" | tr -d '\r' |

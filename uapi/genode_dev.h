@@ -1013,7 +1013,9 @@ struct genode_iomem_info {
  *            interrupt (INTx, MSI, MSI-X) enabled, or a different number
  *            of vectors.  A refusal leaves nothing in the kernel log;
  *  -ENXIO    no interrupt controller serves the line;
- *  -ENOSPC   the device cannot have num_vectors vectors now;
+ *  -ENOSPC   the device cannot have num_vectors vectors now, or no CPU
+ *            has an interrupt vector left for this one (x86: about 200
+ *            per CPU, for all devices);
  *  -ENODEV   the device fd was revoked;
  *  -EOPNOTSUPP the device has no such kind of interrupt; or the line's
  *            interrupt controller sits on a slow bus (irq_bus_lock), so

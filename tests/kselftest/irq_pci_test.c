@@ -1047,4 +1047,61 @@ TEST_F(e1000e_msix, device_release_wakes_readers_of_all_vectors)
 	}
 }
 
+/* ---- more vectors than the CPUs have ---- */
+
+#define MANY_VECTORS	1024
+
+/*
+ * A function with more MSI-X vectors than the CPUs have interrupt
+ * vectors for (the "irq-vectors" boot of tests/vm/configs adds
+ * virtio-rng-pci with 1024, which no driver uses): arming one vector fd
+ * after the other, the first that finds no CPU vector is ENOSPC (or the
+ * enable is, where the kernel allocates them all at once), and closing
+ * the fds gives every vector back.
+ */
+TEST(more_vectors_than_the_cpus_have_is_enospc)
+{
+	struct rlimit files = { 2 * MANY_VECTORS, 2 * MANY_VECTORS }, old;
+	static int fds[MANY_VECTORS];
+	struct pci_addr a;
+	int s, dev, n = 0, ret;
+	long base;
+
+	if (pci_find(0x1af4, 0x1005, 0, &a) && pci_find(0x1af4, 0x1044, 0, &a))
+		SKIP(return, "no virtio-rng-pci in this VM (the irq-vectors boot has one)");
+	pci_unbind(&a);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &files));
+	s = genode_session_open(NULL);
+	ASSERT_LE(0, s);
+	dev = pci_claim(s, &a);
+	ASSERT_LE(0, dev) TH_LOG("claim virtio-rng: %s", strerror(-dev));
+	base = genode_resources();
+
+	ret = request(s, dev, GENODE_IRQ_SOURCE_MSIX, 0, MANY_VECTORS);
+	while (ret >= 0) {
+		fds[n++] = ret;
+		if (n == MANY_VECTORS)
+			break;
+		ret = request(s, dev, GENODE_IRQ_SOURCE_MSIX, n, 0);
+	}
+	TH_LOG("%d of %d vectors armed, then: %s", n, MANY_VECTORS,
+	       n < MANY_VECTORS ? strerror(-ret) : "none left to ask for");
+	EXPECT_GT(MANY_VECTORS, n);
+	EXPECT_EQ(-ENOSPC, ret);
+	EXPECT_EQ(base + n, genode_resources());
+	while (n)
+		close(fds[--n]);
+	EXPECT_EQ(base, genode_resources());
+
+	/* all of them back: the first vector's fd again */
+	ret = request(s, dev, GENODE_IRQ_SOURCE_MSIX, 0, 1);
+	EXPECT_LE(0, ret) TH_LOG("MSI-X 0 again: %s", strerror(-ret));
+	if (ret >= 0)
+		close(ret);
+	close(dev);
+	close(s);
+	setrlimit(RLIMIT_NOFILE, &old);
+}
+
 TEST_HARNESS_MAIN

@@ -879,11 +879,10 @@ TEST(bar_accesses_wait_for_the_end_of_a_reset)
 	int s, dev, region, i;
 	pthread_t th;
 
-	if (e1000e_find(&nic))
+	dev = e1000e_open(&s, &nic);
+	if (dev == -ENODEV && s < 0)
 		SKIP(return, "no e1000e (-device e1000e) in this VM");
-	s = genode_session_open(NULL);
 	ASSERT_LE(0, s);
-	dev = pci_claim(s, &nic);
 	ASSERT_LE(0, dev);
 	region = genode_iomem_request_bar(s, dev, 0, 0);
 	ASSERT_LE(0, region);
@@ -939,11 +938,10 @@ TEST(reset_while_the_kernel_holds_the_device_is_eagain)
 	pthread_t th;
 	int s, dev;
 
-	if (e1000e_find(&nic))
+	dev = e1000e_open(&s, &nic);
+	if (dev == -ENODEV && s < 0)
 		SKIP(return, "no e1000e (-device e1000e) in this VM");
-	s = genode_session_open(NULL);
 	ASSERT_LE(0, s);
-	dev = pci_claim(s, &nic);
 	ASSERT_LE(0, dev);
 	snprintf(r.path, sizeof(r.path), "%s/reset", nic.dir);
 	ASSERT_EQ(0, access(r.path, W_OK));
@@ -1001,11 +999,10 @@ TEST(config_writes_follow_an_allow_list)
 	int s, dev;
 	long v;
 
-	if (e1000e_find(&nic))
+	dev = e1000e_open(&s, &nic);
+	if (dev == -ENODEV && s < 0)
 		SKIP(return, "no e1000e (-device e1000e) in this VM");
-	s = genode_session_open(NULL);
 	ASSERT_LE(0, s);
-	dev = pci_claim(s, &nic);
 	ASSERT_LE(0, dev);
 	ASSERT_EQ(0, pci_sysfs_config(&nic, before, sizeof(before)));
 	pm = find_cap(before, PCI_CAP_ID_PM);

@@ -36,4 +36,20 @@ static inline int e1000e_find(struct pci_addr *a)
 	return pci_find(E1000E_VENDOR, E1000E_DEVICE, 0, a);
 }
 
+/*
+ * The VM's e1000e claimed in a session of its own: the device fd, its
+ * address in *a and the session in *session; -ENODEV without an e1000e
+ * (*session -1), or -errno.
+ */
+static inline int e1000e_open(int *session, struct pci_addr *a)
+{
+	*session = -1;
+	if (e1000e_find(a))
+		return -ENODEV;
+	*session = genode_session_open(NULL);
+	if (*session < 0)
+		return *session;
+	return pci_claim(*session, a);
+}
+
 #endif

@@ -382,6 +382,35 @@ TEST_F_TIMEOUT(fail_nth, calls_on_a_claimed_device, 600)
 	EXPECT_EQ(0, dma_quota_used(self->c.session));
 }
 
+/*
+ * The claim's first allocation is its own (the device object, before the
+ * PCI core is asked for anything): failed, the claim is ENOMEM and leaves
+ * nothing; the claim's later allocations are the PCI core's (above).
+ */
+TEST_F(fail_nth, claim_whose_own_allocation_fails_is_enomem)
+{
+	struct state before, after;
+	struct pci_addr edu;
+	int ret;
+
+	NEED_FAULT_INJECTION();
+	ASSERT_EQ(0, edu_find(0, &edu));
+	snapshot(self->c.session, &before);
+	ASSERT_EQ(1, pwrite(self->nth, "1", 1, 0));
+	ret = edu_claim(self->c.session, &edu);
+	ASSERT_EQ(1, pwrite(self->nth, "0", 1, 0));
+	EXPECT_EQ(-ENOMEM, ret);
+	if (ret >= 0)
+		close(ret);
+	snapshot(self->c.session, &after);
+	EXPECT_TRUE(state_equal(&before, &after));
+	/* and unfailed it claims */
+	ret = edu_claim(self->c.session, &edu);
+	EXPECT_LE(0, ret) TH_LOG("claim: %s", strerror(-ret));
+	if (ret >= 0)
+		close(ret);
+}
+
 /* e1000e's BAR 2 is an IO BAR */
 TEST_F_TIMEOUT(fail_nth, io_bar_of_a_claimed_device, 300)
 {

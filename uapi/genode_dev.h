@@ -1302,7 +1302,9 @@ struct genode_irq_mask {
  *           bounce what does not fill its IOMMU pages), and the pieces
  *           then form no one range of bus addresses.  This fails safe;
  *           a smaller buffer is more likely to be contiguous;
- *  -EINTR   a fatal signal interrupted the search for a large range;
+ *  -EINTR   a fatal signal interrupted the search for a large range (the
+ *           caller is being killed and never sees it; what the call
+ *           took is given back);
  *  -EBUSY   the device's IOMMU group is attached to an IOMMU domain
  *           (GENODE_IOMMU_ATTACH), or its DMA is otherwise owned (VFIO):
  *           it is not the DMA API's;
@@ -1371,7 +1373,10 @@ struct genode_dma_quota {
  *  -EPERM   another session holds the device;
  *  -ENODEV  the device was released;
  *  -EBUSY   a buffer of the device lies above the new mask;
- *  -EIO     the platform cannot do DMA for the device with this mask.
+ *  -EIO     the platform cannot do DMA for the device with this mask
+ *           (dma_set_mask() refused it; x86 with ZONE_DMA and its
+ *           IOMMUs take every mask from 24 bits up, so there it is never
+ *           returned).
  */
 struct genode_dma_set_mask {
 	__u32 argsz;

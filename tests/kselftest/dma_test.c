@@ -924,6 +924,53 @@ TEST_F(dma, killed_process_leaves_nothing)
 	close(pipefd[0]);
 }
 
+/*
+ * A large buffer's search for a contiguous range ends on a fatal signal
+ * (GENODE_DMA_ALLOC's EINTR, which the dying caller never sees): killed
+ * in the middle of it, the process leaves no session, no resource and no
+ * memory behind.
+ */
+TEST_F_TIMEOUT(dma, kill_during_a_large_allocation_leaves_nothing, 180)
+{
+	long sessions = genode_sessions();
+	long long before, after;
+	int pipefd[2];
+	ssize_t n;
+	pid_t pid;
+	char c;
+
+	before = proc_free_memory();
+	ASSERT_LT(0, before);
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct genode_dma_alloc a;
+		int s = open(GENODE_DEV_PATH, O_RDWR);
+
+		if (s < 0 || write(pipefd[1], "r", 1) != 1)
+			_exit(2);
+		if (dma_alloc(s, 240 * MIB, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a) >= 0 &&
+		    write(pipefd[1], "d", 1) != 1)
+			_exit(3);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(1, read(pipefd[0], &c, 1));
+	msleep(30);
+	ASSERT_EQ(0, child_kill(pid));
+	n = read(pipefd[0], &c, 1);
+	TH_LOG("killed %s its 240 MiB buffer was allocated",
+	       n == 1 ? "after" : "before");
+	close(pipefd[0]);
+	EXPECT_EQ(sessions, genode_sessions());
+	EXPECT_EQ(self->resources, genode_resources());
+	after = proc_free_memory();
+	TH_LOG("free memory before %lld, after %lld", before, after);
+	EXPECT_LT(llabs(after - before), 8 * (long long)MIB);
+}
+
 /* ---- quota ---- */
 
 FIXTURE(dma_quota) {

@@ -10,8 +10,15 @@
 using namespace Core;
 
 
-int Genode_dev::session()
-{
+namespace {
+
+	/* core's session and the module's GENODE_INFO answer, made once */
+	struct Opened
+	{
+		int         fd   = -1;
+		genode_info info { };
+	};
+
 	/*
 	 * One session for all of core: every resource obtained through it
 	 * belongs to core, which hands it to components as a dataspace fd and
@@ -19,45 +26,41 @@ int Genode_dev::session()
 	 * first session request (core's entrypoint), so no lock is needed
 	 * beyond the compiler's guard of the static.
 	 */
-	static int const fd = [] () {
-		int const fd = lx_open(GENODE_DEV_PATH, O_RDWR | LX_O_CLOEXEC);
-		if (fd < 0) {
-			error("genode-dev: cannot open " GENODE_DEV_PATH " (", fd, "), "
-			      "no IO_MEM, IO_PORT or IRQ for components");
-			return fd;
-		}
+	Opened const &opened()
+	{
+		static Opened const o = [] () {
+			Opened o { };
+			o.fd = lx_open(GENODE_DEV_PATH, O_RDWR | LX_O_CLOEXEC);
+			if (o.fd < 0) {
+				error("genode-dev: cannot open " GENODE_DEV_PATH " (", o.fd, "), "
+				      "no IO_MEM, IO_PORT or IRQ for components");
+				return o;
+			}
 
-		/* a module of another ABI version would misread our requests */
-		genode_info i { };
-		i.argsz = sizeof(i);
-		int const ret = ioctl(fd, GENODE_INFO, &i);
-		if (ret < 0 || i.abi_version != GENODE_ABI_VERSION) {
-			error("genode-dev: " GENODE_DEV_PATH " speaks ABI ",
-			      ret < 0 ? 0u : i.abi_version, ", core ", GENODE_ABI_VERSION,
-			      " (", ret, "), no IO_MEM, IO_PORT or IRQ for components");
-			lx_close(fd);
-			return -71; /* EPROTO */
-		}
-		return fd;
-	} ();
+			/* a module of another ABI version would misread our requests */
+			o.info.argsz = sizeof(o.info);
+			int const ret = Genode_dev::ioctl(o.fd, GENODE_INFO, &o.info);
+			if (ret < 0 || o.info.abi_version != GENODE_ABI_VERSION) {
+				error("genode-dev: " GENODE_DEV_PATH " speaks ABI ",
+				      ret < 0 ? 0u : o.info.abi_version, ", core ",
+				      GENODE_ABI_VERSION, " (", ret, "), "
+				      "no IO_MEM, IO_PORT or IRQ for components");
+				lx_close(o.fd);
+				return Opened { .fd = -71 /* EPROTO */, .info = { } };
+			}
+			return o;
+		} ();
 
-	return fd;
+		return o;
+	}
 }
 
 
-genode_info const &Genode_dev::info()
-{
-	static genode_info const facts = [] () {
-		genode_info i { };
-		i.argsz = sizeof(i);
-		int const fd = session();
-		if (fd < 0 || ioctl(fd, GENODE_INFO, &i) < 0)
-			return genode_info { };
-		return i;
-	} ();
+int Genode_dev::session() { return opened().fd; }
 
-	return facts;
-}
+
+/* all 0 without a session */
+genode_info const &Genode_dev::info() { return opened().info; }
 
 
 __u64 Genode_dev::features() { return info().features; }

@@ -23,7 +23,8 @@ namespace Core { namespace Genode_dev {
 	 * Core's session with /dev/genode, opened on first use
 	 *
 	 * \return  the session fd, or a negative errno when the module is
-	 *          missing or core may not open it
+	 *          missing, core may not open it, or the module speaks
+	 *          another ABI version (-EPROTO)
 	 */
 	int session();
 

@@ -44,8 +44,7 @@ out=$build/bench
 # 256 MSI-X vectors that nobody raises, for the "irq scale" rows)
 # shellcheck source=tests/vm/configs.sh
 . "$here/tests/vm/configs.sh"
-machine=$(vm_config_field bench bench 7)
-timeout=$(vm_config_field bench bench 6)
+IFS=$'\t' read -r _ _ _ _ _ timeout machine _ < <(vm_config bench bench)
 mkdir -p "$out"
 
 # What the VM runs: the peers' modules, then the benchmark.  vfio-pci only

@@ -377,10 +377,10 @@ __check_dkms() {
 
 	# The test suite on each kernel with DKMS's module: one boot, the
 	# machine of tests/vm/configs' "dkms" line.
-	local opts timeout label kvers=("$@")
-	if ! opts=$(vm_config_field dkms dkms 7) ||
-		! timeout=$(vm_config_field dkms dkms 6) ||
-		! label=$(vm_config_field dkms dkms 8); then
+	local line opts timeout label kvers=("$@")
+	if line=$(vm_config dkms dkms); then
+		IFS=$'\t' read -r _ _ _ _ _ timeout opts label <<< "$line"
+	else
 		result 1 "tests/vm/configs: its dkms line"
 		kvers=()
 	fi

@@ -153,15 +153,13 @@ vm_boot() {
 	vm_counts "$dir" "$label"
 }
 
-uses="quick check"
-[ "$QUICK" = yes ] && uses=quick
 configs=$(vm_configs quick check) || {
 	failed=$((failed + 1))
 	summary+=("tests/vm/configs: unreadable")
 }
 while IFS=$'\t' read -r -u 3 name use kernels module progs timeout opts label; do
 	read -r -a optv <<< "$opts"
-	if [ "$use" != quick ] && [ "$uses" = quick ]; then
+	if [ "$use" != quick ] && [ "$QUICK" = yes ]; then
 		skip "$label ($kernels kernel)" "QUICK=yes (make check-quick)"
 		summary+=("$label ($kernels kernel): skipped (QUICK=yes)")
 		continue

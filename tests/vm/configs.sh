@@ -34,17 +34,15 @@ vm_configs() {
 	done < "$vm_configs_file"
 }
 
-# vm_config_field NAME USE FIELD: one field (1 name, 2 use, 3 kernels,
-# 4 module, 5 programs, 6 timeout, 7 options, 8 label) of the line NAME
-# for USE.
-vm_config_field() {
+# vm_config NAME USE: the line NAME for USE, as vm_configs prints it.
+vm_config() {
 	local line
 	line=$(vm_configs "$2" | awk -F '\t' -v n="$1" '$1 == n') || return 1
 	if [ -z "$line" ]; then
 		echo "$vm_configs_file: no line $1 for $2" >&2
 		return 1
 	fi
-	echo "$line" | cut -f "$3"
+	echo "$line"
 }
 
 # vm_config_iommu OPTIONS...: the IOMMUS value the machine counts as

@@ -1055,6 +1055,37 @@ TEST_F(dma_quota, limit_is_taken_at_open_and_enforced)
 	close(s);
 }
 
+/*
+ * A quota above 1 TiB lets a request reach a buffer's page array beyond
+ * INT_MAX bytes, which kvmalloc() refuses: ENOMEM, and no warning from the
+ * allocator (a panic with panic_on_warn), the quota as it was.
+ */
+TEST_F(dma_quota, page_array_beyond_int_max_is_enomem_without_a_warning)
+{
+	struct genode_dma_alloc a;
+	uint64_t limit = 0, used = 0;
+	int s, kmsg;
+
+	/* 2 TiB */
+	ASSERT_EQ(0, sysfs_write(QUOTA_PARAM, "2097152"));
+	s = open(GENODE_DEV_PATH, O_RDWR);
+	ASSERT_LE(0, s);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
+
+	/* 2^28 + 1 pages: 8-byte page pointers beyond INT_MAX bytes */
+	EXPECT_EQ(-ENOMEM, dma_alloc(s, (1ULL << 40) + PAGE, GENODE_DMA_CACHED,
+				     GENODE_NO_DEVICE, &a));
+	EXPECT_FALSE(kmsg_wait(kmsg, "WARNING", "", "", 1));
+	ASSERT_EQ(0, genode_dma_quota(s, &limit, &used));
+	EXPECT_EQ(2097152 * MIB, limit);
+	EXPECT_EQ(0, used);
+	EXPECT_EQ(self->resources, genode_resources());
+	close(kmsg);
+	close(s);
+}
+
 /* ---- memory cgroup ---- */
 
 #define CGTEST MEMCG_ROOT "/genode-dma-test"

@@ -71,7 +71,7 @@ TARGETS="core/linux lib/ld init timer/linux driver/rtc/spec/x86 test/rtc
 	app/block_tester server/report_rom driver/nic/virtio/spec/x86
 	server/nic_router app/ping
 	driver/framebuffer/boot driver/ps2/x86 server/nitpicker test/nitpicker
-	server/event_dump"
+	server/event_dump test/genode_dev_dma"
 # How many of the host's lines the uart scenario echoes before core stops.
 UART_LINES=3
 # The controllers of the nvme and ahci scenarios: the function in the VM
@@ -80,6 +80,10 @@ UART_LINES=3
 NVME_BDF=0000:00:10.0
 NVME_SERIAL=genode-dev-nvme
 AHCI_BDF=0000:00:1f.2
+# The dma_isolation scenario's two edu functions (QEMU's educational
+# device, a DMA engine): one per platform session, victim and attacker
+EDU_VICTIM=0000:00:12.0
+EDU_ATTACKER=0000:00:13.0
 AHCI_SERIAL=genode-dev-ahci
 # The virtio-net function of the nic scenario (added at slot 0x11)
 NIC_BDF=0000:00:11.0
@@ -96,8 +100,11 @@ FB_LAST_EVENT="RELEASE KEY_C"
 # of partition 2 says which block it is; the rest is zero.
 DISK_P2=34816
 DISK_WRITE_AT=8192   # block_tester_write's target in partition 2 (tests/genode/*.config)
-# What core logs for a function whose DMA an IOMMU translates
-TRANSLATED="an IOMMU translates its DMA, and core's DMA buffers are not mapped for it; not in the devices ROM"
+# What the dma_isolation scenario's victim logs (core-backend/src/test/genode_dev_dma)
+VICTIM_KEPT="is untouched after the attack"
+VICTIM_HIT="was written by the attacker's device"
+# What core logs when device PDs map DMA through the IOMMU
+IOMMU_MODE='device PDs map DMA through IOMMU domains (platform_info iommu="true")'
 
 passed=0 failed=0
 
@@ -248,7 +255,7 @@ genode_build() {
 	# shellcheck disable=SC2086
 	make -C "$bdir" KERNEL=linux BOARD=linux -j"$GENODE_JOBS" $TARGETS > "$log" 2>&1
 	st=$?
-	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, ahci, part_block, block_tester, report_rom, virtio_pci_nic, nic_router, ping, boot_fb, ps2, nitpicker, testnit, event_dump built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
+	result $st "Genode's core/linux (with core-backend), ld, init, timer, pc_rtc, test-rtc, pc_uart, test-terminal_echo, platform, nvme, ahci, part_block, block_tester, report_rom, virtio_pci_nic, nic_router, ping, boot_fb, ps2, nitpicker, testnit, event_dump, test-genode_dev_dma built for base-linux ($GENODE_TOOLCHAIN tool chain, $bdir)" "$log"
 	[ $st = 0 ] || summary
 }
 
@@ -268,6 +275,7 @@ boot_binaries() { # boot_binaries NAME
 	ahci) echo "platform:platform ahci:ahci part_block:part_block block_tester:block_tester report_rom:report_rom" ;;
 	nic) echo "platform:platform virtio_pci_nic:virtio_pci_nic nic_router:nic_router ping:ping" ;;
 	fb) echo "platform:platform nitpicker:nitpicker boot_fb:boot_fb testnit:testnit ps2:ps2 event_dump:event_dump" ;;
+	dma_isolation) echo "platform:platform report_rom:report_rom test-genode_dev_dma:test-genode_dev_dma" ;;
 	esac
 }
 
@@ -287,12 +295,14 @@ pack_scenario() { # pack_scenario DIR NAME KIND PATTERN COUNT LIMIT [ASSIGN [IDE
 }
 
 # Two run directories, one per VM lane.  Without an IOMMU: every scenario.
-# With the IOMMU: nvme_translated, nvme's scenario while the IOMMU
-# translates the controller's DMA, which core must refuse to hand to the
-# platform driver (its DMA buffers are for no device); then the nvme and
-# ahci scenarios with their IOMMU groups in the identity domain, where the
-# kernel allows it (6.1 does not for a group of several functions, such as
-# q35's 00:1f.*: then core refuses the AHCI controller as above).
+# With the IOMMU: nvme_iommu, nvme's scenario while the IOMMU translates
+# the controller's DMA: core says iommu="true" in platform_info, and
+# Genode's platform driver maps its DMA buffers into the session's device
+# PD, an IOMMU domain of genode.ko; then the nvme and ahci scenarios with
+# their IOMMU groups in the identity domain, where the kernel allows it
+# (6.1 does not for a group of several functions, such as q35's 00:1f.*,
+# and no domain can take such a group while its other members have kernel
+# drivers: then core refuses the AHCI controller, saying why).
 pack() {
 	local d done="--- all tests finished ---"
 	for d in "$build/genode/run" "$build/genode/run-iommu"; do
@@ -309,11 +319,14 @@ pack() {
 		pack_scenario "$d" fb fb "$FB_LAST_EVENT" 1 900 "" "" "" "$FB_ALLOW" "screen is"
 	result $? "boot directories of the scenarios ($SCENARIOS) in $d"
 	d=$build/genode/run-iommu
-	pack_scenario "$d" nvme_translated nvme "$TRANSLATED" 1 300 "$NVME_BDF" &&
+	pack_scenario "$d" nvme_iommu nvme "$done" 2 900 "$NVME_BDF" &&
 		pack_scenario "$d" nvme nvme "$done" 2 900 "$NVME_BDF" yes &&
-		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF" yes "$TRANSLATED" &&
-		pack_scenario "$d" nic nic "icmp_seq=$NIC_PINGS ttl=" 1 600 "$NIC_BDF" yes
-	result $? "boot directories of the IOMMU lane's scenarios (nvme_translated, nvme, ahci, nic) in $d"
+		pack_scenario "$d" ahci ahci "$done" 2 900 "$AHCI_BDF" yes &&
+		pack_scenario "$d" nic nic "icmp_seq=$NIC_PINGS ttl=" 1 600 "$NIC_BDF" yes &&
+		pack_scenario "$d" dma_isolation dma_isolation "$VICTIM_KEPT" 1 300 \
+			"$EDU_VICTIM $EDU_ATTACKER" "" "$VICTIM_HIT" &&
+		pack_scenario "$d" ahci_iommu ahci "$done" 2 900 "$AHCI_BDF" translated
+	result $? "boot directories of the IOMMU lane's scenarios (nvme_iommu, nvme, ahci, nic, dma_isolation, ahci_iommu) in $d"
 	[ "$failed" = 0 ] || summary
 }
 
@@ -517,9 +530,7 @@ check_nic() { # check_nic LABEL LOG
 		[ "$(printf '%s\n' "$irq" | interrupt_count)" -gt 0 ]
 	result $? "$1 nic: the interrupt was the function's INTx (a level-triggered line, by a pseudo number of the devices ROM), and /proc/interrupts counted it"
 	proof "$(printf '%s\n' "$text" | grep -F "genode-dev: IRQ $bdf"; printf '%s\n' "$irq")"
-	# core's refusal of a translated function that another scenario
-	# assigned is check_translated's
-	errs=$(log_errors "$text" | grep -vF "$TRANSLATED")
+	errs=$(log_errors "$text")
 	[ -z "$errs" ]
 	result $? "$1 nic: no errors in the log"
 	proof "$errs"
@@ -563,15 +574,54 @@ check_fb() { # check_fb LABEL LOG HOST_LOG
 	check_counts "$1" "$2" fb "sessions 1 resources 8"
 }
 
-# With the IOMMU: core refused a translated controller (scenario NAME,
-# function BDF), saying why, and its driver never ran.
-check_translated() { # check_translated LABEL LOG NAME BDF
-	local text
+# A block scenario whose DMA went through a device PD's IOMMU domain: core
+# said so in platform_info, attached the function to the domain when the
+# platform driver assigned it, mapped each Platform::Dma_buffer at the IOVA
+# the platform driver chose, and the block_testers passed (check_block).
+check_iommu() { # check_iommu LABEL LOG NAME BDF KIND IDENT IMAGE
+	local text bdf=${4#0000:} iovas
 	text=$(scenario_log "$2" "$3")
-	in_text "$text" -F "genode-dev: PCI ${4#0000:}: $TRANSLATED" &&
-		! in_text "$text" -E 'NVMe:|GPT Partition'
-	result $? "$1 $3: core kept the IOMMU-translated function ${4#0000:} out of the devices ROM, saying why, and no driver ran on it"
-	proof "$(printf '%s\n' "$text" | grep -F "$TRANSLATED" | head -n 1)"
+	iovas=$(printf '%s\n' "$text" | grep -E 'genode-dev: device PD: DMA buffer of [0-9]+ bytes at IOVA 0x')
+	in_text "$text" -F "genode-dev: $IOMMU_MODE" &&
+		in_text "$text" -F "genode-dev: device PD: PCI $bdf attached to its IOMMU domain" &&
+		[ -n "$iovas" ]
+	result $? "$1 $3: platform_info said iommu=\"true\", core attached $bdf to the device PD's IOMMU domain at assign_pci, and mapped the platform driver's DMA buffers at its IOVAs"
+	proof "$(printf '%s\n' "$text" | grep -E "genode-dev: (device PD: PCI|device PDs map)" | head -n 2; printf '%s\n' "$iovas" | head -n 3)"
+	check_block "$1" "$2" "$3" "$4" "$5" "$6" "$7"
+}
+
+# The dma_isolation scenario: two platform sessions, each with an edu of
+# its own and so a device PD (IOMMU domain) of its own.  The attacker's
+# edu DMAed into its own buffer (it works), then to the IOVA of the
+# victim's buffer: the IOMMU blocked it (a DMAR fault of the attacker's
+# function at that address) and the victim's bytes stayed.
+check_isolation() { # check_isolation LABEL LOG
+	local text faults iova a=${EDU_ATTACKER#0000:} v=${EDU_VICTIM#0000:}
+	text=$(scenario_log "$2" dma_isolation)
+	in_text "$text" -F "genode-dev: device PD: PCI $v attached to its IOMMU domain" &&
+		in_text "$text" -F "genode-dev: device PD: PCI $a attached to its IOMMU domain" &&
+		[ "$(printf '%s\n' "$text" | grep -c 'genode-dev: device PD: DMA buffer of [0-9]* bytes at IOVA')" -ge 2 ]
+	result $? "$1 dma_isolation: each platform session's edu went into a device PD of its own, and each session's DMA buffer was mapped in its domain"
+	proof "$(printf '%s\n' "$text" | grep -E 'genode-dev: device PD|(victim|attacker): edu')"
+	in_text "$text" -F "attacker: edu's DMA into its own buffer at IOVA" &&
+		in_text "$text" -F "attacker: edu's DMA to IOVA"
+	result $? "$1 dma_isolation: the attacker's edu DMAed into its own buffer (the bytes arrived), then to the victim's IOVA"
+	proof "$(printf '%s\n' "$text" | grep -F 'attacker: edu')"
+	iova=$(printf '%s\n' "$text" | sed -n 's/.*victim: edu .* at IOVA 0x\([0-9a-f]*\)$/\1/p' | head -n 1)
+	faults=$(tr -d '\r' < "$2" | sed -n '/^@@GENODE-DMESG@@/,/^@@GENODE-DMESG-END@@/p' |
+		grep -E "DMAR: .*Request device \[$a\].* fault addr (0x)?0*${iova:-none} ")
+	[ -n "$iova" ] && [ -n "$faults" ]
+	result $? "$1 dma_isolation: the IOMMU blocked the attacker's write to the victim's IOVA 0x$iova (a DMAR fault of $a in the kernel log)"
+	proof "$(printf '%s\n' "$faults" | head -n 2)"
+	in_text "$text" -F "victim: its buffer at IOVA 0x$iova $VICTIM_KEPT" &&
+		! in_text "$text" -F "$VICTIM_HIT"
+	result $? "$1 dma_isolation: the victim's buffer held its bytes after the attack"
+	proof "$(printf '%s\n' "$text" | grep -E "$VICTIM_KEPT|$VICTIM_HIT")"
+	errs=$(log_errors "$text")
+	[ -z "$errs" ]
+	result $? "$1 dma_isolation: no errors in the log"
+	proof "$errs"
+	check_counts "$1" "$2" dma_isolation "sessions 1 resources [1-9][0-9]*"
 }
 
 # The IOMMU group of BDF as vm-run.sh left it ("identity", "DMA", ...).
@@ -579,12 +629,15 @@ group_type() { # group_type LOG BDF
 	tr -d '\r' < "$1" | sed -n "s/^genode-check: IOMMU group [0-9]* of $2: //p" | tail -n 1
 }
 
-# No DMA remapping fault of any device in the kernel log.
+# No DMA remapping fault of any device in the kernel log but the
+# dma_isolation attacker's, which check_isolation wants (each fault names
+# its device: "Request device [BDF]").
 check_no_fault() { # check_no_fault LABEL LOG
 	local faults
-	faults=$(tr -d '\r' < "$2" | sed -n '/^@@GENODE-DMESG@@/,/^@@GENODE-DMESG-END@@/p' | grep -E 'DMAR: \[DMA|DMAR: .*fault')
+	faults=$(tr -d '\r' < "$2" | sed -n '/^@@GENODE-DMESG@@/,/^@@GENODE-DMESG-END@@/p' |
+		grep -E 'DMAR: .*Request device' | grep -vF "Request device [${EDU_ATTACKER#0000:}]")
 	[ -z "$faults" ]
-	result $? "$1: no DMA remapping fault in the kernel log"
+	result $? "$1: no DMA remapping fault in the kernel log but the dma_isolation attacker's"
 	proof "$(printf '%s\n' "$faults" | head -n 5)"
 }
 
@@ -622,7 +675,7 @@ vm() { # vm KVER off|on
 	"$top/tests/vm/run.sh" --mode run --iommu "$iommu" --smp 1 --mem 512M --timeout 2400 \
 		--ko "$ko" --run "$run" --out "$out" --com2 "pipe,path=$fifo" \
 		--qmp "$out/qmp.sock" --append initcall_blacklist=cmos_init,i8042_init \
-		--qemu "-drive file=$out/nvme.img,if=none,id=nvm,format=raw -device nvme,drive=nvm,serial=$NVME_SERIAL,addr=0x${NVME_BDF:8:2} -drive file=$out/ahci.img,if=none,id=ahd,format=raw -device ide-hd,drive=ahd,bus=ide.0,serial=$AHCI_SERIAL -netdev user,id=nic0 -device virtio-net-pci,netdev=nic0,vectors=0,addr=0x${NIC_BDF:8:2}" \
+		--qemu "-drive file=$out/nvme.img,if=none,id=nvm,format=raw -device nvme,drive=nvm,serial=$NVME_SERIAL,addr=0x${NVME_BDF:8:2} -drive file=$out/ahci.img,if=none,id=ahd,format=raw -device ide-hd,drive=ahd,bus=ide.0,serial=$AHCI_SERIAL -netdev user,id=nic0 -device virtio-net-pci,netdev=nic0,vectors=0,addr=0x${NIC_BDF:8:2} -device edu,addr=0x${EDU_VICTIM:8:2} -device edu,addr=0x${EDU_ATTACKER:8:2}" \
 		"$v" > "$out/run.log" 2>&1
 	rc=$?
 	kill "$writer" "$reader" $fbhost 2>/dev/null
@@ -633,8 +686,7 @@ vm() { # vm KVER off|on
 		check_rtc "$label" "$log"
 		check_uart "$label" "$log" "$out/com2-host.log"
 	else
-		check_translated "$label" "$log" nvme_translated "$NVME_BDF"
-		check_counts "$label" "$log" nvme_translated "sessions 1 resources 0"
+		check_iommu "$label" "$log" nvme_iommu "$NVME_BDF" msix0 "serial:'$NVME_SERIAL' model:'QEMU NVMe Ctrl'" "$out/nvme.img"
 		[ "$(group_type "$log" "$NVME_BDF")" = identity ]
 		result $? "$label nvme: the IOMMU group of $NVME_BDF went to the identity domain"
 		proof "$(group_type "$log" "$NVME_BDF")"
@@ -645,13 +697,19 @@ vm() { # vm KVER off|on
 	if [ "$iommu" = off ] || [ "$(group_type "$log" "$AHCI_BDF")" = identity ]; then
 		check_block "$label" "$log" ahci "$AHCI_BDF" msi0 "$ahci_ident" "$out/ahci.img"
 	else
+		# 6.1: the group stays translated, its other members unbound
 		echo "# $label ahci: the kernel kept the IOMMU group of $AHCI_BDF translated ($(group_type "$log" "$AHCI_BDF"))"
 		proof "$(tr -d '\r' < "$log" | grep -E 'Cannot change default domain' | head -n 1)"
-		check_translated "$label" "$log" ahci "$AHCI_BDF"
+		check_iommu "$label" "$log" ahci "$AHCI_BDF" msi0 "$ahci_ident" "$out/ahci.img"
+	fi
+	if [ "$iommu" = on ]; then
+		check_iommu "$label" "$log" ahci_iommu "$AHCI_BDF" msi0 "$ahci_ident" "$out/ahci.img"
 	fi
 	check_nic "$label" "$log"
 	if [ "$iommu" = off ]; then
 		check_fb "$label" "$log" "$out/fb-host.log"
+	else
+		check_isolation "$label" "$log"
 	fi
 	if [ "$iommu" = on ]; then
 		check_no_fault "$label" "$log"

@@ -12,9 +12,14 @@
 #            that the host's checks tell apart from the pattern's
 #   assign   PCI functions (domain:bus:device.function) that the scenario's
 #            platform driver gets: bound to genode.ko through driver_override
-#            before core starts, as an administrator assigns them
+#            before core starts, as an administrator assigns them, and
+#            unbound again after core (the next scenario's core claims only
+#            its own)
 #   identity yes: first give the IOMMU group of each of them the identity
-#            domain (the IOMMU passes their DMA through untranslated)
+#            domain (the IOMMU passes their DMA through untranslated);
+#            translated: first unbind the other functions of each group
+#            and give it the translating DMA domain, so that a domain of
+#            core's can take the group (GENODE_IOMMU_ATTACH)
 #   allow    /dev/genode's allow list while the scenario runs (the module
 #            parameter "allow", e.g. io:0x60,io:0x64), empty again after
 #   ready    a line of the log (grep -F) on which the console gets
@@ -78,6 +83,15 @@ assign() { # assign BDF...
 	done
 }
 
+# Undo assign: unbind each function from genode.ko, no driver_override.
+unassign() { # unassign BDF...
+	for f in "$@"; do
+		d=/sys/bus/pci/devices/$f
+		[ -e "$d/driver" ] && echo "$f" > "$d/driver/unbind"
+		echo > "$d/driver_override"
+	done
+}
+
 # The identity domain for the IOMMU group of each function: every member
 # of the group unbound first, as the kernel demands for the change.
 identity() { # identity BDF...
@@ -93,6 +107,26 @@ identity() { # identity BDF...
 	done
 }
 
+# The translating DMA domain for the IOMMU group of each function, every
+# other member unbound (GENODE_IOMMU_ATTACH takes a group only then).
+translated() { # translated BDF...
+	for f in "$@"; do
+		g=/sys/bus/pci/devices/$f/iommu_group
+		[ -e "$g" ] || continue
+		g=$(readlink -f "$g")
+		for m in "$g"/devices/*; do
+			[ "${m##*/}" != "$f" ] && [ -e "$m/driver" ] && echo "${m##*/}" > "$m/driver/unbind"
+		done
+		case "$(cat "$g/type")" in
+		DMA|DMA-FQ) ;;
+		*)	[ -e "/sys/bus/pci/devices/$f/driver" ] &&
+				echo "$f" > "/sys/bus/pci/devices/$f/driver/unbind"
+			echo DMA > "$g/type" ;;
+		esac
+		echo "genode-check: IOMMU group ${g##*/} of $f: $(cat "$g/type")"
+	done
+}
+
 run_scenario() { # run_scenario NAME
 	name=$1 dir=/opt/$1 log=/tmp/$1.log
 	pattern="" count=1 limit=300 assign="" identity="" stop="" allow="" ready=""
@@ -101,6 +135,8 @@ run_scenario() { # run_scenario NAME
 	echo "@@GENODE BEGIN $name@@"
 	# shellcheck disable=SC2086
 	[ "$identity" = yes ] && identity $assign
+	# shellcheck disable=SC2086
+	[ "$identity" = translated ] && translated $assign
 	# shellcheck disable=SC2086
 	assign $assign
 	[ -z "$allow" ] || echo "$allow" > /sys/module/genode/parameters/allow
@@ -124,6 +160,8 @@ run_scenario() { # run_scenario NAME
 	irqs=$(grep genode /proc/interrupts | tr -s ' ' | tr '\n' ';')
 	echo "genode-check: $name interrupts: ${irqs%;}"
 	stop_core $pid "$dir"
+	# shellcheck disable=SC2086
+	unassign $assign
 	[ -z "$allow" ] || echo "" > /sys/module/genode/parameters/allow
 	echo "genode-check: $name after core: $(counts)"
 	sed "s/^/[$name] /" "$log"

@@ -4,9 +4,12 @@
  * \date   2026-11-21
  *
  * See include/dataspace_component.h for when this happens.  The buffer is
- * made for no particular device (device_fd -1): its bus address is its
+ * made for no particular device (GENODE_NO_DEVICE): its bus address is its
  * physical address, right for devices that no IOMMU translates, and it
- * lies below 4 GiB, where Genode's platform driver expects DMA.  It is
+ * lies below 4 GiB, where Genode's platform driver expects DMA.  Where an
+ * IOMMU translates (platform_info iommu="true"), the platform driver maps
+ * it into a device PD at an IOVA of its own (device_space.h), and the
+ * buffer may lie anywhere.  It is
  * zeroed, mapped with the dataspace's cache attribute by its own mmap,
  * and counts against the DMA quota of core's /dev/genode session (module
  * parameter dma_quota_mb).
@@ -15,6 +18,7 @@
 /* core includes */
 #include <dataspace_component.h>
 #include <genode_dev_core.h>
+#include <pci_function.h>
 
 using namespace Core;
 
@@ -59,7 +63,9 @@ addr_t Dataspace_component::_dma_bus_addr()
 	req.cache     = genode_dev_cache(_cache);
 	req.device_fd = GENODE_NO_DEVICE;
 	/* the platform driver's DMA window is [0x1000, 4 GiB) */
-	if (Genode_dev::features() & GENODE_FEATURE_DMA_BELOW_4G)
+	bool iommu = false;
+	Genode_dev::with_pci_functions([&] (Genode_dev::Pci_functions &f) { iommu = f.iommu(); });
+	if (!iommu && (Genode_dev::features() & GENODE_FEATURE_DMA_BELOW_4G))
 		req.flags = GENODE_DMA_ALLOC_BELOW_4G;
 
 	int const ret = Genode_dev::ioctl(session, GENODE_DMA_ALLOC, &req);

@@ -266,6 +266,60 @@ void Pci_function::_bar_written(unsigned off, __u32 value)
 }
 
 
+/*
+ * Whether a domain of core can take the function's IOMMU group: allocate
+ * one, attach the function and detach it again (the group goes back to
+ * its default domain, bus mastering stays off as the claim left it).
+ */
+int Pci_function::_domain_probe() const
+{
+	genode_iommu_domain_alloc dom { };
+	dom.argsz     = sizeof(dom);
+	dom.device_fd = _device_fd;
+	int ret = Genode_dev::ioctl(Genode_dev::session(), GENODE_IOMMU_DOMAIN_ALLOC, &dom);
+	if (ret < 0)
+		return ret;
+
+	genode_iommu_attach at { };
+	at.argsz     = sizeof(at);
+	at.device_fd = _device_fd;
+	ret = Genode_dev::ioctl(dom.fd, GENODE_IOMMU_ATTACH, &at);
+	if (ret == 0)
+		ret = Genode_dev::ioctl(dom.fd, GENODE_IOMMU_DETACH, &at);
+
+	Genode_dev::release(dom.fd);
+	return ret;
+}
+
+
+int Pci_function::attach(int const domain_fd)
+{
+	genode_iommu_attach at { };
+	at.argsz     = sizeof(at);
+	at.device_fd = _device_fd;
+
+	/* Genode's platform driver does not detach: the next session's does */
+	if (_domain_fd >= 0 && _domain_fd != domain_fd) {
+		int const ret = Genode_dev::ioctl(_domain_fd, GENODE_IOMMU_DETACH, &at);
+		if (ret < 0)
+			return ret;
+		_domain_fd  = -1;
+		_bus_master = false;
+	}
+	if (_domain_fd == domain_fd)
+		return 0;
+
+	int const ret = Genode_dev::ioctl(domain_fd, GENODE_IOMMU_ATTACH, &at);
+	if (ret < 0)
+		return ret;
+
+	/* both leave bus mastering off: the next commit turns it on again */
+	_domain_fd  = domain_fd;
+	_bus_master = false;
+	return 0;
+}
+
+
 int Pci_function::shadow_fd() const
 {
 	return _shadow_fd < 0 ? _shadow_fd : Genode_dev::dup(_shadow_fd);
@@ -476,6 +530,7 @@ Pci_functions::Pci_functions()
 		warning("genode-dev: ", req.count, " PCI functions, core takes the first ", (unsigned)MAX);
 
 	unsigned const n = req.count < MAX ? req.count : (unsigned)MAX;
+	unsigned claimed = 0;
 	for (unsigned i = 0; i < n; i++) {
 		genode_pci_function const &f = list[i];
 
@@ -484,31 +539,51 @@ Pci_functions::Pci_functions()
 		     (f.flags & GENODE_PCI_FUNCTION_CLAIMED) || f.domain != 0)
 			continue;
 
-		Pci_function &fn = _fn[_count];
-		fn._index       = _count;
+		Pci_function &fn = _slot[claimed];
 		fn._config_phys = _ecam_base + ((addr_t)f.bus << 20) + ((addr_t)f.devfn << 12);
 		if (!fn._claim(f, session))
 			continue;
 
-		/*
-		 * Core's DMA buffers are for no device (platform_info says
-		 * iommu="false"): their bus address is their physical address,
-		 * which an IOMMU that translates the function's DMA does not map.
-		 */
-		if (fn._info.caps & GENODE_PCI_CAP_IOMMU) {
+		int const probe = fn.translated() ? fn._domain_probe() : -19 /* ENODEV */;
+		if (fn.translated() && probe < 0)
 			error("genode-dev: PCI ", fn.name(), ": an IOMMU translates its DMA, "
-			      "and core's DMA buffers are not mapped for it; not in the "
-			      "devices ROM (give its IOMMU group the identity domain, "
-			      "/sys/kernel/iommu_groups/<group>/type, before it is bound)");
+			      "but its IOMMU group cannot go to a domain of core (", probe,
+			      "; -EBUSY: another function of the group is bound to a "
+			      "kernel driver); not in the devices ROM");
+		if (fn.translated() && probe == 0)
+			_iommu = true;
+		fn._domain_fd = probe;  /* for the choice below */
+		claimed++;
+	}
+
+	/*
+	 * One mode for all: with an IOMMU that core maps, a function whose DMA
+	 * is not translated would get bus addresses that are IOVAs of a domain
+	 * it is not in; without, core's DMA buffers are at their physical
+	 * addresses, which the IOMMU of a translated function does not map.
+	 */
+	for (unsigned i = 0; i < claimed; i++) {
+		Pci_function &fn = _slot[i];
+		bool const fits = _iommu ? fn._domain_fd == 0 : !fn.translated();
+		fn._domain_fd = -1;
+		if (!fits) {
+			if (_iommu && !fn.translated())
+				error("genode-dev: PCI ", fn.name(), ": no IOMMU translates its "
+				      "DMA, while core maps DMA through the IOMMU for the other "
+				      "functions; not in the devices ROM");
 			Genode_dev::close(fn._shadow_fd);
 			fn._shadow_fd = -1;
 			Genode_dev::release(fn._device_fd);
 			fn._device_fd = -1;
 			continue;
 		}
-		_count++;
+		fn._index = _count;
+		_fn[_count++] = &fn;
 	}
 
+	if (_iommu)
+		log("genode-dev: device PDs map DMA through IOMMU domains "
+		    "(platform_info iommu=\"true\")");
 	if (_count)
 		log("genode-dev: ", _count, " PCI function(s), config pages at ",
 		    Hex(_ecam_base), _ecam_real ? " (ECAM of the MCFG table)"
@@ -519,7 +594,7 @@ Pci_functions::Pci_functions()
 void Pci_functions::generate_devices(Generator &g) const
 {
 	for (unsigned i = 0; i < _count; i++)
-		_fn[i].generate(g);
+		_fn[i]->generate(g);
 
 	/*
 	 * The PC's PS/2 controller, as Genode's pci_decode lists it on every

@@ -5,7 +5,8 @@
  *
  * Genode's platform driver needs two ROMs from core on Linux:
  * "platform_info", whose <kernel iommu> says whether core maps DMA for
- * device PDs (it does not: iommu="false", so the platform driver uses
+ * device PDs (iommu="true" where an IOMMU translates the functions' DMA,
+ * see pci_function.h and device_space.h; else the platform driver uses
  * the DMA addresses core reports, Pd_session::dma_addr), and whose
  * <boot><framebuffer> Genode's boot_fb reads, and "devices",
  * which on other kernels Genode's acpi and pci_decode make from ACPI and
@@ -56,19 +57,20 @@ namespace {
  * form other kernels' cores give it: <acpi> with the root tables, and
  * <boot><framebuffer> as Genode's boot_fb reads it (type 1: direct RGB,
  * as multiboot's framebuffer type).  The kernel keeps ACPI (acpi="false":
- * Genode's acpi driver has nothing to do), and core maps no DMA for
- * device PDs (iommu="false").
+ * Genode's acpi driver has nothing to do), and whether core maps DMA for
+ * device PDs (iommu).
  */
 static void generate_platform_info(Generator &g, genode_info const &i)
 {
 	bool const platform = i.features & GENODE_FEATURE_PLATFORM;
+	bool const iommu    = Genode_dev::pci_functions().iommu();
 
 	g.node("kernel", [&] {
 		g.attribute("name",  "linux");
 		g.attribute("acpi",  false);
 		g.attribute("msi",   bool(i.features & GENODE_FEATURE_IRQ_MSI_MSG) &&
 		                     (!platform || (i.platform & GENODE_PLATFORM_MSI)));
-		g.attribute("iommu", false);
+		g.attribute("iommu", iommu);
 	});
 
 	if (!platform)

@@ -23,8 +23,8 @@ $(error core-backend: base-linux is not among the REPOSITORIES)
 endif
 
 # our headers first: they shadow base-linux's irq_object.h,
-# io_mem_session_component.h and dataspace_component.h, and base's
-# io_port_session_component.h
+# io_mem_session_component.h, dataspace_component.h and
+# region_map_component.h, and base's io_port_session_component.h
 INC_DIR += $(GENODE_DEV_CORE_DIR)/include $(GENODE_DEV_UAPI_DIR)
 
 # vpath searches directives in the order they appear: ours first
@@ -33,6 +33,7 @@ vpath io_port_session_component.cc $(GENODE_DEV_CORE_DIR)
 vpath io_port_session_support.cc   $(GENODE_DEV_CORE_DIR)
 vpath irq_session_component.cc     $(GENODE_DEV_CORE_DIR)
 vpath platform_services.cc         $(GENODE_DEV_CORE_DIR)
+vpath pd_session_support.cc        $(GENODE_DEV_CORE_DIR)
 vpath ram_dataspace_support.cc     $(GENODE_DEV_CORE_DIR)
 vpath rom_session_component.cc     $(GENODE_DEV_CORE_DIR)
 
@@ -40,6 +41,7 @@ vpath genode_dev_session.cc        $(GENODE_DEV_CORE_DIR)
 vpath dataspace_dma.cc             $(GENODE_DEV_CORE_DIR)
 vpath pci_function.cc              $(GENODE_DEV_CORE_DIR)
 vpath platform_rom.cc              $(GENODE_DEV_CORE_DIR)
+vpath device_space.cc              $(GENODE_DEV_CORE_DIR)
 
 # from here on, exactly what base-linux's spec/x86/core-linux.mk does
 # (REP_DIR comes from make's command line, hence "override")
@@ -51,8 +53,9 @@ SRC_CC += io_port_session_support.cc \
           io_port_session_component.cc
 
 # core's one /dev/genode session; RAM dataspaces as DMA buffers; the PCI
-# functions and ROMs for Genode's platform driver
-SRC_CC += genode_dev_session.cc dataspace_dma.cc pci_function.cc platform_rom.cc
+# functions and ROMs for Genode's platform driver; device PDs' IOMMU domains
+SRC_CC += genode_dev_session.cc dataspace_dma.cc pci_function.cc platform_rom.cc \
+          device_space.cc
 
 vpath io_port_session_support.cc   $(GEN_CORE_DIR)/spec/x86
 vpath io_port_session_component.cc $(REP_DIR)/src/core/spec/$(BOARD)

@@ -174,6 +174,14 @@ class Core::Dataspace_component : public Rpc_object<Linux_dataspace>
 
 		Cache cache() const { return _cache; }
 
+		bool ram() const { return _ram; }
+
+		/**
+		 * The fd of the DMA buffer of a RAM dataspace whose DMA address
+		 * was asked for, or -1
+		 */
+		int dma_fd() const { return _dma == Dma::BUFFER ? _dma_fd : -1; }
+
 		void seal() { _sealed = true; }
 
 

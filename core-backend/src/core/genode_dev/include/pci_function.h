@@ -31,6 +31,17 @@
  * The functions are those the administrator assigned to the module (ids=
  * or driver_override "genode"), claimed by core when it first needs one.
  * Core keeps them until it exits; the module then releases them.
+ *
+ * Where an IOMMU translates the functions' DMA, core maps it the way
+ * Genode's platform driver expects of a kernel that owns the IOMMU
+ * (platform_info iommu="true"): each platform session has a device PD,
+ * whose address space is an IOMMU domain of the module (device_space.h).
+ * A function goes into the devices ROM only if its DMA fits the mode:
+ * with an IOMMU, only functions whose IOMMU group a domain of core can
+ * take (tried once at the claim: GENODE_IOMMU_ATTACH and DETACH; a group
+ * with a member bound to a kernel driver cannot); without, only
+ * functions that no IOMMU translates, because core's DMA buffers are then
+ * at their physical addresses.
  */
 
 #ifndef _CORE__INCLUDE__PCI_FUNCTION_H_
@@ -100,6 +111,9 @@ class Core::Genode_dev::Pci_function
 
 		bool _bus_master = false;
 
+		/* the IOMMU domain of a device PD it is attached to, or -1 */
+		int _domain_fd = -1;
+
 		/* the bytes of config space the shadow holds */
 		unsigned _cfg_size() const {
 			return _info.cfg_size < CFG_MAX ? _info.cfg_size : CFG_MAX; }
@@ -110,6 +124,7 @@ class Core::Genode_dev::Pci_function
 		void _reset(char const *why);
 		void _bus_master_set(bool);
 		bool _kernel_owned(unsigned offset) const;
+		int  _domain_probe() const;
 		void _bar_written(unsigned offset, __u32 value);
 		int  _bar_holding(__u32 kind, __u64 base, __u64 size) const;
 
@@ -131,6 +146,28 @@ class Core::Genode_dev::Pci_function
 		Bar const &bar(unsigned i) const { return _bar[i]; }
 
 		addr_t config_phys() const { return _config_phys; }
+
+		/* the requester ID (bus, device and function) */
+		__u16 rid() const { return (__u16)(_info.bus << 8 | _info.devfn); }
+
+		bool translated() const { return _info.caps & GENODE_PCI_CAP_IOMMU; }
+
+		/**
+		 * Attach the function to the IOMMU domain domain_fd (a device PD's,
+		 * see device_space.h), detaching it from the one it was in
+		 *
+		 * \return  0 or a negative errno
+		 */
+		int attach(int domain_fd);
+
+		/**
+		 * The domain domain_fd ends: the module detaches the function
+		 */
+		void domain_gone(int domain_fd)
+		{
+			if (_domain_fd == domain_fd)
+				_domain_fd = -1;
+		}
 
 		unsigned intx_irq() const { return INTX_IRQ_BASE + _index; }
 
@@ -176,10 +213,15 @@ class Core::Genode_dev::Pci_functions
 	private:
 
 		Mutex        _mutex { };
-		Pci_function _fn[MAX];
+		Pci_function  _slot[MAX];     /* every function core claimed */
+		Pci_function *_fn[MAX] { };   /* those in the devices ROM */
 		unsigned     _count = 0;
 		addr_t       _ecam_base = 0;
 		bool         _ecam_real = false;
+		bool         _iommu     = false;
+
+		Pci_functions(Pci_functions const &);
+		Pci_functions &operator = (Pci_functions const &);
 
 	public:
 
@@ -192,7 +234,7 @@ class Core::Genode_dev::Pci_functions
 		{
 			Mutex::Guard guard(_mutex);
 			for (unsigned i = 0; i < _count; i++)
-				if (_fn[i]._config_phys == phys) { fn(_fn[i]); return; }
+				if (_fn[i]->_config_phys == phys) { fn(*_fn[i]); return; }
 		}
 
 		/**
@@ -202,8 +244,8 @@ class Core::Genode_dev::Pci_functions
 		{
 			Mutex::Guard guard(_mutex);
 			for (unsigned i = 0; i < _count; i++) {
-				int const bar = _fn[i].bar_index(base, size);
-				if (bar >= 0) { fn(_fn[i], (unsigned)bar); return; }
+				int const bar = _fn[i]->bar_index(base, size);
+				if (bar >= 0) { fn(*_fn[i], (unsigned)bar); return; }
 			}
 		}
 
@@ -214,8 +256,8 @@ class Core::Genode_dev::Pci_functions
 		{
 			Mutex::Guard guard(_mutex);
 			for (unsigned i = 0; i < _count; i++) {
-				int const bar = _fn[i].io_bar_index(base, size);
-				if (bar >= 0) { fn(_fn[i], (unsigned)bar); return; }
+				int const bar = _fn[i]->io_bar_index(base, size);
+				if (bar >= 0) { fn(*_fn[i], (unsigned)bar); return; }
 			}
 		}
 
@@ -226,8 +268,24 @@ class Core::Genode_dev::Pci_functions
 		{
 			Mutex::Guard guard(_mutex);
 			for (unsigned i = 0; i < _count; i++)
-				if (_fn[i].intx_irq() == irq) { fn(_fn[i]); return; }
+				if (_fn[i]->intx_irq() == irq) { fn(*_fn[i]); return; }
 		}
+
+		/**
+		 * Call fn with every function
+		 */
+		void for_each(auto const &fn)
+		{
+			Mutex::Guard guard(_mutex);
+			for (unsigned i = 0; i < _count; i++)
+				fn(*_fn[i]);
+		}
+
+		/**
+		 * Whether an IOMMU translates the DMA of the functions, which core
+		 * then maps for device PDs (platform_info iommu="true")
+		 */
+		bool iommu() const { return _iommu; }
 
 		/**
 		 * Whether phys lies in the window of ECAM pages core serves

@@ -92,9 +92,14 @@ unassign() { # unassign BDF...
 	done
 }
 
-# The identity domain for the IOMMU group of each function: every member
-# of the group unbound first, as the kernel demands for the change.
-identity() { # identity BDF...
+# Give the IOMMU group of each function the domain type TYPE (identity:
+# the IOMMU passes DMA through; DMA: it translates, strictly or lazily),
+# every member unbound first: the kernel demands that for the change, and
+# GENODE_IOMMU_ATTACH takes a group only while no other member has a
+# driver.
+group_domain() { # group_domain TYPE BDF...
+	t=$1
+	shift
 	for f in "$@"; do
 		g=/sys/bus/pci/devices/$f/iommu_group
 		[ -e "$g" ] || continue
@@ -102,26 +107,9 @@ identity() { # identity BDF...
 		for m in "$g"/devices/*; do
 			[ -e "$m/driver" ] && echo "${m##*/}" > "$m/driver/unbind"
 		done
-		echo identity > "$g/type"
-		echo "genode-check: IOMMU group ${g##*/} of $f: $(cat "$g/type")"
-	done
-}
-
-# The translating DMA domain for the IOMMU group of each function, every
-# other member unbound (GENODE_IOMMU_ATTACH takes a group only then).
-translated() { # translated BDF...
-	for f in "$@"; do
-		g=/sys/bus/pci/devices/$f/iommu_group
-		[ -e "$g" ] || continue
-		g=$(readlink -f "$g")
-		for m in "$g"/devices/*; do
-			[ "${m##*/}" != "$f" ] && [ -e "$m/driver" ] && echo "${m##*/}" > "$m/driver/unbind"
-		done
-		case "$(cat "$g/type")" in
-		DMA|DMA-FQ) ;;
-		*)	[ -e "/sys/bus/pci/devices/$f/driver" ] &&
-				echo "$f" > "/sys/bus/pci/devices/$f/driver/unbind"
-			echo DMA > "$g/type" ;;
+		case "$t:$(cat "$g/type")" in
+		identity:identity|DMA:DMA|DMA:DMA-FQ) ;;
+		*) echo "$t" > "$g/type" ;;
 		esac
 		echo "genode-check: IOMMU group ${g##*/} of $f: $(cat "$g/type")"
 	done
@@ -134,9 +122,9 @@ run_scenario() { # run_scenario NAME
 	. "$dir/scenario.conf"
 	echo "@@GENODE BEGIN $name@@"
 	# shellcheck disable=SC2086
-	[ "$identity" = yes ] && identity $assign
+	[ "$identity" = yes ] && group_domain identity $assign
 	# shellcheck disable=SC2086
-	[ "$identity" = translated ] && translated $assign
+	[ "$identity" = translated ] && group_domain DMA $assign
 	# shellcheck disable=SC2086
 	assign $assign
 	[ -z "$allow" ] || echo "$allow" > /sys/module/genode/parameters/allow

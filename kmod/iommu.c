@@ -178,7 +178,13 @@ static void genode_iommu_att_free(struct genode_iommu_att *att)
 	kfree(att);
 }
 
-/* Does [start, start + size) meet a reserved region of @group? */
+/*
+ * Does [start, start + size) meet a reserved region of @group?  A direct
+ * region that may be relaxed (an RMRR of a USB or graphics device, the
+ * ISA bridge's window below 16 MiB) counts as free, as VFIO type1 counts
+ * it: a group in a domain of its holder no longer needs the firmware's
+ * identity mapping.
+ */
 static int genode_iommu_resv_check(struct iommu_group *group, u64 start,
 				   u64 size)
 {
@@ -190,6 +196,8 @@ static int genode_iommu_resv_check(struct iommu_group *group, u64 start,
 	if (ret)
 		return ret;
 	list_for_each_entry(r, &regions, list) {
+		if (r->type == IOMMU_RESV_DIRECT_RELAXABLE)
+			continue;
 		if (start <= r->start + r->length - 1 &&
 		    r->start <= start + size - 1) {
 			ret = -EADDRNOTAVAIL;

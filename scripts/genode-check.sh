@@ -624,9 +624,11 @@ check_isolation() { # check_isolation LABEL LOG
 	check_counts "$1" "$2" dma_isolation "sessions 1 resources [1-9][0-9]*"
 }
 
-# The IOMMU group of BDF as vm-run.sh left it ("identity", "DMA", ...).
-group_type() { # group_type LOG BDF
-	tr -d '\r' < "$1" | sed -n "s/^genode-check: IOMMU group [0-9]* of $2: //p" | tail -n 1
+# The IOMMU group of BDF as vm-run.sh left it for scenario NAME
+# ("identity", "DMA", ...).
+group_type() { # group_type LOG BDF NAME
+	sed -n "/^@@GENODE BEGIN $3@@/,/^@@GENODE END $3 /p" "$1" | tr -d '\r' |
+		sed -n "s/^genode-check: IOMMU group [0-9]* of $2: //p" | tail -n 1
 }
 
 # No DMA remapping fault of any device in the kernel log but the
@@ -687,18 +689,18 @@ vm() { # vm KVER off|on
 		check_uart "$label" "$log" "$out/com2-host.log"
 	else
 		check_iommu "$label" "$log" nvme_iommu "$NVME_BDF" msix0 "serial:'$NVME_SERIAL' model:'QEMU NVMe Ctrl'" "$out/nvme.img"
-		[ "$(group_type "$log" "$NVME_BDF")" = identity ]
+		[ "$(group_type "$log" "$NVME_BDF" nvme)" = identity ]
 		result $? "$label nvme: the IOMMU group of $NVME_BDF went to the identity domain"
-		proof "$(group_type "$log" "$NVME_BDF")"
+		proof "$(group_type "$log" "$NVME_BDF" nvme)"
 	fi
 	check_block "$label" "$log" nvme "$NVME_BDF" msix0 "serial:'$NVME_SERIAL' model:'QEMU NVMe Ctrl'" "$out/nvme.img"
 	# report_rom logs the port report as the driver writes it, XML or HID
 	local ahci_ident="model(=\"|: )QEMU HARDDISK\"?( \\| |\" )serial(=\"|: )$AHCI_SERIAL"
-	if [ "$iommu" = off ] || [ "$(group_type "$log" "$AHCI_BDF")" = identity ]; then
+	if [ "$iommu" = off ] || [ "$(group_type "$log" "$AHCI_BDF" ahci)" = identity ]; then
 		check_block "$label" "$log" ahci "$AHCI_BDF" msi0 "$ahci_ident" "$out/ahci.img"
 	else
 		# 6.1: the group stays translated, its other members unbound
-		echo "# $label ahci: the kernel kept the IOMMU group of $AHCI_BDF translated ($(group_type "$log" "$AHCI_BDF"))"
+		echo "# $label ahci: the kernel kept the IOMMU group of $AHCI_BDF translated ($(group_type "$log" "$AHCI_BDF" ahci))"
 		proof "$(tr -d '\r' < "$log" | grep -E 'Cannot change default domain' | head -n 1)"
 		check_iommu "$label" "$log" ahci "$AHCI_BDF" msi0 "$ahci_ident" "$out/ahci.img"
 	fi

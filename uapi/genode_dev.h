@@ -1595,7 +1595,8 @@ struct genode_iommu_domain_alloc {
  *           claimed by another session, or the group's DMA is owned by
  *           someone else (VFIO, iommufd, a kernel driver);
  *  -EADDRNOTAVAIL  ATTACH: a mapping of the domain lies in a reserved
- *           region of the device's group (its MSI window, an RMRR);
+ *           region of the device's group (its MSI window, an RMRR that
+ *           may not be relaxed: see GENODE_IOMMU_MAP);
  *  -ENOENT  DETACH: the device is not attached to this domain;
  *  -E2BIG, -EFAULT; ATTACH: -ENOMEM, or an error of the IOMMU driver
  *           (the group stays with its default domain).
@@ -1641,7 +1642,10 @@ struct genode_iommu_attach {
  *  -ERANGE  [iova, iova + size) is not inside the domain's aperture;
  *  -EEXIST  it overlaps a mapping of the domain;
  *  -EADDRNOTAVAIL  it overlaps a reserved region (the MSI window, an
- *           RMRR) of a group attached to the domain;
+ *           RMRR) of a group attached to the domain; a direct region
+ *           that the kernel may relax (a USB or graphics RMRR, the ISA
+ *           bridge's window below 16 MiB) is free for mappings, as
+ *           under VFIO;
  *  -ENOMEM, -E2BIG, -EFAULT.
  */
 struct genode_iommu_map {

@@ -1010,6 +1010,70 @@ TEST(group_of_two_functions)
 }
 
 /*
+ * Does the IOMMU group g have a reserved region of type "direct-relaxable"
+ * that holds iova (its sysfs reserved_regions)?
+ */
+static bool relaxable_at(long g, unsigned long long iova)
+{
+	char path[100], buf[4096], *line, *save;
+	unsigned long long start, end;
+	char type[32];
+
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%ld/reserved_regions", g);
+	if (sysfs_read(path, buf, sizeof(buf)))
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%llx %llx %31s", &start, &end, type) == 3 &&
+		    !strcmp(type, "direct-relaxable") && start <= iova && iova <= end)
+			return true;
+	return false;
+}
+
+/*
+ * A direct region the kernel may relax (on q35 with intel-iommu: the ISA
+ * bridge's window below 16 MiB, a reserved region of the ICH9 group) is
+ * free for a domain's mappings, as under VFIO; the MSI window of the same
+ * group is not.  The AHCI controller of that group, with its other members
+ * unbound (as in the test VM).
+ */
+TEST(relaxable_direct_region_is_free_for_mappings)
+{
+	struct genode_iommu_domain_alloc a;
+	struct pci_addr x;
+	unsigned char *p;
+	int s, dev, d, buf, ret;
+	long g;
+
+	if (pci_find_class(0x010601, 0xffffff, &x))
+		SKIP(return, "no AHCI controller in this VM");
+	g = iommu_group_of(&x);
+	if (g < 0 || !relaxable_at(g, 0x1000))
+		SKIP(return, "no relaxable direct region at IOVA 0x1000 in the group of %s", x.name);
+	s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s);
+	dev = pci_claim(s, &x);
+	if (dev == -EBUSY)
+		SKIP(return, "%s has a driver", x.name);
+	ASSERT_LE(0, dev);
+	d = domain_alloc(s, dev, &a);
+	ASSERT_LE(0, d);
+	ret = domain_attach(d, dev, 1);
+	if (ret == -EBUSY)
+		SKIP(return, "another function of the group of %s has a driver", x.name);
+	ASSERT_EQ(0, ret);
+	buf = buffer(s, PAGE, 0, &p);
+	ASSERT_LE(0, buf);
+	EXPECT_EQ(0, domain_map(d, buf, 0, PAGE, 0x1000, GENODE_IOMMU_MAP_READ));
+	EXPECT_EQ(-EADDRNOTAVAIL, domain_map(d, buf, 0, PAGE, MSI_WINDOW,
+					     GENODE_IOMMU_MAP_READ));
+	munmap(p, PAGE);
+	close(buf);
+	close(d);
+	close(dev);
+	close(s);
+}
+
+/*
  * kill -9 of the domain's holder while its device does DMA, once with the
  * domain's fd closed before the device's and once after.
  */

@@ -568,10 +568,9 @@ check_fb() { # check_fb LABEL LOG HOST_LOG
 	[ -z "$errs" ]
 	result $? "$1 fb: no errors in the log"
 	proof "$errs"
-	# the framebuffer, the two ports, the two IRQs, and the claims of the
-	# functions that the nvme, ahci and nic scenarios before it assigned
-	# to genode.ko (core claims them all for its devices ROM)
-	check_counts "$1" "$2" fb "sessions 1 resources 8"
+	# the framebuffer, the two ports and the two IRQs (the functions of
+	# the scenarios before it went back after each)
+	check_counts "$1" "$2" fb "sessions 1 resources 5"
 }
 
 # A block scenario whose DMA went through a device PD's IOMMU domain: core

@@ -412,21 +412,17 @@ kernel_problems() { # kernel_problems LOG
 }
 
 check_rtc() { # check_rtc KVER LOG
-	local text errs
+	local text
 	text=$(scenario_log "$2" rtc)
 	in_text "$text" -F -- "--- RTC test finished ---" &&
 		in_text "$text" -F 'child "test-rtc" exited with exit value 0'
 	result $? "$1 rtc: test-rtc read the CMOS clock through pc_rtc and core's IO_PORT, finished with exit value 0"
 	proof "$(printf '%s\n' "$text" | grep -E 'RTC\[|RTC test finished|exited with exit value' | tail -n 4)"
-	errs=$(log_errors "$text")
-	[ -z "$errs" ]
-	result $? "$1 rtc: no errors in the log"
-	proof "$errs"
-	check_counts "$1" "$2" rtc "sessions 1 resources 1"
+	check_clean "$1" "$2" rtc "sessions 1 resources 1" "$text"
 }
 
 check_uart() { # check_uart KVER LOG HOST_COM2_LOG
-	local text errs echoed irq
+	local text echoed irq
 	text=$(scenario_log "$2" uart)
 	[ "$(printf '%s\n' "$text" | grep -cF 'got 8 byte(s)')" -ge "$UART_LINES" ]
 	result $? "$1 uart: test-terminal_echo got the host's lines from pc_uart (COM2, IRQ 3): $UART_LINES or more 'got 8 byte(s)'"
@@ -441,11 +437,7 @@ check_uart() { # check_uart KVER LOG HOST_COM2_LOG
 		[ "$(printf '%s\n' "$irq" | interrupt_count)" -gt 0 ]
 	result $? "$1 uart: /proc/interrupts counted IRQ 3 as genode-gsi3"
 	proof "$irq"
-	errs=$(log_errors "$text")
-	[ -z "$errs" ]
-	result $? "$1 uart: no errors in the log"
-	proof "$errs"
-	check_counts "$1" "$2" uart "sessions 1 resources 2"
+	check_clean "$1" "$2" uart "sessions 1 resources 2" "$text"
 }
 
 # The interrupts that lines of /proc/interrupts (on stdin, joined by ";"
@@ -461,6 +453,17 @@ interrupt_line() { # interrupt_line NOTE NAME
 
 # /sys/class/misc/genode/{sessions,resources}: as expected while core ran
 # (RUNNING: an extended regular expression), 0 and 0 after it.
+# No errors in the scenario's log TEXT, and the module's counters while
+# core ran (RUNNING) and after it (check_counts).
+check_clean() { # check_clean KVER LOG NAME RUNNING TEXT
+	local errs
+	errs=$(log_errors "$5")
+	[ -z "$errs" ]
+	result $? "$1 $3: no errors in the log"
+	proof "$errs"
+	check_counts "$1" "$2" "$3" "$4"
+}
+
 check_counts() { # check_counts KVER LOG NAME RUNNING
 	local during after
 	during=$(scenario_note "$2" "$3" "while running")
@@ -478,7 +481,7 @@ check_counts() { # check_counts KVER LOG NAME RUNNING
 # msix0), and IDENT, the driver's log line that shows the disk's identify
 # data (read by DMA), an extended regular expression.
 check_block() { # check_block KVER LOG NAME BDF KIND IDENT IMAGE
-	local text errs irq bdf=${4#0000:}
+	local text irq bdf=${4#0000:}
 	text=$(scenario_log "$2" "$3")
 	in_text "$text" "genode-dev: PCI $bdf \[[0-9a-f:]*\] claimed, config shadow" &&
 		in_text "$text" "genode-dev: PCI $bdf: bus mastering on (platform driver)"
@@ -505,17 +508,13 @@ check_block() { # check_block KVER LOG NAME BDF KIND IDENT IMAGE
 	written=$(disk_written "$7")
 	result $? "$1 $3: the image holds what block_tester_write wrote (partition 2's first 64 KiB again at its block $DISK_WRITE_AT), checked on the host after poweroff"
 	proof "$written"
-	errs=$(log_errors "$text")
-	[ -z "$errs" ]
-	result $? "$1 $3: no errors in the log"
-	proof "$errs"
-	check_counts "$1" "$2" "$3" "sessions 1 resources [1-9][0-9]*"
+	check_clean "$1" "$2" "$3" "sessions 1 resources [1-9][0-9]*" "$text"
 }
 
 # The nic scenario: ping's answers came through virtio_pci_nic, whose
 # interrupt is the function's INTx, level-triggered, through core.
 check_nic() { # check_nic LABEL LOG
-	local text errs irq bdf=${NIC_BDF#0000:}
+	local text irq bdf=${NIC_BDF#0000:}
 	text=$(scenario_log "$2" nic)
 	in_text "$text" "genode-dev: PCI $bdf \[1af4:1000\] claimed, config shadow" &&
 		in_text "$text" "genode-dev: PCI $bdf: bus mastering on (platform driver)"
@@ -530,11 +529,7 @@ check_nic() { # check_nic LABEL LOG
 		[ "$(printf '%s\n' "$irq" | interrupt_count)" -gt 0 ]
 	result $? "$1 nic: the interrupt was the function's INTx (a level-triggered line, by a pseudo number of the devices ROM), and /proc/interrupts counted it"
 	proof "$(printf '%s\n' "$text" | grep -F "genode-dev: IRQ $bdf"; printf '%s\n' "$irq")"
-	errs=$(log_errors "$text")
-	[ -z "$errs" ]
-	result $? "$1 nic: no errors in the log"
-	proof "$errs"
-	check_counts "$1" "$2" nic "sessions 1 resources [1-9][0-9]*"
+	check_clean "$1" "$2" nic "sessions 1 resources [1-9][0-9]*" "$text"
 }
 
 # The fb scenario: boot_fb drove the boot framebuffer that core's
@@ -616,11 +611,7 @@ check_isolation() { # check_isolation LABEL LOG
 		! in_text "$text" -F "$VICTIM_HIT"
 	result $? "$1 dma_isolation: the victim's buffer held its bytes after the attack"
 	proof "$(printf '%s\n' "$text" | grep -E "$VICTIM_KEPT|$VICTIM_HIT")"
-	errs=$(log_errors "$text")
-	[ -z "$errs" ]
-	result $? "$1 dma_isolation: no errors in the log"
-	proof "$errs"
-	check_counts "$1" "$2" dma_isolation "sessions 1 resources [1-9][0-9]*"
+	check_clean "$1" "$2" dma_isolation "sessions 1 resources [1-9][0-9]*" "$text"
 }
 
 # The IOMMU group of BDF as vm-run.sh left it for scenario NAME

@@ -235,25 +235,15 @@ Device_space::~Device_space()
  * Region maps of base-linux core (see region_map_component.h)
  */
 
-bool Region_map_component::_with_device(bool *out_of_ram, auto const &fn)
+Genode_dev::Device_space *Region_map_component::_space()
 {
-	if (!_device_pd())
-		return false;
-
 	if (!_device)
 		_md_alloc.try_alloc(sizeof(Device_space)).with_result(
 			[&] (Allocator::Allocation &a) {
 				a.deallocate = false;
 				_device = construct_at<Device_space>(a.ptr, _base, _size); },
 			[&] (Alloc_error) { });
-
-	if (!_device) {
-		if (out_of_ram)
-			*out_of_ram = true;
-		return false;
-	}
-	fn(*_device);
-	return true;
+	return _device;
 }
 
 
@@ -271,15 +261,17 @@ Region_map_component::~Region_map_component()
 Region_map::Attach_result
 Region_map_component::attach(Dataspace_capability ds_cap, Attr const &attr)
 {
-	Attach_result result = Attach_error::REGION_CONFLICT;
-	bool out_of_ram = false;
+	if (!_device_pd())
+		return Attach_error::REGION_CONFLICT;
 
-	_with_device(&out_of_ram, [&] (Device_space &space) {
-		_ep.apply(ds_cap, [&] (Dataspace_component *ds) {
-			result = ds ? space.attach(*ds, attr) : Attach_error::INVALID_DATASPACE; });
-	});
-	if (out_of_ram)
+	Device_space * const space = _space();
+	if (!space)
 		return Attach_error::OUT_OF_RAM;
+
+	Attach_result result = Attach_error::INVALID_DATASPACE;
+	_ep.apply(ds_cap, [&] (Dataspace_component *ds) {
+		if (ds)
+			result = space->attach(*ds, attr); });
 	return result;
 }
 
@@ -294,16 +286,17 @@ void Region_map_component::detach(addr_t at)
 Region_map_component::Attach_dma_result
 Region_map_component::attach_dma(Dataspace_capability ds_cap, addr_t at)
 {
-	Attach_dma_result result = Pd_session::Attach_dma_error::DENIED;
-	bool out_of_ram = false;
+	if (!_device_pd())
+		return Pd_session::Attach_dma_error::DENIED;
 
-	_with_device(&out_of_ram, [&] (Device_space &space) {
-		_ep.apply(ds_cap, [&] (Dataspace_component *ds) {
-			if (ds)
-				result = space.attach_dma(*ds, at); });
-	});
-	if (out_of_ram)
+	Device_space * const space = _space();
+	if (!space)
 		return Pd_session::Attach_dma_error::OUT_OF_RAM;
+
+	Attach_dma_result result = Pd_session::Attach_dma_error::DENIED;
+	_ep.apply(ds_cap, [&] (Dataspace_component *ds) {
+		if (ds)
+			result = space->attach_dma(*ds, at); });
 	return result;
 }
 

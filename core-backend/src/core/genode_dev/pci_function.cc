@@ -267,6 +267,18 @@ void Pci_function::_bar_written(unsigned off, __u32 value)
 
 
 /*
+ * GENODE_IOMMU_ATTACH or _DETACH of the function to the domain domain_fd
+ */
+int Pci_function::_domain_op(int domain_fd, unsigned long cmd) const
+{
+	genode_iommu_attach at { };
+	at.argsz     = sizeof(at);
+	at.device_fd = _device_fd;
+	return Genode_dev::ioctl(domain_fd, cmd, &at);
+}
+
+
+/*
  * Whether a domain of core can take the function's IOMMU group: allocate
  * one, attach the function and detach it again (the group goes back to
  * its default domain, bus mastering stays off as the claim left it).
@@ -280,12 +292,9 @@ int Pci_function::_domain_probe() const
 	if (ret < 0)
 		return ret;
 
-	genode_iommu_attach at { };
-	at.argsz     = sizeof(at);
-	at.device_fd = _device_fd;
-	ret = Genode_dev::ioctl(dom.fd, GENODE_IOMMU_ATTACH, &at);
+	ret = _domain_op(dom.fd, GENODE_IOMMU_ATTACH);
 	if (ret == 0)
-		ret = Genode_dev::ioctl(dom.fd, GENODE_IOMMU_DETACH, &at);
+		ret = _domain_op(dom.fd, GENODE_IOMMU_DETACH);
 
 	Genode_dev::release(dom.fd);
 	return ret;
@@ -294,13 +303,9 @@ int Pci_function::_domain_probe() const
 
 int Pci_function::attach(int const domain_fd)
 {
-	genode_iommu_attach at { };
-	at.argsz     = sizeof(at);
-	at.device_fd = _device_fd;
-
 	/* Genode's platform driver does not detach: the next session's does */
 	if (_domain_fd >= 0 && _domain_fd != domain_fd) {
-		int const ret = Genode_dev::ioctl(_domain_fd, GENODE_IOMMU_DETACH, &at);
+		int const ret = _domain_op(_domain_fd, GENODE_IOMMU_DETACH);
 		if (ret < 0)
 			return ret;
 		_domain_fd  = -1;
@@ -309,7 +314,7 @@ int Pci_function::attach(int const domain_fd)
 	if (_domain_fd == domain_fd)
 		return 0;
 
-	int const ret = Genode_dev::ioctl(domain_fd, GENODE_IOMMU_ATTACH, &at);
+	int const ret = _domain_op(domain_fd, GENODE_IOMMU_ATTACH);
 	if (ret < 0)
 		return ret;
 
@@ -504,16 +509,14 @@ Pci_functions::Pci_functions()
 	if (session < 0)
 		return;
 
-	genode_info info { };
-	info.argsz = sizeof(info);
-	if (Genode_dev::ioctl(session, GENODE_INFO, &info) == 0 &&
-	    (info.features & GENODE_FEATURE_ECAM) && info.ecam_base) {
+	genode_info const &info = Genode_dev::info();
+	if ((info.features & GENODE_FEATURE_ECAM) && info.ecam_base) {
 		_ecam_base = (addr_t)info.ecam_base;
 		_ecam_real = true;
 	} else
 		_ecam_base = FALLBACK_ECAM_BASE;
 
-	if (!(Genode_dev::features() & GENODE_FEATURE_PCI_LIST))
+	if (!(info.features & GENODE_FEATURE_PCI_LIST))
 		return;
 
 	static genode_pci_function list[MAX];
@@ -531,6 +534,7 @@ Pci_functions::Pci_functions()
 
 	unsigned const n = req.count < MAX ? req.count : (unsigned)MAX;
 	unsigned claimed = 0;
+	bool attachable[MAX] { };  /* a domain of core can take its group */
 	for (unsigned i = 0; i < n; i++) {
 		genode_pci_function const &f = list[i];
 
@@ -544,15 +548,16 @@ Pci_functions::Pci_functions()
 		if (!fn._claim(f, session))
 			continue;
 
-		int const probe = fn.translated() ? fn._domain_probe() : -19 /* ENODEV */;
-		if (fn.translated() && probe < 0)
-			error("genode-dev: PCI ", fn.name(), ": an IOMMU translates its DMA, "
-			      "but its IOMMU group cannot go to a domain of core (", probe,
-			      "; -EBUSY: another function of the group is bound to a "
-			      "kernel driver); not in the devices ROM");
-		if (fn.translated() && probe == 0)
-			_iommu = true;
-		fn._domain_fd = probe;  /* for the choice below */
+		if (fn.translated()) {
+			int const probe = fn._domain_probe();
+			if (probe < 0)
+				error("genode-dev: PCI ", fn.name(), ": an IOMMU translates its DMA, "
+				      "but its IOMMU group cannot go to a domain of core (", probe,
+				      "; -EBUSY: another function of the group is bound to a "
+				      "kernel driver); not in the devices ROM");
+			attachable[claimed] = (probe == 0);
+			_iommu = _iommu || attachable[claimed];
+		}
 		claimed++;
 	}
 
@@ -564,8 +569,7 @@ Pci_functions::Pci_functions()
 	 */
 	for (unsigned i = 0; i < claimed; i++) {
 		Pci_function &fn = _slot[i];
-		bool const fits = _iommu ? fn._domain_fd == 0 : !fn.translated();
-		fn._domain_fd = -1;
+		bool const fits = _iommu ? attachable[i] : !fn.translated();
 		if (!fits) {
 			if (_iommu && !fn.translated())
 				error("genode-dev: PCI ", fn.name(), ": no IOMMU translates its "

@@ -124,6 +124,7 @@ class Core::Genode_dev::Pci_function
 		void _reset(char const *why);
 		void _bus_master_set(bool);
 		bool _kernel_owned(unsigned offset) const;
+		int  _domain_op(int domain_fd, unsigned long cmd) const;
 		int  _domain_probe() const;
 		void _bar_written(unsigned offset, __u32 value);
 		int  _bar_holding(__u32 kind, __u64 base, __u64 size) const;

@@ -57,12 +57,10 @@ class Core::Region_map_component : public Rpc_object<Region_map>,
 		bool _device_pd() const { return _base != 0 && _size != 0; }
 
 		/**
-		 * Call fn with the device space, made if need be
-		 *
-		 * \return  false if the region map is no device PD's (or there is
-		 *          no memory for its space: *out_of_ram)
+		 * The device space, made on first use; nullptr when there is no
+		 * memory for it
 		 */
-		bool _with_device(bool *out_of_ram, auto const &fn);
+		Genode_dev::Device_space *_space();
 
 		/*
 		 * Noncopyable

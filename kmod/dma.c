@@ -65,16 +65,34 @@
  *  - a buffer for no device is freed then (no device has it mapped; a
  *    driver that hands the physical address of such a buffer to a device
  *    without an IOMMU must stop the device before letting go of it);
- *  - a buffer for a translating device is unmapped from the IOMMU first,
- *    and the IOTLB flushed before the pages are freed (in the kernel's
- *    lazy mode, iommu.strict=0, the unmap alone only queues the flush);
- *  - a buffer for a device without translation stays allocated until the
- *    device is released: the device's release (pci.h) clears bus
- *    mastering and resets it, and only then its DMA hook frees the memory.
+ *  - a buffer for a device stays allocated, and mapped for the device,
+ *    until the device is released: the device's release (pci.h) clears
+ *    bus mastering and resets it, and only then its DMA hook unmaps the
+ *    buffer (where an IOMMU translates, flushing the IOTLB before the
+ *    pages are freed: in the kernel's lazy mode, iommu.strict=0, the
+ *    unmap alone only queues the flush) and frees the memory.  Until
+ *    then the DMA API cannot hand the buffer's bus addresses to another
+ *    buffer either.
  * When the device is released first, its DMA hook revokes the buffer
  * (zapping every mapping of it) and frees the memory.
  * The session's quota is charged from allocation until the memory is
  * freed.
+ *
+ * Quarantine.  A device that could not be reset at its release (it has
+ * no reset method, its reset failed, or the release came from the
+ * driver's remove callback) may hold a transfer it was given before,
+ * which completes once its next holder turns bus mastering on.  Its
+ * buffers' memory is then not freed but quarantined, still mapped for
+ * the device: the stale transfer lands in memory nobody else has, and
+ * the DMA API cannot give the buffers' bus addresses to the next
+ * holder's buffers.  The quarantine of a device ends when a later
+ * release resets it, when it is removed from the system, when the module
+ * is unloaded, or when the administrator says the device is idle
+ * (debugfs genode/quarantine).  Quarantined memory is charged to no session; its
+ * buddy pages stay charged to the memory cgroup they were allocated in.
+ * While the quarantine of all devices holds quarantine_mb or more, a
+ * device that has memory in quarantine can be claimed only with
+ * CAP_SYS_RAWIO (genode_dma_quarantine_full()), which bounds it.
  */
 #include <linux/capability.h>
 #include <linux/debugfs.h>
@@ -90,6 +108,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pci.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/mm.h>
 #include <linux/sched.h>
@@ -110,6 +129,11 @@ static unsigned int dma_quota_mb = 256;
 module_param(dma_quota_mb, uint, 0644);
 MODULE_PARM_DESC(dma_quota_mb,
 		 "DMA memory a session may hold, in MiB, fixed when the session is opened (default 256)");
+
+static unsigned int quarantine_mb = 256;
+module_param(quarantine_mb, uint, 0644);
+MODULE_PARM_DESC(quarantine_mb,
+		 "DMA memory of devices without a reset in quarantine, in MiB, from which on claiming such a device needs CAP_SYS_RAWIO (default 256)");
 
 struct genode_dma_buffer {
 	struct genode_resource res;
@@ -161,6 +185,17 @@ struct genode_dma_buffer {
 	bool deferred;
 
 	/*
+	 * A buffer for a device gets @spare at allocation: the device's
+	 * release moves the memory into it when the device could not be
+	 * reset, so that quarantining needs no allocation.  A quarantined
+	 * buffer has nothing but its memory, still mapped for the device
+	 * (@sgt), and @quarantined_for, a reference to the device (see
+	 * "Quarantine" above); it is on genode_dma_buffers with them.
+	 */
+	struct genode_dma_buffer *spare;
+	struct pci_dev *quarantined_for;
+
+	/*
 	 * IOMMU domain mappings of the buffer (genode_dma_pin()): each holds
 	 * the buffer's file and a pin, and while there are pins the memory
 	 * (and its quota charge) stays, even after revocation, which then
@@ -181,6 +216,8 @@ struct genode_dma_buffer {
  */
 static LIST_HEAD(genode_dma_buffers);
 static DEFINE_MUTEX(genode_dma_buffers_lock);
+/* bytes of the quarantined buffers on the list, under its lock */
+static u64 genode_dma_quarantined;
 static struct dentry *genode_dma_debugfs;
 
 static struct genode_dma_buffer *to_dma_buffer(struct genode_resource *res)
@@ -420,7 +457,8 @@ err_free:
  */
 static void genode_dma_unmap_device(struct genode_dma_buffer *buf)
 {
-	struct device *dev = &buf->gdev->pdev->dev;
+	struct device *dev = buf->quarantined_for ?
+			     &buf->quarantined_for->dev : &buf->gdev->pdev->dev;
 	struct iommu_domain *domain;
 
 	if (buf->mapped) {
@@ -530,6 +568,25 @@ static void genode_dma_lock_uncharge(struct genode_dma_buffer *buf)
 	buf->locked_mm = NULL;
 }
 
+/* Return the buffer's charges, once its memory is freed or quarantined. */
+static void genode_dma_release_charges(struct genode_dma_buffer *buf)
+{
+	genode_dma_lock_uncharge(buf);
+	genode_dma_uncharge(buf->session, buf->size);
+	genode_session_put(buf->session);
+	buf->session = NULL;
+}
+
+/* Unmap a buffer off the list from its device and free its memory. */
+static void genode_dma_free_memory(struct genode_dma_buffer *buf)
+{
+	if (buf->gdev || buf->quarantined_for)
+		genode_dma_unmap_device(buf);
+	genode_dma_free_pages(buf, buf->nr_pages);
+	kvfree(buf->pages);
+	buf->pages = NULL;
+}
+
 static void genode_dma_release_memory(struct genode_dma_buffer *buf)
 {
 	if (!buf->pages)
@@ -539,16 +596,94 @@ static void genode_dma_release_memory(struct genode_dma_buffer *buf)
 	list_del(&buf->link);
 	mutex_unlock(&genode_dma_buffers_lock);
 
-	if (buf->gdev)
-		genode_dma_unmap_device(buf);
-	genode_dma_free_pages(buf, buf->nr_pages);
-	kvfree(buf->pages);
-	buf->pages = NULL;
+	genode_dma_free_memory(buf);
+	genode_dma_release_charges(buf);
+}
 
-	genode_dma_lock_uncharge(buf);
-	genode_dma_uncharge(buf->session, buf->size);
-	genode_session_put(buf->session);
-	buf->session = NULL;
+/*
+ * The device's release could not reset it: move the memory, still mapped
+ * for the device, into the buffer's spare, which joins the quarantine
+ * (see "Quarantine" above).  gdev->lock held; the buffer is revoked.
+ */
+static void genode_dma_quarantine(struct genode_dma_buffer *buf)
+{
+	struct genode_dma_buffer *q = buf->spare;
+
+	lockdep_assert_held(&buf->gdev->lock);
+	if (!buf->pages)
+		return;
+
+	q->size = buf->size;
+	q->nr_pages = buf->nr_pages;
+	q->cache = buf->cache;
+	q->bus_addr = buf->bus_addr;
+	q->phys_addr = buf->phys_addr;
+	q->translated = buf->translated;
+	q->pages = buf->pages;
+	q->kernel_map_set = buf->kernel_map_set;
+	q->sgt = buf->sgt;
+	q->mapped = buf->mapped;
+	q->quarantined_for = pci_dev_get(buf->gdev->pdev);
+	buf->spare = NULL;
+
+	mutex_lock(&genode_dma_buffers_lock);
+	list_replace(&buf->link, &q->link);
+	genode_dma_quarantined += q->size;
+	mutex_unlock(&genode_dma_buffers_lock);
+
+	buf->pages = NULL;
+	buf->kernel_map_set = false;
+	buf->mapped = false;
+	memset(&buf->sgt, 0, sizeof(buf->sgt));
+	genode_dma_release_charges(buf);
+}
+
+void genode_dma_quarantine_end(struct pci_dev *pdev)
+{
+	struct genode_dma_buffer *buf, *b;
+	LIST_HEAD(ended);
+
+	mutex_lock(&genode_dma_buffers_lock);
+	list_for_each_entry_safe(buf, b, &genode_dma_buffers, link) {
+		if (!buf->quarantined_for ||
+		    (pdev && buf->quarantined_for != pdev))
+			continue;
+		list_move_tail(&buf->link, &ended);
+		genode_dma_quarantined -= buf->size;
+	}
+	mutex_unlock(&genode_dma_buffers_lock);
+
+	list_for_each_entry_safe(buf, b, &ended, link) {
+		genode_dma_free_memory(buf);
+		pci_dev_put(buf->quarantined_for);
+		kfree(buf);
+		cond_resched();
+	}
+}
+
+bool genode_dma_quarantine_full(struct pci_dev *pdev)
+{
+	struct genode_dma_buffer *buf;
+	bool full = false;
+
+	mutex_lock(&genode_dma_buffers_lock);
+	if (genode_dma_quarantined >= (u64)READ_ONCE(quarantine_mb) << 20) {
+		list_for_each_entry(buf, &genode_dma_buffers, link) {
+			if (buf->quarantined_for == pdev) {
+				full = true;
+				break;
+			}
+		}
+	}
+	mutex_unlock(&genode_dma_buffers_lock);
+	return full;
+}
+
+/* Free a buffer object (its memory is gone) and its spare. */
+static void genode_dma_buffer_free(struct genode_dma_buffer *buf)
+{
+	kfree(buf->spare);
+	kfree(buf);
 }
 
 /* ---- the buffer fd ---- */
@@ -722,15 +857,15 @@ static void genode_dma_revoke(struct genode_resource *res)
 
 	lockdep_assert_held_write(&res->revoke_lock);
 	/*
-	 * Without translation the device may still reach the memory: it is
-	 * freed by the device's release hook, after bus mastering is off.
-	 * (@device_gone is read without gdev->lock: the hook sets it before
-	 * it takes revoke_lock and frees whatever is left.)  A buffer that
-	 * never got a file (its GENODE_DMA_ALLOC failed before the caller
-	 * could learn of it) is freed at once.
+	 * The device may still reach the memory (at its physical address,
+	 * or at an IOVA the DMA API would give to another buffer once it is
+	 * unmapped): it is freed by the device's release hook, after bus
+	 * mastering is off.  (@device_gone is read without gdev->lock: the
+	 * hook sets it before it takes revoke_lock and frees whatever is
+	 * left.)  A buffer that never got a file (its GENODE_DMA_ALLOC
+	 * failed before the caller could learn of it) is freed at once.
 	 */
-	if (buf->gdev && !buf->translated && res->file &&
-	    !READ_ONCE(buf->device_gone)) {
+	if (buf->gdev && res->file && !READ_ONCE(buf->device_gone)) {
 		mutex_lock(&genode_dma_buffers_lock);
 		buf->deferred = true;
 		mutex_unlock(&genode_dma_buffers_lock);
@@ -766,12 +901,25 @@ static void genode_dma_free(struct genode_resource *res)
 		genode_pci_hook_del(gdev, &buf->hook);
 		fput(dev_file);
 	}
-	kfree(buf);
+	genode_dma_buffer_free(buf);
+}
+
+/*
+ * Free the memory of a revoked buffer whose device was released, or
+ * quarantine it if the release could not reset the device.
+ */
+static void genode_dma_release_for_device(struct genode_dma_buffer *buf)
+{
+	if (buf->gdev->reset_on_release)
+		genode_dma_release_memory(buf);
+	else
+		genode_dma_quarantine(buf);
 }
 
 /*
  * The device's release, at GENODE_PCI_STAGE_DMA: bus mastering is off and
- * the device was reset, so its memory can go.  gdev->lock held.
+ * the device was reset if it could be, so its memory can go, or go into
+ * quarantine.  gdev->lock held.
  */
 static void genode_dma_device_released(struct genode_pci_hook *hook,
 				       struct genode_pci_device *gdev)
@@ -783,14 +931,14 @@ static void genode_dma_device_released(struct genode_pci_hook *hook,
 	WRITE_ONCE(buf->device_gone, true);
 	if (buf->hook_frees) {
 		/* no fd, no mapping, no operation left: nothing else has it */
-		genode_dma_release_memory(buf);
-		kfree(buf);
+		genode_dma_release_for_device(buf);
+		genode_dma_buffer_free(buf);
 		return;
 	}
 	/* zaps every mapping, and frees the memory unless done already */
 	genode_resource_revoke(&buf->res);
 	down_write(&buf->res.revoke_lock);
-	genode_dma_release_memory(buf);
+	genode_dma_release_for_device(buf);
 	up_write(&buf->res.revoke_lock);
 }
 
@@ -880,6 +1028,13 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		ret = -ENOMEM;
 		goto err_uncharge;
 	}
+	if (gdev) {
+		buf->spare = kzalloc(sizeof(*buf->spare), GFP_KERNEL_ACCOUNT);
+		if (!buf->spare) {
+			ret = -ENOMEM;
+			goto err_free_buf;
+		}
+	}
 	buf->size = size;
 	buf->nr_pages = size >> PAGE_SHIFT;
 	buf->cache = cmd->cache;
@@ -961,7 +1116,7 @@ err_lock_uncharge:
 err_free_array:
 	kvfree(buf->pages);
 err_free_buf:
-	kfree(buf);
+	genode_dma_buffer_free(buf);
 err_uncharge:
 	genode_dma_uncharge(s, size);
 err_put_device:
@@ -1123,8 +1278,9 @@ static bool genode_dma_kernel_map_matches(struct page *page, u32 cache)
 /*
  * One line per buffer: its first PFN, its size in pages, its cache
  * attribute, how many of its pages the kernel maps with another memory
- * type (always 0 unless something is wrong), and "deferred" for a revoked
- * buffer whose memory waits for its device's release.
+ * type (always 0 unless something is wrong), "deferred" for a revoked
+ * buffer whose memory waits for its device's release, and "quarantined"
+ * and the device for memory in quarantine.
  */
 static int genode_dma_debugfs_show(struct seq_file *m, void *v)
 {
@@ -1137,10 +1293,13 @@ static int genode_dma_debugfs_show(struct seq_file *m, void *v)
 		for (i = 0; i < buf->nr_pages; i++)
 			mismatch += !genode_dma_kernel_map_matches(buf->pages[i],
 								   buf->cache);
-		seq_printf(m, "pfn 0x%lx pages %lu cache %s kernel_map_mismatch %lu%s\n",
+		seq_printf(m, "pfn 0x%lx pages %lu cache %s kernel_map_mismatch %lu%s%s%s\n",
 			   page_to_pfn(buf->pages[0]), buf->nr_pages,
 			   genode_dma_cache_names[buf->cache], mismatch,
-			   buf->deferred ? " deferred" : "");
+			   buf->deferred ? " deferred" : "",
+			   buf->quarantined_for ? " quarantined " : "",
+			   buf->quarantined_for ?
+			   pci_name(buf->quarantined_for) : "");
 	}
 	mutex_unlock(&genode_dma_buffers_lock);
 	return 0;
@@ -1217,6 +1376,57 @@ static const struct file_operations genode_dma_kernel_map_fops = {
 	.release = single_release,
 };
 
+/*
+ * quarantine: reads the bytes in quarantine; writing a device's PCI name
+ * ("0000:00:12.0") ends its quarantine, for an administrator who knows
+ * that the device is idle (a test that waited for its transfers).
+ */
+static int genode_dma_quarantine_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&genode_dma_buffers_lock);
+	seq_printf(m, "%llu\n", genode_dma_quarantined);
+	mutex_unlock(&genode_dma_buffers_lock);
+	return 0;
+}
+
+static int genode_dma_quarantine_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, genode_dma_quarantine_show, NULL);
+}
+
+static ssize_t genode_dma_quarantine_write(struct file *file,
+					   const char __user *ubuf,
+					   size_t len, loff_t *pos)
+{
+	unsigned int domain, bus, dev, fn;
+	struct pci_dev *pdev;
+	char buf[32];
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	if (sscanf(buf, "%x:%x:%x.%x", &domain, &bus, &dev, &fn) != 4 ||
+	    bus > 0xff || dev > 0x1f || fn > 7)
+		return -EINVAL;
+	pdev = pci_get_domain_bus_and_slot(domain, bus, PCI_DEVFN(dev, fn));
+	if (!pdev)
+		return -ENODEV;
+	genode_dma_quarantine_end(pdev);
+	pci_dev_put(pdev);
+	return len;
+}
+
+static const struct file_operations genode_dma_quarantine_fops = {
+	.owner = THIS_MODULE,
+	.open = genode_dma_quarantine_open,
+	.read = seq_read,
+	.write = genode_dma_quarantine_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 void genode_dma_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("genode", NULL);
@@ -1226,9 +1436,13 @@ void genode_dma_init(void)
 			    &genode_dma_debugfs_fops);
 	debugfs_create_file("kernel_map", 0600, dir, NULL,
 			    &genode_dma_kernel_map_fops);
+	debugfs_create_file("quarantine", 0600, dir, NULL,
+			    &genode_dma_quarantine_fops);
 }
 
 void genode_dma_exit(void)
 {
 	debugfs_remove_recursive(genode_dma_debugfs);
+	/* no device is ours any more: none can start a transfer through us */
+	genode_dma_quarantine_end(NULL);
 }

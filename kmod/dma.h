@@ -13,6 +13,7 @@ struct iommu_group;
 struct genode_session;
 struct genode_ucmd;
 struct page;
+struct pci_dev;
 
 /* Module init and exit: the debugfs view of the buffers. */
 void genode_dma_init(void);
@@ -45,6 +46,19 @@ int genode_dma_pin(struct genode_session *s, int fd, u64 offset, u64 size,
  * last pin.  Takes the buffer's revoke_lock for writing.
  */
 void genode_dma_unpin(struct file *file);
+
+/*
+ * End the quarantine of @pdev's memory (dma.c, "Quarantine"), or of every
+ * device's for NULL: its device was reset, is being removed, or the module
+ * is unloaded.  Takes the buffer list's lock.
+ */
+void genode_dma_quarantine_end(struct pci_dev *pdev);
+/*
+ * Whether @pdev has memory in quarantine while all quarantined memory is
+ * at or above the quarantine_mb module parameter: then claiming @pdev
+ * needs CAP_SYS_RAWIO.
+ */
+bool genode_dma_quarantine_full(struct pci_dev *pdev);
 
 /*
  * Take the DMA ownership of @group for @owner (iommu_group_claim_dma_owner())

@@ -48,6 +48,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "dma.h"
 #include "genode_dev.h"
 #include "pci.h"
 
@@ -221,16 +222,16 @@ static void genode_pci_unbind(struct genode_pci_device *gdev)
 /* ---- the release of a claim ---- */
 
 /*
- * Reset @pdev on release.  The device lock is only tried, so that a
- * remove callback waiting for gdev->lock cannot deadlock with us; a busy
- * device lock is given a few chances.
+ * Reset @pdev on release: true if it was reset.  The device lock is only
+ * tried, so that a remove callback waiting for gdev->lock cannot deadlock
+ * with us; a busy device lock is given a few chances.
  */
-static void genode_pci_release_reset(struct pci_dev *pdev)
+static bool genode_pci_release_reset(struct pci_dev *pdev)
 {
 	int tries = 10, ret;
 
 	if (!pdev->reset_methods[0])
-		return;
+		return false;
 	do {
 		ret = pci_try_reset_function(pdev);
 		if (ret != -EAGAIN)
@@ -239,6 +240,7 @@ static void genode_pci_release_reset(struct pci_dev *pdev)
 	} while (--tries);
 	if (ret)
 		pci_dbg(pdev, "no reset on release: %d\n", ret);
+	return !ret;
 }
 
 /*
@@ -260,8 +262,11 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 	if (gdev->enabled) {
 		pci_clear_master(pdev);
 		if (!in_remove)
-			genode_pci_release_reset(pdev);
+			gdev->reset_on_release = genode_pci_release_reset(pdev);
 	}
+	/* a transfer queued before is gone with the reset */
+	if (gdev->reset_on_release)
+		genode_dma_quarantine_end(pdev);
 	genode_pci_run_hooks(gdev, GENODE_PCI_STAGE_DMA);
 	WARN_ON_ONCE(!list_empty(&gdev->hooks));
 	if (gdev->enabled) {
@@ -977,6 +982,11 @@ int genode_pci_claim(struct genode_ucmd *ucmd)
 		ret = -EINVAL;
 		goto err_put_pdev;
 	}
+	/* the bound of the quarantine of devices without a reset (dma.c) */
+	if (genode_dma_quarantine_full(pdev) && !capable(CAP_SYS_RAWIO)) {
+		ret = -EBUSY;
+		goto err_put_pdev;
+	}
 
 	gdev = kzalloc(sizeof(*gdev), GFP_KERNEL_ACCOUNT);
 	if (!gdev) {
@@ -1195,6 +1205,7 @@ out_unlock:
 /*
  * BUS_NOTIFY_BIND_DRIVER comes with the device lock of @data held and
  * the driver set, before its probe.  Binds of our own driver are claims.
+ * BUS_NOTIFY_DEL_DEVICE ends the quarantine of a device going away.
  */
 static int genode_pci_bus_notify(struct notifier_block *nb,
 				 unsigned long action, void *data)
@@ -1203,6 +1214,11 @@ static int genode_pci_bus_notify(struct notifier_block *nb,
 	struct genode_pci_device *gdev;
 	struct iommu_group *group, *g;
 
+	/* before the IOMMU lets go of it: its mappings can still be undone */
+	if (action == BUS_NOTIFY_DEL_DEVICE) {
+		genode_dma_quarantine_end(to_pci_dev(dev));
+		return NOTIFY_DONE;
+	}
 	if (action != BUS_NOTIFY_BIND_DRIVER || !dev->driver ||
 	    dev->driver == genode_pci_drv())
 		return NOTIFY_DONE;

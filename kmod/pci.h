@@ -45,8 +45,10 @@
  *   4. the function reset, when it has a reset method (not when the
  *      release comes from the driver's remove callback: it runs under the
  *      device lock, which the reset needs);
- *   5. hooks of GENODE_PCI_STAGE_DMA: DMA memory freed, now that the
- *      device cannot reach it any more;
+ *   5. if the function was reset, the quarantine of its DMA memory from
+ *      earlier claims ended (dma.c); hooks of GENODE_PCI_STAGE_DMA: DMA
+ *      memory freed, now that the device cannot reach it any more, or
+ *      quarantined if it was not reset;
  *   6. BARs released (pci_release_regions), pci_disable_device();
  *   7. and, on revocation, the driver unbound unless the administrator
  *      assigned the function to "genode".
@@ -138,6 +140,11 @@ struct genode_pci_device {
 	bool released;
 	/* pci_enable_device() and pci_request_regions() done */
 	bool enabled;
+	/*
+	 * The release reset the function, so DMA memory need not go into
+	 * quarantine (dma.c).  Set before the GENODE_PCI_STAGE_DMA hooks.
+	 */
+	bool reset_on_release;
 	/* release hooks, in the order they were added */
 	struct list_head hooks;
 	/*

@@ -67,14 +67,25 @@
  *    root: IO ports (checked again on every access), physical ranges, BAR
  *    regions, config writes, and bus mastering that is not isolated.
  *  - Memory a device can reach by DMA is never executable, is zeroed when
- *    allocated, and is freed only when no device can reach it any more:
- *    after the IOTLB flush where an IOMMU translates, after the device's
- *    release (bus mastering off, reset where the function has a reset
- *    method) where none does.  A device without a reset method may keep a
- *    transfer queued across its release, which its next holder's bus
- *    mastering lets complete; holders of such devices must be trusted
- *    with each other's memory, or the device must be reset some other
- *    way.
+ *    allocated, and is freed only when no device can reach it any more.
+ *    A buffer for a device stays allocated and mapped for it until the
+ *    device's release (bus mastering off, then a reset where the function
+ *    has a reset method), and is unmapped (the IOTLB flushed) before its
+ *    pages are freed.  A device that the release could not reset may
+ *    keep a transfer queued, which completes once its next holder turns
+ *    bus mastering on: its buffers' memory is then kept in quarantine,
+ *    still mapped for it, so that such a transfer lands in memory no one
+ *    else has and the next holder's buffers never get the same bus
+ *    addresses.  The quarantine ends when a later release resets the
+ *    device, when it is removed, when the module is unloaded, or when the
+ *    administrator ends it (debugfs genode/quarantine); while all of it
+ *    holds the module parameter quarantine_mb (256 MiB) or more, claiming
+ *    a device with memory in quarantine needs CAP_SYS_RAWIO (EBUSY).
+ *    What such a device keeps besides (a transfer its last holder aimed
+ *    at an address of the next holder's choosing, its registers) is the
+ *    next holder's to clear before bus mastering: holders of a device
+ *    without GENODE_PCI_CAP_RESET must be trusted with each other's data
+ *    on it, as under VFIO.
  *
  * What the module does not bound: the number of sessions (the DMA quota
  * is per session).  DMA memory that no memory cgroup sees (physically
@@ -483,8 +494,10 @@ struct genode_ioport_info {
  * reference goes (the fd, and every IO-memory region of one of its BARs,
  * hold one), in this order: the device's interrupts are switched off, its
  * BAR mappings are revoked, bus mastering is cleared, the function is
- * reset if it has a reset method, its DMA memory is freed, its BARs are
- * released and the function is disabled, and the driver is unbound.
+ * reset if it has a reset method, its DMA memory is freed (or kept in
+ * quarantine if it could not be reset: see the threat model above), its
+ * BARs are released and the function is disabled, and the driver is
+ * unbound.
  *
  * In:  argsz, flags (must be 0), domain, bus (0..255), devfn (0..255:
  *      device << 3 | function).
@@ -503,8 +516,10 @@ struct genode_ioport_info {
  *  -ENODEV there is no such function;
  *  -EBUSY  another driver is bound to the function, driver_override names
  *          another driver, a session holds it already, a kernel driver
- *          holds one of its BARs, or the DMA of its IOMMU group is owned
- *          (by an IOMMU domain, GENODE_IOMMU_ATTACH, or by VFIO);
+ *          holds one of its BARs, the DMA of its IOMMU group is owned
+ *          (by an IOMMU domain, GENODE_IOMMU_ATTACH, or by VFIO), or the
+ *          function has memory in quarantine while the quarantine is
+ *          full (quarantine_mb) and the caller lacks CAP_SYS_RAWIO;
  *  -EMFILE, -ENFILE, -ENOMEM, -EFAULT as usual; an error of
  *          pci_enable_device().
  */
@@ -1260,8 +1275,10 @@ struct genode_irq_mask {
  *      the address the device must use, and only that device (and no
  *      other session's) can reach it where an IOMMU translates.  The
  *      buffer belongs to the device: the device's release revokes it, and
- *      its memory is freed only when the device can no longer reach it
- *      (without an IOMMU, not before the device is released).
+ *      its memory is freed only when the device can no longer reach it:
+ *      not before the device is released (closing the buffer earlier
+ *      revokes it, but its memory and quota charge stay until then), and
+ *      not at all while it is in quarantine (see the threat model).
  * Out: fd (the buffer, O_CLOEXEC); out_flags (GENODE_DMA_TRANSLATED,
  *      _PHYS_WITHHELD, _BUS_WITHHELD); bus_addr: the address the device
  *      uses for the first byte; phys_addr: the physical address of the
@@ -1275,8 +1292,8 @@ struct genode_irq_mask {
  * [0x1000, 4 GiB)).  A buffer for a device is placed by the device's DMA
  * mask instead (GENODE_DMA_SET_MASK), so the flag is refused with one.
  *
- * The buffer counts against the session's DMA quota until it is freed;
- * a call that fails leaves the quota as it was.  The quota is the module
+ * The buffer counts against the session's DMA quota until it is freed or
+ * goes into quarantine; a call that fails leaves the quota as it was.  The quota is the module
  * parameter dma_quota_mb (MiB) as it was when the session was opened
  * (GENODE_DMA_QUOTA reports it).
  *

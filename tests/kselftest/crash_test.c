@@ -16,12 +16,11 @@
  * had; as the uapi header asks of holders of a device without a reset,
  * each round first drains the device: it claims it (bus mastering off)
  * and waits until edu's DMA command register is idle, so the queued
- * transfer goes nowhere.  Behind an IOMMU the killed driver's fds close in
- * any order: when its buffer goes before its device, the buffer is
- * unmapped (and the IOTLB flushed) while bus mastering is still on, and a
- * transfer that edu runs in that moment ends in a DMAR fault instead of
- * in freed memory.  Those faults are expected (the log check's markers);
- * anything else in the log still fails the run.
+ * transfer goes nowhere (its memory is in quarantine meanwhile, dma.c).
+ * Behind an IOMMU a transfer that edu runs while the driver's buffer is
+ * already unmapped ends in a DMAR fault instead of in freed memory.  Those
+ * faults are expected (the log check's markers); anything else in the log
+ * still fails the run.
  */
 #define _GNU_SOURCE
 #include <errno.h>

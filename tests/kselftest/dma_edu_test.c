@@ -41,6 +41,7 @@ _Static_assert(sizeof(struct genode_dma_set_mask) == 16, "genode_dma_set_mask");
 #define PAGE 4096UL
 #define MIB (1024UL * 1024)
 #define DEBUGFS_BUFFERS "/sys/kernel/debug/genode/dma_buffers"
+#define DEBUGFS_QUARANTINE "/sys/kernel/debug/genode/quarantine"
 
 /* the longest transfer from the start of edu's buffer (see above) */
 #define EDU_MAX (EDU_BUF_SIZE - 1)
@@ -82,6 +83,40 @@ FIXTURE(edu) {
 	long resources;
 };
 
+/* Release the fixture's claim of edu: its BAR region, then the device. */
+static void release_fixture_device(FIXTURE_DATA(edu) *self)
+{
+	if (self->bar)
+		iomem_unmap(self->bar, &self->bar_info);
+	self->bar = NULL;
+	if (self->bar_fd >= 0)
+		close(self->bar_fd);
+	self->bar_fd = -1;
+	if (self->dev >= 0)
+		close(self->dev);
+	self->dev = -1;
+}
+
+/*
+ * End the quarantine of edu's memory, as its administrator may once the
+ * tests' transfers are done (each test waits for its own), so that it
+ * does not pile up over the run.
+ */
+static void end_quarantine(const struct pci_addr *a)
+{
+	if (!access(DEBUGFS_QUARANTINE, W_OK))
+		sysfs_write(DEBUGFS_QUARANTINE, a->name);
+}
+
+/* The debugfs word of memory in quarantine for edu at @a */
+static const char *quarantine_word(const struct pci_addr *a)
+{
+	static char word[64];
+
+	snprintf(word, sizeof(word), " quarantined %s", a->name);
+	return word;
+}
+
 FIXTURE_SETUP(edu)
 {
 	struct genode_pci_info info = { .argsz = sizeof(info) };
@@ -108,13 +143,9 @@ FIXTURE_SETUP(edu)
 
 FIXTURE_TEARDOWN(edu)
 {
-	if (self->bar)
-		iomem_unmap(self->bar, &self->bar_info);
-	if (self->bar_fd >= 0)
-		close(self->bar_fd);
-	if (self->dev >= 0)
-		close(self->dev);
+	release_fixture_device(self);
 	close(self->session);
+	end_quarantine(&self->addr);
 }
 
 TEST_F(edu, round_trip_at_offsets_and_sizes)
@@ -386,29 +417,163 @@ TEST_F(edu, release_order_keeps_memory_until_the_device_cannot_reach_it)
 	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
 	used = q.used;
 
-	if (self->translated) {
-		/* unmapped from the IOMMU, so freed at once */
-		EXPECT_FALSE(buffer_listed(pfn, NULL));
-		EXPECT_EQ(used_before, used);
-	} else {
-		/* the device could still reach it: kept until its release */
-		EXPECT_TRUE(buffer_listed(pfn, NULL));
-		EXPECT_TRUE(buffer_listed(pfn, " deferred"));
-		EXPECT_EQ(used_before + 4 * PAGE, used);
-	}
-	/* the device's release (bus mastering off first) frees it */
-	if (self->bar)
-		iomem_unmap(self->bar, &self->bar_info);
-	self->bar = NULL;
-	if (self->bar_fd >= 0)
-		close(self->bar_fd);
-	self->bar_fd = -1;
-	close(self->dev);
-	self->dev = -1;
-	EXPECT_FALSE(buffer_listed(pfn, NULL));
+	/*
+	 * The device could still reach it (at its physical address, or at
+	 * an IOVA the DMA API would hand out again): kept until its release.
+	 */
+	EXPECT_TRUE(buffer_listed(pfn, " deferred"));
+	EXPECT_EQ(used_before + 4 * PAGE, used);
+	/*
+	 * The device's release (bus mastering off first) charges it to the
+	 * session no more; edu has no reset, so the memory stays, in
+	 * quarantine.
+	 */
+	release_fixture_device(self);
+	EXPECT_TRUE(buffer_listed(pfn, quarantine_word(&self->addr)));
 	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
 	EXPECT_EQ(used_before, q.used);
 	EXPECT_EQ(self->resources, genode_resources());
+}
+
+/*
+ * A transfer edu was given by its last holder completes when the next
+ * one turns bus mastering on (edu has no reset method; a transfer takes
+ * 100 ms).  Its buffers' memory must then be nobody's: not handed out to
+ * another session's buffer (which sees physical addresses with
+ * CAP_SYS_RAWIO), and behind an IOMMU not mapped at the same IOVA for the
+ * next holder.
+ */
+TEST_F(edu, stale_transfer_of_the_last_holder_reaches_only_quarantine)
+{
+	struct genode_dma_alloc a, b, c[64];
+	int fa, fb, fc[64], s2, s3, dev2, bar2;
+	struct genode_iomem_info info2;
+	volatile uint32_t *regs2 = NULL;
+	unsigned char *p, *pc[64];
+	bool pending;
+	uint64_t pfn;
+
+	if (access(DEBUGFS_BUFFERS, R_OK))
+		SKIP(return, "no debugfs");
+	/* edu's buffer full of 0xa5, the holder's buffer of 0 */
+	fa = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	ASSERT_LE(0, fa);
+	ASSERT_EQ(0, genode_dma_map(fa, 0, PAGE, (void **)&p));
+	memset(p, 0xa5, PAGE);
+	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 0, EDU_MAX, 0));
+	memset(p, 0, PAGE);
+	pfn = pagemap_pfn(p);
+	munmap(p, PAGE);
+
+	/* a transfer into it, and the holder gone at once */
+	edu_dma_to_ram(self->bar, 0, a.bus_addr, EDU_MAX, 0);
+	close(fa);
+	release_fixture_device(self);
+	EXPECT_TRUE(buffer_listed(pfn, quarantine_word(&self->addr)));
+
+	/* another session's buffers never get that page */
+	s3 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s3);
+	for (int i = 0; i < 64; i++) {
+		fc[i] = dma_alloc_flags(s3, PAGE, GENODE_DMA_CACHED,
+					GENODE_NO_DEVICE,
+					GENODE_DMA_ALLOC_BELOW_4G, &c[i]);
+		ASSERT_LE(0, fc[i]);
+		ASSERT_NE(0, c[i].phys_addr);
+		EXPECT_NE(pfn, c[i].phys_addr / PAGE) TH_LOG("buffer %d", i);
+		ASSERT_EQ(0, genode_dma_map(fc[i], 0, PAGE, (void **)&pc[i]));
+	}
+
+	/* the next holder: a buffer of its own, then bus mastering on */
+	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s2);
+	dev2 = edu_claim(s2, &self->addr);
+	ASSERT_LE(0, dev2);
+	bar2 = edu_map_bar0(s2, dev2, 0, &info2, &regs2);
+	ASSERT_LE(0, bar2);
+	ASSERT_EQ(0, genode_dma_set_mask(s2, dev2, 28));
+	fb = dma_alloc(s2, PAGE, GENODE_DMA_CACHED, dev2, &b);
+	ASSERT_LE(0, fb);
+	if (self->translated)
+		EXPECT_NE(a.bus_addr, b.bus_addr);
+	ASSERT_EQ(0, genode_dma_map(fb, 0, PAGE, (void **)&p));
+	pending = edu_dma_cmd(regs2) & EDU_DMA_START;
+	ASSERT_EQ(0, pci_bus_master(dev2, 1));
+	for (int i = 0; i < 3000 && edu_dma_cmd(regs2) & EDU_DMA_START; i++)
+		usleep(1000);
+	EXPECT_EQ(0, edu_dma_cmd(regs2) & EDU_DMA_START);
+	TH_LOG("the stale transfer %s when bus mastering came on",
+	       pending ? "was still queued" : "had run (into nothing)");
+
+	/* wherever it went, it is not in anybody's buffer */
+	EXPECT_TRUE(all_bytes(p, PAGE, 0));
+	for (int i = 0; i < 64; i++) {
+		EXPECT_TRUE(all_bytes(pc[i], PAGE, 0)) TH_LOG("buffer %d", i);
+		munmap(pc[i], PAGE);
+		close(fc[i]);
+	}
+	munmap(p, PAGE);
+	close(fb);
+	iomem_unmap(regs2, &info2);
+	close(bar2);
+	close(dev2);
+	close(s2);
+	close(s3);
+}
+
+/*
+ * The quarantine is bounded: while all of it is at or above quarantine_mb,
+ * a device with memory in quarantine is claimed only with CAP_SYS_RAWIO.
+ */
+TEST_F(edu, full_quarantine_needs_cap_sys_rawio_to_claim)
+{
+	static const char *param = "/sys/module/genode/parameters/quarantine_mb";
+	struct genode_dma_alloc a;
+	long old = sysfs_long(param);
+	int fa, status, dev;
+	char v[32];
+	pid_t pid;
+
+	ASSERT_LE(0, old);
+	fa = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	ASSERT_LE(0, fa);
+	close(fa);
+	release_fixture_device(self);
+
+	ASSERT_EQ(0, sysfs_write(param, "0"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+
+		if (s < 0 || drop_cap_sys_rawio())
+			_exit(10);
+		_exit(pci_claim(s, &self->addr) == -EBUSY ? 0 : 11);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* with the capability it can be claimed */
+	dev = pci_claim(self->session, &self->addr);
+	snprintf(v, sizeof(v), "%ld", old);
+	ASSERT_EQ(0, sysfs_write(param, v));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("10: setup, 11: not EBUSY");
+	EXPECT_LE(0, dev);
+	if (dev >= 0)
+		close(dev);
+
+	/* below the bound, the claim is what it would be without one */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+
+		if (s < 0 || drop_cap_sys_rawio())
+			_exit(10);
+		_exit(pci_claim(s, &self->addr) == -EBUSY ? 11 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("10: setup, 11: EBUSY");
 }
 
 TEST_F(edu, device_release_revokes_its_buffers)
@@ -655,6 +820,7 @@ TEST(edu_buffer_close_races_the_device_release)
 	TH_LOG("%lu buffers closed while their device was released, in %d rounds",
 	       closed, round);
 	EXPECT_LT(0, closed);
+	end_quarantine(&addr);
 }
 
 TEST_F(edu, device_buffers_are_zeroed)
@@ -689,7 +855,7 @@ TEST_F(edu, device_buffers_are_zeroed)
 TEST(edu_memcg_charges_iommu_buffers)
 {
 	struct pci_addr addr;
-	long long r[4];
+	long long r[5];
 	int pipefd[2], status, ret;
 	pid_t pid;
 
@@ -723,8 +889,12 @@ TEST(edu_memcg_charges_iommu_buffers)
 		if (fd < 0)
 			_exit(4);
 		r[1] = sysfs_long(CGTEST "/memory.current");
+		/* edu has no reset: its released memory goes into quarantine */
 		close(fd);
+		close(dev);
 		r[2] = sysfs_long(CGTEST "/memory.current");
+		end_quarantine(&addr);
+		r[4] = sysfs_long(CGTEST "/memory.current");
 		if (write(pipefd[1], r, sizeof(r)) != sizeof(r))
 			_exit(5);
 		_exit(0);
@@ -735,14 +905,16 @@ TEST(edu_memcg_charges_iommu_buffers)
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	close(pipefd[0]);
 	rmdir(CGTEST);
-	TH_LOG("memory.current: %lld before, %lld with 16 MiB, %lld after",
-	       r[0], r[1], r[2]);
+	TH_LOG("memory.current: %lld before, %lld with 16 MiB, %lld in quarantine, %lld after it",
+	       r[0], r[1], r[2], r[4]);
 	if (!r[3])
 		SKIP(return, "no IOMMU: 16 MiB is one contiguous range from alloc_contig_range(), which no exported function can charge to a memcg (dma.c)");
 	/* with the IOMMU the 16 MiB are buddy pages, all charged */
 	EXPECT_LE(r[0] + 16 * (long long)MIB, r[1]);
 	EXPECT_LT(r[1], r[0] + 17 * (long long)MIB);
-	EXPECT_LT(r[2], r[0] + (long long)MIB);
+	/* quarantined memory stays charged, until the quarantine ends */
+	EXPECT_LE(r[0] + 16 * (long long)MIB, r[2]);
+	EXPECT_LT(r[4], r[0] + (long long)MIB);
 }
 
 /* ---- a process killed while its device does DMA ---- */
@@ -803,6 +975,7 @@ TEST(edu_killed_during_dma_leaves_nothing)
 	ASSERT_LE(0, dev) TH_LOG("claim after the kill: %s", strerror(-dev));
 	close(dev);
 	close(s);
+	end_quarantine(&addr);
 }
 
 /* ---- a device buffer passed to another process ---- */

@@ -881,20 +881,6 @@ static int ram_above_4g(void)
 	return found;
 }
 
-static int dma_alloc_flags(int session, uint32_t flags, uint64_t size,
-			   int device_fd, struct genode_dma_alloc *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->argsz = sizeof(*out);
-	out->flags = flags;
-	out->size = size;
-	out->cache = GENODE_DMA_CACHED;
-	out->device_fd = device_fd;
-	if (ioctl(session, GENODE_DMA_ALLOC, out))
-		return -errno;
-	return out->fd;
-}
-
 TEST(dma_below_4g_for_no_device)
 {
 	enum { N = 16, SIZE = 64 << 10 };
@@ -907,8 +893,9 @@ TEST(dma_below_4g_for_no_device)
 	used = dma_quota_used(s);
 
 	for (i = 0; i < N; i++) {
-		fds[i] = dma_alloc_flags(s, GENODE_DMA_ALLOC_BELOW_4G, SIZE,
-					 GENODE_NO_DEVICE, &a);
+		fds[i] = dma_alloc_flags(s, SIZE, GENODE_DMA_CACHED,
+					 GENODE_NO_DEVICE,
+					 GENODE_DMA_ALLOC_BELOW_4G, &a);
 		ASSERT_LE(0, fds[i]) TH_LOG("%s", strerror(-fds[i]));
 		ASSERT_NE(0, a.phys_addr) TH_LOG("no CAP_SYS_RAWIO?");
 		EXPECT_EQ(a.phys_addr, a.bus_addr);
@@ -920,7 +907,8 @@ TEST(dma_below_4g_for_no_device)
 	/* without the flag the allocator prefers RAM above 4 GiB */
 	if (ram_above_4g() == 1) {
 		for (i = 0; i < N; i++) {
-			fds[i] = dma_alloc_flags(s, 0, SIZE, GENODE_NO_DEVICE, &a);
+			fds[i] = dma_alloc_flags(s, SIZE, GENODE_DMA_CACHED,
+						 GENODE_NO_DEVICE, 0, &a);
 			ASSERT_LE(0, fds[i]);
 			n_high += a.phys_addr >= BELOW_4G;
 		}
@@ -946,13 +934,15 @@ TEST(dma_below_4g_is_refused_with_a_device)
 	ASSERT_LE(0, s);
 	dev = edu_claim(s, &addr);
 	ASSERT_LE(0, dev);
-	r = dma_alloc_flags(s, GENODE_DMA_ALLOC_BELOW_4G, 4096, dev, &a);
+	r = dma_alloc_flags(s, 4096, GENODE_DMA_CACHED, dev,
+			    GENODE_DMA_ALLOC_BELOW_4G, &a);
 	EXPECT_EQ(-EINVAL, r);
 	if (r >= 0)
 		close(r);
 	EXPECT_EQ(0, dma_quota_used(s));
 	/* an unknown flag beside it */
-	r = dma_alloc_flags(s, GENODE_DMA_ALLOC_BELOW_4G << 1, 4096, GENODE_NO_DEVICE, &a);
+	r = dma_alloc_flags(s, 4096, GENODE_DMA_CACHED, GENODE_NO_DEVICE,
+			    GENODE_DMA_ALLOC_BELOW_4G << 1, &a);
 	EXPECT_EQ(-EINVAL, r);
 	close(dev);
 	close(s);

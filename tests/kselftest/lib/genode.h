@@ -268,19 +268,27 @@ static inline bool all_bytes(const unsigned char *p, size_t len,
 }
 
 /*
- * GENODE_DMA_ALLOC for device_fd (or GENODE_NO_DEVICE), the whole answer in *a:
- * the buffer fd, or -errno.
+ * GENODE_DMA_ALLOC for device_fd (or GENODE_NO_DEVICE) with flags, the
+ * whole answer in *a: the buffer fd, or -errno.
  */
-static inline int dma_alloc(int session, uint64_t size, uint32_t cache,
-			    int device_fd, struct genode_dma_alloc *a)
+static inline int dma_alloc_flags(int session, uint64_t size, uint32_t cache,
+				  int device_fd, uint32_t flags,
+				  struct genode_dma_alloc *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->argsz = sizeof(*a);
 	a->size = size;
 	a->cache = cache;
 	a->device_fd = device_fd;
+	a->flags = flags;
 	a->fd = -1;
 	return ioctl(session, GENODE_DMA_ALLOC, a) ? -errno : a->fd;
+}
+
+static inline int dma_alloc(int session, uint64_t size, uint32_t cache,
+			    int device_fd, struct genode_dma_alloc *a)
+{
+	return dma_alloc_flags(session, size, cache, device_fd, 0, a);
 }
 
 /* The bytes of the session's DMA quota in use, or -errno. */

@@ -82,10 +82,16 @@
  * no reset method, its reset failed, or the release came from the
  * driver's remove callback) may hold a transfer it was given before,
  * which completes once its next holder turns bus mastering on.  Its
- * buffers' memory is then not freed but quarantined, still mapped for
- * the device: the stale transfer lands in memory nobody else has, and
- * the DMA API cannot give the buffers' bus addresses to the next
- * holder's buffers.  The quarantine of a device ends when a later
+ * buffers' memory is then not freed but quarantined: the stale transfer
+ * lands in memory nobody else has.  While the function stays bound to
+ * the "genode" driver (the administrator assigned it) the memory also
+ * stays mapped for it, so the DMA API cannot give the buffers' bus
+ * addresses to the next holder's buffers.  DMA API mappings must not
+ * outlive the driver's binding, so when the function is unbound (the end
+ * of a claim that bound it, a sysfs unbind, unloading) the driver's
+ * remove unmaps them and only the pages stay: behind an IOMMU a stale
+ * transfer then faults, unless the DMA API has given its I/O virtual
+ * address to a buffer again.  The quarantine of a device ends when a later
  * release resets it, when it is removed from the system, when the module
  * is unloaded, or when the administrator says the device is idle
  * (debugfs genode/quarantine).  Quarantined memory is charged to no session; its
@@ -661,6 +667,20 @@ void genode_dma_quarantine_end(struct pci_dev *pdev)
 	}
 }
 
+void genode_dma_quarantine_unmap(struct pci_dev *pdev)
+{
+	struct genode_dma_buffer *buf;
+
+	mutex_lock(&genode_dma_buffers_lock);
+	list_for_each_entry(buf, &genode_dma_buffers, link) {
+		if (buf->quarantined_for == pdev && buf->mapped) {
+			genode_dma_unmap_device(buf);
+			cond_resched();
+		}
+	}
+	mutex_unlock(&genode_dma_buffers_lock);
+}
+
 bool genode_dma_quarantine_full(struct pci_dev *pdev)
 {
 	struct genode_dma_buffer *buf;
@@ -1194,7 +1214,8 @@ int genode_dma_group_claim(struct iommu_group *group, void *owner)
 
 	mutex_lock(&genode_dma_buffers_lock);
 	list_for_each_entry(buf, &genode_dma_buffers, link) {
-		if (!buf->gdev)
+		/* a revoked one stays mapped, out of use, in the default domain */
+		if (!buf->gdev || buf->deferred)
 			continue;
 		g = iommu_group_get(&buf->gdev->pdev->dev);
 		iommu_group_put(g);

@@ -54,6 +54,12 @@ void genode_dma_unpin(struct file *file);
  */
 void genode_dma_quarantine_end(struct pci_dev *pdev);
 /*
+ * Unmap @pdev's memory in quarantine from it, keeping the pages: the
+ * driver's binding ends, and DMA API mappings must not outlive it.  Takes
+ * the buffer list's lock.
+ */
+void genode_dma_quarantine_unmap(struct pci_dev *pdev);
+/*
  * Whether @pdev has memory in quarantine while all quarantined memory is
  * at or above the quarantine_mb module parameter: then claiming @pdev
  * needs CAP_SYS_RAWIO.
@@ -62,7 +68,8 @@ bool genode_dma_quarantine_full(struct pci_dev *pdev);
 
 /*
  * Take the DMA ownership of @group for @owner (iommu_group_claim_dma_owner())
- * unless a member has DMA buffers of its own (-EBUSY); while the group is
+ * unless a member has DMA buffers of its own that are not revoked
+ * (-EBUSY); while the group is
  * owned, GENODE_DMA_ALLOC refuses buffers for its members.  0, -EBUSY, or
  * the claim's error (-EPERM: a driver that uses the DMA API holds a
  * member).

@@ -12,8 +12,9 @@
  * DMA API device (its own GENODE_DMA_ALLOC buffers, in its default
  * domain) or a domain device, never both: dma.c refuses buffers for a
  * member of an owned group, and ATTACH refuses a group one of whose
- * members has buffers (both under the buffer list's lock, so neither
- * slips past the other).  The whole group goes into the domain, so
+ * members has buffers that are not revoked (both under the buffer list's
+ * lock, so neither slips past the other; a revoked buffer's memory stays
+ * mapped in the default domain, unused, until the device's release).  The whole group goes into the domain, so
  * ATTACH follows VFIO's rule: every other member of the group is unbound
  * or claimed by the same session (pci.c checks it with claim_lock held
  * throughout the attach), and while the group is owned no function of it

@@ -312,19 +312,21 @@ static int genode_pci_probe(struct pci_dev *pdev,
  * The function is unbound: by our own release (then it has no holder any
  * more), or behind our back through sysfs or by hot removal while a
  * session holds it.  Then the claim ends here, and its device fd answers
- * ENODEV from now on.
+ * ENODEV from now on.  Either way its memory in quarantine is unmapped.
  */
 static void genode_pci_remove(struct pci_dev *pdev)
 {
 	struct genode_pci_device *gdev = pci_get_drvdata(pdev);
 
-	if (!gdev)
-		return;
-	pci_info(pdev, "unbound while claimed, claim released\n");
-	genode_pci_teardown(gdev, true);
-	/* a later binding (the administrator's) is not the claim's */
-	gdev->bound_by_claim = false;
-	pci_set_drvdata(pdev, NULL);
+	if (gdev) {
+		pci_info(pdev, "unbound while claimed, claim released\n");
+		genode_pci_teardown(gdev, true);
+		/* a later binding (the administrator's) is not the claim's */
+		gdev->bound_by_claim = false;
+		pci_set_drvdata(pdev, NULL);
+	}
+	/* DMA API mappings end with the binding; quarantined pages stay */
+	genode_dma_quarantine_unmap(pdev);
 }
 
 static const struct pci_device_id genode_pci_ids[] = {

@@ -74,9 +74,14 @@
  *    pages are freed.  A device that the release could not reset may
  *    keep a transfer queued, which completes once its next holder turns
  *    bus mastering on: its buffers' memory is then kept in quarantine,
- *    still mapped for it, so that such a transfer lands in memory no one
- *    else has and the next holder's buffers never get the same bus
- *    addresses.  The quarantine ends when a later release resets the
+ *    so that such a transfer lands in memory no one else has.  While the
+ *    function stays bound to "genode" (the administrator assigned it),
+ *    the memory also stays mapped for it, so that the next holder's
+ *    buffers never get the same bus addresses; a function that a claim
+ *    bound is unbound at its release, and the DMA API's mappings end
+ *    with the binding: behind an IOMMU a stale transfer then faults, or
+ *    reaches the next holder's buffer if that got the same I/O virtual
+ *    address.  The quarantine ends when a later release resets the
  *    device, when it is removed, when the module is unloaded, or when the
  *    administrator ends it (debugfs genode/quarantine); while all of it
  *    holds the module parameter quarantine_mb (256 MiB) or more, claiming
@@ -1607,7 +1612,10 @@ struct genode_iommu_domain_alloc {
  *  -EBUSY   ATTACH: the device's group is attached to a domain already
  *           (this one or another, through this device or another
  *           function), a function of the group has DMA buffers of its
- *           own (GENODE_DMA_ALLOC with its device_fd), another function
+ *           own that are not revoked (GENODE_DMA_ALLOC with its
+ *           device_fd; a closed one's memory stays mapped in the default
+ *           domain until the device's release, out of use meanwhile),
+ *           another function
  *           of the group is bound to a driver other than "genode" or
  *           claimed by another session, or the group's DMA is owned by
  *           someone else (VFIO, iommufd, a kernel driver);

@@ -16,7 +16,8 @@
  * had; as the uapi header asks of holders of a device without a reset,
  * each round first drains the device: it claims it (bus mastering off)
  * and waits until edu's DMA command register is idle, so the queued
- * transfer goes nowhere (its memory is in quarantine meanwhile, dma.c).
+ * transfer goes nowhere, and ends the quarantine of the killed driver's
+ * memory (dma.c) as an administrator would.
  * Behind an IOMMU a transfer that edu runs while the driver's buffer is
  * already unmapped ends in a DMAR fault instead of in freed memory.  Those
  * faults are expected (the log check's markers); anything else in the log
@@ -154,6 +155,9 @@ static int drain(const struct pci_addr *edu)
 		}
 		/* with MSI off, a cause left raised asserts INTx: clear it */
 		edu_irq_ack(regs, edu_irq_status(regs));
+		/* idle: the killed driver's memory need not be kept */
+		if (!ret)
+			ret = pci_end_quarantine(edu);
 		iomem_unmap(regs, &info);
 		close(region);
 	} else {

@@ -52,7 +52,30 @@ struct state {
 	long sessions, resources;
 	uint64_t quota_used;
 	char proc[3][2048];
+	/* RAM pages the kernel's linear mapping maps other than write-back */
+	long not_wb;
 };
+
+/*
+ * RAM pages in the first 4 GiB (the VM's 1 GiB) whose linear mapping is
+ * not write-back, from the module's debugfs kernel_map (dma.c), or -1.
+ */
+static long ram_not_write_back(void)
+{
+	const char *path = DEBUGFS "/genode/kernel_map";
+	unsigned long wb, other, absent;
+	FILE *f;
+	int n;
+
+	if (sysfs_write(path, "0 1048576"))
+		return -1;
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "wb %lu other %lu absent %lu", &wb, &other, &absent);
+	fclose(f);
+	return n == 3 ? (long)other : -1;
+}
 
 /*
  * What of @path names genode, concatenated: from each line the part from
@@ -88,12 +111,13 @@ static void snapshot(int session, struct state *st)
 	genode_lines("/proc/ioports", st->proc[0], sizeof(st->proc[0]));
 	genode_lines("/proc/iomem", st->proc[1], sizeof(st->proc[1]));
 	genode_lines("/proc/interrupts", st->proc[2], sizeof(st->proc[2]));
+	st->not_wb = ram_not_write_back();
 }
 
 static bool state_equal(const struct state *a, const struct state *b)
 {
 	return a->sessions == b->sessions && a->resources == b->resources &&
-	       a->quota_used == b->quota_used &&
+	       a->quota_used == b->quota_used && a->not_wb == b->not_wb &&
 	       !strcmp(a->proc[0], b->proc[0]) &&
 	       !strcmp(a->proc[1], b->proc[1]) &&
 	       !strcmp(a->proc[2], b->proc[2]);
@@ -257,6 +281,8 @@ FIXTURE_SETUP(fail_nth)
 			TH_LOG("%s", knobs[i][0]);
 	}
 
+	/* the snapshots compare the linear mapping's memory types too */
+	ASSERT_LE(0, ram_not_write_back()) TH_LOG("debugfs genode/kernel_map");
 	self->c.session = genode_session_open(NULL);
 	ASSERT_LE(0, self->c.session);
 	ASSERT_EQ(0, edu_find(0, &edu));
@@ -307,14 +333,17 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 			close(ret);
 		snapshot(self->c.session, &after);
 		/* a kept buffer: the next call starts from here */
-		if (ret >= 0 && (how & KEPT))
+		if (ret >= 0 && (how & KEPT)) {
 			before.quota_used = after.quota_used;
+			before.not_wb = after.not_wb;
+		}
 		EXPECT_TRUE(state_equal(&before, &after))
-			TH_LOG("%s, allocation %u failed (%d): sessions %ld/%ld, resources %ld/%ld, quota %llu/%llu, %s",
+			TH_LOG("%s, allocation %u failed (%d): sessions %ld/%ld, resources %ld/%ld, quota %llu/%llu, RAM pages not write-back %ld/%ld, %s",
 			       name, n, ret, before.sessions, after.sessions,
 			       before.resources, after.resources,
 			       (unsigned long long)before.quota_used,
 			       (unsigned long long)after.quota_used,
+			       before.not_wb, after.not_wb,
 			       strcmp(before.proc[0], after.proc[0]) ? "/proc/ioports differs" :
 			       strcmp(before.proc[1], after.proc[1]) ? "/proc/iomem differs" :
 			       strcmp(before.proc[2], after.proc[2]) ? "/proc/interrupts differs" : "");

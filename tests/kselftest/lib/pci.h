@@ -238,4 +238,16 @@ static inline int pci_decodes_memory(const struct pci_addr *a)
 	return !!(cfg[PCI_COMMAND] & PCI_COMMAND_MEMORY);
 }
 
+#define PCI_DEBUGFS_QUARANTINE	"/sys/kernel/debug/genode/quarantine"
+
+/*
+ * End the quarantine of the DMA memory of a function without a reset
+ * (kmod/dma.c), as its administrator may once its transfers are done, so
+ * that it does not pile up over a run: 0, or -errno (-ENOENT: no debugfs).
+ */
+static inline int pci_end_quarantine(const struct pci_addr *a)
+{
+	return sysfs_write(PCI_DEBUGFS_QUARANTINE, a->name);
+}
+
 #endif

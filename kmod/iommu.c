@@ -14,8 +14,8 @@
  * member of an owned group, and ATTACH refuses a group one of whose
  * members has buffers that are not revoked (both under the buffer list's
  * lock, so neither slips past the other; a revoked buffer's memory stays
- * mapped in the default domain, unused, until the device's release).  The whole group goes into the domain, so
- * ATTACH follows VFIO's rule: every other member of the group is unbound
+ * mapped in the default domain, unused, until the device's release).
+ * The whole group goes into the domain, so ATTACH follows VFIO's rule: every other member of the group is unbound
  * or claimed by the same session (pci.c checks it with claim_lock held
  * throughout the attach), and while the group is owned no function of it
  * can be claimed (GENODE_PCI_CLAIM: EBUSY) or bound to a driver that uses

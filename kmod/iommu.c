@@ -15,11 +15,12 @@
  * members has buffers that are not revoked (both under the buffer list's
  * lock, so neither slips past the other; a revoked buffer's memory stays
  * mapped in the default domain, unused, until the device's release).
- * The whole group goes into the domain, so ATTACH follows VFIO's rule: every other member of the group is unbound
- * or claimed by the same session (pci.c checks it with claim_lock held
- * throughout the attach), and while the group is owned no function of it
- * can be claimed (GENODE_PCI_CLAIM: EBUSY) or bound to a driver that uses
- * the DMA API (its probe fails in iommu_device_use_default_domain()).
+ * The whole group goes into the domain, so ATTACH follows VFIO's rule:
+ * every other member of the group is unbound or claimed by the same
+ * session (pci.c checks it with claim_lock held throughout the attach),
+ * and while the group is owned no function of it can be claimed
+ * (GENODE_PCI_CLAIM: EBUSY) or bound to a driver that uses the DMA API
+ * (its probe fails in iommu_device_use_default_domain()).
  * The other members are in the domain through the group, not attached
  * themselves.
  *

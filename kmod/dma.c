@@ -1365,18 +1365,29 @@ static int genode_dma_kernel_map_open(struct inode *inode, struct file *file)
 	return single_open(file, genode_dma_kernel_map_show, NULL);
 }
 
+/* A debugfs write of @len bytes into @buf (@size) as a string: 0 or -errno */
+static int genode_dma_debugfs_line(char *buf, size_t size,
+				   const char __user *ubuf, size_t len)
+{
+	if (len >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	return 0;
+}
+
 static ssize_t genode_dma_kernel_map_write(struct file *file,
 					   const char __user *ubuf,
 					   size_t len, loff_t *pos)
 {
 	unsigned long pfn, pages;
 	char buf[64];
+	int ret;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = 0;
+	ret = genode_dma_debugfs_line(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
 	if (sscanf(buf, "%lx %lu", &pfn, &pages) != 2 || pages > (1UL << 20) ||
 	    pfn + pages < pfn)
 		return -EINVAL;
@@ -1422,12 +1433,11 @@ static ssize_t genode_dma_quarantine_write(struct file *file,
 	unsigned int domain, bus, dev, fn;
 	struct pci_dev *pdev;
 	char buf[32];
+	int ret;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = 0;
+	ret = genode_dma_debugfs_line(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
 	if (sscanf(buf, "%x:%x:%x.%x", &domain, &bus, &dev, &fn) != 4 ||
 	    bus > 0xff || dev > 0x1f || fn > 7)
 		return -EINVAL;

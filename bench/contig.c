@@ -176,8 +176,11 @@ static int contig_alloc(int session, bool on_edu, unsigned int mib, double *ns)
 	*ns = now_ns() - t0;
 	if (fd >= 0)
 		close(fd);
-	if (dev >= 0)
+	if (dev >= 0) {
 		close(dev);
+		/* no transfer ran: end the quarantine of edu without reset */
+		pci_end_quarantine(edu);
+	}
 	return fd < 0 ? fd : 0;
 }
 

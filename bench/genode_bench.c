@@ -709,8 +709,15 @@ static void genode_dma(size_t size, unsigned int n, unsigned int bits)
 	}
 	anchor_unmap(anchor);
 out:
-	if (dev >= 0)
+	if (dev >= 0) {
 		close(dev);
+		/*
+		 * edu has no reset, so its buffers stay in quarantine after
+		 * the claim (kmod/dma.c); it ran no transfer: end it, as its
+		 * administrator may, or the rounds pile them up.
+		 */
+		pci_end_quarantine(&edu);
+	}
 	if (other >= 0)
 		close(other);
 	close(session);

@@ -29,8 +29,11 @@
  * "nobody holds this line" and the request_irq() that makes it ours are
  * one step for all of genode.ko's sessions.
  *
- * gi->lock (a spinlock, taken in the handler) guards what the handler
- * touches: the counters, ack_masked and trigger.  Under it the handler and
+ * gi->wait.lock (the spinlock of the IRQ's wait queue, taken in the
+ * handler) guards what the handler touches: the counters, ack_masked and
+ * trigger.  As in an eventfd, the handler counts and wakes the readers
+ * and pollers under that one lock (wake_up_locked_poll()), and read()
+ * takes the count, or goes to sleep, under it.  Under it the handler and
  * the ack change an INTx source's INTx Disable bit, also under the
  * device's gdev->intx_lock (pci.h).  The mask of the ack
  * (disable_irq_nosync() in the handler, enable_irq() at the ack) is
@@ -39,19 +42,24 @@
  *
  * gi->mask_lock (a mutex) serializes GENODE_IRQ_MASK and _UNMASK and
  * guards user_masked.  They use disable_irq(), which waits for a running
- * handler and so cannot be called under gi->lock.  The user's mask and
- * the ack's mask are two separate disable depths; each is taken at most
- * once.
+ * handler and so cannot be called under gi->wait.lock.  The user's mask
+ * and the ack's mask are two separate disable depths; each is taken at
+ * most once.
  *
- * res->revoke_lock (resource.c) is held for reading by every file
- * operation but poll and for writing by revocation, so that no operation
- * runs while the interrupt is freed.  poll reads only the wait queue and
- * the flags, which live until the IRQ is freed with its file, and
- * registers on the queue before it reads them: revocation and the
- * device's release set them before they wake the queue.  A reader
- * blocked in read() holds revoke_lock for reading: revocation first
- * marks the resource dying and wakes it (genode_irq_unblock), so it
- * returns ENODEV and lets go.
+ * res->revoke_lock (resource.c) is held for reading by write() and the
+ * ioctls and for writing by revocation, so that none of them runs while
+ * the interrupt is freed.  read() and poll() are the IRQ fd's own file
+ * operations (genode_irq_fops) and take no revoke_lock: they touch only
+ * the counters, the wait queue and the flags, which live until the IRQ
+ * is freed with its file, never the hardware.  Revocation marks the
+ * resource dying, and the device's release marks the IRQ @dead, before
+ * they wake the queue (which takes its lock); read() checks both under
+ * the queue's lock and poll() after it registered on the queue, so a
+ * reader that has not seen them is woken, and every read() or poll()
+ * after revocation sees them (ENODEV, EPOLLERR | EPOLLHUP).  A waiter in
+ * GENODE_IRQ_ACK with GENODE_IRQ_ACK_WAIT holds revoke_lock for reading:
+ * revocation wakes it in the same way (genode_irq_unblock), so it returns
+ * ENODEV and lets go.
  *
  * gdev->lock (pci.h), the claimed device's mutex, serializes the setup
  * and teardown of its interrupts: enabling MSI or MSI-X with the number of
@@ -60,10 +68,10 @@
  * device has one there), so the device needs no state of ours.  @dead
  * (the source is released: by revocation, or by the release of the device,
  * whose hook at GENODE_PCI_STAGE_IRQ runs before bus mastering is turned
- * off) is set under gdev->lock, mask_lock and gi->lock, so each of them
- * suffices to read it.  Lock order:
+ * off) is set under gdev->lock, mask_lock and gi->wait.lock, so each of
+ * them suffices to read it.  Lock order:
  *
- *   res->revoke_lock -> gdev->lock -> gi->mask_lock -> gi->lock
+ *   res->revoke_lock -> gdev->lock -> gi->mask_lock -> gi->wait.lock
  *                                                  -> gdev->intx_lock
  *   res->revoke_lock -> genode_irq_lines_lock
  *
@@ -74,8 +82,8 @@
  * Functions named __genode_irq_* need a lock held by their caller: the
  * one their lockdep_assert_held() names.
  *
- * The eventfd is replaced by publishing the new one under gi->lock: the
- * handler uses the trigger only under gi->lock, so the old one can be put
+ * The eventfd is replaced by publishing the new one under gi->wait.lock:
+ * the handler uses the trigger only under it, so the old one can be put
  * as soon as the lock has been dropped, and after free_irq() the handler
  * runs no more at all.
  */
@@ -134,8 +142,12 @@ struct genode_irq {
 	/* released: see "Locking" above */
 	bool dead;
 
-	/* guards the rest of this block; see "Locking" above */
-	spinlock_t lock;
+	/*
+	 * Readers and pollers, woken by interrupts and by revocation; its
+	 * lock (wait.lock) guards the rest of this block, see "Locking"
+	 * above.
+	 */
+	wait_queue_head_t wait;
 	bool ack_masked;		/* masked by the handler, until ack */
 	struct eventfd_ctx *trigger;	/* signalled instead of counting */
 	u64 pending;			/* raised, not yet read */
@@ -143,9 +155,6 @@ struct genode_irq {
 	u64 delivered;
 	u64 acked;
 	u64 spurious;
-
-	/* readers and pollers, woken by interrupts and by revocation */
-	wait_queue_head_t wait;
 
 	/* guards user_masked; see "Locking" above */
 	struct mutex mask_lock;
@@ -165,24 +174,22 @@ static struct genode_irq *res_to_irq(struct genode_resource *res)
  * ----------------------------------------------------------------------
  */
 
-/* Count one interrupt; true if readers are to be woken. */
-static bool __genode_irq_raise(struct genode_irq *gi)
+/*
+ * Count one interrupt, and wake the readers and pollers under the queue's
+ * lock, as eventfd_signal() does: the handler takes one lock.
+ */
+static void __genode_irq_raise(struct genode_irq *gi)
 {
-	lockdep_assert_held(&gi->lock);
+	lockdep_assert_held(&gi->wait.lock);
 
 	gi->raised++;
 	if (gi->trigger) {
 		genode_eventfd_signal(gi->trigger);
 		gi->delivered++;
-		return false;
+		return;
 	}
 	WRITE_ONCE(gi->pending, gi->pending + 1);
-	return true;
-}
-
-static void genode_irq_wake(struct genode_irq *gi)
-{
-	wake_up_interruptible_poll(&gi->wait, EPOLLIN | EPOLLRDNORM);
+	wake_up_locked_poll(&gi->wait, EPOLLIN | EPOLLRDNORM);
 }
 
 /*
@@ -195,7 +202,7 @@ static bool genode_irq_intx_mask(struct genode_irq *gi, bool mask)
 {
 	bool done;
 
-	lockdep_assert_held(&gi->lock);
+	lockdep_assert_held(&gi->wait.lock);
 	spin_lock(&gi->gdev->intx_lock);
 	done = mask ? pci_check_and_mask_intx(gi->pdev) :
 		      pci_check_and_unmask_intx(gi->pdev);
@@ -207,9 +214,8 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
 {
 	struct genode_irq *gi = data;
 	unsigned long flags;
-	bool wake;
 
-	spin_lock_irqsave(&gi->lock, flags);
+	spin_lock_irqsave(&gi->wait.lock, flags);
 	switch (gi->ackmask) {
 	case GENODE_IRQ_ACKMASK_LINE:
 		/*
@@ -223,7 +229,7 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
 		/* someone else's on a shared line, or ours masked already */
 		if (!genode_irq_intx_mask(gi, true)) {
 			gi->spurious++;
-			spin_unlock_irqrestore(&gi->lock, flags);
+			spin_unlock_irqrestore(&gi->wait.lock, flags);
 			return IRQ_NONE;
 		}
 		gi->ack_masked = true;
@@ -231,11 +237,8 @@ static irqreturn_t genode_irq_handler(int irq, void *data)
 	case GENODE_IRQ_ACKMASK_NONE:
 		break;
 	}
-	wake = __genode_irq_raise(gi);
-	spin_unlock_irqrestore(&gi->lock, flags);
-
-	if (wake)
-		genode_irq_wake(gi);
+	__genode_irq_raise(gi);
+	spin_unlock_irqrestore(&gi->wait.lock, flags);
 	return IRQ_HANDLED;
 }
 
@@ -256,7 +259,7 @@ static int genode_irq_request_line(struct genode_irq *gi, unsigned long flags)
 	int ret;
 
 	/*
-	 * The ack unmasks a line with enable_irq() under gi->lock, with
+	 * The ack unmasks a line with enable_irq() under gi->wait.lock, with
 	 * interrupts off: a chip that locks a slow bus for that would sleep
 	 * there (irq_bus_lock; none of x86's interrupt controllers has one).
 	 */
@@ -280,15 +283,15 @@ static void genode_irq_free_line(struct genode_irq *gi)
 }
 
 /*
- * Re-arm what the handler masked.  True if that found the interrupt
- * asserted again, which then counts as the next one.
+ * Re-arm what the handler masked.  An interrupt found asserted again
+ * counts as the next one.
  */
-static bool __genode_irq_rearm(struct genode_irq *gi)
+static void __genode_irq_rearm(struct genode_irq *gi)
 {
-	lockdep_assert_held(&gi->lock);
+	lockdep_assert_held(&gi->wait.lock);
 
 	if (!gi->ack_masked)
-		return false;
+		return;
 	switch (gi->ackmask) {
 	case GENODE_IRQ_ACKMASK_LINE:
 		/* one still asserted fires right away, into the handler */
@@ -300,32 +303,29 @@ static bool __genode_irq_rearm(struct genode_irq *gi)
 		 * it stays masked until the next ack, and this is the next
 		 * interrupt.
 		 */
-		if (!genode_irq_intx_mask(gi, false))
-			return __genode_irq_raise(gi);
+		if (!genode_irq_intx_mask(gi, false)) {
+			__genode_irq_raise(gi);
+			return;
+		}
 		break;
 	case GENODE_IRQ_ACKMASK_NONE:
 		break;
 	}
 	gi->ack_masked = false;
-	return false;
 }
 
 static int genode_irq_ack(struct genode_irq *gi)
 {
 	unsigned long flags;
-	bool wake;
 
-	spin_lock_irqsave(&gi->lock, flags);
+	spin_lock_irqsave(&gi->wait.lock, flags);
 	if (gi->dead) {
-		spin_unlock_irqrestore(&gi->lock, flags);
+		spin_unlock_irqrestore(&gi->wait.lock, flags);
 		return -ENODEV;
 	}
 	gi->acked++;
-	wake = __genode_irq_rearm(gi);
-	spin_unlock_irqrestore(&gi->lock, flags);
-
-	if (wake)
-		genode_irq_wake(gi);
+	__genode_irq_rearm(gi);
+	spin_unlock_irqrestore(&gi->wait.lock, flags);
 	return 0;
 }
 
@@ -335,18 +335,23 @@ static bool genode_irq_gone(struct genode_irq *gi)
 	return genode_resource_dying(&gi->res) || READ_ONCE(gi->dead);
 }
 
-/* Take the count for a reader. */
-static u64 genode_irq_take(struct genode_irq *gi)
+/*
+ * Take the count for a reader into *@count: 0, -EAGAIN (none pending) or
+ * -ENODEV.  Under the queue's lock, which revocation and the device's
+ * release take to wake the readers after they marked the IRQ gone.
+ */
+static int __genode_irq_take(struct genode_irq *gi, u64 *count)
 {
-	unsigned long flags;
-	u64 count;
+	lockdep_assert_held(&gi->wait.lock);
 
-	spin_lock_irqsave(&gi->lock, flags);
-	count = gi->pending;
+	if (genode_irq_gone(gi))
+		return -ENODEV;
+	*count = gi->pending;
+	if (!*count)
+		return -EAGAIN;
 	WRITE_ONCE(gi->pending, 0);
-	gi->delivered += count;
-	spin_unlock_irqrestore(&gi->lock, flags);
-	return count;
+	gi->delivered += *count;
+	return 0;
 }
 
 /* Give a count back that could not be copied to the reader. */
@@ -354,66 +359,72 @@ static void genode_irq_untake(struct genode_irq *gi, u64 count)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&gi->lock, flags);
+	spin_lock_irqsave(&gi->wait.lock, flags);
 	WRITE_ONCE(gi->pending, gi->pending + count);
 	gi->delivered -= count;
-	spin_unlock_irqrestore(&gi->lock, flags);
-	genode_irq_wake(gi);
-}
-
-/* read() takes at least the count, write() exactly the ack's value. */
-static int genode_irq_rw_check(struct genode_resource *res, size_t len,
-			       loff_t pos)
-{
-	return len < sizeof(u64) ? -EINVAL : 0;
+	wake_up_locked_poll(&gi->wait, EPOLLIN | EPOLLRDNORM);
+	spin_unlock_irqrestore(&gi->wait.lock, flags);
 }
 
 /*
  * Wait for interrupts and take their count into *@count, as read() does:
- * 0, -EAGAIN (@nonblock, none pending), -ERESTARTSYS or -ENODEV.
+ * 0, -EAGAIN (@nonblock, none pending), -ERESTARTSYS or -ENODEV.  The
+ * check and the sleep are under the queue's lock, as in eventfd_read().
  */
 static int genode_irq_wait(struct genode_irq *gi, bool nonblock, u64 *count)
 {
 	int ret;
 
-	for (;;) {
-		if (genode_irq_gone(gi))
-			return -ENODEV;
-		*count = genode_irq_take(gi);
-		if (*count)
-			return 0;
-		if (nonblock)
-			return -EAGAIN;
-		ret = wait_event_interruptible(gi->wait,
-					       READ_ONCE(gi->pending) ||
-					       genode_irq_gone(gi));
-		if (ret)
-			return ret;
+	spin_lock_irq(&gi->wait.lock);
+	ret = __genode_irq_take(gi, count);
+	if (ret == -EAGAIN && !nonblock) {
+		ret = wait_event_interruptible_locked_irq(gi->wait,
+							  gi->pending ||
+							  genode_irq_gone(gi));
+		if (!ret)
+			ret = __genode_irq_take(gi, count);
 	}
+	spin_unlock_irq(&gi->wait.lock);
+	return ret;
 }
 
-static ssize_t genode_irq_read(struct genode_resource *res, struct file *file,
-			       void *buf, size_t len, loff_t *pos)
+/*
+ * read(), the fd's own file operation: without revoke_lock and the
+ * generic code's indirect calls, as it touches no hardware (see "Locking"
+ * above).  The count is copied out after it was taken, and given back if
+ * that fails; a bad buffer fails before read() waits.
+ */
+static ssize_t genode_irq_read(struct file *file, char __user *buf,
+			       size_t len, loff_t *pos)
 {
+	struct genode_irq *gi = res_to_irq(file->private_data);
 	u64 count;
 	int ret;
 
-	ret = genode_irq_wait(res_to_irq(res), file->f_flags & O_NONBLOCK,
-			      &count);
+	if (len < sizeof(count))
+		return -EINVAL;
+	ret = genode_irq_wait(gi, true, &count);
+	if (ret == -EAGAIN) {
+		if (clear_user(buf, sizeof(count)))
+			return -EFAULT;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = genode_irq_wait(gi, false, &count);
+	}
 	if (ret)
 		return ret;
-	memcpy(buf, &count, sizeof(count));
+	if (put_user(count, (u64 __user *)buf)) {
+		genode_irq_untake(gi, count);
+		return -EFAULT;
+	}
 	return sizeof(count);
 }
 
-/* The count read() took could not be copied out: it is pending again. */
-static void genode_irq_read_undo(struct genode_resource *res, const void *buf,
-				 size_t len)
+/* write() is exactly the ack's value: shorter fails before it is read */
+static int genode_irq_rw_check(struct genode_resource *res, size_t len,
+			       loff_t pos)
 {
-	u64 count;
-
-	memcpy(&count, buf, sizeof(count));
-	genode_irq_untake(res_to_irq(res), count);
+	return len < sizeof(u64) ? -EINVAL : 0;
 }
 
 static ssize_t genode_irq_write(struct genode_resource *res, struct file *file,
@@ -432,10 +443,10 @@ static ssize_t genode_irq_write(struct genode_resource *res, struct file *file,
 	return ret ? ret : sizeof(val);
 }
 
-static __poll_t genode_irq_poll(struct genode_resource *res, struct file *file,
-				poll_table *wait)
+/* poll(), the fd's own file operation, without revoke_lock. */
+static __poll_t genode_irq_poll(struct file *file, poll_table *wait)
 {
-	struct genode_irq *gi = res_to_irq(res);
+	struct genode_irq *gi = res_to_irq(file->private_data);
 	__poll_t mask = EPOLLOUT | EPOLLWRNORM;
 
 	poll_wait(file, &gi->wait, wait);
@@ -538,16 +549,16 @@ static int genode_irq_set_eventfd(struct genode_ucmd *ucmd)
 			return PTR_ERR(ctx);
 	}
 
-	spin_lock_irqsave(&gi->lock, flags);
+	spin_lock_irqsave(&gi->wait.lock, flags);
 	if (gi->dead) {
-		spin_unlock_irqrestore(&gi->lock, flags);
+		spin_unlock_irqrestore(&gi->wait.lock, flags);
 		if (ctx)
 			eventfd_ctx_put(ctx);
 		return -ENODEV;
 	}
 	old = gi->trigger;
 	gi->trigger = ctx;
-	spin_unlock_irqrestore(&gi->lock, flags);
+	spin_unlock_irqrestore(&gi->wait.lock, flags);
 
 	if (old)
 		eventfd_ctx_put(old);
@@ -590,7 +601,7 @@ static int genode_irq_get_info(struct genode_ucmd *ucmd)
 	if (gi->shared)
 		state |= GENODE_IRQ_STATE_SHARED;
 
-	spin_lock_irqsave(&gi->lock, flags);
+	spin_lock_irqsave(&gi->wait.lock, flags);
 	if (gi->ack_masked)
 		state |= GENODE_IRQ_STATE_ACK_MASKED;
 	if (gi->trigger)
@@ -600,7 +611,7 @@ static int genode_irq_get_info(struct genode_ucmd *ucmd)
 	cmd->acked = gi->acked;
 	cmd->spurious = gi->spurious;
 	cmd->pending = gi->pending;
-	spin_unlock_irqrestore(&gi->lock, flags);
+	spin_unlock_irqrestore(&gi->wait.lock, flags);
 
 	cmd->source = gi->source;
 	cmd->line = gi->line;
@@ -658,15 +669,17 @@ static const struct genode_ioctl_op genode_irq_ioctls[] = {
 			struct genode_irq_mask, flags),
 };
 
+/* read() and poll() are the IRQ fd's own, the rest is generic */
+static const struct file_operations genode_irq_fops =
+	GENODE_RESOURCE_FOPS(genode_irq_read, genode_irq_poll);
+
 static const struct genode_resource_ops genode_irq_ops = {
 	.name = "genode-irq",
 	.ioctls = genode_irq_ioctls,
 	.num_ioctls = ARRAY_SIZE(genode_irq_ioctls),
+	.fops = &genode_irq_fops,
 	.rw_check = genode_irq_rw_check,
-	.read = genode_irq_read,
-	.read_undo = genode_irq_read_undo,
 	.write = genode_irq_write,
-	.poll = genode_irq_poll,
 	.unblock = genode_irq_unblock,
 	.revoke = genode_irq_revoke,
 	.free = genode_irq_free,
@@ -681,7 +694,6 @@ static struct genode_irq *genode_irq_alloc(u32 source)
 		return NULL;
 
 	gi->source = source;
-	spin_lock_init(&gi->lock);
 	init_waitqueue_head(&gi->wait);
 	mutex_init(&gi->mask_lock);
 	return gi;
@@ -1038,10 +1050,10 @@ static void __genode_irq_pci_teardown(struct genode_irq *gi)
 	lockdep_assert_held(&gi->gdev->lock);
 
 	mutex_lock(&gi->mask_lock);
-	spin_lock_irqsave(&gi->lock, flags);
+	spin_lock_irqsave(&gi->wait.lock, flags);
 	dead = gi->dead;
 	gi->dead = true;
-	spin_unlock_irqrestore(&gi->lock, flags);
+	spin_unlock_irqrestore(&gi->wait.lock, flags);
 	mutex_unlock(&gi->mask_lock);
 	if (dead)
 		return;

@@ -86,7 +86,7 @@
  * mastering), so that none of them writes back a stale INTx Disable.
  *
  *   gdev->lock -> gdev->intx_lock
- *   gi->lock (irq.c) -> gdev->intx_lock
+ *   gi->wait.lock (irq.c) -> gdev->intx_lock
  */
 #ifndef _GENODE_PCI_H
 #define _GENODE_PCI_H

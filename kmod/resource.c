@@ -169,7 +169,7 @@ static ssize_t genode_resource_read(struct file *file, char __user *buf,
 		if (ret)
 			return ret;
 	}
-	/* a bad buffer fails before the kind acts (an IN, a taken count) */
+	/* a bad buffer fails before the kind acts (an IN from a port) */
 	if (clear_user(buf, min_t(size_t, len, GENODE_RW_MAX)))
 		return -EFAULT;
 
@@ -178,16 +178,13 @@ static ssize_t genode_resource_read(struct file *file, char __user *buf,
 	ret = res->ops->read(res, file, &kbuf, len, pos);
 	genode_resource_leave(res);
 
-	if (ret > 0 && copy_to_user(buf, &kbuf, ret)) {
-		if (res->ops->read_undo)
-			res->ops->read_undo(res, &kbuf, ret);
+	if (ret > 0 && copy_to_user(buf, &kbuf, ret))
 		ret = -EFAULT;
-	}
 	return ret;
 }
 
-static ssize_t genode_resource_write(struct file *file, const char __user *buf,
-				     size_t len, loff_t *pos)
+ssize_t genode_resource_write(struct file *file, const char __user *buf,
+			      size_t len, loff_t *pos)
 {
 	struct genode_resource *res = file->private_data;
 	u64 kbuf = 0;
@@ -232,7 +229,7 @@ static __poll_t genode_resource_poll(struct file *file, poll_table *wait)
 }
 
 /* Called with mmap_lock held: takes map_lock, not revoke_lock. */
-static int genode_resource_mmap(struct file *file, struct vm_area_struct *vma)
+int genode_resource_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct genode_resource *res = file->private_data;
 	int ret = -ENODEV;
@@ -245,8 +242,8 @@ static int genode_resource_mmap(struct file *file, struct vm_area_struct *vma)
 	return ret;
 }
 
-static long genode_resource_ioctl(struct file *file, unsigned int cmd,
-				  unsigned long arg)
+long genode_resource_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
 {
 	struct genode_resource *res = file->private_data;
 	const struct genode_ioctl_op *op;
@@ -282,7 +279,7 @@ static long genode_resource_ioctl(struct file *file, unsigned int cmd,
 	return ret;
 }
 
-static int genode_resource_release(struct inode *inode, struct file *file)
+int genode_resource_release(struct inode *inode, struct file *file)
 {
 	genode_resource_destroy(file->private_data);
 	/* the file holds the mount itself until after this returns */
@@ -290,21 +287,14 @@ static int genode_resource_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static const struct file_operations genode_resource_fops = {
-	.owner = THIS_MODULE,
-	.read = genode_resource_read,
-	.write = genode_resource_write,
-	.poll = genode_resource_poll,
-	.mmap = genode_resource_mmap,
-	.unlocked_ioctl = genode_resource_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
-	.release = genode_resource_release,
-	.llseek = noop_llseek,
-};
+static const struct file_operations genode_resource_fops =
+	GENODE_RESOURCE_FOPS(genode_resource_read, genode_resource_poll);
 
+/* Every resource's file operations, the generic ones or a kind's own. */
 struct genode_resource *genode_resource_from_file(struct file *file)
 {
-	return file->f_op == &genode_resource_fops ? file->private_data : NULL;
+	return file->f_op->release == genode_resource_release ?
+	       file->private_data : NULL;
 }
 
 static struct file *genode_resource_file(struct genode_resource *res)
@@ -331,7 +321,7 @@ static struct file *genode_resource_file(struct genode_resource *res)
 	 */
 	__module_get(THIS_MODULE);
 	file = alloc_file_pseudo(inode, genode_mnt, res->ops->name, O_RDWR,
-				 &genode_resource_fops);
+				 res->ops->fops ?: &genode_resource_fops);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto err_module_put;

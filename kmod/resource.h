@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/mm_types.h>
+#include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/rwsem.h>
 
@@ -36,6 +37,16 @@ struct genode_resource_ops {
 	unsigned int num_ioctls;
 
 	/*
+	 * The file operations, for a kind whose read() and poll() are its
+	 * own (GENODE_RESOURCE_FOPS below), or NULL for the generic ones,
+	 * which call the methods here.  A kind's own read() runs without
+	 * revoke_lock, as its poll() does: it may touch only what lives
+	 * until free, must fail with ENODEV once genode_resource_dying()
+	 * says the resource is going, and copies to user memory itself.
+	 */
+	const struct file_operations *fops;
+
+	/*
 	 * Is a read or write of @len bytes at @pos valid (0 or -errno)?
 	 * Called without locks, before the user's buffer is touched, so that
 	 * a refused access leaves it as it was.
@@ -43,12 +54,6 @@ struct genode_resource_ops {
 	int (*rw_check)(struct genode_resource *res, size_t len, loff_t pos);
 	ssize_t (*read)(struct genode_resource *res, struct file *file,
 			void *buf, size_t len, loff_t *pos);
-	/*
-	 * The copy out of what read returned failed: undo what read took
-	 * (an IRQ count).  Without revoke_lock; the resource may be revoked.
-	 */
-	void (*read_undo)(struct genode_resource *res, const void *buf,
-			  size_t len);
 	ssize_t (*write)(struct genode_resource *res, struct file *file,
 			 const void *buf, size_t len, loff_t *pos);
 	/*
@@ -139,6 +144,30 @@ void __genode_resource_init(struct genode_resource *res,
 int genode_resource_install(struct genode_resource *res,
 			    struct genode_ucmd *ucmd, size_t cmd_len,
 			    __s32 *fd_out);
+
+/*
+ * The file operations of a resource fd, with a kind's own read and poll
+ * (the generic ones: genode_resource_read(), genode_resource_poll()).
+ */
+ssize_t genode_resource_write(struct file *file, const char __user *buf,
+			      size_t len, loff_t *pos);
+int genode_resource_mmap(struct file *file, struct vm_area_struct *vma);
+long genode_resource_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg);
+int genode_resource_release(struct inode *inode, struct file *file);
+
+#define GENODE_RESOURCE_FOPS(_read, _poll)				\
+	{								\
+		.owner = THIS_MODULE,					\
+		.read = (_read),					\
+		.write = genode_resource_write,				\
+		.poll = (_poll),					\
+		.mmap = genode_resource_mmap,				\
+		.unlocked_ioctl = genode_resource_ioctl,		\
+		.compat_ioctl = compat_ptr_ioctl,			\
+		.release = genode_resource_release,			\
+		.llseek = noop_llseek,					\
+	}
 
 /* The resource behind a file, or NULL if it is not one of ours. */
 struct genode_resource *genode_resource_from_file(struct file *file);

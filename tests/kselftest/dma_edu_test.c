@@ -74,27 +74,12 @@ static bool buffer_listed(uint64_t pfn, const char *word)
 }
 
 FIXTURE(edu) {
-	struct pci_addr addr;
-	int session, dev, bar_fd;
-	struct genode_iomem_info bar_info;
-	volatile uint32_t *bar;
+	int session;
+	/* edu, its BAR0 (edu_close() releases the claim) */
+	struct edu e;
 	bool translated;
 	long resources;
 };
-
-/* Release the fixture's claim of edu: its BAR region, then the device. */
-static void release_fixture_device(FIXTURE_DATA(edu) *self)
-{
-	if (self->bar)
-		iomem_unmap(self->bar, &self->bar_info);
-	self->bar = NULL;
-	if (self->bar_fd >= 0)
-		close(self->bar_fd);
-	self->bar_fd = -1;
-	if (self->dev >= 0)
-		close(self->dev);
-	self->dev = -1;
-}
 
 /* The debugfs word of memory in quarantine for edu at @a */
 static const char *quarantine_word(const struct pci_addr *a)
@@ -109,32 +94,33 @@ FIXTURE_SETUP(edu)
 {
 	struct genode_pci_info info = { .argsz = sizeof(info) };
 
-	self->dev = -1;
-	self->bar_fd = -1;
+	self->e.dev = -1;
+	self->e.bar_fd = -1;
 	self->resources = genode_resources();
 	self->session = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->session);
-	if (edu_find(0, &self->addr))
+	if (edu_find(0, &self->e.addr))
 		SKIP(return, "no edu device in this VM");
-	self->dev = edu_claim(self->session, &self->addr);
-	ASSERT_LE(0, self->dev) TH_LOG("claim %s: %s", self->addr.name,
-				       strerror(-self->dev));
-	ASSERT_EQ(0, ioctl(self->dev, GENODE_PCI_INFO, &info));
+	self->e.dev = edu_claim(self->session, &self->e.addr);
+	ASSERT_LE(0, self->e.dev) TH_LOG("claim %s: %s", self->e.addr.name,
+					 strerror(-self->e.dev));
+	ASSERT_EQ(0, ioctl(self->e.dev, GENODE_PCI_INFO, &info));
 	self->translated = info.caps & GENODE_PCI_CAP_IOMMU;
-	self->bar_fd = edu_map_bar0(self->session, self->dev, 0,
-				    &self->bar_info, &self->bar);
-	ASSERT_LE(0, self->bar_fd) TH_LOG("BAR0: %s", strerror(-self->bar_fd));
-	ASSERT_EQ(EDU_ID_VALUE, edu_read(self->bar, EDU_ID) & 0xff0000ff);
-	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->dev, 28));
-	ASSERT_EQ(0, pci_bus_master(self->dev, 1));
+	self->e.bar_fd = edu_map_bar0(self->session, self->e.dev, 0,
+				      &self->e.bar_info, &self->e.bar);
+	ASSERT_LE(0, self->e.bar_fd)
+		TH_LOG("BAR0: %s", strerror(-self->e.bar_fd));
+	ASSERT_EQ(EDU_ID_VALUE, edu_read(self->e.bar, EDU_ID) & 0xff0000ff);
+	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->e.dev, 28));
+	ASSERT_EQ(0, pci_bus_master(self->e.dev, 1));
 }
 
 FIXTURE_TEARDOWN(edu)
 {
-	release_fixture_device(self);
+	edu_close(&self->e);
 	close(self->session);
 	/* each test waits for its own transfers */
-	pci_end_quarantine(&self->addr);
+	pci_end_quarantine(&self->e.addr);
 }
 
 TEST_F(edu, round_trip_at_offsets_and_sizes)
@@ -149,10 +135,10 @@ TEST_F(edu, round_trip_at_offsets_and_sizes)
 	unsigned char *pa, *pb;
 	int fa, fb;
 
-	fa = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_UNCACHED, self->dev, &a);
+	fa = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_UNCACHED, self->e.dev, &a);
 	ASSERT_LE(0, fa) TH_LOG("alloc: %s", strerror(-fa));
 	fb = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_WRITE_COMBINED,
-		       self->dev, &b);
+		       self->e.dev, &b);
 	ASSERT_LE(0, fb);
 	EXPECT_EQ(self->translated ? GENODE_DMA_TRANSLATED | GENODE_DMA_PHYS_WITHHELD : 0,
 		  a.out_flags);
@@ -167,8 +153,8 @@ TEST_F(edu, round_trip_at_offsets_and_sizes)
 		memset(pb, 0, 4 * PAGE);
 		ASSERT_EQ(0, genode_dma_sync(fa, GENODE_DMA_SYNC_FOR_DEVICE, ao,
 					     len, GENODE_DMA_TO_DEVICE));
-		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + ao, d, len, 0));
-		ASSERT_EQ(0, edu_dma(self->bar, b.bus_addr + bo, d, len, 1));
+		ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr + ao, d, len, 0));
+		ASSERT_EQ(0, edu_dma(self->e.bar, b.bus_addr + bo, d, len, 1));
 		ASSERT_EQ(0, genode_dma_sync(fb, GENODE_DMA_SYNC_FOR_CPU, bo,
 					     len, GENODE_DMA_FROM_DEVICE));
 		ASSERT_EQ(0, memcmp(pa + ao, pb + bo, len))
@@ -196,7 +182,7 @@ TEST_F_TIMEOUT(edu, buffers_lie_below_the_28_bit_mask, 120)
 		unsigned char *p;
 
 		fds[i] = dma_alloc(self->session, sizes[i], GENODE_DMA_CACHED,
-				   self->dev, &a);
+				   self->e.dev, &a);
 		ASSERT_LE(0, fds[i]) TH_LOG("%llu bytes: %s",
 					     (unsigned long long)sizes[i],
 					     strerror(-fds[i]));
@@ -210,10 +196,10 @@ TEST_F_TIMEOUT(edu, buffers_lie_below_the_28_bit_mask, 120)
 		/* the device reaches the first and the last bytes */
 		p[0] = 0x11;
 		p[sizes[i] - 1] = 0x22;
-		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 0, 1, 0));
-		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + sizes[i] - 1, 1, 1, 0));
-		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + sizes[i] - 1, 0, 1, 1));
-		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 1, 1, 1));
+		ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr, 0, 1, 0));
+		ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr + sizes[i] - 1, 1, 1, 0));
+		ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr + sizes[i] - 1, 0, 1, 1));
+		ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr, 1, 1, 1));
 		EXPECT_EQ(0x22, p[0]);
 		EXPECT_EQ(0x11, p[sizes[i] - 1]);
 		munmap(p, sizes[i]);
@@ -229,7 +215,7 @@ TEST_F_TIMEOUT(edu, large_buffer_for_the_device, 180)
 	unsigned char *p;
 	int fd;
 
-	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, self->dev, &a);
+	fd = dma_alloc(self->session, size, GENODE_DMA_CACHED, self->e.dev, &a);
 	ASSERT_LE(0, fd) TH_LOG("64 MiB below 256 MiB: %s", strerror(-fd));
 	EXPECT_LE(a.bus_addr + size - 1, EDU_MASK);
 	ASSERT_EQ(0, genode_dma_map(fd, 0, size, (void **)&p));
@@ -248,13 +234,13 @@ TEST_F_TIMEOUT(edu, large_buffer_for_the_device, 180)
 	/* DMA at its start and at its end, both ways */
 	fill(p, EDU_MAX, 1);
 	fill(p + size - EDU_MAX, EDU_MAX, 2);
-	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 0, EDU_MAX, 0));
-	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + size - EDU_MAX, 0,
+	ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr, 0, EDU_MAX, 0));
+	ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr + size - EDU_MAX, 0,
 			     EDU_MAX, 1));
 	EXPECT_EQ(0, memcmp(p, p + size - EDU_MAX, EDU_MAX));
 	fill(p + size - 2048, 2048, 3);
-	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + size - 2048, 0, 2048, 0));
-	ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr + 2048, 0, 2048, 1));
+	ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr + size - 2048, 0, 2048, 0));
+	ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr + 2048, 0, 2048, 1));
 	EXPECT_EQ(0, memcmp(p + 2048, p + size - 2048, 2048));
 	munmap(p, size);
 	close(fd);
@@ -270,7 +256,7 @@ TEST_F(edu, bus_address_is_translated_with_an_iommu)
 
 	if (!self->translated)
 		SKIP(return, "no IOMMU translates for edu in this VM");
-	fd = dma_alloc(self->session, 16 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	fd = dma_alloc(self->session, 16 * PAGE, GENODE_DMA_CACHED, self->e.dev, &a);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(GENODE_DMA_TRANSLATED | GENODE_DMA_PHYS_WITHHELD, a.out_flags);
 	EXPECT_EQ(0, a.phys_addr);
@@ -298,7 +284,7 @@ TEST_F(edu, device_has_a_dma_domain_of_its_own)
 
 	if (!self->translated)
 		SKIP(return, "no IOMMU translates for edu in this VM");
-	snprintf(path, sizeof(path), "%s/iommu_group/type", self->addr.dir);
+	snprintf(path, sizeof(path), "%s/iommu_group/type", self->e.addr.dir);
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
 	ASSERT_EQ(1, fscanf(f, "%31s", type));
@@ -307,7 +293,7 @@ TEST_F(edu, device_has_a_dma_domain_of_its_own)
 	EXPECT_STREQ("DMA", type);
 
 	/* and edu is alone in its group, so in its domain */
-	snprintf(path, sizeof(path), "%s/iommu_group/devices", self->addr.dir);
+	snprintf(path, sizeof(path), "%s/iommu_group/devices", self->e.addr.dir);
 	d = opendir(path);
 	ASSERT_NE(NULL, d);
 	while ((e = readdir(d)))
@@ -322,7 +308,7 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 	struct genode_dma_alloc own, other;
 	unsigned char *po, *px;
 	/* "00:02.0", as the IOMMU's fault lines name it */
-	const char *bdf = self->addr.name + 5;
+	const char *bdf = self->e.addr.name + 5;
 	char fault[64];
 	uint64_t target;
 	int s2, fx, fo, kmsg;
@@ -340,11 +326,11 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 	memset(px, 0x11, PAGE);
 
 	/* edu's buffer, full of 0xee, through a buffer of our own */
-	fo = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &own);
+	fo = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->e.dev, &own);
 	ASSERT_LE(0, fo);
 	ASSERT_EQ(0, genode_dma_map(fo, 0, PAGE, (void **)&po));
 	memset(po, 0xee, PAGE);
-	ASSERT_EQ(0, edu_dma(self->bar, own.bus_addr, 0, EDU_MAX, 0));
+	ASSERT_EQ(0, edu_dma(self->e.bar, own.bus_addr, 0, EDU_MAX, 0));
 
 	/*
 	 * edu drops address bits above its 28; the address it will use must
@@ -358,7 +344,7 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 	ASSERT_LE(0, kmsg);
 	lseek(kmsg, 0, SEEK_END);
 	kmsg_note("genode-test: expect DMAR faults begin\n");
-	ASSERT_EQ(0, edu_dma(self->bar, other.phys_addr, 0, EDU_MAX, 1));
+	ASSERT_EQ(0, edu_dma(self->e.bar, other.phys_addr, 0, EDU_MAX, 1));
 	snprintf(fault, sizeof(fault), "fault addr 0x%llx ",
 		 (unsigned long long)target);
 	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Write", bdf, fault, 10))
@@ -371,7 +357,7 @@ TEST_F(edu, device_reaches_no_other_sessions_buffer)
 	EXPECT_TRUE(all_bytes(px, PAGE, 0x11));
 	/* and the device still works for its own session */
 	memset(po, 0, PAGE);
-	ASSERT_EQ(0, edu_dma(self->bar, own.bus_addr, 0, EDU_MAX, 1));
+	ASSERT_EQ(0, edu_dma(self->e.bar, own.bus_addr, 0, EDU_MAX, 1));
 	EXPECT_TRUE(all_bytes(po, EDU_MAX, 0xee));
 	EXPECT_EQ(0, po[EDU_MAX]);
 
@@ -395,7 +381,7 @@ TEST_F(edu, release_order_keeps_memory_until_the_device_cannot_reach_it)
 		SKIP(return, "no debugfs");
 	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
 	used_before = q.used;
-	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	fd = dma_alloc(self->session, 4 * PAGE, GENODE_DMA_CACHED, self->e.dev, &a);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, genode_dma_map(fd, 0, 4 * PAGE, (void **)&p));
 	p[0] = 1;
@@ -417,8 +403,8 @@ TEST_F(edu, release_order_keeps_memory_until_the_device_cannot_reach_it)
 	 * session no more; edu has no reset, so the memory stays, in
 	 * quarantine.
 	 */
-	release_fixture_device(self);
-	EXPECT_TRUE(buffer_listed(pfn, quarantine_word(&self->addr)));
+	edu_close(&self->e);
+	EXPECT_TRUE(buffer_listed(pfn, quarantine_word(&self->e.addr)));
 	ASSERT_EQ(0, ioctl(self->session, GENODE_DMA_QUOTA, &q));
 	EXPECT_EQ(used_before, q.used);
 	EXPECT_EQ(self->resources, genode_resources());
@@ -437,11 +423,10 @@ TEST_F(edu, release_order_keeps_memory_until_the_device_cannot_reach_it)
 static void stale_transfer(struct __test_metadata *_metadata, bool assign)
 {
 	struct genode_dma_alloc a, b, c[64];
-	int s1, dev1, bar1, fa, fb, fc[64], s2, s3, dev2, bar2;
-	struct genode_iomem_info info1, info2;
-	volatile uint32_t *regs1 = NULL, *regs2 = NULL;
+	int s1, fa, fb, fc[64], s2, s3;
 	struct genode_pci_info info = { .argsz = sizeof(info) };
 	unsigned char *p, *pc[64];
+	struct edu e1, e2;
 	struct pci_addr edu;
 	bool pending, mapped;
 	uint64_t pfn;
@@ -456,30 +441,24 @@ static void stale_transfer(struct __test_metadata *_metadata, bool assign)
 	/* the last holder: edu's buffer full of 0xa5, its own of 0 */
 	s1 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, s1);
-	dev1 = edu_claim(s1, &edu);
-	ASSERT_LE(0, dev1);
-	ASSERT_EQ(0, ioctl(dev1, GENODE_PCI_INFO, &info));
+	ASSERT_EQ(0, edu_open(s1, 0, &e1));
+	ASSERT_EQ(0, ioctl(e1.dev, GENODE_PCI_INFO, &info));
 	/* an assigned edu stays bound, and its memory mapped */
 	mapped = !(info.caps & GENODE_PCI_CAP_IOMMU) || assign;
-	bar1 = edu_map_bar0(s1, dev1, 0, &info1, &regs1);
-	ASSERT_LE(0, bar1);
-	ASSERT_EQ(0, genode_dma_set_mask(s1, dev1, 28));
-	ASSERT_EQ(0, pci_bus_master(dev1, 1));
-	fa = dma_alloc(s1, PAGE, GENODE_DMA_CACHED, dev1, &a);
+	ASSERT_EQ(0, pci_bus_master(e1.dev, 1));
+	fa = dma_alloc(s1, PAGE, GENODE_DMA_CACHED, e1.dev, &a);
 	ASSERT_LE(0, fa);
 	ASSERT_EQ(0, genode_dma_map(fa, 0, PAGE, (void **)&p));
 	memset(p, 0xa5, PAGE);
-	ASSERT_EQ(0, edu_dma(regs1, a.bus_addr, 0, EDU_MAX, 0));
+	ASSERT_EQ(0, edu_dma(e1.bar, a.bus_addr, 0, EDU_MAX, 0));
 	memset(p, 0, PAGE);
 	pfn = pagemap_pfn(p);
 	munmap(p, PAGE);
 
 	/* a transfer into it, and the holder gone at once */
-	edu_dma_to_ram(regs1, 0, a.bus_addr, EDU_MAX, 0);
+	edu_dma_to_ram(e1.bar, 0, a.bus_addr, EDU_MAX, 0);
 	close(fa);
-	iomem_unmap(regs1, &info1);
-	close(bar1);
-	close(dev1);
+	edu_close(&e1);
 	close(s1);
 	EXPECT_TRUE(buffer_listed(pfn, quarantine_word(&edu)));
 
@@ -499,24 +478,20 @@ static void stale_transfer(struct __test_metadata *_metadata, bool assign)
 	/* the next holder: a buffer of its own, then bus mastering on */
 	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, s2);
-	dev2 = edu_claim(s2, &edu);
-	ASSERT_LE(0, dev2);
-	bar2 = edu_map_bar0(s2, dev2, 0, &info2, &regs2);
-	ASSERT_LE(0, bar2);
-	ASSERT_EQ(0, genode_dma_set_mask(s2, dev2, 28));
-	fb = dma_alloc(s2, PAGE, GENODE_DMA_CACHED, dev2, &b);
+	ASSERT_EQ(0, edu_open(s2, 0, &e2));
+	fb = dma_alloc(s2, PAGE, GENODE_DMA_CACHED, e2.dev, &b);
 	ASSERT_LE(0, fb);
 	if (mapped)
 		EXPECT_NE(a.bus_addr, b.bus_addr);
 	ASSERT_EQ(0, genode_dma_map(fb, 0, PAGE, (void **)&p));
-	pending = edu_dma_cmd(regs2) & EDU_DMA_START;
+	pending = edu_dma_cmd(e2.bar) & EDU_DMA_START;
 	/* unmapped behind an IOMMU, the stale transfer may fault */
 	if (!mapped)
 		kmsg_note("genode-test: expect DMAR faults begin\n");
-	ASSERT_EQ(0, pci_bus_master(dev2, 1));
-	for (int i = 0; i < 3000 && edu_dma_cmd(regs2) & EDU_DMA_START; i++)
+	ASSERT_EQ(0, pci_bus_master(e2.dev, 1));
+	for (int i = 0; i < 3000 && edu_dma_cmd(e2.bar) & EDU_DMA_START; i++)
 		usleep(1000);
-	EXPECT_EQ(0, edu_dma_cmd(regs2) & EDU_DMA_START);
+	EXPECT_EQ(0, edu_dma_cmd(e2.bar) & EDU_DMA_START);
 	if (!mapped) {
 		/* the fault interrupt's lines come a little after the fault */
 		usleep(200 * 1000);
@@ -536,9 +511,7 @@ static void stale_transfer(struct __test_metadata *_metadata, bool assign)
 	}
 	munmap(p, PAGE);
 	close(fb);
-	iomem_unmap(regs2, &info2);
-	close(bar2);
-	close(dev2);
+	edu_close(&e2);
 	close(s2);
 	close(s3);
 	/* the transfers are done */
@@ -592,15 +565,15 @@ TEST_F(edu, full_quarantine_needs_cap_sys_rawio_to_claim)
 	char v[32];
 
 	ASSERT_LE(0, old);
-	fa = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	fa = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->e.dev, &a);
 	ASSERT_LE(0, fa);
 	close(fa);
-	release_fixture_device(self);
+	edu_close(&self->e);
 
 	ASSERT_EQ(0, sysfs_write(param, "0"));
-	busy = claim_without_cap_is_ebusy(&self->addr);
+	busy = claim_without_cap_is_ebusy(&self->e.addr);
 	/* with the capability it can be claimed */
-	dev = pci_claim(self->session, &self->addr);
+	dev = pci_claim(self->session, &self->e.addr);
 	snprintf(v, sizeof(v), "%ld", old);
 	ASSERT_EQ(0, sysfs_write(param, v));
 	EXPECT_EQ(1, busy) TH_LOG("-1: setup failed, 0: not EBUSY");
@@ -609,7 +582,7 @@ TEST_F(edu, full_quarantine_needs_cap_sys_rawio_to_claim)
 		close(dev);
 
 	/* below the bound, the claim is what it would be without one */
-	EXPECT_EQ(0, claim_without_cap_is_ebusy(&self->addr));
+	EXPECT_EQ(0, claim_without_cap_is_ebusy(&self->e.addr));
 }
 
 TEST_F(edu, device_release_revokes_its_buffers)
@@ -622,13 +595,13 @@ TEST_F(edu, device_release_revokes_its_buffers)
 	unsigned char *p;
 	pid_t pid;
 
-	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	fd = dma_alloc(self->session, 2 * PAGE, GENODE_DMA_CACHED, self->e.dev, &a);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, genode_dma_map(fd, 0, 2 * PAGE, (void **)&p));
 	p[0] = 5;
 
 	/* the BAR region holds the device too: revoke the device itself */
-	rv.fd = self->dev;
+	rv.fd = self->e.dev;
 	ASSERT_EQ(0, ioctl(self->session, GENODE_REVOKE, &rv));
 
 	errno = 0;
@@ -647,7 +620,7 @@ TEST_F(edu, device_release_revokes_its_buffers)
 	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
 	/* no new buffers for a released device */
 	EXPECT_EQ(-ENODEV, dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
-				     self->dev, &a));
+				     self->e.dev, &a));
 	munmap(p, 2 * PAGE);
 	close(fd);
 }
@@ -670,27 +643,27 @@ TEST_F(edu, release_restores_the_dma_masks)
 	struct genode_revoke rv = { .argsz = sizeof(rv) };
 	int dev;
 
-	EXPECT_EQ(28, mask_bits(&self->addr, "dma_mask_bits"));
-	EXPECT_EQ(28, mask_bits(&self->addr, "consistent_dma_mask_bits"));
-	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->dev, 40));
-	EXPECT_EQ(40, mask_bits(&self->addr, "dma_mask_bits"));
+	EXPECT_EQ(28, mask_bits(&self->e.addr, "dma_mask_bits"));
+	EXPECT_EQ(28, mask_bits(&self->e.addr, "consistent_dma_mask_bits"));
+	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->e.dev, 40));
+	EXPECT_EQ(40, mask_bits(&self->e.addr, "dma_mask_bits"));
 
-	iomem_unmap(self->bar, &self->bar_info);
-	self->bar = NULL;
-	close(self->bar_fd);
-	self->bar_fd = -1;
-	rv.fd = self->dev;
+	iomem_unmap(self->e.bar, &self->e.bar_info);
+	self->e.bar = NULL;
+	close(self->e.bar_fd);
+	self->e.bar_fd = -1;
+	rv.fd = self->e.dev;
 	ASSERT_EQ(0, ioctl(self->session, GENODE_REVOKE, &rv));
-	EXPECT_EQ(32, mask_bits(&self->addr, "dma_mask_bits"));
-	EXPECT_EQ(32, mask_bits(&self->addr, "consistent_dma_mask_bits"));
+	EXPECT_EQ(32, mask_bits(&self->e.addr, "dma_mask_bits"));
+	EXPECT_EQ(32, mask_bits(&self->e.addr, "consistent_dma_mask_bits"));
 
 	/* a new claim starts from there */
-	close(self->dev);
-	self->dev = -1;
-	dev = edu_claim(self->session, &self->addr);
+	close(self->e.dev);
+	self->e.dev = -1;
+	dev = edu_claim(self->session, &self->e.addr);
 	ASSERT_LE(0, dev) TH_LOG("claim: %s", strerror(-dev));
-	self->dev = dev;
-	EXPECT_EQ(32, mask_bits(&self->addr, "dma_mask_bits"));
+	self->e.dev = dev;
+	EXPECT_EQ(32, mask_bits(&self->e.addr, "dma_mask_bits"));
 }
 
 TEST_F(edu, bad_device_arguments)
@@ -701,13 +674,13 @@ TEST_F(edu, bad_device_arguments)
 	/* a device this session does not hold */
 	s2 = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, s2);
-	EXPECT_EQ(-EPERM, dma_alloc(s2, PAGE, GENODE_DMA_CACHED, self->dev, &a));
-	EXPECT_EQ(-EPERM, genode_dma_set_mask(s2, self->dev, 32));
+	EXPECT_EQ(-EPERM, dma_alloc(s2, PAGE, GENODE_DMA_CACHED, self->e.dev, &a));
+	EXPECT_EQ(-EPERM, genode_dma_set_mask(s2, self->e.dev, 32));
 	/* masks out of range */
-	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->dev, 0));
-	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->dev, 23));
-	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->dev, 65));
-	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->dev, ~0u));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->e.dev, 0));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->e.dev, 23));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->e.dev, 65));
+	EXPECT_EQ(-EINVAL, genode_dma_set_mask(self->session, self->e.dev, ~0u));
 	/* no device fds */
 	EXPECT_EQ(-EBADF, genode_dma_set_mask(self->session, 1000, 32));
 	null_fd = open("/dev/null", O_RDWR);
@@ -724,7 +697,7 @@ TEST_F(edu, bad_device_arguments)
 	close(fd);
 	{
 		struct genode_dma_set_mask m = {
-			.argsz = sizeof(m), .flags = 1, .device_fd = self->dev,
+			.argsz = sizeof(m), .flags = 1, .device_fd = self->e.dev,
 			.bits = 32,
 		};
 
@@ -734,20 +707,20 @@ TEST_F(edu, bad_device_arguments)
 	}
 
 	/* a buffer above the new mask: EBUSY, the mask is unchanged */
-	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->e.dev, &a);
 	ASSERT_LE(0, fd);
 	if (a.bus_addr + PAGE - 1 > (1ULL << 24) - 1) {
-		EXPECT_EQ(-EBUSY, genode_dma_set_mask(self->session, self->dev, 24));
+		EXPECT_EQ(-EBUSY, genode_dma_set_mask(self->session, self->e.dev, 24));
 	} else {
 		TH_LOG("buffer at 0x%llx fits 24 bits: no EBUSY case",
 		       (unsigned long long)a.bus_addr);
 	}
 	close(fd);
 	/* a mask that fits nothing this size: ENOMEM, never above it */
-	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->dev, 24));
+	ASSERT_EQ(0, genode_dma_set_mask(self->session, self->e.dev, 24));
 	EXPECT_EQ(-ENOMEM, dma_alloc(self->session, 32 * MIB, GENODE_DMA_CACHED,
-				     self->dev, &big));
-	EXPECT_EQ(0, genode_dma_set_mask(self->session, self->dev, 28));
+				     self->e.dev, &big));
+	EXPECT_EQ(0, genode_dma_set_mask(self->session, self->e.dev, 28));
 
 	close(null_fd);
 	close(s2);
@@ -771,7 +744,7 @@ TEST_F(edu, failed_alloc_leaves_the_quota)
 	ASSERT_LE(0, n) TH_LOG("fds: %s", strerror(-n));
 
 	EXPECT_EQ(-EMFILE, dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED,
-				     self->dev, &a));
+				     self->e.dev, &a));
 	EXPECT_EQ(used, dma_quota_used(self->session));
 	EXPECT_EQ(-EMFILE, dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED,
 				     GENODE_NO_DEVICE, &a));
@@ -781,7 +754,7 @@ TEST_F(edu, failed_alloc_leaves_the_quota)
 	/* the device fd and the BAR region */
 	EXPECT_EQ(self->resources + 2, genode_resources());
 	/* the device still takes buffers */
-	fd = dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	fd = dma_alloc(self->session, 3 * PAGE, GENODE_DMA_CACHED, self->e.dev, &a);
 	EXPECT_LE(0, fd);
 	close(fd);
 }
@@ -871,7 +844,7 @@ TEST_F(edu, device_buffers_are_zeroed)
 
 			fd = dma_alloc(self->session, sizes[i],
 				       round ? GENODE_DMA_UNCACHED : GENODE_DMA_CACHED,
-				       self->dev, &a);
+				       self->e.dev, &a);
 			ASSERT_LE(0, fd);
 			ASSERT_EQ(0, genode_dma_map(fd, 0, sizes[i], (void **)&p));
 			ASSERT_TRUE(all_bytes(p, sizes[i], 0))
@@ -1024,7 +997,7 @@ TEST_F(edu, buffer_passed_over_a_socket_receives_dma)
 	pid_t pid;
 	char c = 'x';
 
-	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->dev, &a);
+	fd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED, self->e.dev, &a);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	pid = fork();
@@ -1054,12 +1027,12 @@ TEST_F(edu, buffer_passed_over_a_socket_receives_dma)
 		int tfd;
 
 		tfd = dma_alloc(self->session, PAGE, GENODE_DMA_CACHED,
-				self->dev, &t);
+				self->e.dev, &t);
 		ASSERT_LE(0, tfd);
 		ASSERT_EQ(0, genode_dma_map(tfd, 0, PAGE, (void **)&p));
 		memset(p, 0x5c, PAGE);
-		ASSERT_EQ(0, edu_dma(self->bar, t.bus_addr, 0, EDU_MAX, 0));
-		ASSERT_EQ(0, edu_dma(self->bar, a.bus_addr, 0, EDU_MAX, 1));
+		ASSERT_EQ(0, edu_dma(self->e.bar, t.bus_addr, 0, EDU_MAX, 0));
+		ASSERT_EQ(0, edu_dma(self->e.bar, a.bus_addr, 0, EDU_MAX, 1));
 		munmap(p, PAGE);
 		close(tfd);
 	}

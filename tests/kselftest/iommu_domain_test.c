@@ -41,43 +41,6 @@
 /* Intel's interrupt window: a reserved region of every group */
 #define MSI_WINDOW 0xfee00000ULL
 
-/* One edu of a session: claimed, BAR0 mapped, mask set. */
-struct edu {
-	struct pci_addr addr;
-	int dev;
-	int bar_fd;
-	struct genode_iomem_info bar_info;
-	volatile uint32_t *bar;
-};
-
-static int edu_open(int session, unsigned int index, struct edu *e)
-{
-	int ret;
-
-	e->dev = e->bar_fd = -1;
-	e->bar = NULL;
-	ret = edu_find(index, &e->addr);
-	if (ret)
-		return ret;
-	e->dev = edu_claim(session, &e->addr);
-	if (e->dev < 0)
-		return e->dev;
-	e->bar_fd = edu_map_bar0(session, e->dev, 0, &e->bar_info, &e->bar);
-	if (e->bar_fd < 0)
-		return e->bar_fd;
-	return genode_dma_set_mask(session, e->dev, EDU_DMA_BITS);
-}
-
-static void edu_close(struct edu *e)
-{
-	if (e->bar)
-		iomem_unmap(e->bar, &e->bar_info);
-	if (e->bar_fd >= 0)
-		close(e->bar_fd);
-	if (e->dev >= 0)
-		close(e->dev);
-}
-
 /* A buffer for no device, mapped and filled with v: its fd, or -errno. */
 static int buffer(int session, size_t size, unsigned char v,
 		  unsigned char **p)

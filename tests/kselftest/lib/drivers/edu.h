@@ -81,6 +81,51 @@ static inline int edu_map_bar0(int session, int dev, uint32_t flags,
 	return fd;
 }
 
+/* One edu of a session: claimed, BAR0 mapped, mask set. */
+struct edu {
+	struct pci_addr addr;
+	int dev;
+	int bar_fd;
+	struct genode_iomem_info bar_info;
+	volatile uint32_t *bar;
+};
+
+/*
+ * Claim the index'th edu for session, map its BAR0 and set its DMA mask
+ * to EDU_DMA_BITS: 0 or -errno (what was done stays for edu_close()).
+ */
+static inline int edu_open(int session, unsigned int index, struct edu *e)
+{
+	int ret;
+
+	e->dev = e->bar_fd = -1;
+	e->bar = NULL;
+	ret = edu_find(index, &e->addr);
+	if (ret)
+		return ret;
+	e->dev = edu_claim(session, &e->addr);
+	if (e->dev < 0)
+		return e->dev;
+	e->bar_fd = edu_map_bar0(session, e->dev, 0, &e->bar_info, &e->bar);
+	if (e->bar_fd < 0)
+		return e->bar_fd;
+	return genode_dma_set_mask(session, e->dev, EDU_DMA_BITS);
+}
+
+/* Undo edu_open() (or what of it was done): BAR0, then the device. */
+static inline void edu_close(struct edu *e)
+{
+	if (e->bar)
+		iomem_unmap(e->bar, &e->bar_info);
+	e->bar = NULL;
+	if (e->bar_fd >= 0)
+		close(e->bar_fd);
+	e->bar_fd = -1;
+	if (e->dev >= 0)
+		close(e->dev);
+	e->dev = -1;
+}
+
 static inline uint32_t edu_read(volatile uint32_t *regs, unsigned int reg)
 {
 	return regs[reg / 4];

@@ -91,14 +91,14 @@
  * of a claim that bound it, a sysfs unbind, unloading) the driver's
  * remove unmaps them and only the pages stay: behind an IOMMU a stale
  * transfer then faults, unless the DMA API has given its I/O virtual
- * address to a buffer again.  The quarantine of a device ends when a later
- * release resets it, when it is removed from the system, when the module
- * is unloaded, or when the administrator says the device is idle
- * (debugfs genode/quarantine).  Quarantined memory is charged to no session; its
- * buddy pages stay charged to the memory cgroup they were allocated in.
- * While the quarantine of all devices holds quarantine_mb or more, a
- * device that has memory in quarantine can be claimed only with
- * CAP_SYS_RAWIO (genode_dma_quarantine_full()), which bounds it.
+ * address to a buffer again.  The quarantine of a device ends when a
+ * later release resets it, when it is removed from the system, when the
+ * module is unloaded, or when the administrator says the device is idle
+ * (debugfs genode/quarantine).  Quarantined memory is charged to no
+ * session; its buddy pages stay charged to the memory cgroup they were
+ * allocated in.  While the quarantine of all devices holds quarantine_mb
+ * or more, a device that has memory in quarantine can be claimed only
+ * with CAP_SYS_RAWIO (genode_dma_quarantine_full()), which bounds it.
  */
 #include <linux/capability.h>
 #include <linux/debugfs.h>
@@ -194,9 +194,10 @@ struct genode_dma_buffer {
 	 * A buffer for a device gets @spare at allocation: the device's
 	 * release moves the memory into it when the device could not be
 	 * reset, so that quarantining needs no allocation.  A quarantined
-	 * buffer has nothing but its memory, still mapped for the device
-	 * (@sgt), and @quarantined_for, a reference to the device (see
-	 * "Quarantine" above); it is on genode_dma_buffers with them.
+	 * buffer has nothing but its memory (mapped for the device, @sgt,
+	 * while the device stays bound to "genode") and @quarantined_for, a
+	 * reference to the device (see "Quarantine" above); it is on
+	 * genode_dma_buffers with them.
 	 */
 	struct genode_dma_buffer *spare;
 	struct pci_dev *quarantined_for;

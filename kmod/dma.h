@@ -69,10 +69,9 @@ bool genode_dma_quarantine_full(struct pci_dev *pdev);
 /*
  * Take the DMA ownership of @group for @owner (iommu_group_claim_dma_owner())
  * unless a member has DMA buffers of its own that are not revoked
- * (-EBUSY); while the group is
- * owned, GENODE_DMA_ALLOC refuses buffers for its members.  0, -EBUSY, or
- * the claim's error (-EPERM: a driver that uses the DMA API holds a
- * member).
+ * (-EBUSY); while the group is owned, GENODE_DMA_ALLOC refuses buffers
+ * for its members.  0, -EBUSY, or the claim's error (-EPERM: a driver
+ * that uses the DMA API holds a member).
  */
 int genode_dma_group_claim(struct iommu_group *group, void *owner);
 

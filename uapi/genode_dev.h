@@ -1298,9 +1298,9 @@ struct genode_irq_mask {
  * mask instead (GENODE_DMA_SET_MASK), so the flag is refused with one.
  *
  * The buffer counts against the session's DMA quota until it is freed or
- * goes into quarantine; a call that fails leaves the quota as it was.  The quota is the module
- * parameter dma_quota_mb (MiB) as it was when the session was opened
- * (GENODE_DMA_QUOTA reports it).
+ * goes into quarantine; a call that fails leaves the quota as it was.
+ * The quota is the module parameter dma_quota_mb (MiB) as it was when the
+ * session was opened (GENODE_DMA_QUOTA reports it).
  *
  * Who may call: any session.
  * Return: 0 on success;

@@ -48,7 +48,6 @@ _Static_assert(offsetof(struct genode_dma_sync, direction) == 24, "layout");
 #define MIB (1024UL * 1024)
 #define QUOTA_PARAM "/sys/module/genode/parameters/dma_quota_mb"
 #define DEBUGFS_BUFFERS "/sys/kernel/debug/genode/dma_buffers"
-#define DEBUGFS_KERNEL_MAP "/sys/kernel/debug/genode/kernel_map"
 
 static const __u32 caches[] = {
 	GENODE_DMA_CACHED, GENODE_DMA_UNCACHED, GENODE_DMA_WRITE_COMBINED,
@@ -92,32 +91,13 @@ static long debugfs_mismatch(uint64_t pfn, char *cache, size_t len)
  */
 static long kernel_map_not_wb(uint64_t pfn, unsigned long pages, long *wb_out)
 {
-	char q[64];
 	unsigned long wb, other, absent;
-	FILE *f;
-	int n;
 
-	snprintf(q, sizeof(q), "%llx %lu", (unsigned long long)pfn, pages);
-	if (sysfs_write(DEBUGFS_KERNEL_MAP, q))
-		return -1;
-	f = fopen(DEBUGFS_KERNEL_MAP, "r");
-	if (!f)
-		return -1;
-	n = fscanf(f, "wb %lu other %lu absent %lu", &wb, &other, &absent);
-	fclose(f);
-	if (n != 3 || absent)
+	if (kernel_map_query(pfn, pages, &wb, &other, &absent) || absent)
 		return -1;
 	if (wb_out)
 		*wb_out = wb;
 	return other;
-}
-
-static bool all_zero(const unsigned char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i])
-			return false;
-	return true;
 }
 
 FIXTURE(dma) {
@@ -212,7 +192,7 @@ TEST_F_TIMEOUT(dma, memory_is_zeroed_and_contiguous, 180)
 						 strerror(-fd));
 			p = map(fd, sizes[s], 0);
 			ASSERT_NE(MAP_FAILED, p);
-			ASSERT_TRUE(all_zero(p, sizes[s]))
+			ASSERT_TRUE(all_bytes(p, sizes[s], 0))
 				TH_LOG("size %llu cache %u round %u not zeroed",
 				       (unsigned long long)sizes[s], cache,
 				       round);
@@ -711,7 +691,7 @@ TEST_F_TIMEOUT(dma, large_contiguous_buffer, 180)
 	       t1 - t0);
 	p = map(fd, size, 0);
 	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_TRUE(all_zero(p, size));
+	ASSERT_TRUE(all_bytes(p, size, 0));
 	pfn0 = pagemap_pfn(p);
 	ASSERT_EQ(a.phys_addr / PAGE, pfn0);
 	for (size_t off = 0; off < size; off += PAGE) {
@@ -1243,7 +1223,7 @@ TEST_F(dma_odirect, read_and_write_into_the_buffer)
 		ASSERT_EQ(128 * 1024, pread(self->backing, want, 128 * 1024,
 					    512 * 1024));
 		EXPECT_EQ(0, memcmp(p + 64 * 1024, want, 128 * 1024));
-		EXPECT_TRUE(all_zero(p, 64 * 1024));
+		EXPECT_TRUE(all_bytes(p, 64 * 1024, 0));
 
 		/* buffer -> device */
 		memset(p, 0xa0 + i, 4096);
@@ -1354,7 +1334,7 @@ TEST_F(dma_odirect, io_uring_reads_into_the_buffer)
 	ASSERT_EQ(64 * 1024, uring_rw(&u, IORING_OP_READ, dio, p + 8192,
 				      64 * 1024, 256 * 1024, 0));
 	EXPECT_EQ(0, memcmp(p + 8192, want, 64 * 1024));
-	EXPECT_TRUE(all_zero(p, 8192));
+	EXPECT_TRUE(all_bytes(p, 8192, 0));
 
 	close(u.fd);
 	close(dio);

@@ -62,19 +62,11 @@ struct state {
  */
 static long ram_not_write_back(void)
 {
-	const char *path = DEBUGFS "/genode/kernel_map";
 	unsigned long wb, other, absent;
-	FILE *f;
-	int n;
 
-	if (sysfs_write(path, "0 1048576"))
+	if (kernel_map_query(0, 1UL << 20, &wb, &other, &absent))
 		return -1;
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fscanf(f, "wb %lu other %lu absent %lu", &wb, &other, &absent);
-	fclose(f);
-	return n == 3 ? (long)other : -1;
+	return (long)other;
 }
 
 /*

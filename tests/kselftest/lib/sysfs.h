@@ -289,6 +289,33 @@ static inline uint64_t pagemap_pfn(const void *addr)
 	return entry & ((1ULL << 55) - 1);
 }
 
+#define GENODE_KERNEL_MAP "/sys/kernel/debug/genode/kernel_map"
+
+/*
+ * How the kernel's linear mapping maps the pages [pfn, pfn + pages) (at
+ * most 1 << 20), from the module's debugfs kernel_map: *wb write-back,
+ * *other with another memory type, *absent not RAM.  0, or -errno.
+ */
+static inline int kernel_map_query(uint64_t pfn, unsigned long pages,
+				   unsigned long *wb, unsigned long *other,
+				   unsigned long *absent)
+{
+	char q[64];
+	FILE *f;
+	int n, ret;
+
+	snprintf(q, sizeof(q), "%llx %lu", (unsigned long long)pfn, pages);
+	ret = sysfs_write(GENODE_KERNEL_MAP, q);
+	if (ret)
+		return ret;
+	f = fopen(GENODE_KERNEL_MAP, "r");
+	if (!f)
+		return -errno;
+	n = fscanf(f, "wb %lu other %lu absent %lu", wb, other, absent);
+	fclose(f);
+	return n == 3 ? 0 : -EIO;
+}
+
 /*
  * Raising lockdown cannot be undone: the tests that do are the last of
  * their program and run only in a boot of their own (make check sets

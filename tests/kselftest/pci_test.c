@@ -1367,7 +1367,7 @@ TEST_F(pci, unbind_through_sysfs_ends_the_claim)
 }
 
 #define CLAIMERS 4
-#define ROUNDS 100
+#define ROUNDS 50
 
 static int holders;
 

@@ -282,7 +282,7 @@ static void *open_close_loop(void *arg)
 	long fails = 0;
 
 	(void)arg;
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 1000; i++) {
 		struct genode_info info = { .argsz = sizeof(info) };
 		int fd = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 

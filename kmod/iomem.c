@@ -17,6 +17,13 @@
  * perhaps: the rest is requested as "genode-pad", as vfio-pci reserves
  * it, and a BAR whose rest of page is taken is refused.
  *
+ * A physical range is for what no one else owns: not System RAM, not the
+ * interrupt address range, not a memory BAR of any PCI function (a BAR is
+ * had by claiming its device, and the claim's release order keeps it
+ * safe) but the boot framebuffer, and, unless the administrator's allow
+ * list covers it, nothing that a kernel driver holds or the firmware
+ * reserved.
+ *
  * Write-combining needs the memory type of the pages reserved as WC in the
  * PAT tracking: without a reservation, a PFN mapping inserted on x86 gets
  * UC- whatever its page protection says.
@@ -27,11 +34,14 @@
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/security.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <asm/apicdef.h>
 
 #include "genode_dev.h"
 #include "iomem.h"
 #include "pci.h"
+#include "platform.h"
 #include "policy.h"
 
 #define GENODE_IOMEM_NAME "genode"
@@ -319,6 +329,55 @@ err_free:
 	return ret;
 }
 
+/*
+ * Whether [@first, @last] touches the interrupt address range, where MSI
+ * writes go and, in xAPIC mode, the local APICs' registers are (in x2APIC
+ * mode /proc/iomem does not show them).
+ */
+static bool genode_iomem_in_intr_window(u64 first, u64 last)
+{
+	return first <= APIC_DEFAULT_PHYS_BASE + SZ_1M - 1 &&
+	       last >= APIC_DEFAULT_PHYS_BASE;
+}
+
+/* Whether [@first, @last] touches a memory BAR of any PCI function. */
+static bool genode_iomem_in_bar(u64 first, u64 last)
+{
+	struct pci_dev *pdev = NULL;
+	struct resource *res;
+	int i;
+
+	for_each_pci_dev(pdev) {
+		for (i = 0; i < PCI_BRIDGE_RESOURCES; i++) {
+			res = &pdev->resource[i];
+			if (resource_type(res) != IORESOURCE_MEM ||
+			    (res->flags & IORESOURCE_UNSET) || !res->end)
+				continue;
+			if (res->start <= last && first <= res->end) {
+				pci_dev_put(pdev);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static int genode_iomem_found(struct resource *res, void *arg)
+{
+	return 1;
+}
+
+/*
+ * Whether [@first, @last] touches memory the firmware reserved (e820
+ * "Reserved": firmware tables, the BIOS flash, chipset registers), at
+ * any depth of iomem_resource.
+ */
+static bool genode_iomem_in_reserved(u64 first, u64 last)
+{
+	return walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, first,
+				   last, NULL, genode_iomem_found) == 1;
+}
+
 static int genode_iomem_request_phys(struct genode_ucmd *ucmd,
 				     struct genode_iomem_request *cmd)
 {
@@ -343,13 +402,20 @@ static int genode_iomem_request_phys(struct genode_ucmd *ucmd,
 	r->attrs = cmd->flags;
 	genode_iomem_set_range(r, cmd->base, cmd->size);
 
+	last = r->map_phys + r->map_size - 1;
 	if (region_intersects(r->map_phys, r->map_size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT) {
+			      IORES_DESC_NONE) != REGION_DISJOINT ||
+	    genode_iomem_in_intr_window(r->map_phys, last)) {
 		ret = -EPERM;
 		goto err_free;
 	}
+	if (genode_iomem_in_bar(r->map_phys, last) &&
+	    !genode_platform_in_boot_fb(r->map_phys, last)) {
+		ret = -EBUSY;
+		goto err_free;
+	}
 	ret = genode_range_claim(&r->range, GENODE_RANGE_MEM, r->map_phys,
-				 r->map_phys + r->map_size - 1);
+				 last);
 	if (ret)
 		goto err_free;
 
@@ -359,11 +425,10 @@ static int genode_iomem_request_phys(struct genode_ucmd *ucmd,
 	 */
 	r->kres = request_mem_region(r->map_phys, r->map_size,
 				     GENODE_IOMEM_NAME);
-	if (!r->kres &&
-	    !genode_policy_allows(GENODE_RANGE_MEM, r->map_phys,
-				  r->map_phys + r->map_size - 1)) {
+	if ((!r->kres || genode_iomem_in_reserved(r->map_phys, last)) &&
+	    !genode_policy_allows(GENODE_RANGE_MEM, r->map_phys, last)) {
 		ret = -EBUSY;
-		goto err_release_range;
+		goto err_release_region;
 	}
 
 	/*
@@ -386,7 +451,6 @@ static int genode_iomem_request_phys(struct genode_ucmd *ucmd,
 err_release_region:
 	if (r->kres)
 		release_mem_region(r->map_phys, r->map_size);
-err_release_range:
 	genode_range_release(&r->range);
 err_free:
 	kfree(r);

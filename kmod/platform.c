@@ -133,33 +133,57 @@ static u64 genode_platform_iommu(void)
 	return bits;
 }
 
-static void genode_platform_fb(struct genode_info *info)
+/*
+ * The boot framebuffer as the firmware set it up: its kind (GENODE_FB_*,
+ * 0 for none), and its range in @base and @size.
+ */
+static u32 genode_boot_fb(u64 *base, u64 *size)
 {
 	const struct screen_info *si = &screen_info;
-	u64 base = si->lfb_base, size;
+	u32 kind;
 
 	switch (genode_screen_info_type(si)) {
 	case VIDEO_TYPE_VLFB:
-		info->fb_kind = GENODE_FB_VESA;
-		size = (u64)si->lfb_size << 16;	/* in 64 KiB units */
+		kind = GENODE_FB_VESA;
+		*size = (u64)si->lfb_size << 16;	/* in 64 KiB units */
 		break;
 	case VIDEO_TYPE_EFI:
-		info->fb_kind = GENODE_FB_EFI;
-		size = si->lfb_size;
+		kind = GENODE_FB_EFI;
+		*size = si->lfb_size;
 		break;
 	default:
-		return;
+		return 0;
 	}
+	*base = si->lfb_base;
 	if (si->capabilities & VIDEO_CAPABILITY_64BIT_BASE)
-		base |= (u64)si->ext_lfb_base << 32;
-	if (!base || !si->lfb_width || !si->lfb_height) {
-		info->fb_kind = 0;
+		*base |= (u64)si->ext_lfb_base << 32;
+	if (!*base || !si->lfb_width || !si->lfb_height)
+		return 0;
+	*size = max_t(u64, *size, (u64)si->lfb_linelength * si->lfb_height);
+	return kind;
+}
+
+bool genode_platform_in_boot_fb(u64 first, u64 last)
+{
+	u64 base, size;
+
+	if (!genode_boot_fb(&base, &size))
+		return false;
+	return first >= (base & PAGE_MASK) &&
+	       last <= (PAGE_ALIGN(base + size) - 1);
+}
+
+static void genode_platform_fb(struct genode_info *info)
+{
+	const struct screen_info *si = &screen_info;
+	u64 base, size;
+
+	info->fb_kind = genode_boot_fb(&base, &size);
+	if (!info->fb_kind)
 		return;
-	}
 	info->platform |= GENODE_PLATFORM_FB;
 	info->fb_base = base;
-	info->fb_size = max_t(u64, size,
-			      (u64)si->lfb_linelength * si->lfb_height);
+	info->fb_size = size;
 	info->fb_width = si->lfb_width;
 	info->fb_height = si->lfb_height;
 	info->fb_pitch = si->lfb_linelength;

@@ -56,7 +56,9 @@
  *    its DMA buffers into them (GENODE_IOMMU_*).
  *  - CAP_SYS_RAWIO is needed for: claiming a function nobody assigned
  *    (no driver, no driver_override); IO ports other than a claimed
- *    device's IO BARs; physical IO-memory ranges; legacy interrupt lines
+ *    device's IO BARs; physical IO-memory ranges (only of memory no one
+ *    else owns: never RAM, the interrupt address range or a PCI BAR but
+ *    the boot framebuffer, see GENODE_IOMEM_REQUEST); legacy interrupt lines
  *    (GSIs: a platform resource, like IO ports for ioperm(2), that would
  *    keep a kernel driver loaded later off its line);
  *    bus mastering of a device whose DMA is not isolated (no translating
@@ -822,9 +824,18 @@ struct genode_pci_reset {
  *    (a boot framebuffer, a platform device): device_fd must be
  *    GENODE_NO_DEVICE and bar 0.
  *    Needs CAP_SYS_RAWIO, and is refused under kernel lockdown as
- *    /dev/mem is.  Never System RAM.  Never a range that a kernel driver
- *    holds (a busy region in /proc/iomem), unless the administrator's
- *    allow list (module parameter "allow", "mem:" entries) covers it.
+ *    /dev/mem is.  A physical range is memory no one else owns:
+ *     - never System RAM, and never the interrupt address range
+ *       [0xfee00000, 0xfeefffff] (where MSI writes go and the local
+ *       APICs' registers are), whatever the allow list says;
+ *     - never a memory BAR of a PCI function, claimed or not (a BAR is
+ *       had by claiming its device, GENODE_IOMEM_BAR), except for the
+ *       boot framebuffer's pages (GENODE_INFO's fb_base and fb_size);
+ *     - not a range that a kernel driver holds (a busy region in
+ *       /proc/iomem) or the firmware reserved (e820 "Reserved" in
+ *       /proc/iomem: its tables, the BIOS flash, chipset registers),
+ *       unless the administrator's allow list (module parameter "allow",
+ *       "mem:" entries) covers it.
  *    The allow list must cover all pages the range touches.  While the
  *    region lives, its pages show as "genode" in /proc/iomem (unless only
  *    the allow list let them through), so no driver can claim them.
@@ -857,16 +868,19 @@ struct genode_pci_reset {
  *  -EBADF  device_fd is not open;
  *  -ENXIO  the BAR is not implemented or is not a memory BAR;
  *  -EPERM  another session holds the device of device_fd;
- *          the range touches System RAM; no CAP_SYS_RAWIO for a physical
+ *          the range touches System RAM or the interrupt address
+ *          range; no CAP_SYS_RAWIO for a physical
  *          range; the kernel is locked down (physical ranges:
  *          LOCKDOWN_DEV_MEM, BARs: LOCKDOWN_PCI_ACCESS);
  *  -EBUSY  a page of it belongs to another region; a BAR that does not
  *          fill its pages, and something else (another device's BAR, a
  *          driver) has some of the rest of them (the rest is requested
  *          as "genode-pad" in /proc/iomem while the region lives, as
- *          vfio-pci does); a kernel driver holds
- *          part of it (or it straddles the boundary of a range in
- *          /proc/iomem) and the allow list does not cover it; or the
+ *          vfio-pci does); a physical range touches a memory BAR of a
+ *          PCI function outside the boot framebuffer; a kernel driver
+ *          holds part of it or the firmware reserved it (or it straddles
+ *          the boundary of a range in /proc/iomem) and the allow list
+ *          does not cover it; or the
  *          write-combined memory type cannot be set: another mapping of it
  *          uses another type, or the range is not held by this region
  *          (a range that only the allow list let through is uncached);

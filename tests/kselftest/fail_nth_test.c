@@ -128,7 +128,7 @@ static int fail_nth_fd(void)
 struct ctx {
 	int session;
 	int dev;		/* edu claimed, or -1 */
-	uint64_t bar0;		/* edu's BAR0, for a physical range */
+	uint64_t phys;		/* a page for a physical range */
 };
 
 typedef int (*create_fn)(struct ctx *c);
@@ -207,7 +207,7 @@ static int create_ioport(struct ctx *c)
 
 static int create_iomem_phys(struct ctx *c)
 {
-	return genode_iomem_request_phys(c->session, c->bar0, PAGE,
+	return genode_iomem_request_phys(c->session, c->phys, PAGE,
 					 GENODE_IOMEM_WC);
 }
 
@@ -237,6 +237,8 @@ FIXTURE(fail_nth) {
 	struct ctx c;
 	int nth;
 	const char *skip;	/* why the tests skip, or NULL */
+	char allow[512];	/* the allow list before, if the test set it */
+	bool allowed;
 };
 
 FIXTURE_SETUP(fail_nth)
@@ -249,10 +251,9 @@ FIXTURE_SETUP(fail_nth)
 		{ DEBUGFS "/failslab/verbose", "0" },
 		{ DEBUGFS "/fail_page_alloc/verbose", "0" },
 	};
-	struct pci_addr edu;
-	char path[128], line[128];
-	unsigned long long start;
-	FILE *f;
+	uint64_t fb_size;
+	unsigned int i = 0;
+	char allow[64];
 
 	self->c.session = -1;
 	self->c.dev = -1;
@@ -277,15 +278,21 @@ FIXTURE_SETUP(fail_nth)
 	ASSERT_LE(0, ram_not_write_back()) TH_LOG("debugfs genode/kernel_map");
 	self->c.session = genode_session_open(NULL);
 	ASSERT_LE(0, self->c.session);
-	ASSERT_EQ(0, edu_find(0, &edu));
-	/* edu's BAR0, unclaimed, as a physical range (CAP_SYS_RAWIO) */
-	snprintf(path, sizeof(path), "%s/resource", edu.dir);
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
-	fclose(f);
-	ASSERT_EQ(1, sscanf(line, "%llx", &start));
-	self->c.bar0 = start;
+	/*
+	 * A physical range: a page of the boot framebuffer if it is free,
+	 * else one the firmware reserved, which the allow list must name.
+	 */
+	if (!boot_fb(self->c.session, &self->c.phys, &fb_size) &&
+	    !proc_iomem_has("vesafb"))
+		return;
+	ASSERT_EQ(0, firmware_reserved_page(&i, &self->c.phys))
+		TH_LOG("no free boot framebuffer, no firmware reservation");
+	ASSERT_EQ(0, genode_allow_get(self->allow, sizeof(self->allow)));
+	snprintf(allow, sizeof(allow), "mem:0x%llx-0x%llx",
+		 (unsigned long long)self->c.phys,
+		 (unsigned long long)self->c.phys + PAGE - 1);
+	ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, allow));
+	self->allowed = true;
 }
 
 FIXTURE_TEARDOWN(fail_nth)
@@ -296,6 +303,9 @@ FIXTURE_TEARDOWN(fail_nth)
 		close(self->c.session);
 	if (self->nth >= 0)
 		close(self->nth);
+	if (self->allowed)
+		EXPECT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM,
+					 *self->allow ? self->allow : "\n"));
 }
 
 /* Run @fn under fail-nth n = 1, 2, ... until it succeeds unfailed. */

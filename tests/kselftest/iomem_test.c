@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * IO-memory regions: edu's BAR0 mapped uncached and write-combined (ident,
- * liveness and factorial registers), physical ranges and what is refused
- * (System RAM, ranges a kernel driver holds, overlaps, bad sizes, bad
- * mmaps), the allow list, sub-page ranges, revocation with SIGBUS in
- * another process, SCM_RIGHTS, and kill -9 of a holder.
+ * liveness and factorial registers), physical ranges (pages of the boot
+ * framebuffer) and what is refused (System RAM, the interrupt address
+ * range, BARs, ranges a kernel driver holds or the firmware reserved,
+ * overlaps, bad sizes, bad mmaps), the allow list, sub-page ranges,
+ * revocation with SIGBUS in another process, SCM_RIGHTS, and kill -9 of a
+ * holder.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,8 +45,22 @@ FIXTURE(iomem) {
 	int dev;		/* edu, claimed */
 	struct pci_addr edu;
 	struct genode_pci_bar_info bar0;
+	uint64_t fb, fb_size;	/* the boot framebuffer if free, else 0 */
 	long sessions, resources;
 };
+
+/*
+ * A physical range that nothing else owns: a page of the boot framebuffer,
+ * which run.sh's default (--fb free) leaves to no driver.
+ */
+#define FB_OR_SKIP()							\
+	do {								\
+		if (!self->fb)						\
+			SKIP(return, "no free boot framebuffer (run.sh --fb free)"); \
+	} while (0)
+
+/* The interrupt address range (MSI writes, the local APICs) */
+#define INTR_WINDOW 0xfee00000ull
 
 FIXTURE_SETUP(iomem)
 {
@@ -58,6 +74,9 @@ FIXTURE_SETUP(iomem)
 	self->bar0.argsz = sizeof(self->bar0);
 	ASSERT_EQ(0, ioctl(self->dev, GENODE_PCI_BAR_INFO, &self->bar0));
 	ASSERT_EQ(1 << 20, self->bar0.size);
+	if (boot_fb(self->session, &self->fb, &self->fb_size) ||
+	    proc_iomem_has("vesafb") || self->fb_size < 64 * PAGE)
+		self->fb = 0;
 }
 
 FIXTURE_TEARDOWN(iomem)
@@ -287,59 +306,65 @@ static void unclaim(struct __test_metadata *_metadata,
 TEST_F(iomem, physical_range)
 {
 	struct genode_iomem_info info;
-	volatile uint32_t *bar;
-	int fd, dev;
+	volatile uint32_t *px;
+	uint32_t old[2];
+	int fd, genode = proc_iomem_count("genode");
 
-	unclaim(_metadata, self);
-	fd = genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0);
+	FB_OR_SKIP();
+	fd = genode_iomem_request_phys(self->session, self->fb, PAGE, 0);
 	ASSERT_LE(0, fd) TH_LOG("request: %s", strerror(-fd));
-	EXPECT_EQ(1, proc_iomem_count("genode"));
+	EXPECT_EQ(genode + 1, proc_iomem_count("genode"));
 	ASSERT_EQ(0, genode_iomem_query(fd, &info));
 	EXPECT_EQ(0, info.attrs);
-	EXPECT_EQ(self->bar0.addr, info.phys);
+	EXPECT_EQ(self->fb, info.phys);
 	EXPECT_EQ(PAGE, info.size);
 	EXPECT_EQ(PAGE, info.map_size);
 	EXPECT_EQ(0, info.page_offset);
-	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
-	/* unclaimed, edu decodes memory if the firmware left it doing so */
-	if (pci_decodes_memory(&self->edu) > 0) {
-		EXPECT_EQ(0, edu_check(bar));
-	} else {
-		EXPECT_EQ(0xffffffff, edu_read(bar, EDU_ID));
-	}
+	ASSERT_EQ(0, iomem_map(fd, &info, &px));
+	/* the framebuffer is memory: what is written reads back */
+	old[0] = px[0];
+	old[1] = px[PAGE / 4 - 1];
+	px[0] = 0x00c0ffee;
+	px[PAGE / 4 - 1] = 0x00beef00;
+	EXPECT_EQ(0x00c0ffee, px[0]);
+	EXPECT_EQ(0x00beef00, px[PAGE / 4 - 1]);
+	px[0] = old[0];
+	px[PAGE / 4 - 1] = old[1];
 
-	/* a region holds its pages: the device cannot be claimed now */
-	EXPECT_EQ(-EBUSY, pci_claim(self->session, &self->edu));
-	iomem_unmap(bar, &info);
+	/* a region holds its pages */
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->fb, PAGE, 0));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->fb + 0x10,
+						    2 * PAGE, 0));
+	iomem_unmap(px, &info);
 	close(fd);
-	EXPECT_EQ(0, proc_iomem_count("genode"));
-	dev = pci_claim(self->session, &self->edu);
-	EXPECT_LE(0, dev);
-	close(dev);
+	EXPECT_EQ(genode, proc_iomem_count("genode"));
+	fd = genode_iomem_request_phys(self->session, self->fb, 2 * PAGE, 0);
+	EXPECT_LE(0, fd);
+	close(fd);
 }
 
 TEST_F(iomem, physical_range_write_combined)
 {
 	struct genode_iomem_info info;
-	volatile uint32_t *bar;
+	volatile uint32_t *px;
 	int fd;
 
-	unclaim(_metadata, self);
-	fd = genode_iomem_request_phys(self->session, self->bar0.addr, 16 * PAGE,
+	FB_OR_SKIP();
+	fd = genode_iomem_request_phys(self->session, self->fb, 16 * PAGE,
 				       GENODE_IOMEM_WC);
 	ASSERT_LE(0, fd) TH_LOG("request: %s", strerror(-fd));
 	ASSERT_EQ(0, genode_iomem_query(fd, &info));
 	EXPECT_EQ(GENODE_IOMEM_WC, info.attrs);
 	EXPECT_EQ(16 * PAGE, info.map_size);
 	if (pat_memtype_has(0, 0, "") >= 0) {
-		EXPECT_EQ(1, pat_memtype_has(self->bar0.addr, self->bar0.addr + 16 * PAGE,
+		EXPECT_EQ(1, pat_memtype_has(self->fb, self->fb + 16 * PAGE,
 					     "write-combining"));
 	}
-	ASSERT_EQ(0, iomem_map(fd, &info, &bar));
-	iomem_unmap(bar, &info);
+	ASSERT_EQ(0, iomem_map(fd, &info, &px));
+	iomem_unmap(px, &info);
 	close(fd);
 	if (pat_memtype_has(0, 0, "") >= 0) {
-		EXPECT_EQ(0, pat_memtype_has(self->bar0.addr, self->bar0.addr + 16 * PAGE,
+		EXPECT_EQ(0, pat_memtype_has(self->fb, self->fb + 16 * PAGE,
 					     "write-combining"));
 	}
 }
@@ -347,39 +372,40 @@ TEST_F(iomem, physical_range_write_combined)
 TEST_F(iomem, sub_page_range)
 {
 	struct genode_iomem_info info, info2;
-	volatile uint32_t *reg;
+	volatile uint32_t *px;
+	uint32_t old;
 	int fd, fd2;
 
-	unclaim(_metadata, self);
-	fd = genode_iomem_request_phys(self->session, self->bar0.addr + EDU_LIVENESS, 4, 0);
+	FB_OR_SKIP();
+	fd = genode_iomem_request_phys(self->session, self->fb + 0x10, 4, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, genode_iomem_query(fd, &info));
-	EXPECT_EQ(self->bar0.addr + EDU_LIVENESS, info.phys);
+	EXPECT_EQ(self->fb + 0x10, info.phys);
 	EXPECT_EQ(4, info.size);
-	EXPECT_EQ(EDU_LIVENESS, info.page_offset);
+	EXPECT_EQ(0x10, info.page_offset);
 	EXPECT_EQ(PAGE, info.map_size);
-	ASSERT_EQ(0, iomem_map(fd, &info, &reg));
-	if (pci_decodes_memory(&self->edu) > 0) {
-		*reg = 0x0f0f0f0f;
-		EXPECT_EQ(0xf0f0f0f0, *reg);
-		EXPECT_EQ(0xed, reg[-1] & 0xff);	/* ident, the same page */
-	} else {
-		EXPECT_EQ(0xffffffff, *reg);
-	}
+	ASSERT_EQ(0, iomem_map(fd, &info, &px));
+	/* *px is the pixel at fb + 0x10, px[-4] the first, in the same page */
+	old = *px;
+	*px = 0x0f0f0f0f;
+	px[-4] = 0x00f0f0f0;
+	EXPECT_EQ(0x0f0f0f0f, *px);
+	EXPECT_EQ(0x00f0f0f0, px[-4]);
+	*px = old;
 	/* its page is taken, even where the ranges do not overlap */
-	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr + 0x100,
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->fb + 0x100,
 						    4, 0));
-	fd2 = genode_iomem_request_phys(self->session, self->bar0.addr + PAGE + 0x10, 0x20, 0);
+	fd2 = genode_iomem_request_phys(self->session, self->fb + PAGE + 0x10, 0x20, 0);
 	EXPECT_LE(0, fd2);
 	close(fd2);
 	/* crossing into the next page touches two */
-	fd2 = genode_iomem_request_phys(self->session, self->bar0.addr + 2 * PAGE - 4, 8, 0);
+	fd2 = genode_iomem_request_phys(self->session, self->fb + 2 * PAGE - 4, 8, 0);
 	ASSERT_LE(0, fd2);
 	ASSERT_EQ(0, genode_iomem_query(fd2, &info2));
 	EXPECT_EQ(2 * PAGE, info2.map_size);
 	EXPECT_EQ(PAGE - 4, info2.page_offset);
 	close(fd2);
-	iomem_unmap(reg, &info);
+	iomem_unmap(px, &info);
 	close(fd);
 }
 
@@ -403,8 +429,9 @@ static int request_without_rawio(void *arg)
 TEST_F(iomem, physical_ranges_that_are_refused)
 {
 	uint64_t ram_s, ram_e, s, e;
-	const char *held[] = { "IOAPIC 0", "HPET 0", "Local APIC" };
-	int status, n = 0, fd;
+	/* the local APIC is in the interrupt address range: EPERM */
+	const char *held[] = { "IOAPIC 0", "HPET 0" };
+	int status, n = 0;
 
 	/* the physical request needs CAP_SYS_RAWIO, the BAR request not */
 	status = run_in_child(request_without_rawio, self);
@@ -451,16 +478,70 @@ TEST_F(iomem, physical_ranges_that_are_refused)
 
 	/* nothing was handed out or requested */
 	EXPECT_EQ(self->resources + 1, genode_resources());
-
-	/* the second request of the same range */
-	unclaim(_metadata, self);
-	EXPECT_EQ(0, proc_iomem_count("genode"));
-	fd = genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0);
-	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0));
-	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr, 2 * PAGE, 0));
 	EXPECT_EQ(1, proc_iomem_count("genode"));
-	close(fd);
+}
+
+/*
+ * A BAR is had by claiming its device (GENODE_IOMEM_BAR), never as a
+ * physical range: not while another session has the device, and not while
+ * no one has it, where nothing would turn its bus mastering off or reset
+ * it when the region goes.
+ */
+TEST_F(iomem, bar_is_no_physical_range)
+{
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0));
+	unclaim(_metadata, self);
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, self->bar0.addr, PAGE, 0));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session,
+						    self->bar0.addr + EDU_LIVENESS, 4, 0));
+	EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session,
+						    self->bar0.addr + self->bar0.size - PAGE,
+						    PAGE, GENODE_IOMEM_WC));
+	EXPECT_EQ(0, proc_iomem_count("genode"));
+	EXPECT_EQ(self->resources, genode_resources());
+}
+
+/*
+ * The interrupt address range is never handed out, whatever the allow list
+ * says; what the firmware reserved (e820 "Reserved": its tables, the BIOS
+ * flash, chipset registers) only where the allow list names it.
+ */
+TEST_F(iomem, interrupt_window_and_firmware_ranges_are_refused)
+{
+	char old[512], allow[128];
+	uint64_t page;
+	unsigned int n = 0;
+	int fd;
+
+	ASSERT_EQ(0, genode_allow_get(old, sizeof(old)));
+	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session, INTR_WINDOW, PAGE, 0));
+	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session,
+						    INTR_WINDOW + (1 << 20) - PAGE,
+						    2 * PAGE, 0));
+	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session, INTR_WINDOW - 4, 8,
+						    GENODE_IOMEM_WC));
+	snprintf(allow, sizeof(allow), "mem:0x%llx-0x%llx",
+		 INTR_WINDOW, INTR_WINDOW + (1 << 20) - 1);
+	ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, allow));
+	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session, INTR_WINDOW, PAGE, 0));
+
+	for (unsigned int i = 0; !firmware_reserved_page(&i, &page); n++) {
+		ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, *old ? old : "\n"));
+		EXPECT_EQ(-EBUSY, genode_iomem_request_phys(self->session, page, PAGE, 0))
+			TH_LOG("Reserved page %#llx", (unsigned long long)page);
+		snprintf(allow, sizeof(allow), "mem:0x%llx-0x%llx",
+			 (unsigned long long)page, (unsigned long long)page + PAGE - 1);
+		ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, allow));
+		fd = genode_iomem_request_phys(self->session, page, PAGE, 0);
+		EXPECT_LE(0, fd) TH_LOG("Reserved page %#llx, allowed: %s",
+					(unsigned long long)page, strerror(-fd));
+		if (fd >= 0)
+			close(fd);
+	}
+	ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, *old ? old : "\n"));
+	EXPECT_LT(0, n) TH_LOG("no firmware reservation above 1 MiB in /proc/iomem");
+	TH_LOG("%u firmware reservations refused, granted with the allow list", n);
+	EXPECT_EQ(self->resources + 1, genode_resources());
 }
 
 TEST_F(iomem, allow_list_lets_a_held_range_through)

@@ -150,6 +150,23 @@ static inline int iomem_request(int session, uint32_t flags, uint64_t base,
 }
 
 /*
+ * The boot framebuffer's range as GENODE_INFO reports it (its address
+ * only to CAP_SYS_RAWIO): 0, -ENOENT for none, or -errno.
+ */
+static inline int boot_fb(int session, uint64_t *base, uint64_t *size)
+{
+	struct genode_info i = { .argsz = sizeof(i) };
+
+	if (ioctl(session, GENODE_INFO, &i))
+		return -errno;
+	if (!(i.platform & GENODE_PLATFORM_FB) || !i.fb_base)
+		return -ENOENT;
+	*base = i.fb_base;
+	*size = i.fb_size;
+	return 0;
+}
+
+/*
  * Map all of a region; *regs is its first byte (info->page_offset into
  * the mapping).  0 or -errno.
  */

@@ -193,11 +193,11 @@ static inline int proc_ioports_has(const char *what)
 }
 
 /*
- * The first range in /proc/iomem whose name is name (at any depth):
- * 0 and [start, end], or -ENOENT (and [0, 0]).
+ * The nth (from 0) range in /proc/iomem whose name is name (at any
+ * depth): 0 and [start, end], or -ENOENT (and [0, 0]).
  */
-static inline int proc_iomem_find(const char *name, uint64_t *start,
-				  uint64_t *end)
+static inline int proc_iomem_nth(const char *name, unsigned int nth,
+				 uint64_t *start, uint64_t *end)
 {
 	FILE *f = fopen("/proc/iomem", "r");
 	char line[256], n[200];
@@ -209,7 +209,7 @@ static inline int proc_iomem_find(const char *name, uint64_t *start,
 		return -errno;
 	while (ret && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, " %llx-%llx : %199[^\n]", &s, &e, n) == 3 &&
-		    !strcmp(n, name)) {
+		    !strcmp(n, name) && !nth--) {
 			*start = s;
 			*end = e;
 			ret = 0;
@@ -217,6 +217,35 @@ static inline int proc_iomem_find(const char *name, uint64_t *start,
 	}
 	fclose(f);
 	return ret;
+}
+
+/* The first range in /proc/iomem whose name is name, as proc_iomem_nth(). */
+static inline int proc_iomem_find(const char *name, uint64_t *start,
+				  uint64_t *end)
+{
+	return proc_iomem_nth(name, 0, start, end);
+}
+
+/*
+ * The first whole page of the next firmware reservation ("Reserved" in
+ * /proc/iomem) from *i on that lies above 1 MiB (below, the kernel holds
+ * everything) and outside the interrupt address range
+ * [0xfee00000, 0xfeefffff]: 0, *page and *i past it, or -ENOENT.
+ */
+static inline int firmware_reserved_page(unsigned int *i, uint64_t *page)
+{
+	uint64_t s, e, p;
+
+	for (; !proc_iomem_nth("Reserved", *i, &s, &e); (*i)++) {
+		p = (s + 4095) & ~4095ull;
+		if (p >= (1 << 20) && p + 4095 <= e &&
+		    (p + 4095 < 0xfee00000ull || p > 0xfeefffffull)) {
+			(*i)++;
+			*page = p;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 /* Is a range in /proc/iomem named name?  1, 0 or -errno. */

@@ -132,9 +132,12 @@ Io_mem_session_component::Io_mem_session_component(Range_allocator &io_mem_alloc
 	int const ret = Genode_dev::ioctl(session, GENODE_IOMEM_REQUEST, &req);
 	if (ret < 0) {
 		/*
-		 * -EBUSY: a kernel driver holds the range (the administrator may
-		 * allow it, module parameter "allow") or another session has it;
-		 * -EPERM: System RAM, kernel lockdown, or core lacks CAP_SYS_RAWIO;
+		 * -EBUSY: a kernel driver holds the range or the firmware
+		 * reserved it (the administrator may allow it, module parameter
+		 * "allow"), another session has it, or it is in a BAR of a PCI
+		 * function that is not claimed;
+		 * -EPERM: System RAM, the interrupt address range, kernel
+		 * lockdown, or core lacks CAP_SYS_RAWIO;
 		 * -EINVAL: write-combined for the BAR of an MSI-X table.
 		 */
 		error("IO_MEM [", Hex(base), ",", Hex(base + size), ")",

@@ -129,6 +129,7 @@ struct ctx {
 	int session;
 	int dev;		/* edu claimed, or -1 */
 	uint64_t phys;		/* a page for a physical range */
+	uint32_t phys_flags;	/* its GENODE_IOMEM_* flags */
 };
 
 typedef int (*create_fn)(struct ctx *c);
@@ -208,7 +209,7 @@ static int create_ioport(struct ctx *c)
 static int create_iomem_phys(struct ctx *c)
 {
 	return genode_iomem_request_phys(c->session, c->phys, PAGE,
-					 GENODE_IOMEM_WC);
+					 c->phys_flags);
 }
 
 static int create_iomem_bar(struct ctx *c)
@@ -280,11 +281,15 @@ FIXTURE_SETUP(fail_nth)
 	ASSERT_LE(0, self->c.session);
 	/*
 	 * A physical range: a page of the boot framebuffer if it is free,
-	 * else one the firmware reserved, which the allow list must name.
+	 * else one the firmware reserved, which the allow list must name
+	 * (uncached: a kernel driver may hold it, and a range only the allow
+	 * list let through cannot be given a memory type).
 	 */
+	self->c.phys_flags = GENODE_IOMEM_WC;
 	if (!boot_fb(self->c.session, &self->c.phys, &fb_size) &&
 	    !proc_iomem_has("vesafb"))
 		return;
+	self->c.phys_flags = 0;
 	ASSERT_EQ(0, firmware_reserved_page(&i, &self->c.phys))
 		TH_LOG("no free boot framebuffer, no firmware reservation");
 	ASSERT_EQ(0, genode_allow_get(self->allow, sizeof(self->allow)));

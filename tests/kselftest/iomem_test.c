@@ -59,9 +59,6 @@ FIXTURE(iomem) {
 			SKIP(return, "no free boot framebuffer (run.sh --fb free)"); \
 	} while (0)
 
-/* The interrupt address range (MSI writes, the local APICs) */
-#define INTR_WINDOW 0xfee00000ull
-
 FIXTURE_SETUP(iomem)
 {
 	self->sessions = genode_sessions();
@@ -516,12 +513,12 @@ TEST_F(iomem, interrupt_window_and_firmware_ranges_are_refused)
 	ASSERT_EQ(0, genode_allow_get(old, sizeof(old)));
 	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session, INTR_WINDOW, PAGE, 0));
 	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session,
-						    INTR_WINDOW + (1 << 20) - PAGE,
+						    INTR_WINDOW + INTR_WINDOW_SIZE - PAGE,
 						    2 * PAGE, 0));
 	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session, INTR_WINDOW - 4, 8,
 						    GENODE_IOMEM_WC));
 	snprintf(allow, sizeof(allow), "mem:0x%llx-0x%llx",
-		 INTR_WINDOW, INTR_WINDOW + (1 << 20) - 1);
+		 INTR_WINDOW, INTR_WINDOW + INTR_WINDOW_SIZE - 1);
 	ASSERT_EQ(0, sysfs_write(GENODE_ALLOW_PARAM, allow));
 	EXPECT_EQ(-EPERM, genode_iomem_request_phys(self->session, INTR_WINDOW, PAGE, 0));
 

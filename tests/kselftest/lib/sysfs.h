@@ -226,6 +226,10 @@ static inline int proc_iomem_find(const char *name, uint64_t *start,
 	return proc_iomem_nth(name, 0, start, end);
 }
 
+/* The interrupt address range: MSI writes, the local APICs' registers */
+#define INTR_WINDOW 0xfee00000ull
+#define INTR_WINDOW_SIZE (1ull << 20)
+
 /*
  * The first whole page of the next firmware reservation ("Reserved" in
  * /proc/iomem) from *i on that lies above 1 MiB (below, the kernel holds
@@ -239,7 +243,7 @@ static inline int firmware_reserved_page(unsigned int *i, uint64_t *page)
 	for (; !proc_iomem_nth("Reserved", *i, &s, &e); (*i)++) {
 		p = (s + 4095) & ~4095ull;
 		if (p >= (1 << 20) && p + 4095 <= e &&
-		    (p + 4095 < 0xfee00000ull || p > 0xfeefffffull)) {
+		    (p + 4095 < INTR_WINDOW || p >= INTR_WINDOW + INTR_WINDOW_SIZE)) {
 			(*i)++;
 			*page = p;
 			return 0;

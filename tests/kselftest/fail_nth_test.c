@@ -286,8 +286,7 @@ FIXTURE_SETUP(fail_nth)
 	 * list let through cannot be given a memory type).
 	 */
 	self->c.phys_flags = GENODE_IOMEM_WC;
-	if (!boot_fb(self->c.session, &self->c.phys, &fb_size) &&
-	    !proc_iomem_has("vesafb"))
+	if (!boot_fb_free(self->c.session, &self->c.phys, &fb_size))
 		return;
 	self->c.phys_flags = 0;
 	ASSERT_EQ(0, firmware_reserved_page(&i, &self->c.phys))

@@ -71,8 +71,8 @@ FIXTURE_SETUP(iomem)
 	self->bar0.argsz = sizeof(self->bar0);
 	ASSERT_EQ(0, ioctl(self->dev, GENODE_PCI_BAR_INFO, &self->bar0));
 	ASSERT_EQ(1 << 20, self->bar0.size);
-	if (boot_fb(self->session, &self->fb, &self->fb_size) ||
-	    proc_iomem_has("vesafb") || self->fb_size < 64 * PAGE)
+	if (boot_fb_free(self->session, &self->fb, &self->fb_size) ||
+	    self->fb_size < 64 * PAGE)
 		self->fb = 0;
 }
 

@@ -21,6 +21,7 @@
 
 #include "genode_dev.h"
 #include "libgenode_dev.h"
+#include "sysfs.h"
 
 #ifndef offsetofend
 #define offsetofend(type, member) \
@@ -164,6 +165,21 @@ static inline int boot_fb(int session, uint64_t *base, uint64_t *size)
 	*base = i.fb_base;
 	*size = i.fb_size;
 	return 0;
+}
+
+/*
+ * The boot framebuffer's range if no kernel driver holds it (vesafb, as
+ * with run.sh --fb vesafb): a physical range that GENODE_IOMEM_REQUEST
+ * grants without the allow list.  0, -EBUSY if a driver holds it,
+ * -ENOENT for none, or -errno.
+ */
+static inline int boot_fb_free(int session, uint64_t *base, uint64_t *size)
+{
+	int ret = boot_fb(session, base, size);
+
+	if (ret)
+		return ret;
+	return proc_iomem_has("vesafb") ? -EBUSY : 0;
 }
 
 /*

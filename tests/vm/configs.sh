@@ -46,7 +46,7 @@ vm_config() {
 }
 
 # vm_config_iommu OPTIONS...: the IOMMUS value the machine counts as
-# (off, or on for on and noir).
+# (off, or on for on, lazy and noir).
 vm_config_iommu() {
 	local iommu=off
 	while [ $# -gt 0 ]; do
@@ -56,6 +56,6 @@ vm_config_iommu() {
 		fi
 		shift
 	done
-	[ "$iommu" = noir ] && iommu=on
+	case $iommu in lazy | noir) iommu=on ;; esac
 	echo "$iommu"
 }

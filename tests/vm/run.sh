@@ -3,8 +3,11 @@
 # the initramfs built by mkinitramfs.sh in one of its modes.
 #
 # usage: run.sh [options] KVER
-#   --iommu on|noir|off  add -device intel-iommu with interrupt remapping
-#                      (on) or without (noir), and intel_iommu=on (off)
+#   --iommu on|lazy|noir|off  add -device intel-iommu with interrupt
+#                      remapping (on, lazy) or without (noir), and
+#                      intel_iommu=on with strict IOTLB flushes
+#                      (iommu.strict=1), or with the flush queue of
+#                      Debian's default (lazy: iommu.strict=0); or none (off)
 #   --mode MODE        check (default), shell or run
 #   --ko PATH          genode.ko built for KVER
 #   --tests DIR        test programs to copy to /tests
@@ -97,20 +100,22 @@ append="$append $extra_append"
 [ "$checkers" = 1 ] && append="$append genode.checkers=1"
 devices=()
 case "$iommu" in
-on | noir)
+on | lazy | noir)
 	# intel-iommu must come before the PCI devices it translates for.
 	# Interrupt remapping isolates MSIs; without it (noir) a device's
-	# writes to the MSI window can raise any interrupt.
-	ir=on
+	# writes to the MSI window can raise any interrupt.  Lazy mode batches
+	# the IOTLB flushes of the DMA API's unmaps in a flush queue.
+	ir=on strict=1
 	[ "$iommu" = noir ] && ir=off
+	[ "$iommu" = lazy ] && strict=0
 	devices+=(-device "intel-iommu,intremap=$ir")
-	append="$append intel_iommu=on iommu.strict=1"
+	append="$append intel_iommu=on iommu.strict=$strict"
 	;;
 off)
 	append="$append intel_iommu=off"
 	;;
 *)
-	echo "run.sh: --iommu on, noir or off" >&2
+	echo "run.sh: --iommu on, lazy, noir or off" >&2
 	exit 2
 	;;
 esac

@@ -3,7 +3,9 @@
 #
 # usage: tap-report.sh LOG LABEL QEMU_STATUS SECONDS COUNTS_FILE
 #
-# Every TAP result line between "@@BEGIN name@@" and "@@END name rc@@" counts:
+# Every TAP result line between "@@BEGIN name@@" and "@@END name rc [seconds]@@"
+# counts (a test program's END gives the seconds it ran, printed as
+# "name: N s"):
 # "ok" passes, "ok ... # SKIP reason" skips (a skip without a reason fails),
 # "not ok" fails.  A program whose plan and results disagree, or that exits
 # nonzero without a failing result, adds a failure.  So does any report of
@@ -54,6 +56,10 @@ BEGIN {
 }
 /^@@END / {
 	rc = $3; sub(/@@$/, "", rc)
+	if (NF > 3) {
+		t = $4; sub(/@@$/, "", t)
+		print "  " name ": " t " s"
+	}
 	if (inblock)
 		endblock(rc + 0)
 	next

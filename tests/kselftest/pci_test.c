@@ -1063,6 +1063,50 @@ TEST(config_writes_follow_an_allow_list)
 	close(s);
 }
 
+/*
+ * A capability the filter knows nothing of is locked: SR-IOV here, whose
+ * VF Enable would make the function spawn virtual functions the kernel
+ * never enumerated (QEMU's NVMe controller with sriov_max_vfs, which make
+ * check adds to the iommu=noir boot of this program).
+ */
+TEST(unknown_extended_capability_is_locked)
+{
+	unsigned char before[4096], after[4096];
+	char path[300], numvfs[16] = "";
+	struct pci_addr nvme, vf;
+	unsigned int sriov;
+	int s, dev;
+
+	if (pci_find(0x1b36, 0x0010, 0, &nvme))
+		SKIP(return, "no NVMe controller (QEMU's 1b36:0010) in this VM");
+	ASSERT_EQ(0, pci_sysfs_config(&nvme, before, sizeof(before)));
+	sriov = find_ext_cap(before, PCI_EXT_CAP_ID_SRIOV);
+	if (!sriov)
+		SKIP(return, "the NVMe controller has no SR-IOV capability (sriov_max_vfs=0)");
+	s = genode_session_open(NULL);
+	ASSERT_LE(0, s);
+	dev = pci_claim(s, &nvme);
+	ASSERT_LE(0, dev) TH_LOG("claim %s: %s", nvme.name, strerror(-dev));
+	ASSERT_EQ(0, pci_sysfs_config(&nvme, before, sizeof(before)));
+
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, sriov + PCI_SRIOV_NUM_VF, 2, 1));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, sriov + PCI_SRIOV_CTRL, 2,
+					PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, sriov + PCI_SRIOV_CTRL, 1,
+					PCI_SRIOV_CTRL_VFE));
+	EXPECT_EQ(-EPERM, pci_cfg_write(dev, sriov + PCI_SRIOV_CTRL, 4,
+					PCI_SRIOV_CTRL_VFE));
+	/* nothing written, no virtual function made */
+	ASSERT_EQ(0, pci_sysfs_config(&nvme, after, sizeof(after)));
+	EXPECT_EQ(0, memcmp(before, after, sizeof(before)));
+	snprintf(path, sizeof(path), "%s/sriov_numvfs", nvme.dir);
+	EXPECT_EQ(0, sysfs_read(path, numvfs, sizeof(numvfs)));
+	EXPECT_STREQ("0", numvfs);
+	EXPECT_EQ(-ENODEV, pci_find(0x1b36, 0x0010, 1, &vf));
+	close(dev);
+	close(s);
+}
+
 TEST_F(pci, claims_that_are_refused)
 {
 	struct genode_pci_claim c = { .argsz = sizeof(c), .fd = -1 };

@@ -62,9 +62,8 @@
  * Lifetime.  The memory is freed at revocation (GENODE_REVOKE, or the
  * last fd and mapping gone), after every user mapping has been zapped, and
  * never while a device can still reach it:
- *  - a buffer for no device is freed then (no device has it mapped; a
- *    driver that hands the physical address of such a buffer to a device
- *    without an IOMMU must stop the device before letting go of it);
+ *  - a buffer for no device is freed then, unless its physical address
+ *    was given out and its session holds claims (see "Holding");
  *  - a buffer for a device stays allocated, and mapped for the device,
  *    until the device is released: the device's release (pci.h) clears
  *    bus mastering and resets it, and only then its DMA hook unmaps the
@@ -77,6 +76,21 @@
  * (zapping every mapping of it) and frees the memory.
  * The session's quota is charged from allocation until the memory is
  * freed.
+ *
+ * Holding.  A buffer for no device is mapped for none, but a caller with
+ * CAP_SYS_RAWIO learns its physical address, which is the bus address of
+ * any device no IOMMU translates for, and may give it to a device its
+ * session claimed.  A live process that lets go of such a buffer has
+ * stopped the device first (the uapi header asks it to), but a dying
+ * process's fds close in any order.  So a buffer whose last fd goes with
+ * a dying process (PF_EXITING) while its session still holds claims keeps
+ * its memory (and quota charge) on the session's dma_held list until the
+ * release of the session's last claim has ended, after bus mastering was
+ * cleared and the function reset: a crash frees in the order of an
+ * orderly exit.  buf->held and the list are guarded by the session's
+ * lock; a held buffer's memory belongs to genode_dma_session_unclaim(),
+ * which clears buf->held only after it freed it, and frees the buffer
+ * object too if its fd went meanwhile (buf->held_free).
  *
  * Quarantine.  A device that could not be reset at its release (it has
  * no reset method, its reset failed, or the release came from the
@@ -185,6 +199,16 @@ struct genode_dma_buffer {
 	bool device_gone;
 	bool hook_frees;
 
+	/*
+	 * For no device: its physical address was given out; held on the
+	 * session's dma_held by @held_link (see "Holding"), @held_free: the
+	 * fd went while it was held (the session's lock guards both flags)
+	 */
+	bool phys_given;
+	bool held;
+	bool held_free;
+	struct list_head held_link;
+
 	/* in genode_dma_buffers while it has memory */
 	struct list_head link;
 	/* revoked, its memory kept for the device's release (list lock) */
@@ -238,6 +262,8 @@ void genode_dma_session_init(struct genode_session *s)
 {
 	s->dma_limit = (u64)READ_ONCE(dma_quota_mb) << 20;
 	s->dma_used = 0;
+	s->dma_claims = 0;
+	INIT_LIST_HEAD(&s->dma_held);
 }
 
 static int genode_dma_charge(struct genode_session *s, u64 size)
@@ -725,6 +751,7 @@ static void genode_dma_addrs(struct genode_dma_buffer *buf, u64 *bus_addr,
 		*bus_addr = buf->bus_addr;
 		*phys_addr = buf->phys_addr;
 		*out_flags = 0;
+		WRITE_ONCE(buf->phys_given, true);
 	} else {
 		*bus_addr = 0;
 		*phys_addr = 0;
@@ -872,6 +899,69 @@ static int genode_dma_mmap(struct genode_resource *res,
 	return 0;
 }
 
+/* ---- holding (see "Holding" above) ---- */
+
+/*
+ * Keep the memory of a buffer for no device, revoked as its process dies,
+ * for the end of its session's claims: true if it is held (now, or
+ * already).  revoke_lock held for writing.
+ */
+static bool genode_dma_hold(struct genode_dma_buffer *buf)
+{
+	struct genode_session *s = buf->res.owner;
+	bool held;
+
+	lockdep_assert_held_write(&buf->res.revoke_lock);
+	if (buf->gdev || !READ_ONCE(buf->phys_given) || !buf->res.file ||
+	    !(current->flags & PF_EXITING))
+		return false;
+	mutex_lock(&s->lock);
+	held = buf->held;
+	if (!held && buf->pages && s->dma_claims) {
+		list_add_tail(&buf->held_link, &s->dma_held);
+		buf->held = true;
+		held = true;
+	}
+	mutex_unlock(&s->lock);
+	return held;
+}
+
+void genode_dma_session_claim(struct genode_session *s)
+{
+	mutex_lock(&s->lock);
+	s->dma_claims++;
+	mutex_unlock(&s->lock);
+}
+
+void genode_dma_session_unclaim(struct genode_session *s)
+{
+	struct genode_dma_buffer *buf, *b;
+	LIST_HEAD(held);
+	bool free_it;
+
+	mutex_lock(&s->lock);
+	if (WARN_ON_ONCE(!s->dma_claims) || --s->dma_claims) {
+		mutex_unlock(&s->lock);
+		return;
+	}
+	list_splice_init(&s->dma_held, &held);
+	mutex_unlock(&s->lock);
+
+	/* the buffers' charges hold @s; the last may go with the last one */
+	genode_session_get(s);
+	list_for_each_entry_safe(buf, b, &held, held_link) {
+		genode_dma_release_memory(buf);
+		mutex_lock(&s->lock);
+		buf->held = false;
+		free_it = buf->held_free;
+		mutex_unlock(&s->lock);
+		if (free_it)
+			genode_dma_buffer_free(buf);
+		cond_resched();
+	}
+	genode_session_put(s);
+}
+
 static void genode_dma_revoke(struct genode_resource *res)
 {
 	struct genode_dma_buffer *buf = to_dma_buffer(res);
@@ -897,6 +987,8 @@ static void genode_dma_revoke(struct genode_resource *res)
 		buf->pin_deferred = true;
 		return;
 	}
+	if (genode_dma_hold(buf))
+		return;
 	genode_dma_release_memory(buf);
 }
 
@@ -905,7 +997,15 @@ static void genode_dma_free(struct genode_resource *res)
 	struct genode_dma_buffer *buf = to_dma_buffer(res);
 	struct genode_pci_device *gdev = buf->gdev;
 	struct file *dev_file = buf->dev_file;
+	struct genode_session *s = res->owner;
 
+	if (!gdev) {
+		mutex_lock(&s->lock);
+		buf->held_free = buf->held;
+		mutex_unlock(&s->lock);
+		if (buf->held_free)
+			return;		/* genode_dma_session_unclaim() frees it */
+	}
 	if (gdev) {
 		mutex_lock(&gdev->lock);
 		if (buf->pages && !buf->device_gone) {

@@ -22,6 +22,14 @@ void genode_dma_exit(void);
 /* Set a new session's DMA quota from the module parameter. */
 void genode_dma_session_init(struct genode_session *s);
 
+/*
+ * A claim of session @s begins, or its release has ended (bus mastering
+ * off, the device reset if it could be): the last end frees the session's
+ * held buffers for no device (dma.c, "Holding").  Take @s->lock.
+ */
+void genode_dma_session_claim(struct genode_session *s);
+void genode_dma_session_unclaim(struct genode_session *s);
+
 /* Session ioctls. */
 int genode_dma_alloc(struct genode_ucmd *ucmd);
 int genode_dma_quota(struct genode_ucmd *ucmd);

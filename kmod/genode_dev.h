@@ -28,6 +28,13 @@ struct genode_session {
 	/* DMA buffers (dma.c): quota and use in bytes, under @lock */
 	u64 dma_limit;
 	u64 dma_used;
+	/*
+	 * Claims of the session whose release has not ended yet (pci.c), and
+	 * the buffers for no device whose memory waits for the last of them
+	 * (dma.c, "Holding"), under @lock.
+	 */
+	unsigned int dma_claims;
+	struct list_head dma_held;
 };
 
 struct genode_session *genode_session_create(void);

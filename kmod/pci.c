@@ -251,6 +251,7 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 				bool in_remove)
 {
 	struct pci_dev *pdev = gdev->pdev;
+	bool counted;
 
 	mutex_lock(&gdev->lock);
 	if (gdev->released)
@@ -279,6 +280,14 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 		pci_disable_device(pdev);
 		gdev->enabled = false;
 	}
+	counted = gdev->counted;
+	gdev->counted = false;
+	mutex_unlock(&gdev->lock);
+	/* the device reaches nothing now: the session's held buffers may go */
+	if (counted)
+		genode_dma_session_unclaim(gdev->res.owner);
+	return;
+
 out_unlock:
 	mutex_unlock(&gdev->lock);
 }
@@ -1010,6 +1019,13 @@ int genode_pci_claim(struct genode_ucmd *ucmd)
 	/* from here on the resource's revoke and free undo everything */
 	genode_resource_init(&gdev->res, &genode_pci_device_ops,
 			     ucmd->session);
+	/* unless an unbind through sysfs has ended the claim already */
+	mutex_lock(&gdev->lock);
+	if (!gdev->released) {
+		genode_dma_session_claim(ucmd->session);
+		gdev->counted = true;
+	}
+	mutex_unlock(&gdev->lock);
 	return genode_resource_install(&gdev->res, ucmd, sizeof(*cmd),
 				       &cmd->fd);
 

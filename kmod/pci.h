@@ -132,8 +132,9 @@ struct genode_pci_device {
 	struct pci_dev *pdev;
 
 	/*
-	 * The per-device mutex: guards @released, @enabled, @hooks, the
-	 * saved DMA masks and the device's hardware state, see above.
+	 * The per-device mutex: guards @released, @enabled, @counted,
+	 * @hooks, the saved DMA masks and the device's hardware state, see
+	 * above.
 	 */
 	struct mutex lock;
 	/* the claim has ended; the hardware must not be touched any more */
@@ -145,6 +146,11 @@ struct genode_pci_device {
 	 * quarantine (dma.c).  Set before the GENODE_PCI_STAGE_DMA hooks.
 	 */
 	bool reset_on_release;
+	/*
+	 * Counted in the session's claims (genode_dma_session_claim()) until
+	 * the release has ended
+	 */
+	bool counted;
 	/* release hooks, in the order they were added */
 	struct list_head hooks;
 	/*

@@ -93,6 +93,16 @@
  *    next holder's to clear before bus mastering: holders of a device
  *    without GENODE_PCI_CAP_RESET must be trusted with each other's data
  *    on it, as under VFIO.
+ *    A buffer for no device is mapped for none, but its physical address
+ *    (given to CAP_SYS_RAWIO) is a bus address for every device no IOMMU
+ *    translates for.  A live process that closes or revokes such a buffer
+ *    must have stopped the devices it gave the address to; it is freed
+ *    at once.  When a dying process's last fd of it goes while its
+ *    session holds claims, its memory and quota charge stay until the
+ *    release of the session's last claim has ended (bus mastering off,
+ *    the function reset), whatever order the fds closed in.  Quarantine
+ *    does not keep such a buffer: a device its release could not reset
+ *    may still hold a transfer aimed at it.
  *
  * What the module does not bound: the number of sessions (the DMA quota
  * is per session).  DMA memory that no memory cgroup sees (physically

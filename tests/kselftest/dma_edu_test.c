@@ -590,6 +590,104 @@ TEST_F(edu, full_quarantine_needs_cap_sys_rawio_to_claim)
 	EXPECT_EQ(0, claim_without_cap_is_ebusy(&self->e.addr));
 }
 
+/*
+ * Do the pages [b, b + len) go to another session's buffers?  The number
+ * of 16 buffers of len bytes that overlap them.
+ */
+static unsigned int pages_given_out(uint64_t b, uint64_t len)
+{
+	struct genode_dma_alloc o;
+	unsigned int i, reused = 0;
+	int s, fds[16];
+
+	s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (s < 0)
+		return ~0u;
+	for (i = 0; i < 16; i++) {
+		fds[i] = dma_alloc(s, len, GENODE_DMA_CACHED, GENODE_NO_DEVICE,
+				   &o);
+		if (fds[i] >= 0 && o.phys_addr < b + len && b < o.phys_addr + len)
+			reused++;
+	}
+	for (i = 0; i < 16; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	close(s);
+	return reused;
+}
+
+/*
+ * A buffer for no device whose physical address its session learnt may be
+ * in use by the session's device.  A live process that closes it has
+ * stopped the device (the uapi header's rule): it is freed at once.  A
+ * process that dies closes its fds in any order: then the memory stays
+ * (charged, and handed to nobody) until the release of the session's
+ * claims has ended.  The child here dies with the buffer's fd lower than
+ * edu's, and passes edu's fd and the session to the parent first, which
+ * keeps the claim alive to look.
+ */
+TEST(buffer_for_no_device_outlives_the_claims_of_a_dying_process)
+{
+	struct genode_dma_alloc a;
+	struct pci_addr e;
+	int sv[2], s, dev, fd, status;
+	uint64_t phys = 0;
+	pid_t pid;
+
+	if (edu_find(0, &e))
+		SKIP(return, "no edu device in this VM");
+
+	/* alive: the close is the process's word */
+	s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, s);
+	dev = edu_claim(s, &e);
+	ASSERT_LE(0, dev);
+	fd = dma_alloc(s, 16 * PAGE, GENODE_DMA_CACHED, GENODE_NO_DEVICE, &a);
+	ASSERT_LE(0, fd);
+	ASSERT_NE(0, a.phys_addr) TH_LOG("CAP_SYS_RAWIO learns the physical address");
+	close(fd);
+	EXPECT_EQ(0, dma_quota_used(s));
+	close(dev);
+	close(s);
+
+	/* dying */
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(sv[0]);
+		s = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
+		fd = dma_alloc(s, 16 * PAGE, GENODE_DMA_CACHED,
+			       GENODE_NO_DEVICE, &a);
+		dev = edu_claim(s, &e);
+		if (s < 0 || fd < 0 || dev < 0 || fd > dev ||
+		    send_fd(sv[1], s) || send_fd(sv[1], dev) ||
+		    write(sv[1], &a.phys_addr, sizeof(a.phys_addr)) !=
+		    sizeof(a.phys_addr))
+			_exit(1);
+		pause();
+		_exit(2);
+	}
+	close(sv[1]);
+	s = recv_fd(sv[0]);
+	dev = recv_fd(sv[0]);
+	ASSERT_EQ(sizeof(phys), read(sv[0], &phys, sizeof(phys)));
+	close(sv[0]);
+	ASSERT_LE(0, s);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+
+	/* the child's buffer fd is gone, its session still holds edu */
+	EXPECT_EQ(16 * PAGE, dma_quota_used(s)) TH_LOG("freed while edu is claimed");
+	EXPECT_EQ(0, pages_given_out(phys, 16 * PAGE));
+	/* the end of edu's release frees it */
+	close(dev);
+	EXPECT_EQ(0, dma_quota_used(s));
+	close(s);
+}
+
 TEST_F(edu, device_release_revokes_its_buffers)
 {
 	struct genode_revoke rv = { .argsz = sizeof(rv) };

@@ -63,7 +63,8 @@
  * last fd and mapping gone), after every user mapping has been zapped, and
  * never while a device can still reach it:
  *  - a buffer for no device is freed then, unless its physical address
- *    was given out and its session holds claims (see "Holding");
+ *    was given out and its last fd goes with a dying process while its
+ *    session holds claims (see "Holding");
  *  - a buffer for a device stays allocated, and mapped for the device,
  *    until the device is released: the device's release (pci.h) clears
  *    bus mastering and resets it, and only then its DMA hook unmaps the
@@ -998,30 +999,35 @@ static void genode_dma_free(struct genode_resource *res)
 	struct genode_pci_device *gdev = buf->gdev;
 	struct file *dev_file = buf->dev_file;
 	struct genode_session *s = res->owner;
+	bool held;
 
 	if (!gdev) {
+		/*
+		 * A held buffer is freed by genode_dma_session_unclaim(): once
+		 * the lock is dropped, @buf may be gone.
+		 */
 		mutex_lock(&s->lock);
-		buf->held_free = buf->held;
+		held = buf->held;
+		buf->held_free = held;
 		mutex_unlock(&s->lock);
-		if (buf->held_free)
-			return;		/* genode_dma_session_unclaim() frees it */
+		if (!held)
+			genode_dma_buffer_free(buf);
+		return;
 	}
-	if (gdev) {
-		mutex_lock(&gdev->lock);
-		if (buf->pages && !buf->device_gone) {
-			/*
-			 * The device's release frees the memory and us: once
-			 * the lock is dropped, @buf may be gone.
-			 */
-			buf->hook_frees = true;
-			mutex_unlock(&gdev->lock);
-			fput(dev_file);
-			return;
-		}
+	mutex_lock(&gdev->lock);
+	if (buf->pages && !buf->device_gone) {
+		/*
+		 * The device's release frees the memory and us: once the lock
+		 * is dropped, @buf may be gone.
+		 */
+		buf->hook_frees = true;
 		mutex_unlock(&gdev->lock);
-		genode_pci_hook_del(gdev, &buf->hook);
 		fput(dev_file);
+		return;
 	}
+	mutex_unlock(&gdev->lock);
+	genode_pci_hook_del(gdev, &buf->hook);
+	fput(dev_file);
 	genode_dma_buffer_free(buf);
 }
 

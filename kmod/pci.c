@@ -251,7 +251,7 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 				bool in_remove)
 {
 	struct pci_dev *pdev = gdev->pdev;
-	bool counted;
+	bool counted = false;
 
 	mutex_lock(&gdev->lock);
 	if (gdev->released)
@@ -282,14 +282,11 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 	}
 	counted = gdev->counted;
 	gdev->counted = false;
+out_unlock:
 	mutex_unlock(&gdev->lock);
 	/* the device reaches nothing now: the session's held buffers may go */
 	if (counted)
 		genode_dma_session_unclaim(gdev->res.owner);
-	return;
-
-out_unlock:
-	mutex_unlock(&gdev->lock);
 }
 
 /* ---- the "genode" PCI driver ---- */

@@ -247,13 +247,16 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/userlib/libgenode_dev.a userlib/libge
 tests: $(TESTS)
 
 # The tests link the user library's source, so that it is tested too; the
-# test library (tests/kselftest/lib/) is headers.
+# test library (tests/kselftest/lib/) is headers, and errno_log.c, which
+# every ioctl passes through (-Wl,--wrap=ioctl) to log the errnos the
+# module returned (scripts/errno-coverage.py).
 TEST_LIB := $(wildcard tests/kselftest/lib/*.h tests/kselftest/lib/drivers/*.h)
-$(BUILD)/tests/%: tests/kselftest/%.c $(TEST_LIB) $(UAPI) \
+$(BUILD)/tests/%: tests/kselftest/%.c $(TEST_LIB) $(UAPI) tests/kselftest/lib/errno_log.c \
 		userlib/libgenode_dev.c userlib/libgenode_dev.h | linux-source
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -isystem $(KSFT) -Iuapi -Iuserlib -Itests/kselftest \
-		$< userlib/libgenode_dev.c -o $@
+		-Wl,--wrap=ioctl $< userlib/libgenode_dev.c \
+		tests/kselftest/lib/errno_log.c -o $@
 
 KSFT = $(LINUX_SRC)/tools/testing/selftests
 LINUX_SRC = $(CACHE)/src/linux-source-6.1

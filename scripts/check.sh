@@ -211,6 +211,40 @@ while IFS=$'\t' read -r -u 3 name use kernels module progs timeout opts label; d
 	done
 done 3<<< "$configs"
 
+# Each errno the uapi header lists for an ioctl was returned to a test in
+# the boots above, and none that it does not list (errno-coverage.py): one
+# result per ioctl comment of the header.  Only the whole matrix reaches
+# them all (lockdown, the IOMMU, the debug kernel's fault injection).
+echo "== errnos"
+cover_skip=""
+if [ "$QUICK" = yes ]; then
+	cover_skip="QUICK=yes (make check-quick)"
+elif ! echo "$IOMMUS" | grep -qw off || ! echo "$IOMMUS" | grep -qw on; then
+	cover_skip="IOMMUS=$IOMMUS"
+elif [ -z "$debug" ]; then
+	cover_skip="DEBUG_KERNEL=off"
+fi
+if [ -n "$cover_skip" ]; then
+	skip "errnos of each ioctl reached by the tests, none unlisted" "$cover_skip"
+	summary+=("errnos: skipped ($cover_skip)")
+else
+	ep=$passed ef=$failed
+	python3 scripts/errno-coverage.py uapi/genode_dev.h \
+		tests/errno-coverage.exceptions "$out"/vm-*/errnos > "$out/errnos" 2>&1
+	st=$?
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) result 0 "${line#ok - }" ;;
+		"not ok - "*) result 1 "${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done < "$out/errnos"
+	if [ $st != 0 ] && [ "$failed" = "$ef" ]; then
+		result 1 "scripts/errno-coverage.py exited with status $st" "$out/errnos"
+	fi
+	summary+=("errnos: $((passed - ep)) passed, $((failed - ef)) failed")
+fi
+
 # The VESA framebuffer example, its picture taken with QEMU's screendump
 # and checked pixel by pixel on the host (scripts/demo.sh, `make demo`).
 echo "== demo"

@@ -384,7 +384,8 @@ struct genode_revoke {
  *          also when the kernel has no memory for the range's entry in
  *          /proc/ioports, which __request_region() reports as it reports
  *          a conflict; for a BAR, another resource holds the BAR;
- *  -EMFILE no free fd; -ENOMEM; -EFAULT.
+ *  -EMFILE no free fd; -ENFILE no free file in the system; -ENOMEM;
+ *  -EFAULT.
  */
 struct genode_ioport_request {
 	__u32 argsz;
@@ -1065,7 +1066,7 @@ struct genode_iomem_info {
  *            interrupt controller sits on a slow bus (irq_bus_lock), so
  *            that the ack could not unmask it with interrupts off (no
  *            x86 controller does);
- *  -ENOMEM, -EMFILE, -EFAULT.
+ *  -ENOMEM, -EMFILE, -ENFILE, -EFAULT.
  */
 struct genode_irq_request {
 	__u32 argsz;
@@ -1355,6 +1356,7 @@ struct genode_irq_mask {
  *           (GENODE_IOMMU_ATTACH), or its DMA is otherwise owned (VFIO):
  *           it is not the DMA API's;
  *  -EMFILE  no free fd;
+ *  -ENFILE  no free file in the system;
  *  -EFAULT  the argument is not readable or writable.
  */
 struct genode_dma_alloc {
@@ -1594,7 +1596,7 @@ struct genode_dma_sync {
  *  -EBADF   device_fd is not open;
  *  -EPERM   another session holds the device;
  *  -ENODEV  the device was released, or no IOMMU translates for it;
- *  -ENOMEM, -EMFILE, -EFAULT.
+ *  -ENOMEM, -EMFILE, -ENFILE, -EFAULT.
  */
 struct genode_iommu_domain_alloc {
 	__u32 argsz;

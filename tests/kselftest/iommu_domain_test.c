@@ -58,20 +58,6 @@ static int buffer(int session, size_t size, unsigned char v,
 	return fd;
 }
 
-/* GENODE_PCI_INFO's caps of the claimed device, or 0. */
-static uint32_t pci_caps(int dev)
-{
-	struct genode_pci_info info = { .argsz = sizeof(info) };
-
-	return ioctl(dev, GENODE_PCI_INFO, &info) ? 0 : info.caps;
-}
-
-/* Does an IOMMU translate for the claimed device (GENODE_PCI_CAP_IOMMU)? */
-static bool translated(int dev)
-{
-	return pci_caps(dev) & GENODE_PCI_CAP_IOMMU;
-}
-
 /* Bus mastering of dev without CAP_SYS_RAWIO, in a child: 0 or errno. */
 static int bus_master_unprivileged(void *arg)
 {
@@ -126,7 +112,7 @@ FIXTURE_SETUP(dom)
 	if (edu_find(0, &self->edu.addr))
 		SKIP(return, "no edu device in this VM");
 	ASSERT_EQ(0, edu_open(self->session, 0, &self->edu));
-	if (!translated(self->edu.dev))
+	if (!pci_translated(self->edu.dev))
 		SKIP(return, "no IOMMU translates for edu in this VM");
 	self->domain = domain_alloc(self->session, self->edu.dev, &self->info);
 	ASSERT_LE(0, self->domain) TH_LOG("domain: %s", strerror(-self->domain));
@@ -153,7 +139,7 @@ TEST(feature_bit_and_no_domain_without_an_iommu)
 	if (edu_find(0, &e.addr))
 		SKIP(return, "no edu device in this VM");
 	ASSERT_EQ(0, edu_open(s, 0, &e));
-	if (translated(e.dev)) {
+	if (pci_translated(e.dev)) {
 		edu_close(&e);
 		close(s);
 		SKIP(return, "an IOMMU translates for edu: see the other tests");
@@ -819,7 +805,7 @@ TEST(two_sessions_each_device_reaches_only_its_own_domain)
 		s[i] = open(GENODE_DEV_PATH, O_RDWR | O_CLOEXEC);
 		ASSERT_LE(0, s[i]);
 		ASSERT_EQ(0, edu_open(s[i], i, &e[i]));
-		if (!translated(e[i].dev))
+		if (!pci_translated(e[i].dev))
 			SKIP(return, "no IOMMU translates for edu in this VM");
 		d[i] = domain_alloc(s[i], e[i].dev, &a);
 		ASSERT_LE(0, d[i]);
@@ -917,7 +903,7 @@ TEST(group_of_two_functions)
 	ASSERT_LE(0, s2);
 	e.addr = x;
 	ASSERT_EQ(0, edu_open(s, i, &e));
-	ASSERT_TRUE(translated(e.dev));
+	ASSERT_TRUE(pci_translated(e.dev));
 	/* several functions: not isolated from each other */
 	EXPECT_EQ(0, pci_caps(e.dev) & GENODE_PCI_CAP_ISOLATED);
 	d = domain_alloc(s, e.dev, &a);
@@ -1064,7 +1050,7 @@ static void killed_holder(struct __test_metadata *_metadata, int late_domain)
 
 		if (edu_open(s, 0, &ce))
 			_exit(2);
-		if (!translated(ce.dev))
+		if (!pci_translated(ce.dev))
 			_exit(10);
 		d = domain_alloc(s, ce.dev, &a);
 		buf = buffer(s, PAGE, 0x42, &p);

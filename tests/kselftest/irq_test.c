@@ -995,6 +995,39 @@ TEST(lines_of_kernel_drivers_are_busy)
 }
 
 /*
+ * A legacy line below nr_irqs that no IO-APIC pin serves (q35's one
+ * IO-APIC has GSIs 0-23, as the boot log says) is ENXIO; the first line
+ * at nr_irqs is EINVAL.  Neither leaves anything behind.
+ */
+TEST(a_line_no_interrupt_controller_serves_is_enxio)
+{
+	unsigned int first, last, nr;
+	long base = genode_resources();
+	char line[256];
+	const char *p;
+	int s;
+
+	ASSERT_EQ(0, kernel_log_find("IOAPIC[0]:", line, sizeof(line)));
+	p = strstr(line, "GSI ");
+	ASSERT_NE(NULL, p) TH_LOG("%s", line);
+	ASSERT_EQ(2, sscanf(p, "GSI %u-%u", &first, &last)) TH_LOG("%s", line);
+	if (kernel_log_find("IOAPIC[1]:", line, sizeof(line)) == 0)
+		SKIP(return, "more than one IO-APIC: %s", line);
+	ASSERT_EQ(0, kernel_log_find("nr_irqs:", line, sizeof(line)));
+	p = strstr(line, "nr_irqs:");
+	ASSERT_EQ(1, sscanf(p, "nr_irqs: %u", &nr)) TH_LOG("%s", line);
+	ASSERT_LT(last + 1, nr);
+
+	s = session_open();
+	ASSERT_LE(0, s);
+	EXPECT_EQ(-ENXIO, genode_irq_open_line(s, last + 1, 0));
+	EXPECT_EQ(-ENXIO, genode_irq_open_line(s, nr - 1, 0));
+	EXPECT_EQ(-EINVAL, genode_irq_open_line(s, nr, 0));
+	close(s);
+	EXPECT_EQ(base, genode_resources());
+}
+
+/*
  * A legacy line is the platform's, like an IO port: requesting one needs
  * CAP_SYS_RAWIO, as ioperm(2) does.  In a child without it: the request
  * of COM2's line, which nobody holds, is EPERM and leaves the line free

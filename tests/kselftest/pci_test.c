@@ -449,10 +449,14 @@ TEST_F(pci, config_writes_that_are_refused)
 /*
  * After GENODE_REVOKE of a device fd, everything made from it or asked
  * of it is ENODEV: the device's resources (IO BAR, BAR region, IRQ, DMA
- * buffer), its DMA mask, and the buffer that its release revoked.
+ * buffer, IOMMU domain), every ioctl of the device fd, its DMA mask, and
+ * the buffer that its release revoked.
  */
 TEST_F(pci, calls_on_a_revoked_device_are_enodev)
 {
+	struct genode_iommu_domain_alloc dom;
+	struct genode_pci_bar_info bar;
+	struct genode_pci_info info;
 	uint32_t cfg = 0;
 	int dev, buf;
 
@@ -474,8 +478,14 @@ TEST_F(pci, calls_on_a_revoked_device_are_enodev)
 	EXPECT_EQ(-ENODEV, genode_dma_set_mask(self->session, dev, 32));
 	EXPECT_EQ(-ENODEV, genode_dma_sync(buf, GENODE_DMA_SYNC_FOR_CPU, 0,
 					   4096, GENODE_DMA_BIDIRECTIONAL));
+	EXPECT_EQ(-ENODEV, domain_alloc(self->session, dev, &dom));
+	EXPECT_EQ(-ENODEV, genode_pci_query_info(dev, &info));
+	EXPECT_EQ(-ENODEV, genode_pci_query_bar(dev, 0, &bar));
 	EXPECT_EQ(-ENODEV, genode_pci_config_read(dev, PCI_COMMAND, 2, &cfg));
+	EXPECT_EQ(-ENODEV, genode_pci_config_write(dev, PCI_CACHE_LINE_SIZE,
+						   1, 0));
 	EXPECT_EQ(-ENODEV, pci_bus_master(dev, 0));
+	EXPECT_EQ(-ENODEV, genode_pci_reset(dev));
 	close(buf);
 	close(dev);
 	EXPECT_EQ(self->resources, genode_resources());
@@ -488,11 +498,13 @@ TEST_F(pci, calls_on_a_revoked_device_are_enodev)
  */
 TEST_F(pci, creating_calls_without_a_free_fd_are_emfile)
 {
+	struct genode_iommu_domain_alloc dom;
 	struct pci_addr smbus;
 	struct rlimit old;
 	int fds[64], n, dev, fd;
 	long before;
 	char drv[64];
+	bool iommu;
 
 	ASSERT_EQ(0, pci_find_class(0x0c0500, 0xffff00, &smbus));
 	pci_driver_of(&smbus, drv, sizeof(drv));
@@ -500,6 +512,7 @@ TEST_F(pci, creating_calls_without_a_free_fd_are_emfile)
 		SKIP(return, "%s is bound to %s", smbus.name, drv);
 	dev = pci_claim(self->session, &self->edu);
 	ASSERT_LE(0, dev);
+	iommu = pci_translated(dev);
 	before = genode_resources();
 
 	n = fds_use_up(fds, 64, &old);
@@ -511,6 +524,11 @@ TEST_F(pci, creating_calls_without_a_free_fd_are_emfile)
 	EXPECT_EQ(-EMFILE, genode_ioport_open(self->session, UART_COM2,
 					      UART_PORTS));
 	EXPECT_EQ(-EMFILE, genode_irq_open_line(self->session, 3, 0));
+	EXPECT_EQ(-EMFILE, genode_dma_alloc(self->session, 4096,
+					    GENODE_DMA_CACHED, GENODE_NO_DEVICE,
+					    NULL, NULL, NULL));
+	/* without an IOMMU for edu there is no domain to install */
+	EXPECT_EQ(iommu ? -EMFILE : -ENODEV, domain_alloc(self->session, dev, &dom));
 	ASSERT_EQ(0, fds_give_back(fds, n, &old));
 
 	EXPECT_EQ(before, genode_resources());
@@ -532,6 +550,7 @@ TEST_F(pci, creating_calls_without_a_free_fd_are_emfile)
 
 struct enfile_calls {
 	int session, dev;
+	bool iommu;
 	struct pci_addr smbus;
 };
 
@@ -539,6 +558,7 @@ struct enfile_calls {
 static int creating_calls_are_enfile(void *arg)
 {
 	const struct enfile_calls *c = arg;
+	struct genode_iommu_domain_alloc dom;
 	int bad = 0;
 
 	/* without CAP_SYS_ADMIN the system-wide file limit applies */
@@ -550,6 +570,10 @@ static int creating_calls_are_enfile(void *arg)
 				   0, 0) != -ENFILE;
 	bad += genode_ioport_open(c->session, UART_COM2, UART_PORTS) != -ENFILE;
 	bad += genode_irq_open_line(c->session, 3, 0) != -ENFILE;
+	bad += genode_dma_alloc(c->session, 4096, GENODE_DMA_CACHED,
+				GENODE_NO_DEVICE, NULL, NULL, NULL) != -ENFILE;
+	bad += domain_alloc(c->session, c->dev, &dom) !=
+	       (c->iommu ? -ENFILE : -ENODEV);
 	return bad;
 }
 
@@ -571,6 +595,7 @@ TEST_F(pci, creating_calls_without_a_free_file_are_enfile)
 		SKIP(return, "%s is bound to %s", c.smbus.name, drv);
 	c.dev = pci_claim(self->session, &self->edu);
 	ASSERT_LE(0, c.dev);
+	c.iommu = pci_translated(c.dev);
 	before = genode_resources();
 
 	ASSERT_EQ(0, sysfs_read("/proc/sys/fs/file-max", old_max,

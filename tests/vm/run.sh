@@ -38,7 +38,8 @@
 #                      disk: -drive ...,id=d -device nvme,drive=d)
 #
 # check mode prints the VM's TAP and a summary line, writes DIR/counts as
-# "passed failed skipped", and exits nonzero on any failure, on a missing
+# "passed failed skipped" and DIR/errnos as the errnos the tests' ioctls
+# got, and exits nonzero on any failure, on a missing
 # result or on a timeout.  run mode exits with the status of /opt/run.sh.
 set -euo pipefail
 
@@ -190,4 +191,7 @@ timeout "$timeout" "${qemu[@]}" -serial "file:$log" </dev/null || qrc=$?
 took=$(( $(date +%s) - start ))
 label="$kver iommu=$iommu"
 
+# the errnos the tests' ioctls got, "program command errno" (see
+# scripts/errno-coverage.py)
+tr -d '\r' < "$log" | sed -n '/^@@ERRNOS@@$/,/^@@ERRNOS-END@@$/p' | sed '1d;$d' > "$out/errnos"
 "$here/tap-report.sh" "$log" "$label" "$qrc" "$took" "$out/counts"

@@ -70,6 +70,9 @@ inleak {
 	leak[++nleak] = $0
 	next
 }
+/^@@ERRNOS@@/ { inerrnos = 1; next }
+/^@@ERRNOS-END@@/ { inerrnos = 0; next }
+inerrnos { next }
 /^@@DMESG@@/ { indmesg = 1; next }
 /^@@DMESG-END@@/ { indmesg = 0; next }
 /^@@DONE@@/ { done = 1; next }

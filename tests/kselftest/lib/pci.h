@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,20 @@ static inline int pci_list_flags(int session, const struct pci_addr *a)
 static inline int pci_claim(int session, const struct pci_addr *a)
 {
 	return genode_pci_claim(session, a->domain, a->bus, a->devfn);
+}
+
+/* GENODE_PCI_INFO's caps (GENODE_PCI_CAP_*) of a device fd, or 0. */
+static inline uint32_t pci_caps(int dev)
+{
+	struct genode_pci_info info;
+
+	return genode_pci_query_info(dev, &info) ? 0 : info.caps;
+}
+
+/* An IOMMU translates the device's bus addresses (GENODE_PCI_CAP_IOMMU). */
+static inline bool pci_translated(int dev)
+{
+	return pci_caps(dev) & GENODE_PCI_CAP_IOMMU;
 }
 
 /* Config space through the device fd: the value, or -errno. */

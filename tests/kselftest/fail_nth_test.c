@@ -15,8 +15,10 @@
  * beyond the buddy allocator's largest block, its largest block uncached,
  * and below 4 GiB), for a claimed device, IO ports by range and by IO
  * BAR, IO memory by physical range and by BAR, a legacy line and INTx;
- * and GENODE_PCI_LIST with a claimed function in the list, which the
- * module copies through a buffer of its own.
+ * GENODE_PCI_LIST with a claimed function in the list, which the
+ * module copies through a buffer of its own; and, where an IOMMU
+ * translates for edu, an IOMMU domain, its attachment and a mapping of
+ * a buffer in it (each undone after it succeeded, checked by the undo).
  * The claim itself and MSI are
  * left out: failing allocations inside pci_enable_device() (ACPICA) and
  * inside the MSI setup hits the kernel's own error paths, whose bugs are
@@ -130,6 +132,10 @@ struct ctx {
 	int dev;		/* edu claimed, or -1 */
 	uint64_t phys;		/* a page for a physical range */
 	uint32_t phys_flags;	/* its GENODE_IOMEM_* flags */
+	int domain;		/* an IOMMU domain for edu, or -1 */
+	int buf;		/* a DMA buffer for no device, or -1 */
+	/* undoes a call that succeeded: 0 or -errno */
+	int (*undo)(struct ctx *c);
 };
 
 typedef int (*create_fn)(struct ctx *c);
@@ -234,6 +240,36 @@ static int create_irq_intx(struct ctx *c)
 				   0, 0);
 }
 
+#define IOVA	0x100000UL
+
+static int create_domain(struct ctx *c)
+{
+	struct genode_iommu_domain_alloc a;
+
+	return domain_alloc(c->session, c->dev, &a);
+}
+
+static int attach_domain(struct ctx *c)
+{
+	return genode_iommu_attach(c->domain, c->dev);
+}
+
+static int detach_domain(struct ctx *c)
+{
+	return genode_iommu_detach(c->domain, c->dev);
+}
+
+static int map_buffer(struct ctx *c)
+{
+	return genode_iommu_map(c->domain, c->buf, 0, PAGE, IOVA,
+				GENODE_IOMMU_MAP_READ | GENODE_IOMMU_MAP_WRITE);
+}
+
+static int unmap_buffer(struct ctx *c)
+{
+	return genode_iommu_unmap(c->domain, IOVA, PAGE);
+}
+
 FIXTURE(fail_nth) {
 	struct ctx c;
 	int nth;
@@ -258,6 +294,8 @@ FIXTURE_SETUP(fail_nth)
 
 	self->c.session = -1;
 	self->c.dev = -1;
+	self->c.domain = -1;
+	self->c.buf = -1;
 	self->nth = fail_nth_fd();
 	if (self->nth < 0) {
 		self->skip = "no fault injection in this kernel (no /proc/thread-self/fail-nth)";
@@ -301,6 +339,10 @@ FIXTURE_SETUP(fail_nth)
 
 FIXTURE_TEARDOWN(fail_nth)
 {
+	if (self->c.buf >= 0)
+		close(self->c.buf);
+	if (self->c.domain >= 0)
+		close(self->c.domain);
 	if (self->c.dev >= 0)
 		close(self->c.dev);
 	if (self->c.session >= 0)
@@ -337,6 +379,9 @@ static void run_fail_nth(struct __test_metadata *_metadata,
 
 		if (ret >= 0 && !(how & NO_FD))
 			close(ret);
+		if (ret >= 0 && self->c.undo)
+			EXPECT_EQ(0, self->c.undo(&self->c))
+				TH_LOG("%s, undoing it after allocation %u", name, n);
 		snapshot(self->c.session, &after);
 		/* a kept buffer: the next call starts from here */
 		if (ret >= 0 && (how & KEPT)) {
@@ -444,6 +489,38 @@ TEST_F(fail_nth, claim_whose_own_allocation_fails_is_enomem)
 	EXPECT_LE(0, ret) TH_LOG("claim: %s", strerror(-ret));
 	if (ret >= 0)
 		close(ret);
+}
+
+/*
+ * An IOMMU domain for edu, attaching edu to it, and mapping a buffer for
+ * no device in it; the attachment and the mapping are undone after each
+ * success (detach and unmap must succeed: what failed left nothing that
+ * the next try trips over).
+ */
+TEST_F_TIMEOUT(fail_nth, iommu_domain_calls, 300)
+{
+	struct genode_iommu_domain_alloc a;
+	struct pci_addr edu;
+
+	NEED_FAULT_INJECTION();
+	ASSERT_EQ(0, edu_find(0, &edu));
+	self->c.dev = edu_claim(self->c.session, &edu);
+	ASSERT_LE(0, self->c.dev);
+	if (!pci_translated(self->c.dev))
+		SKIP(return, "no IOMMU translates for edu");
+	run_fail_nth(_metadata, self, "IOMMU domain", create_domain, 0);
+
+	self->c.domain = domain_alloc(self->c.session, self->c.dev, &a);
+	ASSERT_LE(0, self->c.domain);
+	self->c.undo = detach_domain;
+	run_fail_nth(_metadata, self, "IOMMU attach", attach_domain, NO_FD);
+
+	self->c.buf = genode_dma_alloc(self->c.session, PAGE, GENODE_DMA_CACHED,
+				       GENODE_NO_DEVICE, NULL, NULL, NULL);
+	ASSERT_LE(0, self->c.buf);
+	self->c.undo = unmap_buffer;
+	run_fail_nth(_metadata, self, "IOMMU map", map_buffer, NO_FD);
+	self->c.undo = NULL;
 }
 
 /* e1000e's BAR 2 is an IO BAR */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * DMA buffers for a claimed device: QEMU's edu does the DMA.
+ * DMA buffers for a claimed device: QEMU's edu does the DMA, and e1000e's
+ * transmit ring where a fetch must come at once (edu's transfers start
+ * 100 ms after their command, e1000e fetches in the MMIO write of TDT).
  *
  * edu's BAR0: DMA source 0x80, destination 0x88, count 0x90, command 0x98
  * (bit 0 start, bit 1 direction: 0 = RAM to device, 1 = device to RAM,
@@ -1144,6 +1146,145 @@ TEST_F(edu, buffer_passed_over_a_socket_receives_dma)
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	close(sv[0]);
+}
+
+/*
+ * e1000e's BAR0 mapped, its transmit ring at bus address ring: the
+ * descriptors from TDH = head on go out when TDT is written (tx_ring_send).
+ */
+struct tx_nic {
+	int session, dev, region;
+	struct genode_iomem_info info;
+	volatile uint32_t *bar;
+};
+
+static int tx_nic_open(struct tx_nic *n, int session, const struct pci_addr *a)
+{
+	n->session = session;
+	n->region = -1;
+	n->bar = NULL;
+	n->dev = pci_claim(session, a);
+	if (n->dev < 0)
+		return n->dev;
+	n->region = genode_iomem_request_bar(session, n->dev, 0, 0);
+	if (n->region < 0)
+		return n->region;
+	return iomem_map(n->region, &n->info, &n->bar);
+}
+
+static void tx_nic_close(struct tx_nic *n)
+{
+	if (n->bar)
+		iomem_unmap(n->bar, &n->info);
+	if (n->region >= 0)
+		close(n->region);
+	if (n->dev >= 0)
+		close(n->dev);
+	n->bar = NULL;
+	n->region = n->dev = -1;
+}
+
+/* Send the descriptors [head, tail) of the ring at ring: ICR afterwards. */
+static uint32_t tx_ring_send(struct tx_nic *n, uint64_t ring,
+			     unsigned int head, unsigned int tail)
+{
+	volatile uint32_t *bar = n->bar;
+	uint32_t icr;
+
+	mmio_write32(bar, E1000_IMC, 0xffffffff);
+	mmio_write32(bar, E1000_TCTL, 0);
+	mmio_write32(bar, E1000_TDBAL, (uint32_t)ring);
+	mmio_write32(bar, E1000_TDBAH, (uint32_t)(ring >> 32));
+	mmio_write32(bar, E1000_TDLEN, PAGE);
+	mmio_write32(bar, E1000_TDH, head);
+	mmio_write32(bar, E1000_TDT, head);
+	mmio_write32(bar, E1000_ICR, 0xffffffff);
+	mmio_write32(bar, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP);
+	mmio_write32(bar, E1000_TDT, tail);
+	icr = mmio_read32(bar, E1000_ICR);
+	mmio_write32(bar, E1000_TCTL, 0);
+	return icr;
+}
+
+/*
+ * The pages of a device's buffer are freed at the device's release, and
+ * behind an IOMMU the device cannot reach them from then on, in lazy mode
+ * too (iommu.strict=0, Debian's default), where the DMA API's unmap leaves
+ * the IOTLB flush to a flush queue for up to 10 ms, and QEMU's IOMMU
+ * keeps translating through its IOTLB until the flush.  e1000e's transmit
+ * ring is in a buffer: the first descriptor is sent (its fetch puts the
+ * ring's page in the IOTLB), the device is released (its buffer freed),
+ * claimed again at once, and told to send the ring's second descriptor,
+ * written before the release, from the old bus address.  Its fetch must
+ * fault: had the device read it, from a page the kernel had freed, it
+ * would have sent it and written its status back (ICR TXDW).
+ */
+TEST(released_buffer_is_out_of_reach_before_its_pages_are_freed)
+{
+	struct tx_nic n = { .dev = -1, .region = -1 };
+	struct genode_dma_alloc ring;
+	struct e1000e_tx_desc *d;
+	struct pci_addr nic;
+	int s, s2, fr, kmsg, ret;
+	uint32_t icr;
+
+	if (e1000e_find(&nic))
+		SKIP(return, "no e1000e (-device e1000e) in this VM");
+	s = genode_session_open(NULL);
+	ASSERT_LE(0, s);
+	s2 = genode_session_open(NULL);
+	ASSERT_LE(0, s2);
+	ASSERT_EQ(0, tx_nic_open(&n, s, &nic));
+	if (!pci_translated(n.dev)) {
+		tx_nic_close(&n);
+		close(s);
+		close(s2);
+		SKIP(return, "no IOMMU translates for e1000e");
+	}
+	ASSERT_TRUE(mmio_read32(n.bar, E1000_STATUS) & E1000_STATUS_LU);
+
+	/* two descriptors, each sending the ring's second half */
+	fr = dma_alloc(s, PAGE, GENODE_DMA_CACHED, n.dev, &ring);
+	ASSERT_LE(0, fr);
+	ASSERT_EQ(0, genode_dma_map(fr, 0, PAGE, (void **)&d));
+	memset(d, 0, PAGE);
+	memset((char *)d + PAGE / 2, 0xff, 60);	/* broadcast, to no peer */
+	for (int i = 0; i < 2; i++) {
+		d[i].addr = ring.bus_addr + PAGE / 2;
+		d[i].length = 60;
+		d[i].cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
+	}
+	ASSERT_EQ(0, pci_bus_master(n.dev, 1));
+	icr = tx_ring_send(&n, ring.bus_addr, 0, 1);
+	EXPECT_TRUE(icr & E1000_ICR_TXDW) TH_LOG("ICR 0x%x", icr);
+	EXPECT_TRUE(d[0].status & E1000_TXD_STAT_DD);
+	EXPECT_EQ(0, d[1].status);
+
+	/* released, claimed again, the second descriptor at the old address */
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, kmsg);
+	lseek(kmsg, 0, SEEK_END);
+	kmsg_note("genode-test: expect DMAR faults begin\n");
+	ASSERT_EQ(0, genode_dma_unmap(d, PAGE));
+	close(fr);
+	tx_nic_close(&n);
+	close(s);
+	ret = tx_nic_open(&n, s2, &nic);
+	ASSERT_EQ(0, ret) TH_LOG("claiming e1000e again: %s", strerror(-ret));
+	ASSERT_EQ(0, pci_bus_master(n.dev, 1));
+	icr = tx_ring_send(&n, ring.bus_addr, 1, 2);
+	EXPECT_EQ(0, icr & E1000_ICR_TXDW)
+		TH_LOG("e1000e fetched a descriptor from the freed buffer (ICR 0x%x)",
+		       icr);
+	EXPECT_TRUE(kmsg_wait(kmsg, "DMAR: [DMA Read", nic.name + 5,
+			      "fault addr", 10))
+		TH_LOG("no IOMMU fault of %s in the kernel log", nic.name);
+	kmsg_note("genode-test: expect DMAR faults end\n");
+	close(kmsg);
+
+	EXPECT_EQ(0, pci_bus_master(n.dev, 0));
+	tx_nic_close(&n);
+	close(s2);
 }
 
 TEST_HARNESS_MAIN

@@ -29,6 +29,37 @@
 #define E1000_IVAR	0xe4
 #define E1000_RXQ0	(1u << 20)
 #define E1000_TXQ0	(1u << 22)
+#define E1000_ICR_TXDW	(1u << 0)	/* a descriptor was written back */
+#define E1000_STATUS_LU	(1u << 1)	/* link up */
+
+/*
+ * Transmit: a ring of legacy descriptors at TDBAL/TDBAH, TDLEN bytes (a
+ * multiple of 128); a write of TDT makes QEMU fetch and send every
+ * descriptor from TDH up to it at once, in the MMIO write, and write
+ * back the status of those with RS (ICR TXDW).
+ */
+#define E1000_TCTL	0x400
+#define E1000_TCTL_EN	(1u << 1)
+#define E1000_TCTL_PSP	(1u << 3)
+#define E1000_TDBAL	0x3800
+#define E1000_TDBAH	0x3804
+#define E1000_TDLEN	0x3808
+#define E1000_TDH	0x3810
+#define E1000_TDT	0x3818
+
+struct e1000e_tx_desc {
+	uint64_t addr;		/* bus address of the packet */
+	uint16_t length;
+	uint8_t cso;
+	uint8_t cmd;		/* E1000_TXD_CMD_* */
+	uint8_t status;		/* E1000_TXD_STAT_DD once written back */
+	uint8_t css;
+	uint16_t special;
+};
+
+#define E1000_TXD_CMD_EOP	(1u << 0)
+#define E1000_TXD_CMD_RS	(1u << 3)
+#define E1000_TXD_STAT_DD	(1u << 0)
 
 /* The VM's e1000e: 0 and its address, or -ENODEV. */
 static inline int e1000e_find(struct pci_addr *a)

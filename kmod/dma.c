@@ -88,10 +88,14 @@
  * its memory (and quota charge) on the session's dma_held list until the
  * release of the session's last claim has ended, after bus mastering was
  * cleared and the function reset: a crash frees in the order of an
- * orderly exit.  buf->held and the list are guarded by the session's
- * lock; a held buffer's memory belongs to genode_dma_session_unclaim(),
- * which clears buf->held only after it freed it, and frees the buffer
- * object too if its fd went meanwhile (buf->held_free).
+ * orderly exit.  If the release of one of those claims could not reset
+ * its function, the held memory goes into that function's quarantine
+ * instead (below), as its buffers' memory does, since the function may
+ * hold a transfer to it.  buf->held and the list are guarded by the
+ * session's lock; a held buffer's memory belongs to
+ * genode_dma_session_unclaim(), which clears buf->held only after it
+ * freed or quarantined it, and frees the buffer object too if its fd went
+ * meanwhile (buf->held_free).
  *
  * Quarantine.  A device that could not be reset at its release (it has
  * no reset method, its reset failed, or the release came from the
@@ -216,9 +220,10 @@ struct genode_dma_buffer {
 	bool deferred;
 
 	/*
-	 * A buffer for a device gets @spare at allocation: the device's
-	 * release moves the memory into it when the device could not be
-	 * reset, so that quarantining needs no allocation.  A quarantined
+	 * Every buffer gets @spare at allocation: the release of a device
+	 * that could not be reset moves the memory of the device's buffers,
+	 * and of the held buffers for no device, into it, so that
+	 * quarantining needs no allocation.  A quarantined
 	 * buffer has nothing but its memory (mapped for the device, @sgt,
 	 * while the device stays bound to "genode") and @quarantined_for, a
 	 * reference to the device (see "Quarantine" above); it is on
@@ -635,15 +640,17 @@ static void genode_dma_release_memory(struct genode_dma_buffer *buf)
 }
 
 /*
- * The device's release could not reset it: move the memory, still mapped
- * for the device, into the buffer's spare, which joins the quarantine
- * (see "Quarantine" above).  gdev->lock held; the buffer is revoked.
+ * The release of @pdev could not reset it: move the memory of a revoked
+ * buffer that @pdev may reach (its own, still mapped for it, or a held
+ * buffer for no device) into the buffer's spare, which joins @pdev's
+ * quarantine (see "Quarantine" above).  The caller owns the memory: the
+ * device's lock held for the device's buffer, the hold for a held one.
  */
-static void genode_dma_quarantine(struct genode_dma_buffer *buf)
+static void genode_dma_quarantine(struct genode_dma_buffer *buf,
+				  struct pci_dev *pdev)
 {
 	struct genode_dma_buffer *q = buf->spare;
 
-	lockdep_assert_held(&buf->gdev->lock);
 	if (!buf->pages)
 		return;
 
@@ -657,7 +664,7 @@ static void genode_dma_quarantine(struct genode_dma_buffer *buf)
 	q->kernel_map_set = buf->kernel_map_set;
 	q->sgt = buf->sgt;
 	q->mapped = buf->mapped;
-	q->quarantined_for = pci_dev_get(buf->gdev->pdev);
+	q->quarantined_for = pci_dev_get(pdev);
 	buf->spare = NULL;
 
 	mutex_lock(&genode_dma_buffers_lock);
@@ -934,24 +941,37 @@ void genode_dma_session_claim(struct genode_session *s)
 	mutex_unlock(&s->lock);
 }
 
-void genode_dma_session_unclaim(struct genode_session *s)
+void genode_dma_session_unclaim(struct genode_session *s,
+				struct pci_dev *pdev, bool reset)
 {
 	struct genode_dma_buffer *buf, *b;
+	struct pci_dev *unreset;
 	LIST_HEAD(held);
 	bool free_it;
 
 	mutex_lock(&s->lock);
-	if (WARN_ON_ONCE(!s->dma_claims) || --s->dma_claims) {
+	if (WARN_ON_ONCE(!s->dma_claims)) {
+		mutex_unlock(&s->lock);
+		return;
+	}
+	if (!reset && !s->dma_unreset)
+		s->dma_unreset = pci_dev_get(pdev);
+	if (--s->dma_claims) {
 		mutex_unlock(&s->lock);
 		return;
 	}
 	list_splice_init(&s->dma_held, &held);
+	unreset = s->dma_unreset;
+	s->dma_unreset = NULL;
 	mutex_unlock(&s->lock);
 
 	/* the buffers' charges hold @s; the last may go with the last one */
 	genode_session_get(s);
 	list_for_each_entry_safe(buf, b, &held, held_link) {
-		genode_dma_release_memory(buf);
+		if (unreset)
+			genode_dma_quarantine(buf, unreset);
+		else
+			genode_dma_release_memory(buf);
 		mutex_lock(&s->lock);
 		buf->held = false;
 		free_it = buf->held_free;
@@ -961,6 +981,7 @@ void genode_dma_session_unclaim(struct genode_session *s)
 		cond_resched();
 	}
 	genode_session_put(s);
+	pci_dev_put(unreset);
 }
 
 static void genode_dma_revoke(struct genode_resource *res)
@@ -1037,10 +1058,11 @@ static void genode_dma_free(struct genode_resource *res)
  */
 static void genode_dma_release_for_device(struct genode_dma_buffer *buf)
 {
+	lockdep_assert_held(&buf->gdev->lock);
 	if (buf->gdev->reset_on_release)
 		genode_dma_release_memory(buf);
 	else
-		genode_dma_quarantine(buf);
+		genode_dma_quarantine(buf, buf->gdev->pdev);
 }
 
 /*
@@ -1155,12 +1177,10 @@ int genode_dma_alloc(struct genode_ucmd *ucmd)
 		ret = -ENOMEM;
 		goto err_uncharge;
 	}
-	if (gdev) {
-		buf->spare = kzalloc(sizeof(*buf->spare), GFP_KERNEL_ACCOUNT);
-		if (!buf->spare) {
-			ret = -ENOMEM;
-			goto err_free_buf;
-		}
+	buf->spare = kzalloc(sizeof(*buf->spare), GFP_KERNEL_ACCOUNT);
+	if (!buf->spare) {
+		ret = -ENOMEM;
+		goto err_free_buf;
 	}
 	buf->size = size;
 	buf->nr_pages = size >> PAGE_SHIFT;

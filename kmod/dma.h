@@ -23,12 +23,15 @@ void genode_dma_exit(void);
 void genode_dma_session_init(struct genode_session *s);
 
 /*
- * A claim of session @s begins, or its release has ended (bus mastering
- * off, the device reset if it could be): the last end frees the session's
- * held buffers for no device (dma.c, "Holding").  Take @s->lock.
+ * A claim of session @s begins, or the release of its device @pdev has
+ * ended (bus mastering off, the device reset if it could be: @reset):
+ * the last end frees the session's held buffers for no device, or
+ * quarantines them if a release could not reset its device (dma.c,
+ * "Holding").  Take @s->lock.
  */
 void genode_dma_session_claim(struct genode_session *s);
-void genode_dma_session_unclaim(struct genode_session *s);
+void genode_dma_session_unclaim(struct genode_session *s,
+				struct pci_dev *pdev, bool reset);
 
 /* Session ioctls. */
 int genode_dma_alloc(struct genode_ucmd *ucmd);

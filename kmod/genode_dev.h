@@ -29,12 +29,15 @@ struct genode_session {
 	u64 dma_limit;
 	u64 dma_used;
 	/*
-	 * Claims of the session whose release has not ended yet (pci.c), and
-	 * the buffers for no device whose memory waits for the last of them
-	 * (dma.c, "Holding"), under @lock.
+	 * Claims of the session whose release has not ended yet (pci.c), the
+	 * buffers for no device whose memory waits for the last of them, and
+	 * the first device among them whose release could not reset it (a
+	 * reference), for which that memory then goes into quarantine (dma.c,
+	 * "Holding"), under @lock.
 	 */
 	unsigned int dma_claims;
 	struct list_head dma_held;
+	struct pci_dev *dma_unreset;
 };
 
 struct genode_session *genode_session_create(void);

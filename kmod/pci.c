@@ -251,7 +251,7 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 				bool in_remove)
 {
 	struct pci_dev *pdev = gdev->pdev;
-	bool counted = false;
+	bool counted = false, reset = false;
 
 	mutex_lock(&gdev->lock);
 	if (gdev->released)
@@ -260,6 +260,8 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 
 	genode_pci_run_hooks(gdev, GENODE_PCI_STAGE_IRQ);
 	genode_pci_run_hooks(gdev, GENODE_PCI_STAGE_IOMEM);
+	/* a function that was never enabled holds no transfer */
+	reset = !gdev->enabled;
 	if (gdev->enabled) {
 		pci_clear_master(pdev);
 		if (!in_remove)
@@ -282,11 +284,16 @@ static void genode_pci_teardown(struct genode_pci_device *gdev,
 	}
 	counted = gdev->counted;
 	gdev->counted = false;
+	reset |= gdev->reset_on_release;
 out_unlock:
 	mutex_unlock(&gdev->lock);
-	/* the device reaches nothing now: the session's held buffers may go */
+	/*
+	 * The device reaches nothing now, or (not reset) holds what it was
+	 * given for its next holder: the session's held buffers may go, or
+	 * go into quarantine.
+	 */
 	if (counted)
-		genode_dma_session_unclaim(gdev->res.owner);
+		genode_dma_session_unclaim(gdev->res.owner, pdev, reset);
 }
 
 /* ---- the "genode" PCI driver ---- */

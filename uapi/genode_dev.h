@@ -100,9 +100,10 @@
  *    at once.  When a dying process's last fd of it goes while its
  *    session holds claims, its memory and quota charge stay until the
  *    release of the session's last claim has ended (bus mastering off,
- *    the function reset), whatever order the fds closed in.  Quarantine
- *    does not keep such a buffer: a device its release could not reset
- *    may still hold a transfer aimed at it.
+ *    the function reset), whatever order the fds closed in; if the
+ *    release of one of those claims could not reset its device, the
+ *    memory then goes into that device's quarantine (above), which a
+ *    transfer the device holds may reach.
  *
  * What the module does not bound: the number of sessions (the DMA quota
  * is per session).  DMA memory that no memory cgroup sees (physically

@@ -624,7 +624,9 @@ static unsigned int pages_given_out(uint64_t b, uint64_t len)
  * stopped the device (the uapi header's rule): it is freed at once.  A
  * process that dies closes its fds in any order: then the memory stays
  * (charged, and handed to nobody) until the release of the session's
- * claims has ended.  The child here dies with the buffer's fd lower than
+ * claims has ended, and since edu's release cannot reset it (it may hold
+ * a transfer to that memory), goes into edu's quarantine then, as edu's
+ * own buffers do.  The child here dies with the buffer's fd lower than
  * edu's, and passes edu's fd and the session to the parent first, which
  * keeps the claim alive to look.
  */
@@ -684,10 +686,15 @@ TEST(buffer_for_no_device_outlives_the_claims_of_a_dying_process)
 	/* the child's buffer fd is gone, its session still holds edu */
 	EXPECT_EQ(16 * PAGE, dma_quota_used(s)) TH_LOG("freed while edu is claimed");
 	EXPECT_EQ(0, pages_given_out(phys, 16 * PAGE));
-	/* the end of edu's release frees it */
+	/* the end of edu's release quarantines it, charged to nobody */
 	close(dev);
 	EXPECT_EQ(0, dma_quota_used(s));
+	EXPECT_TRUE(buffer_listed(phys >> 12, quarantine_word(&e)))
+		TH_LOG("not in edu's quarantine after edu's release");
+	EXPECT_EQ(0, pages_given_out(phys, 16 * PAGE));
 	close(s);
+	EXPECT_EQ(0, pci_end_quarantine(&e));
+	EXPECT_FALSE(buffer_listed(phys >> 12, NULL));
 }
 
 TEST_F(edu, device_release_revokes_its_buffers)

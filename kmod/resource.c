@@ -13,8 +13,9 @@
  * reference goes): mark the resource dying and wake its sleepers, take
  * revoke_lock for writing (so no operation or page fault is inside), zap
  * every mapping of it in every process, and let the kind release the
- * hardware.  From then on every operation fails with ENODEV and every
- * access through an old mapping faults with SIGBUS.
+ * hardware.  From then on every operation fails with ENODEV (an ioctl
+ * the kind does not have with ENOTTY, as before) and every access
+ * through an old mapping faults with SIGBUS.
  */
 #include <linux/atomic.h>
 #include <linux/file.h>
@@ -256,11 +257,12 @@ long genode_resource_ioctl(struct file *file, unsigned int cmd,
 	};
 	long ret;
 
-	if (READ_ONCE(res->revoked))
-		return -ENODEV;
+	/* a command of another kind is ENOTTY, revoked or not */
 	op = genode_ioctl_lookup(res->ops->ioctls, res->ops->num_ioctls, cmd);
 	if (!op)
 		return -ENOTTY;
+	if (READ_ONCE(res->revoked))
+		return -ENODEV;
 	ret = genode_ioctl_copy_in(op, &ucmd, buf);
 	if (ret)
 		return ret;

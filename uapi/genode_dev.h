@@ -266,8 +266,9 @@ struct genode_info {
  * Revoke a resource that this session created: every mapping of it in
  * every process is zapped (later accesses fault with SIGBUS), sleepers on
  * it are woken with an error, the hardware is released, and every later
- * operation on any fd of it fails with ENODEV.  Closing the last fd and
- * mapping of a resource revokes it implicitly.
+ * operation on any fd of it fails with ENODEV (an ioctl that the fd's
+ * kind does not have stays ENOTTY).  Closing the last fd and mapping of a
+ * resource revokes it implicitly.
  *
  * In:  argsz, flags (must be 0), fd (a resource fd of the caller),
  *      __reserved (must be 0).

@@ -227,6 +227,34 @@ TEST_F(abi, every_command_is_served_on_its_own_fd_kind_only)
 	}
 }
 
+/*
+ * On a revoked fd every command of its kind is ENODEV, and a command of
+ * another kind is still ENOTTY: the header's errnos hold for it too.
+ */
+TEST_F(abi, a_revoked_fd_is_enodev_for_its_commands_only)
+{
+	for (int k = NR_KINDS - 1; k >= 0; k--) {
+		if (k != SESSION && self->fd[k] >= 0) {
+			ASSERT_EQ(0, genode_revoke(self->fd[SESSION], self->fd[k]))
+				TH_LOG("revoking the %s fd", kind_name[k]);
+		}
+	}
+	for (unsigned int nr = 0; nr < 256; nr++) {
+		unsigned long cmd = _IO(GENODE_IOCTL_TYPE, nr);
+
+		for (int k = 0; k < NR_KINDS; k++) {
+			int want = op_of(cmd, k) ? -ENODEV : -ENOTTY;
+
+			if (k == SESSION || self->fd[k] < 0)
+				continue;
+			EXPECT_EQ(want, call(self, self->fd[k], cmd,
+					     sizeof(uint64_t) * 8, 0))
+				TH_LOG("nr 0x%02x on the revoked %s fd", nr,
+				       kind_name[k]);
+		}
+	}
+}
+
 TEST_F(abi, argsz_below_the_minimum_or_above_a_page)
 {
 	for (unsigned int i = 0; i < NR_OPS; i++) {

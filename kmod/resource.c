@@ -14,7 +14,7 @@
  * revoke_lock for writing (so no operation or page fault is inside), zap
  * every mapping of it in every process, and let the kind release the
  * hardware.  From then on every operation fails with ENODEV (an ioctl
- * the kind does not have with ENOTTY, as before) and every access
+ * the kind does not have with ENOTTY, as on a live fd) and every access
  * through an old mapping faults with SIGBUS.
  */
 #include <linux/atomic.h>

@@ -1173,10 +1173,8 @@ static int tx_nic_open(struct tx_nic *n, int session, const struct pci_addr *a)
 	n->dev = pci_claim(session, a);
 	if (n->dev < 0)
 		return n->dev;
-	n->region = genode_iomem_request_bar(session, n->dev, 0, 0);
-	if (n->region < 0)
-		return n->region;
-	return iomem_map(n->region, &n->info, &n->bar);
+	n->region = iomem_map_bar(session, n->dev, 0, 0, &n->info, &n->bar);
+	return n->region < 0 ? n->region : 0;
 }
 
 static void tx_nic_close(struct tx_nic *n)

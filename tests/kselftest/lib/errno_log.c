@@ -85,9 +85,15 @@ static void errno_log(int fd, unsigned long cmd, int err)
 	const char *name;
 	struct stat st;
 	char line[128];
+	ssize_t n = 0;
 	int len;
 
-	if (err <= 0 || err > 255 || !genode_fd(fd))
+	if (err <= 0 || err > 255)
+		return;
+	/* a pair logged already costs no system call */
+	if (__atomic_load_n(&seen[bit / bits], __ATOMIC_RELAXED) & mask)
+		return;
+	if (!genode_fd(fd))
 		return;
 	/* the log fd is still the file opened at start */
 	if (fstat(log_fd, &st) || st.st_dev != log_st.st_dev ||
@@ -99,8 +105,9 @@ static void errno_log(int fd, unsigned long cmd, int err)
 	name = strerrorname_np(err);
 	len = snprintf(line, sizeof(line), "%s 0x%02x %s\n",
 		       program_invocation_short_name, nr, name ? name : "E?");
-	if (len > 0 && (size_t)len < sizeof(line) && write(log_fd, line, len) < 0)
-		return;
+	if (len > 0 && (size_t)len < sizeof(line))
+		n = write(log_fd, line, len);
+	(void)n;
 }
 
 int __real_ioctl(int fd, unsigned long cmd, ...);

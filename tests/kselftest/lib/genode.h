@@ -198,6 +198,27 @@ static inline int iomem_map(int region, struct genode_iomem_info *info,
 	return 0;
 }
 
+/*
+ * Request BAR bar of the claimed device dev with flags (GENODE_IOMEM_WC)
+ * and map it: the region fd, *info and *regs; or -errno.
+ */
+static inline int iomem_map_bar(int session, int dev, unsigned int bar,
+				uint32_t flags, struct genode_iomem_info *info,
+				volatile uint32_t **regs)
+{
+	int fd = genode_iomem_request_bar(session, dev, bar, flags);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = iomem_map(fd, info, regs);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 /* Undo iomem_map(). */
 static inline int iomem_unmap(volatile uint32_t *regs,
 			      const struct genode_iomem_info *info)

@@ -68,17 +68,7 @@ static inline int edu_map_bar0(int session, int dev, uint32_t flags,
 			       struct genode_iomem_info *info,
 			       volatile uint32_t **regs)
 {
-	int fd = genode_iomem_request_bar(session, dev, 0, flags);
-	int ret;
-
-	if (fd < 0)
-		return fd;
-	ret = iomem_map(fd, info, regs);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	return fd;
+	return iomem_map_bar(session, dev, 0, flags, info, regs);
 }
 
 /* One edu of a session: claimed, BAR0 mapped, mask set. */

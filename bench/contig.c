@@ -154,6 +154,131 @@ static int buddyinfo(char *buf, size_t len)
 	return orders ? orders : -ENOENT;
 }
 
+/* ---- what the guest's memory allows at most: /proc/kpageflags ---- */
+
+/* Bits of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst) */
+#define KPF_SLAB		7
+#define KPF_HUGE		17
+#define KPF_NOPAGE		20
+#define KPF_PGTABLE		26
+#define KPF_RESERVED		32
+#define KPF_ALWAYS_BAD		((1ull << KPF_SLAB) | (1ull << KPF_HUGE) | \
+				 (1ull << KPF_NOPAGE) | (1ull << KPF_PGTABLE) | \
+				 (1ull << KPF_RESERVED))
+/* x86's pageblock: what alloc_contig_range() isolates */
+#define PAGEBLOCK_PAGES		512
+#define MAX_ZONES		8
+
+static char bound_note[300];
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The zones' first PFNs, from /proc/zoneinfo, ascending; how many */
+static unsigned int zone_starts(uint64_t *start, unsigned int max)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	unsigned long long v;
+	unsigned int n = 0;
+	char line[200];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f) && n < max) {
+		if (sscanf(line, " start_pfn: %llu", &v) == 1 && v)
+			start[n++] = v;
+	}
+	fclose(f);
+	qsort(start, n, sizeof(*start), cmp_u64);
+	return n;
+}
+
+/* Where /proc/iomem puts the kernel image: "0x1000000-0x2ffffff" */
+static void kernel_image(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/iomem", "r");
+	unsigned long long a, b, lo = ~0ull, hi = 0;
+	char line[200];
+
+	snprintf(buf, len, "?");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " : Kernel ") ||
+		    sscanf(line, " %llx-%llx", &a, &b) != 2)
+			continue;
+		if (a < lo)
+			lo = a;
+		if (b > hi)
+			hi = b;
+	}
+	fclose(f);
+	if (hi)
+		snprintf(buf, len, "%#llx-%#llx", lo, hi);
+}
+
+/*
+ * The largest range of whole pageblocks in one zone in which no page is
+ * reserved (the kernel image and what the boot allocated: the memory
+ * map, early page tables), slab, a page table or a hugetlb page, read
+ * from /proc/kpageflags.  alloc_contig_range() cannot take more, and may
+ * take less (a page without flags may be the kernel's, an LRU page may
+ * be pinned): an upper bound of the fresh ladder.
+ */
+static void contig_bound(void)
+{
+	uint64_t zstart[MAX_ZONES], flags[4096], run = 0, best = 0, at = 0;
+	uint64_t pfn = 0, best_at = 0, block_bad = 0;
+	unsigned int nz = zone_starts(zstart, MAX_ZONES), z = 0;
+	char image[64];
+	ssize_t got;
+	int fd;
+
+	kernel_image(image, sizeof(image));
+	fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(bound_note, sizeof(bound_note),
+			 "dma contiguous: the bound: /proc/kpageflags: %s",
+			 strerror(errno));
+		return;
+	}
+	while ((got = read(fd, flags, sizeof(flags))) > 0) {
+		for (size_t i = 0; i < (size_t)got / sizeof(flags[0]); i++, pfn++) {
+			uint64_t f = flags[i];
+			bool ok = !(f & KPF_ALWAYS_BAD);
+
+			/* where a zone begins, no range spans it */
+			for (; z < nz && zstart[z] <= pfn; z++)
+				if (zstart[z] == pfn)
+					run = 0;
+			block_bad |= !ok;
+			if (pfn % PAGEBLOCK_PAGES != PAGEBLOCK_PAGES - 1)
+				continue;
+			if (block_bad) {
+				run = 0;
+			} else {
+				if (!run)
+					at = pfn + 1 - PAGEBLOCK_PAGES;
+				run += PAGEBLOCK_PAGES;
+				if (run > best) {
+					best = run;
+					best_at = at;
+				}
+			}
+			block_bad = 0;
+		}
+	}
+	close(fd);
+	snprintf(bound_note, sizeof(bound_note),
+		 "dma contiguous: the fresh guest's largest range that could be taken (/proc/kpageflags: no reserved, slab or page-table page, in one zone): %llu MiB at %#llx; the kernel image at %s (/proc/iomem)",
+		 (unsigned long long)(best >> 8),
+		 (unsigned long long)best_at << 12, image);
+}
+
 /* ---- the ladder ---- */
 
 /*
@@ -484,6 +609,7 @@ int contig_measure(const struct pci_addr *dev, bool iommu)
 			 "buddy limit: FAILED: /proc/buddyinfo: %s",
 			 strerror(-orders));
 	status = orders <= 0;
+	contig_bound();
 	contig_state(FRESH);
 	frag_failed = frag_start();
 	if (frag_failed)
@@ -570,6 +696,7 @@ int contig_print(void)
 		}
 	}
 	printf("%s\n", buddy_note);
+	printf("%s\n", bound_note);
 	if (translated)
 		printf("dma contiguous: edu is behind the IOMMU: its buffers are scattered pages, contiguous in I/O virtual addresses only\n");
 	if (quota_note[0])

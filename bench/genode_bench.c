@@ -18,6 +18,12 @@
  *       raise, GENODE_IRQ_ACK_WAIT (the ack of the last, the wait for
  *       this one), clear the cause.  genode's MSI also with an eventfd
  *       attached (GENODE_IRQ_SET_EVENTFD), polled and read as vfio-pci's.
+ *       And waiting in a blocking read() alone, as Genode core's
+ *       interrupt thread does: genode's INTx read and GENODE_IRQ_ACK
+ *       (core's two calls) against vfio-pci's INTx read and unmask, and
+ *       genode's MSI read (core makes no call for an MSI's ack) against
+ *       vfio-pci's MSI read; vfio-pci's INTx samples of this kind are
+ *       also the peer of genode's one-call INTx.
  *  idle fd: read() (O_NONBLOCK, EAGAIN) and poll() (timeout 0) of an IRQ
  *       fd with nothing pending and of an eventfd at 0, in batches: the
  *       system calls of a round trip without the interrupt.
@@ -457,6 +463,8 @@ static const char *g_irq_intx = "irq round trip, INTx";
 static const char *g_irq_msi = "irq round trip, MSI";
 static const char *g_irq_msi_noack = "irq round trip, MSI, no ack";
 static const char *g_irq_intx_1 = "irq round trip, 1-call INTx";
+static const char *g_irq_intx_rd = "irq round trip, INTx, read()";
+static const char *g_irq_msi_rd = "irq round trip, MSI, read()";
 static const char *g_read = "mmio read (32 bit)";
 static const char *g_idle_read = "read(), nothing pending";
 static const char *g_idle_poll = "poll(), nothing pending";
@@ -468,26 +476,35 @@ static int genode_rearm(void *ctx)
 }
 
 /*
- * Round trips on genode's IRQ fd for the INTx or the MSI vector; ack: with
- * GENODE_IRQ_ACK to re-arm (as Genode's Irq_session always does).  For
- * MSI the ack only counts (nothing is masked), so the MSI is also timed
- * without it, which is what vfio-pci's MSI path does.
+ * Round trips on genode's IRQ fd for the INTx or the MSI vector, waiting
+ * in poll() and read(); ack: with GENODE_IRQ_ACK to re-arm (as Genode's
+ * Irq_session always does).  For MSI the ack only counts (nothing is
+ * masked), so the MSI is also timed without it, which is what vfio-pci's
+ * MSI path does.  With rd, in a blocking read() alone, as Genode core's
+ * interrupt thread waits, and acked only where core makes the system call
+ * (INTx; for MSI core's ack_irq makes none).
  */
 static void genode_irq(int session, int dev, volatile uint32_t *bar,
-		       uint32_t source, bool ack)
+		       uint32_t source, bool ack, bool rd)
 {
 	bool msi = source == GENODE_IRQ_SOURCE_MSI;
-	struct series *s = row(msi ? (ack ? g_irq_msi : g_irq_msi_noack) : g_irq_intx,
-			       msi ? (ack ? "genode MSI" : "genode MSI, no ack") :
-			       "genode INTx");
+	struct series *s;
 	int irq;
+
+	if (rd)
+		s = msi ? row(g_irq_msi_rd, "genode MSI, read") :
+			  row(g_irq_intx_rd, "genode INTx, read+ack");
+	else
+		s = row(msi ? (ack ? g_irq_msi : g_irq_msi_noack) : g_irq_intx,
+			msi ? (ack ? "genode MSI" : "genode MSI, no ack") :
+			"genode INTx");
 
 	irq = genode_irq_open_pci(session, dev, source, 0, msi ? 1 : 0);
 	if (irq < 0) {
 		fail(s, "GENODE_IRQ_REQUEST: %s", strerror(-irq));
 		return;
 	}
-	irq_loop(s, NULL, bar, irq, -1, sizeof(uint64_t),
+	irq_loop(s, NULL, bar, irq, rd ? WAIT_READ : -1, sizeof(uint64_t),
 		 ack ? genode_rearm : NULL, &irq);
 	close(irq);
 }
@@ -743,10 +760,12 @@ static void phase_genode(void)
 	size_t i;
 
 	/* the genode rows come first in their groups */
+	row(g_irq_intx_rd, "genode INTx, read+ack");
 	row(g_irq_intx_1, "genode INTx, ack+wait");
 	row(g_irq_msi, "genode MSI");
 	row(g_irq_msi_noack, "genode MSI, no ack");
 	row(g_irq_msi_noack, "genode MSI, eventfd");
+	row(g_irq_msi_rd, "genode MSI, read");
 	row(g_idle_read, "genode IRQ fd");
 	row(g_idle_poll, "genode IRQ fd");
 	row(g_read, "genode region");
@@ -786,10 +805,12 @@ static void phase_genode(void)
 	bar = (volatile uint32_t *)((char *)mapping + info.page_offset);
 	edu_irq_ack(bar, 0xffffffff);
 
-	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true);
+	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true, false);
+	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true, true);
 	genode_irq_ack_wait_intx(session, dev, bar);
-	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, true);
-	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, false);
+	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, true, false);
+	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, false, false);
+	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, false, true);
 	genode_irq_eventfd(session, dev, bar);
 	idle_fds(session, dev);
 	read_loop(row(g_read, "genode region"), bar);
@@ -1448,13 +1469,18 @@ static void vfio_irq(struct vfio *v, volatile uint32_t *bar, unsigned int index)
 		return;
 	}
 	/*
-	 * The same samples in both MSI groups (vfio-pci's MSI needs no ack),
-	 * and in both INTx groups (vfio-pci has no call that unmasks and
-	 * waits)
+	 * poll() and read(): the same samples in both MSI groups (vfio-pci's
+	 * MSI needs no ack).  A blocking read() alone, vfio-pci's cheapest
+	 * wait: its INTx samples also in the one-call INTx group (vfio-pci
+	 * has no call that unmasks and waits).
 	 */
-	irq_loop(s, msi ? row(g_irq_msi_noack, "vfio-pci MSI") :
-		 row(g_irq_intx_1, "vfio-pci INTx"), bar,
+	irq_loop(s, msi ? row(g_irq_msi_noack, "vfio-pci MSI") : NULL, bar,
 		 efd, -1, sizeof(uint64_t), msi ? NULL : vfio_unmask_intx, v);
+	irq_loop(msi ? row(g_irq_msi_rd, "vfio-pci MSI, read") :
+		 row(g_irq_intx_rd, "vfio-pci INTx, read+unmask"),
+		 msi ? NULL : row(g_irq_intx_1, "vfio-pci INTx, read+unmask"),
+		 bar, efd, WAIT_READ, sizeof(uint64_t),
+		 msi ? NULL : vfio_unmask_intx, v);
 	vfio_set_trigger(v, index, -1);
 	close(efd);
 }
@@ -1578,7 +1604,11 @@ static void vfio_fail_all(const char *fmt, const char *what, int err)
 	size_t i;
 
 	fail(row(g_irq_intx, "vfio-pci INTx"), fmt, what, strerror(err));
-	fail(row(g_irq_intx_1, "vfio-pci INTx"), fmt, what, strerror(err));
+	fail(row(g_irq_intx_rd, "vfio-pci INTx, read+unmask"), fmt, what,
+	     strerror(err));
+	fail(row(g_irq_intx_1, "vfio-pci INTx, read+unmask"), fmt, what,
+	     strerror(err));
+	fail(row(g_irq_msi_rd, "vfio-pci MSI, read"), fmt, what, strerror(err));
 	fail(row(g_irq_msi, "vfio-pci MSI"), fmt, what, strerror(err));
 	fail(row(g_irq_msi_noack, "vfio-pci MSI"), fmt, what, strerror(err));
 	fail(row(g_read, "vfio region"), fmt, what, strerror(err));
@@ -1601,7 +1631,11 @@ static void phase_vfio(void)
 		const char *why = "no IOMMU: Debian's kernels have no VFIO no-IOMMU mode";
 
 		absent(row(g_irq_intx, "vfio-pci INTx"), "%s", why);
-		absent(row(g_irq_intx_1, "vfio-pci INTx"), "%s", why);
+		absent(row(g_irq_intx_rd, "vfio-pci INTx, read+unmask"), "%s",
+		       why);
+		absent(row(g_irq_intx_1, "vfio-pci INTx, read+unmask"), "%s",
+		       why);
+		absent(row(g_irq_msi_rd, "vfio-pci MSI, read"), "%s", why);
 		absent(row(g_irq_msi, "vfio-pci MSI"), "%s", why);
 		absent(row(g_irq_msi_noack, "vfio-pci MSI"), "%s", why);
 		absent(row(g_read, "vfio region"), "%s", why);
@@ -1635,6 +1669,8 @@ static void phase_vfio(void)
 	if (ret) {
 		fail(row(g_irq_msi, "vfio-pci MSI"), "bus master: %s", strerror(-ret));
 		fail(row(g_irq_msi_noack, "vfio-pci MSI"), "bus master: %s",
+		     strerror(-ret));
+		fail(row(g_irq_msi_rd, "vfio-pci MSI, read"), "bus master: %s",
 		     strerror(-ret));
 	}
 	else
@@ -1759,8 +1795,8 @@ static int print_row(struct series *s, bool first, struct ref *ref)
 			 m / ref->median, p10 / ref->p10, q99 / ref->p99);
 	} else if (ref->median > 0 && strncmp(s->impl, "genode", 6)) {
 		/* genode's other variants are no peers */
-		snprintf(ratio, sizeof(ratio), "%6.2f %5.2f", ref->median / m,
-			 ref->p10 / p10);
+		snprintf(ratio, sizeof(ratio), "%6.2f %5.2f %5.2f",
+			 ref->median / m, ref->p10 / p10, ref->p99 / q99);
 	}
 	printf("%-28s %-28s %5zu %9s %21s %9s %9s%s%s\n",
 	       first ? s->group : "", s->impl, s->n, med, spread, p99, max,
@@ -1818,7 +1854,7 @@ static int print_table(unsigned int rounds, unsigned int scale_rounds,
 	       "", "", "genode/peer");
 	printf("%-28s %-28s %5s %9s %21s %9s %9s %s\n", "measurement",
 	       "implementation", "n", "median", "p10 .. p90", "p99", "max",
-	       "median   p10");
+	       "median   p10   p99");
 	table_order(order, first);
 	for (k = 0; k < n_rows; k++) {
 		struct series *s = &rows[order[k]];

@@ -295,12 +295,15 @@ demo: all
 # BENCH_LOADS: idle, and under load (SCHED_FIFO beside a CPU hog and a
 # memory/IO hog); BENCH_ROUNDS, BENCH_SCALE: rounds of all phases, percent
 # of the default iterations; BENCH_SCALING_ROUNDS: of those rounds, the
-# ones with the "irq scale" rows.
+# ones with the "irq scale" rows; BENCH_TRACE=on: instead of the table,
+# the MSI round trip in read() of genode and vfio-pci with the kernel
+# functions of each timed by ftrace (idle IOMMU machines only).
 BENCH_KVERS ?= $(VM_KVER) $(if $(VM_KERNEL),,$(filter-out $(VM_KVER),$(filter %-rt-amd64,$(KVERS))))
 BENCH_IOMMUS ?= off on
 BENCH_LOADS ?= off on
 BENCH_ROUNDS ?= 40
-BENCH_SCALING_ROUNDS ?= 10
+BENCH_SCALING_ROUNDS ?= 40
+BENCH_TRACE ?= off
 BENCH_SCALE ?= 100
 
 $(BUILD)/bench/genode_bench: bench/genode_bench.c bench/contig.c bench/contig.h \
@@ -318,6 +321,7 @@ bench: deps $(VM_DEPS)
 		scripts/bench.sh --build $(BUILD) --kver $$v $(VM_KERNEL) \
 			--iommus "$(BENCH_IOMMUS)" --loads "$(BENCH_LOADS)" \
 			--rounds $(BENCH_ROUNDS) --scaling-rounds $(BENCH_SCALING_ROUNDS) \
+			$(if $(filter on,$(BENCH_TRACE)),--trace) \
 			--scale $(BENCH_SCALE) || st=1; \
 	done; exit $$st
 

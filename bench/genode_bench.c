@@ -89,13 +89,15 @@
  *   genode_bench [-r rounds] [-S rounds] [-s scale] [-n note] [-l] [-C]
  *     -r  rounds of all phases (40)
  *     -S  of those, the rounds that include the irq scale rows, spread
- *         evenly (10; 0: none).  Each opens and closes some 200 vectors,
- *         which on PREEMPT_RT, under load, take long (an interrupt
- *         thread each)
+ *         evenly (40: all of them by default; 0: none).  Each opens and
+ *         closes some 200 vectors, which on PREEMPT_RT, under load, take
+ *         long (an interrupt thread each)
  *     -s  percent of the default number of iterations per round (100)
  *     -n  a line for the table's header (what the VM's script knows)
  *     -l  under load (see above)
  *     -C  without the contiguous phase
+ *     -T  only the MSI round trips in read(), genode's and vfio-pci's,
+ *         for a tracer (see msi_rounds())
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -145,6 +147,8 @@ static const unsigned int n_dma[] = { 10, 5, 2 };
 static unsigned int scale_pct = 100;
 static const char *note;
 static bool contig = true;	/* the contiguous phase (contig.c); -C: without */
+/* -T: only the MSI round trips in read(), genode's and vfio-pci's */
+static bool msi_only;
 
 static unsigned int scaled(unsigned int n)
 {
@@ -750,16 +754,12 @@ static void phase_genode_dma(void)
 			genode_dma(dma_sizes[i], scaled(n_dma[i]), masks[m]);
 }
 
-static void phase_genode(void)
+/* The rows genode's phases fill: first in their groups. */
+static void genode_rows(void)
 {
-	struct genode_iomem_info info;
-	struct series *s = row(g_irq_intx, "genode INTx");
-	volatile uint32_t *bar;
-	void *mapping;
-	int session, dev, region, ret;
 	size_t i;
 
-	/* the genode rows come first in their groups */
+	row(g_irq_intx, "genode INTx");
 	row(g_irq_intx_rd, "genode INTx, read+ack");
 	row(g_irq_intx_1, "genode INTx, ack+wait");
 	row(g_irq_msi, "genode MSI");
@@ -775,6 +775,16 @@ static void phase_genode(void)
 		row(dma_group(dma_sizes[i]), dma_impl(EDU_DMA_BITS));
 		row(dma_group(dma_sizes[i]), dma_impl(0));
 	}
+}
+
+static void phase_genode(void)
+{
+	struct genode_iomem_info info;
+	struct series *s = row(msi_only ? g_irq_msi_rd : g_irq_intx,
+			       msi_only ? "genode MSI, read" : "genode INTx");
+	volatile uint32_t *bar;
+	void *mapping;
+	int session, dev, region, ret;
 
 	session = genode_session_open(NULL);
 	if (session < 0) {
@@ -805,6 +815,10 @@ static void phase_genode(void)
 	bar = (volatile uint32_t *)((char *)mapping + info.page_offset);
 	edu_irq_ack(bar, 0xffffffff);
 
+	if (msi_only) {
+		genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_MSI, false, true);
+		goto out_unmap;
+	}
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true, false);
 	genode_irq(session, dev, bar, GENODE_IRQ_SOURCE_INTX, true, true);
 	genode_irq_ack_wait_intx(session, dev, bar);
@@ -815,6 +829,7 @@ static void phase_genode(void)
 	idle_fds(session, dev);
 	read_loop(row(g_read, "genode region"), bar);
 	map_loop(row(g_map, "genode region"), region, 0, info.map_size);
+out_unmap:
 	munmap(mapping, info.map_size);
 out_region:
 	close(region);
@@ -1453,8 +1468,9 @@ static int vfio_set_trigger(struct vfio *v, unsigned int index, int efd)
 static void vfio_irq(struct vfio *v, volatile uint32_t *bar, unsigned int index)
 {
 	bool msi = index == VFIO_PCI_MSI_IRQ_INDEX;
-	struct series *s = row(msi ? g_irq_msi : g_irq_intx,
-			       msi ? "vfio-pci MSI" : "vfio-pci INTx");
+	struct series *s = msi_only ? row(g_irq_msi_rd, "vfio-pci MSI, read") :
+		row(msi ? g_irq_msi : g_irq_intx,
+		    msi ? "vfio-pci MSI" : "vfio-pci INTx");
 	int efd, ret;
 
 	efd = eventfd(0, EFD_CLOEXEC);
@@ -1474,8 +1490,10 @@ static void vfio_irq(struct vfio *v, volatile uint32_t *bar, unsigned int index)
 	 * wait: its INTx samples also in the one-call INTx group (vfio-pci
 	 * has no call that unmasks and waits).
 	 */
-	irq_loop(s, msi ? row(g_irq_msi_noack, "vfio-pci MSI") : NULL, bar,
-		 efd, -1, sizeof(uint64_t), msi ? NULL : vfio_unmask_intx, v);
+	if (!msi_only)
+		irq_loop(s, msi ? row(g_irq_msi_noack, "vfio-pci MSI") : NULL,
+			 bar, efd, -1, sizeof(uint64_t),
+			 msi ? NULL : vfio_unmask_intx, v);
 	irq_loop(msi ? row(g_irq_msi_rd, "vfio-pci MSI, read") :
 		 row(g_irq_intx_rd, "vfio-pci INTx, read+unmask"),
 		 msi ? NULL : row(g_irq_intx_1, "vfio-pci INTx, read+unmask"),
@@ -1664,7 +1682,8 @@ static void phase_vfio(void)
 	bar = p;
 	edu_irq_ack(bar, 0xffffffff);
 
-	vfio_irq(&v, bar, VFIO_PCI_INTX_IRQ_INDEX);
+	if (!msi_only)
+		vfio_irq(&v, bar, VFIO_PCI_INTX_IRQ_INDEX);
 	ret = vfio_bus_master(&v);
 	if (ret) {
 		fail(row(g_irq_msi, "vfio-pci MSI"), "bus master: %s", strerror(-ret));
@@ -1675,11 +1694,13 @@ static void phase_vfio(void)
 	}
 	else
 		vfio_irq(&v, bar, VFIO_PCI_MSI_IRQ_INDEX);
+	if (msi_only)
+		goto out_unmap;
 	read_loop(row(g_read, "vfio region"), bar);
 	map_loop(row(g_map, "vfio region"), v.dev, v.bar0.offset, v.bar0.size);
 	for (i = 0; i < sizeof(dma_sizes) / sizeof(dma_sizes[0]); i++)
 		vfio_dma(&v, dma_sizes[i], scaled(n_dma[i]));
-
+out_unmap:
 	munmap(p, v.bar0.size);
 out_close:
 	if (v.dev >= 0)
@@ -1990,16 +2011,41 @@ static void load_stop(void)
 	unlink("/tmp/genode_bench.hog");
 }
 
+/*
+ * -T: only the MSI round trips in a blocking read(), genode's and
+ * vfio-pci's, in alternating rounds, for a tracer to time their kernel
+ * functions (scripts/bench.sh --trace); the table has those two rows.
+ */
+static int msi_rounds(unsigned int rounds)
+{
+	unsigned int r;
+	int ret;
+
+	row(g_irq_msi_rd, "genode MSI, read");
+	for (r = 0; r < rounds; r++) {
+		if (r % 2) {
+			phase_vfio();
+			phase_genode();
+		} else {
+			phase_genode();
+			phase_vfio();
+		}
+	}
+	ret = print_table(rounds, 0, NULL);
+	print_csv();
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit files = { 4 * MEM_SESSIONS, 4 * MEM_SESSIONS };
-	unsigned int r, rounds = 40, scale_rounds = 10;
+	unsigned int r, rounds = 40, scale_rounds = 40;
 	const char *load_note = NULL;
 	bool load = false;
 	char path[160];
 	int opt, ret, contig_status = 0;
 
-	while ((opt = getopt(argc, argv, "r:S:s:n:lC")) != -1) {
+	while ((opt = getopt(argc, argv, "r:S:s:n:lCT")) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = (unsigned int)strtoul(optarg, NULL, 0);
@@ -2019,8 +2065,12 @@ int main(int argc, char **argv)
 		case 'C':
 			contig = false;
 			break;
+		case 'T':
+			msi_only = true;
+			contig = false;
+			break;
 		default:
-			fprintf(stderr, "usage: genode_bench [-r rounds] [-S rounds] [-s percent] [-n note] [-l] [-C]\n");
+			fprintf(stderr, "usage: genode_bench [-r rounds] [-S rounds] [-s percent] [-n note] [-l] [-C] [-T]\n");
 			return 2;
 		}
 	}
@@ -2042,6 +2092,14 @@ int main(int argc, char **argv)
 	/* the memory figures open MEM_SESSIONS sessions at once */
 	if (setrlimit(RLIMIT_NOFILE, &files))
 		perror("genode_bench: setrlimit");
+	if (msi_only) {
+		if (!iommu) {
+			fprintf(stderr, "genode_bench: -T needs vfio-pci, which needs an IOMMU\n");
+			return 2;
+		}
+		return msi_rounds(rounds);
+	}
+	genode_rows();
 	memory_measure();
 	/* once, before the rounds and the load: it fragments memory */
 	if (contig) {

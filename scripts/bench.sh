@@ -11,18 +11,25 @@
 # (genode_bench -l), for the percentiles real-time users look at.
 #
 # The "irq scale" rows (delivery beside some 200 other armed IRQ fds, and
-# beside many sessions) are made in --scaling-rounds of the rounds (10).
+# beside many sessions) are made in --scaling-rounds of the rounds (40: all).
 #
 # Each boot's log, distributions and picture: DIR/bench/NAME.log,
 # NAME.csv (each row's quantiles), NAME-contig.csv (the contiguous DMA
 # buffers' tries) and NAME.png (scripts/bench-plot.sh, where gnuplot is
 # installed), NAME being KVER-iommu-off, KVER-iommu-on-load and so on.
 #
+# With --trace (IOMMU machines only: vfio-pci needs one), only the MSI
+# round trips in read(), genode's and vfio-pci's (genode_bench -T), with
+# the function_graph tracer timing the handlers and the read()s of both.
+#
 # usage: bench.sh --build DIR --kver KVER [--iommus "off on"] [--rounds N]
 #                 [--scaling-rounds N] [--scale PERCENT] [--loads "off on"]
-#                 [--kernel-image F --moddir DIR]
+#                 [--kernel-image F --moddir DIR] [--trace]
 set -eu
-build="" kver="" iommus="off on" rounds=40 scaling=10 scale=100 kernel="" loads="off"
+build="" kver="" iommus="off on" rounds=40 scaling=40 scale=100 kernel="" loads="off"
+trace=""
+# what --trace times: the hard-IRQ handlers and the read()s of an MSI
+trace_functions="genode_irq_handler genode_irq_read vfio_msihandler eventfd_read"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
@@ -33,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--scaling-rounds) scaling=$2; shift 2 ;;
 	--scale) scale=$2; shift 2 ;;
 	--kernel-image|--moddir) kernel="$kernel $1 $2"; shift 2 ;;
+	--trace) trace=1; shift ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -66,12 +74,54 @@ fi
 ir=\$(dmesg | grep -o -m 1 'Enabled IRQ remapping in [a-z0-9]* mode')
 load=
 [ -e /opt/load ] && load=-l
-/opt/genode_bench -r $rounds -S $scaling -s $scale -n "\${ir:-IRQ remapping: not enabled}" \$load
+if [ ! -e /opt/trace ]; then
+	/opt/genode_bench -r $rounds -S $scaling -s $scale -n "\${ir:-IRQ remapping: not enabled}" \$load
+	exit
+fi
+# --trace: the kernel functions of an MSI round trip in read(), each
+# timed by the function_graph tracer (only they are patched)
+t=/sys/kernel/tracing
+mount -t tracefs nodev \$t 2> /dev/null
+if ! grep -qw function_graph \$t/available_tracers 2> /dev/null; then
+	/opt/genode_bench -T -r $rounds -s $scale -n "\${ir:-IRQ remapping: not enabled}"
+	st=\$?
+	echo @@TRACE-BEGIN@@
+	echo "trace: n/a: this kernel has no function_graph tracer (CONFIG_FUNCTION_GRAPH_TRACER)"
+	echo @@TRACE-END@@
+	exit \$st
+fi
+echo 0 > \$t/tracing_on
+echo "$trace_functions" | tr ' ' '\n' > \$t/set_ftrace_filter
+echo function_graph > \$t/current_tracer
+echo 16384 > \$t/buffer_size_kb
+echo 1 > \$t/tracing_on
+/opt/genode_bench -T -r $rounds -s $scale -n "\${ir:-IRQ remapping: not enabled}"
+st=\$?
+echo 0 > \$t/tracing_on
+echo @@TRACE-BEGIN@@
+echo "function                         n    p10 ns median ns    p90 ns (function_graph, including the tracer's own cost)"
+awk -F '|' '/\(\);/ {
+	d = \$1; sub(/^ *[0-9]+\)/, "", d); gsub(/[^0-9.]/, " ", d); split(d, a, " ")
+	n = \$2; sub(/^ */, "", n); sub(/[ (].*/, "", n)
+	print n, a[1] * 1000
+}' \$t/trace | sort -k1,1 -k2,2n | awk '
+function flush() {
+	if (cnt)
+		printf "%-26s %7d %9.0f %9.0f %9.0f\n", cur, cnt, v[int(cnt * 0.1) + 1], v[int(cnt * 0.5) + 1], v[int(cnt * 0.9) + 1]
+}
+\$1 != cur { flush(); cur = \$1; cnt = 0 }
+{ v[++cnt] = \$2 }
+END { flush() }'
+echo "lost events: \$(grep -c LOST \$t/trace)"
+echo @@TRACE-END@@
+exit \$st
 EOF
+[ -n "$trace" ] && touch "$run/trace"
 
-# the lines between @@$1-BEGIN@@ and @@$1-END@@ in the VM's log
+# the lines between @@$1-BEGIN@@ and @@$1-END@@ in the VM's log (none:
+# nothing)
 section() {
-	sed -n "/@@$1-BEGIN@@/,/@@$1-END@@/p" "$log" | tr -d '\r' | grep -v '^@@'
+	sed -n "/@@$1-BEGIN@@/,/@@$1-END@@/p" "$log" | tr -d '\r' | grep -v '^@@' || :
 }
 
 status=0
@@ -79,6 +129,10 @@ tables=""
 pictures=""
 for iommu in $iommus; do
 for under in $loads; do
+	if [ -n "$trace" ] && { [ "$iommu" = off ] || [ "$under" = on ]; }; then
+		echo "bench: --trace: iommu=$iommu, load $under left out (idle IOMMU machines only)" >&2
+		continue
+	fi
 	name=$kver-iommu-$iommu
 	what="iommu=$iommu"
 	rm -f "$run/load"
@@ -116,6 +170,7 @@ for under in $loads; do
 	fi
 	tables="$tables
 == q35, $what (host load $load at its start): $table
+$(section TRACE)
 "
 done
 done

@@ -133,8 +133,8 @@ for under in $loads; do
 		echo "bench: --trace: iommu=$iommu, load $under left out (idle IOMMU machines only)" >&2
 		continue
 	fi
-	name=$kver-iommu-$iommu
-	what="iommu=$iommu"
+	name=$kver-iommu-$iommu${trace:+-trace}
+	what="iommu=$iommu${trace:+, traced}"
 	rm -f "$run/load"
 	if [ "$under" = on ]; then
 		name=$name-load what="$what, under load"

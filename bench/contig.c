@@ -248,14 +248,11 @@ static void contig_bound(void)
 	}
 	while ((got = read(fd, flags, sizeof(flags))) > 0) {
 		for (size_t i = 0; i < (size_t)got / sizeof(flags[0]); i++, pfn++) {
-			uint64_t f = flags[i];
-			bool ok = !(f & KPF_ALWAYS_BAD);
-
 			/* where a zone begins, no range spans it */
 			for (; z < nz && zstart[z] <= pfn; z++)
 				if (zstart[z] == pfn)
 					run = 0;
-			block_bad |= !ok;
+			block_bad |= flags[i] & KPF_ALWAYS_BAD;
 			if (pfn % PAGEBLOCK_PAGES != PAGEBLOCK_PAGES - 1)
 				continue;
 			if (block_bad) {

@@ -82,23 +82,24 @@ fi
 # timed by the function_graph tracer (only they are patched)
 t=/sys/kernel/tracing
 mount -t tracefs nodev \$t 2> /dev/null
-if ! grep -qw function_graph \$t/available_tracers 2> /dev/null; then
-	/opt/genode_bench -T -r $rounds -s $scale -n "\${ir:-IRQ remapping: not enabled}"
-	st=\$?
-	echo @@TRACE-BEGIN@@
+traced=
+if grep -qw function_graph \$t/available_tracers 2> /dev/null; then
+	traced=1
+	echo 0 > \$t/tracing_on
+	echo "$trace_functions" | tr ' ' '\n' > \$t/set_ftrace_filter
+	echo function_graph > \$t/current_tracer
+	echo 16384 > \$t/buffer_size_kb
+	echo 1 > \$t/tracing_on
+fi
+/opt/genode_bench -T -r $rounds -s $scale -n "\${ir:-IRQ remapping: not enabled}"
+st=\$?
+echo @@TRACE-BEGIN@@
+if [ -z "\$traced" ]; then
 	echo "trace: n/a: this kernel has no function_graph tracer (CONFIG_FUNCTION_GRAPH_TRACER)"
 	echo @@TRACE-END@@
 	exit \$st
 fi
 echo 0 > \$t/tracing_on
-echo "$trace_functions" | tr ' ' '\n' > \$t/set_ftrace_filter
-echo function_graph > \$t/current_tracer
-echo 16384 > \$t/buffer_size_kb
-echo 1 > \$t/tracing_on
-/opt/genode_bench -T -r $rounds -s $scale -n "\${ir:-IRQ remapping: not enabled}"
-st=\$?
-echo 0 > \$t/tracing_on
-echo @@TRACE-BEGIN@@
 echo "function                         n    p10 ns median ns    p90 ns (function_graph, including the tracer's own cost)"
 awk -F '|' '/\(\);/ {
 	d = \$1; sub(/^ *[0-9]+\)/, "", d); gsub(/[^0-9.]/, " ", d); split(d, a, " ")
